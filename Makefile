@@ -1,0 +1,35 @@
+# Two commands: `make demo` and `make test`. Each sets up everything it needs from nothing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench soffice clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# LibreOffice recalculates generated workbooks in the parity tests.
+soffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (headless) with apt..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
+demo: $(STAMP)
+	$(BIN)/csxl demo --out out
+
+test: $(STAMP) soffice
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP) soffice
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

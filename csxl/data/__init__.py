@@ -1,0 +1,1 @@
+"""Read, validate and normalise raw inputs; the demo data set."""

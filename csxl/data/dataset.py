@@ -1,0 +1,50 @@
+"""The validated, normalised input that every metric, UDF and workbook reads.
+
+A `Dataset` holds one DataFrame per table with canonical columns (see
+`csxl.data.schema`) and canonical types, so nothing downstream parses text:
+
+- ids (customer_id, product, ...) are `str`; a missing product is "".
+- months are `datetime64[ns]` on the first day of the month; dates are
+  `datetime64[ns]` (NaT when empty).
+- numbers are `float64`; enumerations hold their canonical values
+  (interval: month/quarter/semester/year, status: onboarding/active/frozen,
+  stage: expand_map..lost, type: upsell/cross_sell/price_adjustment/renewal).
+
+`mrr` always exists (read from MRR snapshots or normalised from
+subscriptions); the other tables are None when the source does not have them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+MRR_COLUMNS = ["customer_id", "product", "month", "mrr", "price_adjustment"]
+
+
+@dataclass
+class Dataset:
+    mrr: pd.DataFrame
+    customers: pd.DataFrame | None = None
+    nps: pd.DataFrame | None = None
+    csat: pd.DataFrame | None = None
+    ces: pd.DataFrame | None = None
+    health: pd.DataFrame | None = None
+    pipeline: pd.DataFrame | None = None
+    goals: pd.DataFrame | None = None
+    subscriptions: pd.DataFrame | None = None
+    source: str = ""
+
+    @property
+    def has_products(self) -> bool:
+        """True when MRR is known per product (enables upsell / cross-sell and whitespace)."""
+        return bool((self.mrr["product"] != "").any())
+
+    @property
+    def first_month(self) -> pd.Timestamp:
+        return self.mrr["month"].min()
+
+    @property
+    def last_month(self) -> pd.Timestamp:
+        return self.mrr["month"].max()

@@ -1,0 +1,1 @@
+"""The definitions: pure functions over numbers and DataFrames, no I/O."""
