@@ -1,0 +1,143 @@
+"""The `csxl` command.
+
+Bad input never shows a traceback: a `CsxlDataError` becomes one line on
+stderr naming the file, row and column, and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from csxl.errors import CsxlDataError
+from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
+_out = Console()
+_err = Console(stderr=True)
+
+
+class Period(str, Enum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _reports_errors(command: Callable) -> Callable:
+    """Turn bad input into one line on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CsxlDataError as err:
+            print(f"csxl: error: {err}", file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    return run
+
+
+_RATES = {"nrr", "grr", "logo_churn", "quick_ratio"}
+_COUNTS = {"customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end"}
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows for csv/json: period labels, counts as ints, NaN as None."""
+    rows = []
+    for row in table.itertuples(index=False):
+        record = {}
+        for name, value in zip(table.columns, row):
+            if name == "period":
+                value = period_label(value)
+            elif name in _COUNTS:
+                value = int(value)
+            elif isinstance(value, float) and math.isnan(value):
+                value = None
+            else:
+                value = float(value)
+            record[name] = value
+        rows.append(record)
+    return rows
+
+
+def _print_table(table: pd.DataFrame, title: str) -> None:
+    view = Table(title=title, header_style="bold", show_lines=False)
+    for name in table.columns:
+        view.add_column(name.replace("_", " "), justify="left" if name == "period" else "right")
+    for record in _records(table):
+        cells = []
+        for name, value in record.items():
+            if value is None:
+                cells.append("-")
+            elif name in _RATES:
+                cells.append(f"{value:.2f}" if name == "quick_ratio" else f"{value:.1%}")
+            elif isinstance(value, float):
+                cells.append(f"{value:,.2f}")
+            else:
+                cells.append(str(value))
+        view.add_row(*cells)
+    _out.print(view)
+
+
+@app.command()
+@_reports_errors
+def metrics(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX file, or a folder of CSV/XLSX/Parquet tables.")],
+    period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
+    format: Annotated[Format, typer.Option("--format", help="table for reading, csv or json for machines.")] = Format.table,
+) -> None:
+    """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
+    from csxl.data.load import load
+
+    data = load(path)
+    table = mrr_movements(data.mrr, period.value)[MOVEMENT_COLUMNS]
+    if format is Format.csv:
+        pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif format is Format.json:
+        json.dump(_records(table), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _print_table(table, f"MRR movements by {period.value} - {path}")
+
+
+@app.command("demo-data")
+@_reports_errors
+def demo_data(directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")]) -> None:
+    """Write the built-in demo data set as CSV files, to see the input format and copy it."""
+    from csxl.data.demo import write_demo_csv
+
+    for written in write_demo_csv(directory):
+        _out.print(f"wrote {written}")
+
+
+@app.command()
+@_reports_errors
+def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.")] = Path("out")) -> None:
+    """Run the main job on the built-in demo data and say where the outputs are."""
+    from csxl.data.demo import write_demo_csv
+    from csxl.data.load import load
+
+    data_dir = out / "demo-data"
+    written = write_demo_csv(data_dir)
+    data = load(data_dir)
+    table = mrr_movements(data.mrr, "quarter")[MOVEMENT_COLUMNS]
+    _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)")
+    _out.print(f"\nDemo data: {len(written)} CSV files in {data_dir.resolve()}")
+
