@@ -117,6 +117,101 @@ def metrics(
         _print_table(table, f"MRR movements by {period.value} - {path}")
 
 
+class Lang(str, Enum):
+    en = "en"
+    pt_BR = "pt-BR"
+    es = "es"
+
+
+def _locale(lang: Lang, currency: str | None):
+    from csxl.workbooks.labels import Locale
+
+    try:
+        return Locale(lang.value, currency)
+    except ValueError as err:
+        raise CsxlDataError(str(err), fix="use --currency BRL, USD, EUR, MXN...") from None
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        _err.print(f"csxl: warning: {line}", highlight=False)
+
+
+@app.command()
+@_reports_errors
+def qbr(
+    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx for one account, a folder with --all.")],
+    account: Annotated[str | None, typer.Option(help="Customer id of the account.")] = None,
+    all_accounts: Annotated[bool, typer.Option("--all", help="One QBR per account paying in the period.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Last month of the period, YYYY-MM (default: the last "
+                                                   "complete quarter in the data).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")] = None,
+    template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")] = None,
+) -> None:
+    """Build the quarterly business review workbook of one account, or of every account."""
+    from csxl.data.load import load
+    from csxl.workbooks.files import refuse_overwriting_inputs
+    from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
+    from csxl.workbooks.qbr import quarter_end
+
+    if all_accounts == (account is not None):
+        raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
+    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    data = load(path)
+    job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
+    if account is not None:
+        written, warnings = write_qbr(data, account, job, output)
+        _warn(warnings)
+        _out.print(f"wrote {written}")
+        return
+    _write_batch(functools.partial(load, path), accounts_with_mrr(data, job.as_of), job, output)
+
+
+def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from csxl.workbooks.jobs import write_all_qbrs
+
+    failed = []
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=_err, transient=False) as progress:
+        task = progress.add_task("QBRs", total=len(accounts))
+        for account, _, error in write_all_qbrs(load, accounts, job, out_dir):
+            if error:
+                failed.append((account, error))
+            progress.advance(task)
+    _out.print(f"{len(accounts) - len(failed)} QBRs written to {out_dir.resolve()}, {len(failed)} failed")
+    for account, error in failed:
+        _out.print(f"  {account}: {error}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+template_app = typer.Typer(help="Export the built-in templates to restyle and reuse.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+
+class Kind(str, Enum):
+    qbr = "qbr"
+
+
+@template_app.command("export")
+@_reports_errors
+def template_export(
+    kind: Annotated[Kind, typer.Argument(help="Which workbook.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the template.")],
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    currency: Annotated[str | None, typer.Option(help="ISO currency code.")] = None,
+) -> None:
+    """Write a template with empty Data tables; fill it later with --template."""
+    from csxl.workbooks.files import atomic_save
+    from csxl.workbooks.qbr import qbr_template
+
+    _out.print(f"wrote {atomic_save(qbr_template(_locale(lang, currency)), output)}")
+
+
 @app.command("demo-data")
 @_reports_errors
 def demo_data(directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")]) -> None:
@@ -134,10 +229,18 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
 
+    from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
+    from csxl.workbooks.labels import Locale
+    from csxl.workbooks.qbr import quarter_end
+
     data_dir = out / "demo-data"
     written = write_demo_csv(data_dir)
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter")[MOVEMENT_COLUMNS]
     _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)")
     _out.print(f"\nDemo data: {len(written)} CSV files in {data_dir.resolve()}")
+    as_of = quarter_end(data, None)
+    for account, lang in zip(accounts_with_mrr(data, as_of)[:3], ("en", "pt-BR", "es")):
+        path, _ = write_qbr(data, account, QbrJob(as_of, Locale(lang)), out / "qbr" / f"qbr_{account}_{lang}.xlsx")
+        _out.print(f"QBR ({lang}): {path.resolve()}")
 

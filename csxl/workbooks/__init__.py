@@ -1,0 +1,1 @@
+"""The workbook face: live Excel models (QBR, portfolio, forecast) built with openpyxl from raw data."""

@@ -1,0 +1,114 @@
+"""Putting values, formulas and styles into cells, with untrusted text kept as text.
+
+Two doors into a cell, never mixed: `text()` and `value()` write what came
+from data (a customer called `=HYPERLINK(...)` is stored as a string, never a
+formula), `formula()` writes a formula this package composed. Styles follow the
+finance-model conventions of DESIGN.md: inputs in blue on a pale fill, checks
+in their own style, one number format per kind of value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.worksheet import Worksheet
+
+INK = "1F3864"
+BLUE_INPUT = Font(color="0000FF")
+TITLE = Font(bold=True, size=16, color=INK)
+SUBTITLE = Font(italic=True, size=10, color="595959")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor=INK)
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+KPI_FONT = Font(bold=True, size=14, color=INK)
+BOLD = Font(bold=True)
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+TOP_RULE = Border(top=Side(style="thin", color="000000"))
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def clean_text(value: object) -> str:
+    """A string safe for the xlsx format: control characters dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def value(ws: Worksheet, ref: str, data: object, fmt: str | None = None) -> Cell:
+    """Write a value from data: numbers and dates as they are, any text strictly as text."""
+    cell = ws[ref]
+    if data is None or (isinstance(data, float) and math.isnan(data)):
+        cell.value = None
+    elif isinstance(data, str):
+        cell.value = clean_text(data)
+        cell.data_type = "s"  # never a formula, whatever it starts with
+    elif isinstance(data, (dt.date, dt.datetime, int, float, bool)):
+        cell.value = data
+    else:
+        cell.value = clean_text(data)
+        cell.data_type = "s"
+    if fmt:
+        cell.number_format = fmt
+    return cell
+
+
+
+def formula(ws: Worksheet, ref: str, expression: str, fmt: str | None = None, font: Font | None = None) -> Cell:
+    """Write a formula composed by csxl (it must start with '=')."""
+    if not expression.startswith("="):
+        raise ValueError(f"a formula starts with '=': {expression!r}")
+    cell = ws[ref]
+    cell.value = expression
+    if fmt:
+        cell.number_format = fmt
+    if font:
+        cell.font = font
+    return cell
+
+
+def label(ws: Worksheet, ref: str, words: str, font: Font | None = None) -> Cell:
+    cell = ws[ref]
+    cell.value = clean_text(words)
+    cell.data_type = "s"
+    if font:
+        cell.font = font
+    return cell
+
+
+def header_row(ws: Worksheet, row: int, first_col: int, words: list[str]) -> None:
+    for offset, word in enumerate(words):
+        cell = label(ws, f"{get_column_letter(first_col + offset)}{row}", word, HEADER_FONT)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def mark_input(cell: Cell) -> Cell:
+    cell.font = BLUE_INPUT
+    cell.fill = INPUT_FILL
+    cell.border = BOX
+    return cell
+
+
+def title(ws: Worksheet, words: str, subtitle: str | None = None) -> None:
+    label(ws, "A1", words, TITLE)
+    if subtitle:
+        label(ws, "A2", subtitle, SUBTITLE)
+
+
+def absolute(ws: Worksheet, ref: str) -> str:
+    """'Sheet'!$A$1 for a cell or range of `ws`, for defined names and charts."""
+    parts = [f"${''.join(c for c in p if c.isalpha())}${''.join(c for c in p if c.isdigit())}"
+             for p in ref.split(":")]
+    return f"{quote_sheetname(ws.title)}!{':'.join(parts)}"
+
+
+def widths(ws: Worksheet, columns: dict[str, float]) -> None:
+    for letter, width in columns.items():
+        ws.column_dimensions[letter].width = width
+
+
+def col(index: int) -> str:
+    return get_column_letter(index)

@@ -1,0 +1,44 @@
+"""Writing workbooks without losing anything.
+
+A workbook is saved to a temporary file in the destination folder and renamed
+into place, so a failure leaves what was there. An output path that is one of
+the inputs is refused before any work is done.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from csxl.data.schema import table_for
+from csxl.errors import CsxlDataError
+
+
+def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
+    """Raise if `output` is an input file or one of the table files of an input folder."""
+    target = Path(output).resolve()
+    for source in inputs:
+        source = Path(source).resolve()
+        in_folder = source.is_dir() and target.parent == source and target.exists() and table_for(target.stem)
+        if target == source or in_folder:
+            raise CsxlDataError("the output would overwrite an input file", file=str(output),
+                                fix="choose another output path")
+
+
+def atomic_save(workbook: Workbook, path: Path) -> Path:
+    """Save `workbook` to `path` through a temporary file renamed into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path

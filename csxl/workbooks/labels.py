@@ -1,0 +1,249 @@
+"""Labels, sheet names and number and date formats in English, Brazilian Portuguese and Spanish.
+
+Every text a generated workbook shows comes from `LABELS`, so a language is
+complete or a test says which key is missing. Number formats carry the
+currency symbol; the thousands and decimal separators are the reader's own
+Excel locale. Month and date formats carry an explicit locale tag so month
+names show in the workbook's language whatever the reader's Excel language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGES = ("en", "pt-BR", "es")
+
+# key: (en, pt-BR, es)
+LABELS: dict[str, tuple[str, str, str]] = {
+    # sheets
+    "sheet.cover": ("Cover", "Capa", "Portada"),
+    "sheet.mrr": ("MRR", "MRR", "MRR"),
+    "sheet.products": ("Products", "Produtos", "Productos"),
+    "sheet.health": ("Health", "Saúde", "Salud"),
+    "sheet.voice": ("Voice of customer", "Voz do cliente", "Voz del cliente"),
+    "sheet.plan": ("Success plan", "Plano de sucesso", "Plan de éxito"),
+    "sheet.opportunities": ("Opportunities", "Oportunidades", "Oportunidades"),
+    "sheet.benchmark": ("Benchmark", "Benchmark", "Benchmark"),
+    "sheet.inputs": ("Inputs", "Premissas", "Supuestos"),
+    "sheet.checks": ("Checks", "Verificações", "Controles"),
+    "sheet.data": ("Data", "Dados", "Datos"),
+    # titles
+    "title.qbr": ("Quarterly business review", "Revisão trimestral de negócios (QBR)",
+                  "Revisión trimestral de negocio (QBR)"),
+    "title.mrr": ("MRR history and movements", "Histórico e movimentos de MRR", "Historial y movimientos de MRR"),
+    "title.products": ("Products and whitespace", "Produtos e whitespace", "Productos y whitespace"),
+    "title.health": ("Health score", "Health score", "Health score"),
+    "title.voice": ("Voice of the customer: NPS, CSAT and CES", "Voz do cliente: NPS, CSAT e CES",
+                    "Voz del cliente: NPS, CSAT y CES"),
+    "title.plan": ("Success plan goals", "Metas do plano de sucesso", "Metas del plan de éxito"),
+    "title.opportunities": ("Expansion opportunities", "Oportunidades de expansão", "Oportunidades de expansión"),
+    "title.benchmark": ("Retention against public benchmarks", "Retenção comparada a benchmarks públicos",
+                        "Retención frente a benchmarks públicos"),
+    "title.inputs": ("Inputs (blue cells can be changed)", "Premissas (células azuis podem ser alteradas)",
+                     "Supuestos (las celdas azules se pueden cambiar)"),
+    "title.checks": ("Checks", "Verificações", "Controles"),
+    # cover
+    "account": ("Account", "Conta", "Cuenta"),
+    "account_id": ("Account id", "Código da conta", "Código de cuenta"),
+    "csm": ("CSM", "CSM", "CSM"),
+    "segment": ("Segment", "Segmento", "Segmento"),
+    "tier": ("Tier", "Tier", "Tier"),
+    "period": ("Period", "Período", "Período"),
+    "quarter_prefix": ("Q", "T", "T"),
+    "quarter_end": ("Quarter ending", "Trimestre encerrado em", "Trimestre cerrado en"),
+    "as_of": ("As of (month)", "Data-base (mês)", "Fecha de corte (mes)"),
+    "mrr": ("MRR", "MRR", "MRR"),
+    "arr": ("ARR", "ARR", "ARR"),
+    "nrr": ("NRR (12 months)", "NRR (12 meses)", "NRR (12 meses)"),
+    "grr": ("GRR (12 months)", "GRR (12 meses)", "GRR (12 meses)"),
+    "nrr_band": ("NRR band", "Faixa de NRR", "Rango de NRR"),
+    "health_score": ("Health score", "Health score", "Health score"),
+    "health_flag": ("Health flag", "Flag de saúde", "Bandera de salud"),
+    "nps": ("NPS", "NPS", "NPS"),
+    "csat": ("CSAT", "CSAT", "CSAT"),
+    "ces": ("CES", "CES", "CES"),
+    "renewal_date": ("Renewal date", "Data de renovação", "Fecha de renovación"),
+    "master_check": ("Master check", "Verificação geral", "Control general"),
+    "ok": ("OK", "OK", "OK"),
+    "error": ("ERROR", "ERRO", "ERROR"),
+    "currency": ("Currency", "Moeda", "Moneda"),
+    # movements
+    "month": ("Month", "Mês", "Mes"),
+    "product": ("Product", "Produto", "Producto"),
+    "total_mrr": ("Total MRR", "MRR total", "MRR total"),
+    "start_mrr": ("Start MRR", "MRR inicial", "MRR inicial"),
+    "new": ("New", "Novo", "Nuevo"),
+    "reactivation": ("Reactivation", "Reativação", "Reactivación"),
+    "expansion": ("Expansion", "Expansão", "Expansión"),
+    "contraction": ("Contraction", "Contração", "Contracción"),
+    "churn": ("Churn", "Churn", "Churn"),
+    "end_mrr": ("End MRR", "MRR final", "MRR final"),
+    "had_mrr_before": ("Had MRR before (1 = yes)", "Já teve MRR (1 = sim)", "Tuvo MRR antes (1 = sí)"),
+    "movements": ("Movements", "Movimentos", "Movimientos"),
+    # products
+    "owned": ("Owned", "Contratado", "Contratado"),
+    "mrr_now": ("MRR now", "MRR atual", "MRR actual"),
+    "mrr_year_ago": ("MRR 12 months ago", "MRR há 12 meses", "MRR hace 12 meses"),
+    "whitespace": ("Could add", "Pode contratar", "Puede contratar"),
+    "yes": ("yes", "sim", "sí"),
+    "no": ("no", "não", "no"),
+    # health
+    "component": ("Component", "Componente", "Componente"),
+    "weight": ("Weight", "Peso", "Peso"),
+    "score": ("Score", "Nota", "Puntaje"),
+    "adoption": ("Adoption (active users / seats)", "Adoção (usuários ativos / licenças)",
+                 "Adopción (usuarios activos / licencias)"),
+    "engagement": ("Engagement (logins per active user)", "Engajamento (acessos por usuário ativo)",
+                   "Compromiso (accesos por usuario activo)"),
+    "support": ("Support (tickets and SLA breaches)", "Suporte (chamados e violações de SLA)",
+                "Soporte (tickets e incumplimientos de SLA)"),
+    "active_users": ("Active users", "Usuários ativos", "Usuarios activos"),
+    "licensed_seats": ("Licensed seats", "Licenças", "Licencias"),
+    "logins": ("Logins", "Acessos", "Accesos"),
+    "support_tickets": ("Support tickets", "Chamados de suporte", "Tickets de soporte"),
+    "sla_breaches": ("SLA breaches", "Violações de SLA", "Incumplimientos de SLA"),
+    "status": ("Status", "Status", "Estado"),
+    "trend": ("Trend (last 12 months)", "Tendência (últimos 12 meses)", "Tendencia (últimos 12 meses)"),
+    # flags and bands
+    "flag.Activation": ("Activation", "Ativação", "Activación"),
+    "flag.Green": ("Green", "Verde", "Verde"),
+    "flag.Yellow": ("Yellow", "Amarelo", "Amarillo"),
+    "flag.Red": ("Red", "Vermelho", "Rojo"),
+    "flag.Freeze": ("Freeze", "Congelado", "Congelado"),
+    "band.healthy": ("Healthy: above 100%", "Saudável: acima de 100%", "Saludable: por encima de 100%"),
+    "band.retains": ("Retains most: 80% to 100%", "Retém a maioria: 80% a 100%", "Retiene la mayoría: 80% a 100%"),
+    "band.low": ("Low: below 80%", "Baixo: abaixo de 80%", "Bajo: por debajo de 80%"),
+    # voice
+    "answers": ("Answers", "Respostas", "Respuestas"),
+    "promoters": ("Promoters (9-10)", "Promotores (9-10)", "Promotores (9-10)"),
+    "passives": ("Passives (7-8)", "Neutros (7-8)", "Pasivos (7-8)"),
+    "detractors": ("Detractors (0-6)", "Detratores (0-6)", "Detractores (0-6)"),
+    "margin_of_error": ("Margin of error (95%)", "Margem de erro (95%)", "Margen de error (95%)"),
+    "satisfied": ("Satisfied (4-5)", "Satisfeitos (4-5)", "Satisfechos (4-5)"),
+    "mean": ("Mean", "Média", "Media"),
+    "window": ("Answers from the last 12 months", "Respostas dos últimos 12 meses",
+               "Respuestas de los últimos 12 meses"),
+    "distribution": ("NPS answers by score", "Respostas de NPS por nota", "Respuestas de NPS por puntaje"),
+    "comments": ("Latest comments", "Comentários recentes", "Comentarios recientes"),
+    "date": ("Date", "Data", "Fecha"),
+    "survey": ("Survey", "Pesquisa", "Encuesta"),
+    "comment": ("Comment", "Comentário", "Comentario"),
+    # success plan
+    "goal": ("Goal", "Meta", "Meta"),
+    "kpi": ("KPI", "KPI", "KPI"),
+    "baseline": ("Baseline", "Linha de base", "Línea base"),
+    "target": ("Target", "Alvo", "Objetivo"),
+    "actual": ("Actual", "Realizado", "Real"),
+    "progress": ("Progress", "Progresso", "Progreso"),
+    "due_date": ("Due date", "Prazo", "Fecha límite"),
+    # opportunities
+    "stage": ("Stage", "Etapa", "Etapa"),
+    "type": ("Type", "Tipo", "Tipo"),
+    "total": ("Total", "Total", "Total"),
+    "weighted": ("Weighted", "Ponderado", "Ponderado"),
+    "probability": ("Probability", "Probabilidade", "Probabilidad"),
+    "open_pipeline": ("Open pipeline (MRR)", "Pipeline aberto (MRR)", "Pipeline abierto (MRR)"),
+    "stage.expand_map": ("Expand map", "Mapa de expansão", "Mapa de expansión"),
+    "stage.opportunity": ("Opportunity", "Oportunidade", "Oportunidad"),
+    "stage.proposal": ("Proposal", "Proposta", "Propuesta"),
+    "stage.negotiation": ("Negotiation", "Negociação", "Negociación"),
+    "stage.forecast": ("Forecast", "Forecast", "Forecast"),
+    "stage.won": ("Won", "Ganha", "Ganada"),
+    "stage.lost": ("Lost", "Perdida", "Perdida"),
+    "type.upsell": ("Upsell", "Upsell", "Upsell"),
+    "type.cross_sell": ("Cross-sell", "Cross-sell", "Venta cruzada"),
+    "type.price_adjustment": ("Price adjustment", "Reajuste", "Ajuste de precio"),
+    "type.renewal": ("Renewal", "Renovação", "Renovación"),
+    # benchmark
+    "acv": ("ACV", "ACV", "ACV"),
+    "acv_usd": ("ACV in USD", "ACV em USD", "ACV en USD"),
+    "usd_rate": ("USD per unit of currency", "USD por unidade da moeda", "USD por unidad de moneda"),
+    "acv_band": ("ACV band", "Faixa de ACV", "Rango de ACV"),
+    "median_nrr": ("Median NRR", "NRR mediano", "NRR mediano"),
+    "median_grr": ("Median GRR", "GRR mediano", "GRR mediano"),
+    "this_account": ("This account", "Esta conta", "Esta cuenta"),
+    "benchmark_source": ("Source: SaaS Capital, 2023 B2B SaaS retention benchmarks (medians by ACV).",
+                         "Fonte: SaaS Capital, benchmarks de retenção B2B SaaS 2023 (medianas por ACV).",
+                         "Fuente: SaaS Capital, benchmarks de retención B2B SaaS 2023 (medianas por ACV)."),
+    "band_from": ("ACV from (USD)", "ACV a partir de (USD)", "ACV desde (USD)"),
+    # inputs and checks
+    "input": ("Input", "Premissa", "Supuesto"),
+    "value": ("Value", "Valor", "Valor"),
+    "unit": ("Unit", "Unidade", "Unidad"),
+    "note": ("Note", "Nota", "Nota"),
+    "red_below": ("Red below", "Vermelho abaixo de", "Rojo por debajo de"),
+    "green_from": ("Green from", "Verde a partir de", "Verde desde"),
+    "logins_target": ("Logins per active user for 100", "Acessos por usuário ativo para 100",
+                      "Accesos por usuario activo para 100"),
+    "ticket_penalty": ("Points lost per ticket per 10 seats", "Pontos perdidos por chamado a cada 10 licenças",
+                       "Puntos perdidos por ticket cada 10 licencias"),
+    "sla_penalty": ("Points lost per SLA breach", "Pontos perdidos por violação de SLA",
+                    "Puntos perdidos por incumplimiento de SLA"),
+    "check": ("Check", "Verificação", "Control"),
+    "difference": ("Difference", "Diferença", "Diferencia"),
+    "result": ("Result", "Resultado", "Resultado"),
+    "check.bridge": ("Each month: start + movements = end", "Cada mês: inicial + movimentos = final",
+                     "Cada mes: inicial + movimientos = final"),
+    "check.products": ("Products add up to total MRR", "Produtos somam o MRR total",
+                       "Los productos suman el MRR total"),
+    "check.one_account": ("Data holds only this account", "Dados contêm só esta conta",
+                          "Los datos contienen solo esta cuenta"),
+    "check.nps_split": ("NPS answers: promoters + passives + detractors = answers",
+                        "NPS: promotores + neutros + detratores = respostas",
+                        "NPS: promotores + pasivos + detractores = respuestas"),
+    "check.weights": ("Health weights are positive", "Pesos do health score são positivos",
+                      "Los pesos del health score son positivos"),
+    "points": ("points", "pontos", "puntos"),
+    "fraction": ("fraction", "fração", "fracción"),
+    "logins_unit": ("logins / user / month", "acessos / usuário / mês", "accesos / usuario / mes"),
+    "source_default": ("csxl default", "padrão do csxl", "valor por defecto de csxl"),
+}
+
+# Excel locale tags, so that month names follow the workbook's language.
+_LOCALE_TAG = {"en": "[$-409]", "pt-BR": "[$-416]", "es": "[$-C0A]"}
+_DATE = {"en": "yyyy-mm-dd", "pt-BR": "dd/mm/yyyy", "es": "dd/mm/yyyy"}
+_MONTH = {"en": "mmm yyyy", "pt-BR": "mmm/yyyy", "es": "mmm/yyyy"}
+CURRENCY_SYMBOLS = {"BRL": "R$", "USD": "US$", "EUR": "€", "MXN": "MX$", "ARS": "AR$", "CLP": "CLP$",
+                    "COP": "COL$", "PEN": "S/", "UYU": "$U", "GBP": "£"}
+DEFAULT_CURRENCY = {"en": "USD", "pt-BR": "BRL", "es": "MXN"}
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A language and a currency: everything a workbook needs to speak to its reader."""
+
+    lang: str = "en"
+    currency: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
+        code = (self.currency or DEFAULT_CURRENCY[self.lang]).upper()
+        if not (len(code) == 3 and code.isalpha()):
+            raise ValueError(f"currency must be a three-letter ISO code such as BRL or USD, not {self.currency!r}")
+        object.__setattr__(self, "currency", code)
+
+    def __call__(self, key: str) -> str:
+        return LABELS[key][LANGUAGES.index(self.lang)]
+
+    @property
+    def money(self) -> str:
+        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
+        return f'"{symbol} "#,##0.00;-"{symbol} "#,##0.00'
+
+    @property
+    def money_round(self) -> str:
+        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
+        return f'"{symbol} "#,##0;-"{symbol} "#,##0'
+
+    @property
+    def date(self) -> str:
+        return _LOCALE_TAG[self.lang] + _DATE[self.lang]
+
+    @property
+    def month(self) -> str:
+        return _LOCALE_TAG[self.lang] + _MONTH[self.lang]
+
+    percent = "0.0%"
+    number = "#,##0.0"
+    integer = "#,##0"

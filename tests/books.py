@@ -1,0 +1,64 @@
+"""A small hand-made book of business for workbook tests: three accounts with distinctive ids and names.
+
+Small enough to reason about, varied enough to exercise every movement: the
+accounts gain, lose and swap products; one is frozen, one onboarding; one has
+a name that would be a formula if it were written carelessly.
+"""
+
+import numpy as np
+import pandas as pd
+
+from csxl.data.dataset import Dataset
+
+ACCOUNT = "ACME-7781"
+OTHERS = {"ZEBRA-5521": "Zebra Holdings Secretas", "QUOLL-9034": '=HYPERLINK("http://evil.example","click")'}
+NAMES = {ACCOUNT: "Acme Comércio Ltda", **OTHERS}
+
+
+def small_book(seed: int = 11) -> Dataset:
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2024-01-01", "2026-10-01", freq="MS")
+    rows = []
+    for customer in NAMES:
+        for product in ("Core", "Analytics", "Automation"):
+            level = float(rng.choice([100.0, 166.67, 250.0]))
+            for month in months:
+                if rng.random() < 0.12:
+                    level = float(rng.choice([0.0, 100.0, 166.67, 250.0, 333.33]))
+                if level > 0:
+                    rows.append((customer, product, month, level, bool(rng.random() < 0.05)))
+    mrr = pd.DataFrame(rows, columns=["customer_id", "product", "month", "mrr", "price_adjustment"])
+    customers = pd.DataFrame({
+        "customer_id": list(NAMES), "name": list(NAMES.values()), "segment": ["SMB", "Enterprise", "Mid-Market"],
+        "tier": ["1", "2", "3"], "csm": ["Ana Souza", "Bruno Lima", "Carla Dias"],
+        "industry": "Varejo", "region": "SP", "start_date": pd.Timestamp("2024-01-01"),
+        "renewal_date": pd.to_datetime(["2027-03-15", "2027-01-10", "2026-12-01"]),
+        "contract_term_months": 12.0, "status": ["active", "frozen", "onboarding"],
+    })
+    answers = []
+    for customer in NAMES:
+        for day in pd.date_range("2025-01-03", "2026-10-20", freq="19D"):
+            answers.append((customer, day, float(rng.integers(0, 11)), rng.choice(["Ótimo suporte", "", "Lento"])))
+    nps = pd.DataFrame(answers, columns=["customer_id", "date", "score", "comment"])
+    csat = nps.assign(score=np.clip(nps["score"] // 2, 1, 5))
+    ces = nps.assign(score=np.clip(nps["score"] // 2 + 1, 1, 5))
+    health = pd.DataFrame([(c, m, float(rng.integers(5, 60)), 50.0, float(rng.integers(0, 1500)),
+                            float(rng.integers(0, 8)), float(rng.integers(0, 2)))
+                           for c in NAMES for m in months],
+                          columns=["customer_id", "month", "active_users", "licensed_seats", "logins",
+                                   "support_tickets", "sla_breaches"])
+    pipeline = pd.DataFrame({
+        "opportunity_id": [f"OP{i}" for i in range(8)], "customer_id": [ACCOUNT] * 5 + list(OTHERS) + [ACCOUNT],
+        "stage": ["proposal", "won", "negotiation", "expand_map", "lost", "forecast", "opportunity", "forecast"],
+        "type": ["upsell", "cross_sell", "price_adjustment", "renewal", "upsell", "upsell", "cross_sell", "upsell"],
+        "amount": [500.0, 300.0, 80.0, 1000.0, 200.0, 999.0, 777.0, 150.0],
+        "expected_close_date": pd.Timestamp("2026-12-01"), "product": "Core",
+    })
+    goals = pd.DataFrame({
+        "customer_id": [ACCOUNT, ACCOUNT, "ZEBRA-5521"], "goal": ["Reduzir tempo de fechamento", "Adotar Analytics",
+                                                                  "Meta secreta da Zebra"],
+        "kpi": ["dias", "usuários", "x"], "baseline": [10.0, 0.0, 1.0], "target": [5.0, 40.0, 2.0],
+        "actual": [7.0, 30.0, 1.5], "due_date": pd.Timestamp("2026-12-31"), "status": ["on_track", "at_risk", "x"],
+    })
+    return Dataset(mrr=mrr, customers=customers, nps=nps, csat=csat, ces=ces, health=health, pipeline=pipeline,
+                   goals=goals, source="tests/books.py")

@@ -1,0 +1,20 @@
+"""Reading what LibreOffice computed in a generated workbook."""
+
+from pathlib import Path
+
+import openpyxl
+
+
+def named_values(path: Path, names) -> dict[str, object]:
+    """The value behind each defined name of a recalculated workbook."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    values = {}
+    for name in names:
+        (sheet, ref), = wb.defined_names[name].destinations
+        values[name] = wb[sheet][ref.replace("$", "")].value
+    return values
+
+
+def blank(value) -> bool:
+    """A cell a formula left empty ("" or no value): the workbook's form of NaN."""
+    return value is None or value == ""
