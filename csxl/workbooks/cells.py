@@ -83,6 +83,7 @@ def header_row(ws: Worksheet, row: int, first_col: int, words: list[str]) -> Non
         cell = label(ws, f"{get_column_letter(first_col + offset)}{row}", word, HEADER_FONT)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = 30
 
 
 def mark_input(cell: Cell) -> Cell:

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csxl.workbooks.cells import BOLD, absolute, header_row, label, mark_input, title, value, widths
+from csxl.workbooks.cells import BOLD, absolute, col, header_row, label, mark_input, title, value, widths
 from csxl.workbooks.labels import Locale
 
 
@@ -40,16 +40,16 @@ class InputsSheet:
         self.row += 1
         return name
 
-    def table(self, header: list[str], rows: list[list[object]], formats: list[str | None]) -> str:
-        """A block of input rows (a lookup table); returns its absolute range without the header."""
+    def table(self, header: list[str], rows: list[list[object]], formats: list[str | None]) -> tuple[int, int]:
+        """A block of input rows (a lookup table); returns its first and last row."""
         header_row(self.ws, self.row, 1, header)
         first = self.row + 1
         for r, items in enumerate(rows, start=first):
             for c, (item, fmt) in enumerate(zip(items, formats)):
-                cell = value(self.ws, f"{'ABCDEFGH'[c]}{r}", item, fmt)
+                cell = value(self.ws, f"{col(c + 1)}{r}", item, fmt)
                 mark_input(cell)
         self.row = first + len(rows) + 1
-        return f"{first}:{first + len(rows) - 1}"
+        return first, first + len(rows) - 1
 
 
 def define(wb: Workbook, name: str, target: str) -> None:

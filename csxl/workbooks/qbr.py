@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +28,7 @@ from csxl.errors import CsxlDataError
 from csxl.metrics.health import FLAGS
 from csxl.workbooks.cells import (BOLD, KPI_FONT, TOP_RULE, WRAP, absolute, col, formula, header_row, label,
                                   title, widths)
+from csxl.workbooks.charts import bar_chart, line_chart
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, set_input
@@ -66,8 +67,9 @@ OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "HealthScore", "H
                 "RenewalDate")
 
 # SaaS Capital 2023 medians by ACV band (USD): lower bound, NRR, GRR (DOMAIN.md, "Public benchmarks").
-SAAS_CAPITAL_2023 = [(0, 1.00, 0.90), (12_000, 1.02, 0.90), (25_000, 1.03, 0.92), (50_000, 1.05, 0.93),
-                     (100_000, 1.07, 0.93), (250_000, 1.10, 0.93)]
+SAAS_CAPITAL_2023 = [(0, "< $12K", 1.00, 0.90), (12_000, "$12K-$25K", 1.02, 0.90), (25_000, "$25K-$50K", 1.03, 0.92),
+                     (50_000, "$50K-$100K", 1.05, 0.93), (100_000, "$100K-$250K", 1.07, 0.93),
+                     (250_000, "> $250K", 1.10, 0.93)]
 # Approximate USD value of one unit of each currency (November 2026); an input the reader should update.
 USD_PER_UNIT = {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08, "ARS": 0.001, "CLP": 0.0011,
                 "COP": 0.00025, "PEN": 0.27, "UYU": 0.025, "GBP": 1.27}
@@ -137,17 +139,15 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.section(locale("title.benchmark"))
     inputs.add("UsdRate", locale("usd_rate"), USD_PER_UNIT.get(locale.currency, 1.0), "0.0000", "USD",
                "approximate rate of November 2026: set today's")
-    rows = inputs.table([locale("band_from"), locale("median_nrr"), locale("median_grr")],
-                        [list(r) for r in SAAS_CAPITAL_2023], [locale.integer, locale.percent, locale.percent])
-    first, last = rows.split(":")
+    first, last = inputs.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
+                               [list(r) for r in SAAS_CAPITAL_2023], [locale.integer, None, locale.percent,
+                                                                      locale.percent])
     ws = inputs.ws
-    define(wb, "BenchFrom", absolute(ws, f"A{first}:A{last}"))
-    define(wb, "BenchNRR", absolute(ws, f"B{first}:B{last}"))
-    define(wb, "BenchGRR", absolute(ws, f"C{first}:C{last}"))
+    for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
+        define(wb, name, absolute(ws, f"{letter}{first}:{letter}{last}"))
     inputs.section(locale("probability"))
-    rows = inputs.table([locale("stage"), locale("probability")],
-                        [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES], [None, locale.percent])
-    first, last = rows.split(":")
+    first, last = inputs.table([locale("stage"), locale("probability")],
+                               [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES], [None, locale.percent])
     define(wb, "StageProbability", absolute(ws, f"B{first}:B{last}"))
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
     return inputs
@@ -212,31 +212,14 @@ def _mrr_sheet(ws: Worksheet, locale: Locale) -> dict[str, int]:
     ws.column_dimensions["B"].hidden = False
     ws.freeze_panes = f"B{header + 1}"
 
-    chart = LineChart()
-    chart.title = locale("total_mrr")
-    chart.height, chart.width = 7.5, 26
-    chart.y_axis.numFmt = "#,##0"
-    chart.add_data(Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=total, max_row=total),
-                   from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=header, max_row=header))
-    chart.legend = None
-    chart.x_axis.number_format = "mmm/yy"
+    months = Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=header, max_row=header)
+    row_of = lambda line: Reference(ws, min_col=first_month_col + 1, max_col=last_col,  # noqa: E731
+                                    min_row=rows[line], max_row=rows[line])
     anchor = rows["end_mrr"] + 2
-    ws.add_chart(chart, f"A{anchor}")
-
-    bars = BarChart()
-    bars.type = "col"
-    bars.grouping = "clustered"
-    bars.title = locale("movements")
-    bars.height, bars.width = 7.5, 26
-    for line in ("new", "reactivation", "expansion", "contraction", "churn"):
-        bars.add_data(Reference(ws, min_col=1, max_col=last_col, min_row=rows[line], max_row=rows[line]),
-                      from_rows=True, titles_from_data=True)
-    bars.set_categories(Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=header, max_row=header))
-    ws.add_chart(bars, f"A{anchor + 16}")
-    # the first series column (B) is the month before the window: the bars start one column later
-    for series in bars.series:
-        series.val.numRef.f = series.val.numRef.f.replace("$B$", f"${col(first_month_col + 1)}$")
+    ws.add_chart(line_chart(locale("total_mrr"), row_of("total"), months, size=(7.5, 26)), f"A{anchor}")
+    lines = ("new", "reactivation", "expansion", "contraction", "churn")
+    ws.add_chart(bar_chart(locale("movements"), {locale(line): row_of(line) for line in lines}, months,
+                           size=(7.5, 26)), f"A{anchor + 16}")
     return rows
 
 
@@ -271,14 +254,8 @@ def _products_sheet(ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None
     ws.conditional_formatting.add(f"F5:F{last}", CellIsRule(operator="equal", formula=[f'"{locale("yes")}"'],
                                                             fill=amber))
     widths(ws, {"A": 28, "B": 12, "C": 16, "D": 18, "E": 14, "F": 16})
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = locale("mrr_now")
-    chart.add_data(Reference(ws, min_col=3, max_col=3, min_row=4, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last))
-    chart.legend = None
-    chart.height, chart.width = 7.5, 16
-    ws.add_chart(chart, "H4")
+    ws.add_chart(bar_chart(locale("mrr_now"), Reference(ws, min_col=3, min_row=4, max_row=last),
+                           Reference(ws, min_col=1, min_row=5, max_row=last), horizontal=True), "H4")
 
 
 def _health_component_formulas(c: str, rows: dict[str, int]) -> dict[str, str]:
@@ -348,15 +325,10 @@ def _health_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     define(wb, "HealthFlag", absolute(ws, "C9"))
     _flag_colours(ws, "C9", locale)
     widths(ws, {"A": 40, **{col(c): 11 for c in range(first, last + 1)}})
-    chart = LineChart()
-    chart.title = locale("health_score")
-    chart.add_data(Reference(ws, min_col=first, max_col=last, min_row=rows["score"], max_row=rows["score"]),
-                   from_rows=True)
-    chart.set_categories(Reference(ws, min_col=first, max_col=last, min_row=header, max_row=header))
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-    chart.legend = None
-    chart.height, chart.width = 7, 16
-    ws.add_chart(chart, "E3")
+    ws.add_chart(line_chart(locale("health_score"),
+                            Reference(ws, min_col=first, max_col=last, min_row=rows["score"], max_row=rows["score"]),
+                            Reference(ws, min_col=first, max_col=last, min_row=header, max_row=header),
+                            size=(7, 16), y_range=(0, 100)), f"A{rows['score'] + 3}")
 
 
 _FLAG_FILLS = {"Activation": "BDD7EE", "Green": "C6EFCE", "Yellow": "FFEB9C", "Red": "FFC7CE", "Freeze": "D9D9D9"}
@@ -409,18 +381,13 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     formula(ws, "B19", f'=IF(B18=0,"",AVERAGEIFS({D("ces", "score")},{we}))', "0.00", KPI_FONT)
     define(wb, "CES", absolute(ws, "B19"))
 
-    header_row(ws, 4, 4, [locale("score"), locale("answers")])
+    header_row(ws, 4, 6, [locale("score"), locale("answers")])
     for k in range(11):
         r = 5 + k
-        ws[f"D{r}"] = k
-        formula(ws, f"E{r}", f"=COUNTIFS({w},{score},D{r})", locale.integer)
-    chart = BarChart()
-    chart.title = locale("distribution")
-    chart.add_data(Reference(ws, min_col=5, min_row=4, max_row=15), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=4, min_row=5, max_row=15))
-    chart.legend = None
-    chart.height, chart.width = 7, 14
-    ws.add_chart(chart, "G4")
+        ws[f"F{r}"] = k
+        formula(ws, f"G{r}", f"=COUNTIFS({w},{score},F{r})", locale.integer)
+    ws.add_chart(bar_chart(locale("distribution"), Reference(ws, min_col=7, min_row=4, max_row=15),
+                           Reference(ws, min_col=6, min_row=5, max_row=15), size=(7, 14)), "I4")
 
     top = 22
     label(ws, f"A{top}", locale("comments"), BOLD)
@@ -434,7 +401,7 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
             formula(ws, f"{letter}{r}", f'=IFERROR(IF(INDEX({D("comments", column)},{n})="","",'
                                         f'INDEX({D("comments", column)},{n})),"")')
         ws[f"D{r}"].alignment = WRAP
-    widths(ws, {"A": 34, "B": 14, "C": 10, "D": 80, "E": 10})
+    widths(ws, {"A": 34, "B": 14, "C": 10, "D": 70, "E": 3, "F": 10, "G": 12})
 
 
 def _plan_sheet(ws: Worksheet, locale: Locale) -> None:
@@ -486,16 +453,10 @@ def _opportunities_sheet(ws: Worksheet, locale: Locale, inputs: InputsSheet) -> 
     w_col = col(4 + len(types))
     formula(ws, f"{w_col}{last + 1}", f"=SUM({w_col}5:{w_col}{last})", locale.money, BOLD).border = TOP_RULE
     widths(ws, {"A": 22, **{col(c): 15 for c in range(2, 5 + len(types))}})
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = locale("open_pipeline")
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(types), min_row=4, max_row=4 + len(STAGES) - 2),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + len(STAGES) - 2))
-    chart.height, chart.width = 8, 18
-    ws.add_chart(chart, f"A{last + 4}")
+    open_rows = 4 + len(STAGES) - 2  # won and lost are not pipeline
+    by_type = {locale(f"type.{t}"): Reference(ws, min_col=2 + j, min_row=5, max_row=open_rows) for j, t in enumerate(types)}
+    ws.add_chart(bar_chart(locale("open_pipeline"), by_type, Reference(ws, min_col=1, min_row=5, max_row=open_rows),
+                           size=(8, 18), horizontal=True, stacked=True), f"A{last + 4}")
 
 
 def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
@@ -503,7 +464,7 @@ def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     lines = [
         ("acv", "=ARR", locale.money),
         ("acv_usd", "=ARR*UsdRate", '"US$ "#,##0'),
-        ("acv_band", '=TEXT(INDEX(BenchFrom,MATCH(B5,BenchFrom,1)),"#,##0")&"+"', None),
+        ("acv_band", "=INDEX(BenchBand,MATCH(B5,BenchFrom,1))", None),
     ]
     for i, (key, expression, fmt) in enumerate(lines):
         label(ws, f"A{4 + i}", locale(key))
@@ -515,13 +476,10 @@ def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         formula(ws, f"C{r}", f"=INDEX({bench},MATCH($B$5,BenchFrom,1))", locale.percent)
         formula(ws, f"D{r}", f'=IF(B{r}="","",B{r}-C{r})', '+0.0%;-0.0%')
     widths(ws, {"A": 26, "B": 18, "C": 18, "D": 14})
-    chart = BarChart()
-    chart.title = locale("title.benchmark")
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=8, max_row=10), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=9, max_row=10))
-    chart.y_axis.numFmt = "0%"
-    chart.height, chart.width = 7, 14
-    ws.add_chart(chart, "F4")
+    compared = {locale("this_account"): Reference(ws, min_col=2, min_row=9, max_row=10),
+                "SaaS Capital": Reference(ws, min_col=3, min_row=9, max_row=10)}
+    ws.add_chart(bar_chart(locale("title.benchmark"), compared, Reference(ws, min_col=1, min_row=9, max_row=10),
+                           size=(7, 14), y_format="0%"), "F4")
 
 
 def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
@@ -590,7 +548,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, in
         ("nrr", f'=IF({start}>0,{end}/{start},"")', locale.percent, "NRR"),
         ("grr", f'=IF({start}>0,MIN({end},{start})/{start},"")', locale.percent, "GRR"),
         ("nrr_band", f'=IF(NRR="","",IF(NRR>BandHealthy,"{locale("band.healthy")}",IF(NRR>=BandLow,'
-                     f'"{locale("band.retains")}","{locale("band.low")}")))', None, None),
+                     f'"{locale("band.retains")}","{locale("band.low")}")))', None, "NrrBand"),
         ("health_score", "=HealthScore", locale.number, None),
         ("health_flag", "=HealthFlag", None, None),
         ("nps", "=NPS", "0.0", None),
@@ -607,23 +565,17 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, in
     for i, (key, expression, fmt, name) in enumerate(kpis):
         r = 5 + i
         label(ws, f"D{r}", locale(key), Font(color="595959"))
-        cell = formula(ws, f"E{r}", expression, fmt, KPI_FONT)
+        cell = formula(ws, f"E{r}", expression, fmt, BOLD if key == "nrr_band" else KPI_FONT)
         cell.alignment = Alignment(horizontal="right")
         if name:
             define(wb, name, absolute(ws, f"E{r}"))
     _flag_colours(ws, "E11", locale)
     _ok_colours(ws, "E14", locale)
-    widths(ws, {"A": 22, "B": 30, "C": 4, "D": 22, "E": 26})
+    widths(ws, {"A": 22, "B": 30, "C": 4, "D": 22, "E": 34})
     ws.row_dimensions[2].height = 30
-    chart = LineChart()
-    chart.title = locale("total_mrr")
-    chart.add_data(Reference(mrr_ws, min_col=rows["first_col"] + 1, max_col=rows["last_col"], min_row=rows["total"],
-                             max_row=rows["total"]), from_rows=True)
-    chart.set_categories(Reference(mrr_ws, min_col=rows["first_col"] + 1, max_col=rows["last_col"],
-                                   min_row=rows["header"], max_row=rows["header"]))
-    chart.legend = None
-    chart.height, chart.width = 7, 18
-    ws.add_chart(chart, "A17")
+    span = {"min_col": rows["first_col"] + 1, "max_col": rows["last_col"]}
+    ws.add_chart(line_chart(locale("total_mrr"), Reference(mrr_ws, **span, min_row=rows["total"], max_row=rows["total"]),
+                            Reference(mrr_ws, **span, min_row=rows["header"], max_row=rows["header"])), "A17")
 
 
 # ---------------------------------------------------------------------------------------------- data

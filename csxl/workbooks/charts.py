@@ -1,0 +1,48 @@
+"""Charts of the generated workbooks: one look for all of them, series read from the report cells.
+
+Charts reference cells on the report sheets (never the Data tables
+directly), so they follow every recalculation and keep working when a
+template is filled with more or fewer rows.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+
+
+def line_chart(title: str, values: Reference, categories: Reference, size: tuple[float, float] = (7, 18),
+               y_range: tuple[float, float] | None = None) -> LineChart:
+    """A single line over a row of values (months along the x axis)."""
+    chart = LineChart()
+    chart.title = title
+    chart.height, chart.width = size
+    chart.add_data(values, from_rows=True)
+    chart.set_categories(categories)
+    for series in chart.series:
+        series.smooth = False
+    if y_range:
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = y_range
+    chart.legend = None
+    return chart
+
+
+def bar_chart(title: str, series: dict[str, Reference] | Reference, categories: Reference,
+              size: tuple[float, float] = (7, 16), horizontal: bool = False, stacked: bool = False,
+              y_format: str | None = None) -> BarChart:
+    """Bars for one reference (a column with its header) or for named series (rows of values)."""
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.title = title
+    chart.height, chart.width = size
+    if isinstance(series, Reference):
+        chart.add_data(series, titles_from_data=True)
+        chart.legend = None
+    else:
+        for name, values in series.items():
+            chart.series.append(Series(values, title=name))
+    if stacked:
+        chart.grouping, chart.overlap = "stacked", 100
+    if y_format:
+        chart.y_axis.numFmt = y_format
+    chart.set_categories(categories)
+    return chart
