@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
+from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.health import FLAGS
 from csxl.workbooks.cells import (BOLD, KPI_FONT, TOP_RULE, WRAP, absolute, col, formula, header_row, label,
                                   title, widths)
@@ -66,10 +67,6 @@ TABLES = {
 OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "HealthScore", "HealthFlag", "NPS", "CSAT",
                 "RenewalDate")
 
-# SaaS Capital 2023 medians by ACV band (USD): lower bound, NRR, GRR (DOMAIN.md, "Public benchmarks").
-SAAS_CAPITAL_2023 = [(0, "< $12K", 1.00, 0.90), (12_000, "$12K-$25K", 1.02, 0.90), (25_000, "$25K-$50K", 1.03, 0.92),
-                     (50_000, "$50K-$100K", 1.05, 0.93), (100_000, "$100K-$250K", 1.07, 0.93),
-                     (250_000, "> $250K", 1.10, 0.93)]
 # Approximate USD value of one unit of each currency (November 2026); an input the reader should update.
 USD_PER_UNIT = {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08, "ARS": 0.001, "CLP": 0.0011,
                 "COP": 0.00025, "PEN": 0.27, "UYU": 0.025, "GBP": 1.27}
