@@ -24,7 +24,8 @@ from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
-_out = Console()
+# Piped output is not squeezed to 80 columns: a report read later deserves whole numbers.
+_out = Console(width=None if sys.stdout.isatty() else 120)
 _err = Console(stderr=True)
 
 
@@ -77,23 +78,33 @@ def _records(table: pd.DataFrame) -> list[dict]:
     return rows
 
 
+_SHORT = {"start_mrr": "start", "reactivation": "react.", "expansion": "expans.", "contraction": "contr.",
+          "end_mrr": "end", "customers_start": "cust. start", "new_customers": "new", "reactivated_customers": "react.",
+          "churned_customers": "churned", "customers_end": "cust. end", "logo_churn": "logo churn",
+          "quick_ratio": "quick ratio"}
+_BRIDGE = ["period", "start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr"]
+_RATES_AND_COUNTS = ["period", "nrr", "grr", "logo_churn", "quick_ratio", "customers_start", "new_customers",
+                     "reactivated_customers", "churned_customers", "customers_end"]
+
+
+def _cell(name: str, value) -> str:
+    if value is None:
+        return "-"
+    if name in _RATES:
+        return f"{value:.2f}" if name == "quick_ratio" else f"{value:.1%}"
+    return f"{value:,.0f}" if isinstance(value, float) else str(value)
+
+
 def _print_table(table: pd.DataFrame, title: str) -> None:
-    view = Table(title=title, header_style="bold", show_lines=False)
-    for name in table.columns:
-        view.add_column(name.replace("_", " "), justify="left" if name == "period" else "right")
-    for record in _records(table):
-        cells = []
-        for name, value in record.items():
-            if value is None:
-                cells.append("-")
-            elif name in _RATES:
-                cells.append(f"{value:.2f}" if name == "quick_ratio" else f"{value:.1%}")
-            elif isinstance(value, float):
-                cells.append(f"{value:,.2f}")
-            else:
-                cells.append(str(value))
-        view.add_row(*cells)
-    _out.print(view)
+    """Two readable tables: the MRR bridge, then rates and customer counts."""
+    records = _records(table)
+    for columns, caption in ((_BRIDGE, "MRR bridge"), (_RATES_AND_COUNTS, "rates and customers")):
+        view = Table(title=f"{title}: {caption}", header_style="bold")
+        for name in columns:
+            view.add_column(_SHORT.get(name, name), justify="left" if name == "period" else "right", no_wrap=True)
+        for record in records:
+            view.add_row(*[_cell(name, record[name]) for name in columns])
+        _out.print(view)
 
 
 @app.command()

@@ -36,6 +36,15 @@ class Dataset:
     subscriptions: pd.DataFrame | None = None
     source: str = ""
 
+    def __post_init__(self) -> None:
+        # one datetime resolution everywhere, whatever pandas or the reader chose
+        for name in ("mrr", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "subscriptions"):
+            frame = getattr(self, name)
+            if frame is not None:
+                stamps = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+                if stamps:
+                    setattr(self, name, frame.astype({c: "datetime64[ns]" for c in stamps}))
+
     @property
     def has_products(self) -> bool:
         """True when MRR is known per product (enables upsell / cross-sell and whitespace)."""
