@@ -57,7 +57,8 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     empty = blank(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype(float), np.zeros(len(values), dtype=bool)
-    numeric = pd.to_numeric(values.where(_instances(values, (int, float, np.number))), errors="coerce")
+    numeric = pd.to_numeric(values.where(_instances(values, (int, float, np.number))), errors="coerce").astype(
+        "float64")
     text = _text(values.where(~_instances(values, (int, float, np.number))))
     cleaned = text.str.replace(r"[^0-9,.\-+eE()]", "", regex=True)
     negative = cleaned.str.startswith("(") & cleaned.str.endswith(")")
@@ -68,7 +69,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         cleaned = cleaned.str.replace(",", "", regex=False)
-    from_text = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+    from_text = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("float64")
     from_text = from_text.where(~negative, -from_text)
     # letters other than a currency prefix (R$, US$, BRL) or an exponent mean this is not a number
     letters = text.str.replace(r"^\s*(?:[A-Z]{3}|[A-Z]{0,2}\$|€)\s*", "", regex=True).str.contains(

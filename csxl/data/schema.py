@@ -282,6 +282,12 @@ def enum_choices(enum: str) -> list[str]:
     return sorted(set(_ENUMS[enum].values()))
 
 
+def _header_key(header: object) -> str:
+    """A header folded for matching: no unit in brackets, no connectors ("Código do Cliente" = "codigo_cliente")."""
+    key = fold(re.sub(r"[(\[].*?[)\]]", "", str(header)))
+    return re.sub(r"_(?:do|da|dos|das|de|del|of|the)(?=_)", "", key)
+
+
 def match_columns(table: Table, headers: list[object]) -> dict[int, str]:
     """Map header positions to canonical column names.
 
@@ -289,7 +295,7 @@ def match_columns(table: Table, headers: list[object]) -> dict[int, str]:
     a canonical name keeps it, so a sheet with both `data` and `mes` still
     resolves `month` predictably. Unknown headers are left out.
     """
-    folded = [fold(re.sub(r"[(\[].*?[)\]]", "", str(h))) if h is not None else "" for h in headers]
+    folded = [_header_key(h) if h is not None else "" for h in headers]
     taken: dict[str, int] = {}
     passes = ([(c.name, (c.name,)) for c in table.columns], [(c.name, c.aliases) for c in table.columns])
     for candidates in passes:
@@ -297,7 +303,7 @@ def match_columns(table: Table, headers: list[object]) -> dict[int, str]:
             if name in taken:
                 continue
             for spelling in spellings:
-                hits = [i for i, h in enumerate(folded) if h == fold(spelling) and i not in taken.values()]
+                hits = [i for i, h in enumerate(folded) if h == _header_key(spelling) and i not in taken.values()]
                 if hits:
                     taken[name] = hits[0]
                     break

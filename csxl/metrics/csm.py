@@ -25,6 +25,7 @@ import pandas as pd
 
 from csxl.metrics.movements import customer_movements, mrr_grid
 from csxl.metrics.rates import ratio
+from csxl.metrics.surveys import nps as nps_score
 
 UNASSIGNED = "(unassigned)"
 
@@ -41,8 +42,6 @@ def csm_scorecard(mrr: pd.DataFrame, customers: pd.DataFrame | None, as_of: obje
                   months: int = 12, nps: pd.DataFrame | None = None, flags: pd.Series | None = None,
                   covered: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per CSM with the measures above; ratios are fractions, NaN when undefined."""
-    from csxl.metrics.surveys import nps as nps_score
-
     grid = mrr_grid(mrr)
     end = len(grid.months) - 1 if as_of is None else grid.month_index(as_of)
     if not 0 <= end < len(grid.months):

@@ -1,0 +1,94 @@
+"""The csxl command: machine-readable movements, one-line errors with exit status 2, QBR batches."""
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from csxl.cli import app
+from csxl.metrics.movements import MOVEMENT_COLUMNS
+
+runner = CliRunner()
+BOOK = "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\na,2026-02,120\nb,2026-03,60\nc,2026-03,10\n"
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "mrr.csv"
+    path.write_text(BOOK)
+    return path
+
+
+def test_csv_output_has_the_documented_columns_and_every_period(book):
+    result = runner.invoke(app, ["metrics", str(book), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split(",") == MOVEMENT_COLUMNS
+    rows = [dict(zip(MOVEMENT_COLUMNS, line.split(","))) for line in lines[1:]]
+    assert [r["period"] for r in rows] == ["2026-01", "2026-02", "2026-03"]
+    # January: everything new; NRR undefined (empty). February: a +20, b churns 50 -> NRR (150+20-50)/150.
+    assert rows[0]["start_mrr"] == "0.0" and rows[0]["new"] == "150.0" and rows[0]["nrr"] == ""
+    assert float(rows[1]["nrr"]) == pytest.approx(120 / 150)
+    assert rows[2]["reactivated_customers"] == "1" and rows[2]["new_customers"] == "1"
+
+
+def test_json_quarters(book):
+    result = runner.invoke(app, ["metrics", str(book), "--format", "json", "--period", "quarter"])
+    records = json.loads(result.stdout)
+    assert [r["period"] for r in records] == ["2026-Q1"]
+    # point to point: a has no March row (churned), b came back at 60, c is new at 10
+    assert records[0]["end_mrr"] == 70.0 and records[0]["nrr"] is None and records[0]["customers_end"] == 2
+
+
+def test_table_output_is_readable(book):
+    result = runner.invoke(app, ["metrics", str(book)])
+    assert result.exit_code == 0 and "2026-02" in result.stdout and "80.0%" in result.stdout
+
+
+def test_bad_input_is_one_line_on_stderr_with_exit_status_2(tmp_path):
+    bad = tmp_path / "mrr.csv"
+    bad.write_text("customer_id,month,mrr\na,2026-01,ten\n")
+    done = subprocess.run([sys.executable, "-m", "csxl", "metrics", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0] == (f'csxl: error: {bad}, row 2, column "mrr": "ten" is not a number - '
+                        "write a number such as 1234.56 or 1.234,56")
+
+
+def test_qbr_for_one_account_and_refusal_to_overwrite_inputs(book, tmp_path):
+    out = tmp_path / "qbr.xlsx"
+    result = runner.invoke(app, ["qbr", str(book), "--account", "a", "--as-of", "2026-03", "--lang", "pt-BR",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "MRR" in openpyxl.load_workbook(out).sheetnames
+    result = runner.invoke(app, ["qbr", str(book), "--account", "a", "-o", str(book)])
+    assert result.exit_code == 2 and "overwrite an input" in result.stderr
+    assert book.read_text() == BOOK
+
+
+def test_qbr_batch_writes_every_paying_account_and_reports_failures(tmp_path):
+    from csxl.data.demo import write_demo_csv
+
+    data = tmp_path / "data"
+    write_demo_csv(data)
+    out = tmp_path / "qbrs"
+    result = runner.invoke(app, ["qbr", str(data), "--all", "--as-of", "2026-09", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    mrr = pd.read_csv(data / "mrr.csv")
+    paying = mrr[(mrr["month"] == "2026-09") & (mrr["mrr"] > 0)]["customer_id"].nunique()
+    assert len(list(out.glob("*.xlsx"))) == paying
+    assert f"{paying} QBRs written" in result.stdout and "0 failed" in result.stdout
+
+
+def test_template_export(tmp_path):
+    out = tmp_path / "my_qbr.xlsx"
+    result = runner.invoke(app, ["template", "export", "qbr", "--lang", "es", "-o", str(out)])
+    assert result.exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert "Portada" in wb.sheetnames and "AsOf" in wb.defined_names
