@@ -317,3 +317,23 @@ def table_for(name: str) -> Table | None:
         if key == table.name or key in (fold(a) for a in table.aliases):
             return table
     return None
+
+
+def reference_markdown() -> str:
+    """The tables, columns and accepted headers as Markdown: the generated part of docs/data.md."""
+    lines = []
+    for table in TABLES.values():
+        lines += [f"### `{table.name}`", "", table.doc, "",
+                  f"File or sheet names: {', '.join(f'`{a}`' for a in table.aliases)}.", "",
+                  "| column | kind | required | headers accepted |", "|---|---|---|---|"]
+        for column in table.columns:
+            spellings = ", ".join(f"`{a}`" for a in dict.fromkeys((column.name, *column.aliases)))
+            kind = column.kind + (f" ({column.doc})" if column.doc else "")
+            lines.append(f"| `{column.name}` | {kind} | {'yes' if column.required else 'no'} | {spellings} |")
+        lines.append("")
+    lines += ["### Values", ""]
+    for enum, aliases in (("interval", INTERVAL_ALIASES), ("status", STATUS_ALIASES), ("stage", STAGE_ALIASES),
+                          ("type", TYPE_ALIASES)):
+        spelled = "; ".join(f"`{k}`: {', '.join(v)}" for k, v in aliases.items())
+        lines.append(f"- **{enum}**: {spelled}")
+    return "\n".join(lines) + "\n"
