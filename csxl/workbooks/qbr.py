@@ -108,6 +108,7 @@ def qbr_template(locale: Locale) -> Workbook:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.sheet_view.showGridLines = False
+    sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
     return wb
 
