@@ -49,6 +49,8 @@ def _instances(values: pd.Series, kinds: tuple[type, ...]) -> pd.Series:
 
 def blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces)."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values.isna().to_numpy()
     return (values.isna() | (_text(values) == "")).to_numpy()
 
 

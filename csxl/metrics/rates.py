@@ -220,3 +220,25 @@ def ltv_cac(ltv: Number, cac: Number) -> Number:
     check_nonnegative(ltv=ltv, cac=cac)
     return ratio(ltv, cac)
 
+
+
+def activation_rate(activated: Number, onboarded: Number) -> Number:
+    """Activation rate = customers activated / customers onboarded in the period.
+
+    (Seed 002 writes "inactive / active x 100"; that is not a rate and is not used.)
+
+    >>> activation_rate(18, 24)
+    0.75
+    """
+    check_nonnegative(activated=activated, onboarded=onboarded)
+    return ratio(activated, onboarded)
+
+
+def account_coverage(covered: Number, total: Number) -> Number:
+    """Account coverage = accounts with a strategic touchpoint (EBR, QBR) / accounts in the portfolio.
+
+    >>> account_coverage(45, 60)
+    0.75
+    """
+    check_nonnegative(covered=covered, total=total)
+    return ratio(covered, total)

@@ -1,0 +1,138 @@
+"""Excel-shaped arguments turned into what `csxl.metrics` takes.
+
+What xlwings hands a UDF: a single cell as a float, a str, a bool, a datetime
+or None (blank); a range as a list of rows (a one-row or one-column range as
+a flat list). A whole column (F:F) brings a million trailing blanks, so blanks
+are dropped with numpy, never in a Python loop. Anything that cannot be used
+raises `ValueError` with a short text naming the argument; the UDF layer shows
+it in the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from csxl.data.readers import RawTable
+from csxl.data.schema import MRR
+from csxl.data.validate import canonical_table
+from csxl.errors import CsxlDataError
+
+
+def number(value: Any, name: str) -> float:
+    """One number from a cell; text that reads as a number is accepted, blanks and words are not."""
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{name} must be a number")
+    if isinstance(value, list):
+        raise ValueError(f"{name} must be one cell, not a range")
+    try:
+        result = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number") from None
+    if np.isnan(result):
+        raise ValueError(f"{name} must be a number")
+    return result
+
+
+def optional_number(value: Any, name: str, default: float) -> float:
+    """An optional numeric argument: omitted or blank means the default."""
+    return default if value is None or (isinstance(value, str) and not value.strip()) else number(value, name)
+
+
+def text(value: Any, default: str = "") -> str:
+    return default if value is None else str(value).strip()
+
+
+def trailing_blanks_start(values: list, blank: Any) -> int:
+    """Where the run of blank items at the end of `values` begins.
+
+    A whole-column selection brings a million blank rows after the data;
+    "everything from k on is blank" only turns true as k grows, so a binary
+    search over list comparisons (done in C) finds the start in milliseconds.
+    """
+    lo, hi = 0, len(values)  # invariant: values[hi:] is all blank
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid:hi] == [blank] * (hi - mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
+
+
+def _trimmed(values: list) -> list:
+    if values and isinstance(values[0], list):
+        return values[: trailing_blanks_start(values, [None] * len(values[0]))]
+    return values[: trailing_blanks_start(values, None)]
+
+
+def numbers(values: Any, name: str) -> np.ndarray:
+    """The numbers of a range, blanks dropped; any text other than blanks is an error naming the argument."""
+    if values is None:
+        return np.empty(0)
+    values = _trimmed(values) if isinstance(values, list) else [values]
+    try:
+        array = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        array = _slow_numbers(values, name)
+    return array[~np.isnan(array)]
+
+
+def _slow_numbers(values: Any, name: str) -> np.ndarray:
+    """The path for ranges holding text: find the first non-number to report it."""
+    flat = pd.Series(np.asarray(values, dtype=object).ravel())
+    blank = flat.isna() | (flat.astype(str).str.strip() == "")
+    parsed = pd.to_numeric(flat.where(~blank), errors="coerce")
+    bad = parsed.isna() & ~blank
+    if bad.any():
+        raise ValueError(f'{name} must hold numbers only ("{flat[bad].iloc[0]}" is text)')
+    return parsed.to_numpy(dtype=float)
+
+
+def rows(values: Any, name: str) -> list[list[Any]]:
+    """A range as a list of rows, trailing blank rows cut off (a whole-column selection)."""
+    if not isinstance(values, list) or not values:
+        raise ValueError(f"{name} must be a range with a header row and data rows")
+    return _trimmed(values if isinstance(values[0], list) else [values])
+
+
+def _cell_values(column: pd.Series) -> pd.Series:
+    """Columns of Excel numbers or dates converted at once, so the parsers take their fast paths.
+
+    A column mixing in text stays as it is and the parsers name the bad cell.
+    """
+    first = column.iloc[0] if len(column) else None
+    if isinstance(first, dt.datetime):
+        converted = pd.to_datetime(column, errors="coerce")
+    elif isinstance(first, float):
+        converted = pd.to_numeric(column, errors="coerce")
+    else:
+        return column
+    return converted if converted.notna().sum() == column.notna().sum() else column
+
+
+def mrr_frame(data: Any, name: str = "data") -> pd.DataFrame:
+    """Canonical MRR rows from a range whose first row holds the headers (customer, month, mrr[, product]).
+
+    Problems are reported like the file readers do, with the range's own row
+    numbers (the header is row 1): `data, row 14, column "mrr": "abc" is not a number`.
+    """
+    table = rows(data, name)
+    if len(table) < 2:
+        raise ValueError(f"{name} must have a header row and at least one data row")
+    header = ["" if h is None else str(h) for h in table[0]]
+    frame = pd.DataFrame(table[1:], columns=header, dtype=object)
+    frame = frame.apply(_cell_values)
+    raw = RawTable(MRR, frame, np.arange(2, len(frame) + 2), name)
+    try:
+        canonical = canonical_table(raw)
+    except CsxlDataError as err:
+        raise ValueError(str(err)) from None
+    if "product" not in canonical:
+        canonical["product"] = ""
+    if "price_adjustment" not in canonical:
+        canonical["price_adjustment"] = False
+    return canonical.drop(columns="_row")

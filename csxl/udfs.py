@@ -1,0 +1,356 @@
+"""The Excel face: every metric as a function typed in a cell, served by xlwings.
+
+Set "UDF Modules" to `csxl.udfs` (workbooks/csxl.xlsm does) and import the
+functions. Each one only converts what Excel passes (`csxl.excel_args`) and
+calls the definition in `csxl.metrics`, so a cell and a generated workbook
+always agree. Nothing here raises into Excel: bad input shows a short text
+such as `#VALUE! start_mrr must be a number >= 0`, and a result with nothing
+to compute (a rate over a zero start, NPS with no answers) is an empty text
+"", the same empty cell the generated workbooks show.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from csxl.data.parse import parse_months
+from csxl.data.schema import canonical_value
+from csxl.excel_args import mrr_frame, number, numbers, optional_number, text
+from csxl.metrics import health, rates, surveys
+from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
+from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
+
+EMPTY = ""  # the result of a rate with nothing to measure
+
+
+@dataclass(frozen=True)
+class Function:
+    """What Excel's function wizard and docs/functions.md show for one function."""
+
+    name: str
+    summary: str
+    args: dict[str, str]
+    optional: dict[str, Any]
+    example: str
+    result: str
+
+
+FUNCTIONS: dict[str, Function] = {}
+
+
+def _cell(value: Any) -> Any:
+    """A Python result as a cell value: NaN as the empty result, numpy scalars as floats."""
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        return EMPTY
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def udf(example: str, result: str, **docs: str) -> Callable:
+    """Register an Excel function: xlwings metadata, argument docs, and a cell-safe body."""
+
+    def register(f: Callable) -> Callable:
+        @functools.wraps(f)
+        def safe(*args):
+            try:
+                out = f(*args)
+            except (ValueError, TypeError, ZeroDivisionError) as err:
+                return f"#VALUE! {err}"
+            if isinstance(out, list):
+                return [[_cell(v) for v in row] for row in out]
+            return _cell(out)
+
+        params = inspect.signature(f).parameters
+        missing = set(params) ^ set(docs)
+        if missing:
+            raise TypeError(f"{f.__name__}: document exactly its arguments ({sorted(missing)})")
+        wrapped = safe
+        for name in reversed(list(params)):
+            wrapped = xw.arg(name, doc=docs[name])(wrapped)
+        wrapped = xw.func(category="csxl")(wrapped)
+        FUNCTIONS[f.__name__] = Function(
+            f.__name__, (f.__doc__ or "").strip(), dict(docs),
+            {n: p.default for n, p in params.items() if p.default is not inspect.Parameter.empty},
+            example, result)
+        return wrapped
+
+    return register
+
+
+# ---------------------------------------------------------------------------------------------- retention
+
+
+@udf("=CS_NRR(100000, 15000, 5000, 8000)", "1.02",
+     start_mrr="MRR at the start of the period", expansion="Expansion MRR in the period",
+     contraction="Contraction MRR in the period", churn="Churned MRR in the period")
+def CS_NRR(start_mrr, expansion, contraction, churn):
+    """Net revenue retention: (start + expansion - contraction - churn) / start, as a fraction."""
+    return rates.nrr(number(start_mrr, "start_mrr"), number(expansion, "expansion"),
+                     number(contraction, "contraction"), number(churn, "churn"))
+
+
+@udf("=CS_GRR(200000, 4000, 8000)", "0.94",
+     start_mrr="MRR at the start of the period", contraction="Contraction MRR in the period",
+     churn="Churned MRR in the period")
+def CS_GRR(start_mrr, contraction, churn):
+    """Gross revenue retention: (start - contraction - churn) / start; never above 1."""
+    return rates.grr(number(start_mrr, "start_mrr"), number(contraction, "contraction"), number(churn, "churn"))
+
+
+@udf("=CS_GROSS_MRR_CHURN(50000, 2000, 3000)", "0.1",
+     start_mrr="MRR at the start of the period", contraction="Contraction MRR in the period",
+     churn="Churned MRR in the period")
+def CS_GROSS_MRR_CHURN(start_mrr, contraction, churn):
+    """Gross MRR churn rate: (churn + contraction) / start MRR."""
+    return rates.gross_mrr_churn(number(start_mrr, "start_mrr"), number(contraction, "contraction"),
+                                 number(churn, "churn"))
+
+
+@udf("=CS_NET_MRR_CHURN(100000, 15000, 5000, 8000)", "-0.02",
+     start_mrr="MRR at the start of the period", expansion="Expansion MRR in the period",
+     contraction="Contraction MRR in the period", churn="Churned MRR in the period",
+     reactivation="Reactivated MRR in the period (optional, default 0)")
+def CS_NET_MRR_CHURN(start_mrr, expansion, contraction, churn, reactivation=None):
+    """Net MRR churn: (churn + contraction - expansion - reactivation) / start; negative = the base grows."""
+    return rates.net_mrr_churn(number(start_mrr, "start_mrr"), number(expansion, "expansion"),
+                               number(contraction, "contraction"), number(churn, "churn"),
+                               optional_number(reactivation, "reactivation", 0.0))
+
+
+@udf("=CS_LOGO_CHURN(200, 6)", "0.03",
+     customers_start="Customers at the start of the period", customers_lost="Customers lost in the period")
+def CS_LOGO_CHURN(customers_start, customers_lost):
+    """Logo churn rate: customers lost / customers at the start (new customers are in neither)."""
+    return rates.logo_churn(number(customers_start, "customers_start"), number(customers_lost, "customers_lost"))
+
+
+@udf("=CS_RETENTION_RATE(200, 210, 20)", "0.95",
+     customers_start="Customers at the start", customers_end="Customers at the end",
+     new_customers="New customers in the period")
+def CS_RETENTION_RATE(customers_start, customers_end, new_customers):
+    """Customer retention rate: (customers at end - new customers) / customers at start."""
+    return rates.retention_rate(number(customers_start, "customers_start"), number(customers_end, "customers_end"),
+                                number(new_customers, "new_customers"))
+
+
+@udf("=CS_QUICK_RATIO(5000, 1000, 500, 1500)", "3",
+     new="New MRR", expansion="Expansion MRR", contraction="Contraction MRR", churn="Churned MRR",
+     reactivation="Reactivated MRR (optional, default 0)")
+def CS_QUICK_RATIO(new, expansion, contraction, churn, reactivation=None):
+    """SaaS quick ratio: (new + expansion + reactivation) / (contraction + churn); 4+ is strong."""
+    return rates.quick_ratio(number(new, "new"), number(expansion, "expansion"), number(contraction, "contraction"),
+                             number(churn, "churn"), optional_number(reactivation, "reactivation", 0.0))
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+@udf("=CS_ARR(12500)", "150000", mrr="Monthly recurring revenue")
+def CS_ARR(mrr):
+    """Annual recurring revenue: 12 x MRR."""
+    return rates.arr(number(mrr, "mrr"))
+
+
+@udf("=CS_ARPA(12500, 50)", "250",
+     mrr="Total MRR, or a range of account MRRs", customers="Paying customers (optional with a range of MRRs)")
+def CS_ARPA(mrr, customers=None):
+    """Average revenue per account: MRR / paying customers; with a range and no count, the mean over accounts > 0."""
+    if customers is None and isinstance(mrr, list):
+        paying = numbers(mrr, "mrr")
+        rates.check_nonnegative(mrr=paying)
+        paying = paying[paying > 0]
+        return rates.arpa(paying.sum(), len(paying))
+    return rates.arpa(number(mrr, "mrr"), number(customers, "customers"))
+
+
+@udf("=CS_ACV(36000, 36)", "12000",
+     contract_value="Total value of the contract", contract_months="Length of the contract in months")
+def CS_ACV(contract_value, contract_months):
+    """Annual contract value: contract value / months x 12 (shorter contracts are annualised)."""
+    return rates.acv(number(contract_value, "contract_value"), number(contract_months, "contract_months"))
+
+
+@udf("=CS_LIFETIME(0.025)", "40", monthly_churn="Monthly logo churn rate, as a fraction")
+def CS_LIFETIME(monthly_churn):
+    """Expected customer lifetime in months: 1 / monthly churn."""
+    return rates.lifetime(number(monthly_churn, "monthly_churn"))
+
+
+@udf("=CS_LTV(500, 0.02, 0.7)", "17500",
+     arpa="Average MRR per account", monthly_churn="Monthly churn rate, as a fraction",
+     gross_margin="Gross margin as a fraction (optional, default 1 = 100%)")
+def CS_LTV(arpa, monthly_churn, gross_margin=None):
+    """Lifetime value: ARPA x gross margin / monthly churn."""
+    return rates.ltv(number(arpa, "arpa"), number(monthly_churn, "monthly_churn"),
+                     optional_number(gross_margin, "gross_margin", 1.0))
+
+
+@udf("=CS_CAC(120000, 40)", "3000",
+     sales_marketing_spend="Sales and marketing spend in the period", new_customers="New customers in the period")
+def CS_CAC(sales_marketing_spend, new_customers):
+    """Customer acquisition cost: sales and marketing spend / new customers."""
+    return rates.cac(number(sales_marketing_spend, "sales_marketing_spend"), number(new_customers, "new_customers"))
+
+
+@udf("=CS_CAC_PAYBACK(3000, 500, 0.75)", "8",
+     cac="Customer acquisition cost", arpa="Average MRR per account",
+     gross_margin="Gross margin as a fraction (optional, default 1)")
+def CS_CAC_PAYBACK(cac, arpa, gross_margin=None):
+    """CAC payback in months: CAC / (ARPA x gross margin); under 12 is healthy."""
+    return rates.cac_payback(number(cac, "cac"), number(arpa, "arpa"), optional_number(gross_margin, "gross_margin", 1.0))
+
+
+@udf("=CS_LTV_CAC(20000, 5000)", "4", ltv="Lifetime value", cac="Customer acquisition cost")
+def CS_LTV_CAC(ltv, cac):
+    """LTV:CAC ratio; 3 or more is healthy."""
+    return rates.ltv_cac(number(ltv, "ltv"), number(cac, "cac"))
+
+
+@udf("=CS_ACTIVATION_RATE(18, 24)", "0.75",
+     activated="Customers activated in the period", onboarded="Customers onboarded in the period")
+def CS_ACTIVATION_RATE(activated, onboarded):
+    """Activation rate: customers activated / customers onboarded."""
+    return rates.activation_rate(number(activated, "activated"), number(onboarded, "onboarded"))
+
+
+@udf("=CS_ACCOUNT_COVERAGE(45, 60)", "0.75",
+     covered="Accounts with a strategic touchpoint (EBR, QBR)", total="Accounts in the portfolio")
+def CS_ACCOUNT_COVERAGE(covered, total):
+    """Account coverage: accounts with a strategic touchpoint / accounts in the portfolio."""
+    return rates.account_coverage(number(covered, "covered"), number(total, "total"))
+
+
+# ---------------------------------------------------------------------------------------------- surveys
+
+
+@udf("=CS_NPS(A2:A101)", "50 for 60 promoters, 30 passives, 10 detractors",
+     scores="Range of answers from 0 to 10 (blanks ignored)")
+def CS_NPS(scores):
+    """Net Promoter Score: % promoters (9-10) - % detractors (0-6), from -100 to 100."""
+    return surveys.nps(numbers(scores, "scores")).score
+
+
+@udf("=CS_NPS_MOE(A2:A61)", "18.9 for 30 promoters, 20 passives, 10 detractors",
+     scores="Range of answers from 0 to 10", confidence="Confidence level (optional, default 0.95)")
+def CS_NPS_MOE(scores, confidence=None):
+    """Margin of error of the NPS, in points: z x sqrt((p + d - (p - d)^2) / n) x 100."""
+    return surveys.nps(numbers(scores, "scores")).moe(optional_number(confidence, "confidence", 0.95))
+
+
+@udf("=CS_CSAT(B2:B6)", "0.6 for 5, 4, 3, 2, 5",
+     scores="Range of answers from 1 to 5", threshold="Lowest satisfied answer (optional, default 4)")
+def CS_CSAT(scores, threshold=None):
+    """CSAT: share of answers at the threshold or above (top-two box of 1-5)."""
+    return surveys.csat(numbers(scores, "scores"), optional_number(threshold, "threshold", 4))
+
+
+@udf('=CS_CES(C2:C5, "agree")', "0.5 for 5, 4, 3, 2",
+     scores="Range of answers", method='"mean" (default) or "agree"', scale_max="5 (default) or 7")
+def CS_CES(scores, method=None, scale_max=None):
+    """Customer effort score: the mean answer, or the share agreeing (4-5 of 5, 5-7 of 7)."""
+    return surveys.ces(numbers(scores, "scores"), text(method, "mean").lower(),
+                       optional_number(scale_max, "scale_max", 5))
+
+
+# ---------------------------------------------------------------------------------------------- health
+
+
+@udf("=CS_HEALTH_SCORE(D2:F2, D1:F1)", "83.67 for scores 80, 75, 96 with equal weights",
+     scores="Range of component scores from 0 to 100", weights="Range of positive weights, same shape (optional)")
+def CS_HEALTH_SCORE(scores, weights=None):
+    """Health score: weighted average of component scores; blank components drop out with their weight."""
+    values = np.asarray(scores if isinstance(scores, list) else [scores], dtype=object).ravel()
+    parsed = np.array([np.nan if v is None or v == "" else number(v, "scores") for v in values])
+    if weights is None:
+        return health.health_score(parsed)
+    w = np.asarray(weights if isinstance(weights, list) else [weights], dtype=object).ravel()
+    if w.shape != parsed.shape:
+        raise ValueError("weights must have the same shape as scores")
+    return health.health_score(parsed, [number(v, "weights") for v in w])
+
+
+@udf('=CS_HEALTH_FLAG(82)', "Green",
+     score="Health score from 0 to 100", red_below="Red below this score (optional, default 50)",
+     green_from="Green from this score (optional, default 75)",
+     status='Account status (optional): "onboarding" gives Activation, "frozen" gives Freeze')
+def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
+    """Health flag: Activation, Freeze, Green, Yellow or Red."""
+    state = canonical_value("status", status) if text(status) else None
+    if text(status) and state is None:
+        raise ValueError("status must be onboarding, active or frozen")
+    value = np.nan if score is None or score == "" else number(score, "score")
+    return health.health_flag(value, optional_number(red_below, "red_below", 50),
+                              optional_number(green_from, "green_from", 75), state)
+
+
+@udf("=CS_NRR_BAND(1.05)", "healthy", nrr="Net revenue retention as a fraction")
+def CS_NRR_BAND(nrr):
+    """NRR band (seed 000): healthy above 100%, retains most from 80% to 100%, low below 80%."""
+    return health.nrr_band(number(nrr, "nrr"))
+
+
+@udf("=CS_TOUCH_MODEL(B2, B$2:B$400)", "high-touch for an account at 3x the portfolio ARPA",
+     account_mrr="MRR of the account", portfolio_mrr="Range of the MRR of every account in the portfolio")
+def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
+    """Touch model by MRR against the portfolio ARPA: high-, mid-, low- or tech-touch."""
+    book = numbers(portfolio_mrr, "portfolio_mrr")
+    paying = book[book > 0]
+    if not len(paying):
+        raise ValueError("portfolio_mrr has no account with MRR above 0")
+    return health.touch_model(pd.Series([number(account_mrr, "account_mrr")]), paying.mean()).iloc[0]
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+@udf("=CS_MRR_MOVEMENTS(Data!A1:C20000)", "the movements table, one row per month, header first",
+     data="Range with a header row: customer, month, mrr and optionally product",
+     period='"month" (default), "quarter" or "year"')
+def CS_MRR_MOVEMENTS(data, period=None):
+    """MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end, NRR, GRR, churn, quick ratio."""
+    table = mrr_movements(mrr_frame(data), text(period, "month").lower())[MOVEMENT_COLUMNS]
+    body = table.assign(period=table["period"].map(period_label)).astype(object)
+    return [MOVEMENT_COLUMNS, *body.to_numpy().tolist()]
+
+
+@udf('=CS_COHORT_RETENTION(Data!A1:C20000, "logo")', "a cohort table: first month x months since start",
+     data="Range with a header row: customer, month, mrr", basis='"revenue" (default) or "logo"')
+def CS_COHORT_RETENTION(data, basis=None):
+    """Retention by start cohort: rows are first months, columns months since start (revenue or logo)."""
+    table = cohort_retention(mrr_frame(data), text(basis, "revenue").lower())
+    header = ["cohort", "customers", "start_mrr", *[f"m{k}" for k in table.columns[2:]]]
+    body = [[period_label(cohort), *row] for cohort, row in zip(table.index, table.to_numpy().tolist())]
+    return [header, *body]
+
+
+@udf('=CS_NRR_COHORT(Data!A1:C20000, "2026-09")', "1.08",
+     data="Range with a header row: customer, month, mrr", end_month="Last month of the window (a date or 2026-09)",
+     months="Length of the window in months (optional, default 12)")
+def CS_NRR_COHORT(data, end_month, months=None):
+    """Cohort NRR: MRR at end_month of the customers who paid `months` earlier / their MRR then."""
+    return nrr_cohort(mrr_frame(data), _month(end_month), int(optional_number(months, "months", 12)))
+
+
+@udf('=CS_GRR_COHORT(Data!A1:C20000, "2026-09")', "0.9",
+     data="Range with a header row: customer, month, mrr", end_month="Last month of the window (a date or 2026-09)",
+     months="Length of the window in months (optional, default 12)")
+def CS_GRR_COHORT(data, end_month, months=None):
+    """Cohort GRR: as CS_NRR_COHORT with each customer's end MRR capped at its start MRR."""
+    return grr_cohort(mrr_frame(data), _month(end_month), int(optional_number(months, "months", 12)))
+
+
+def _month(value: Any) -> pd.Period:
+    months, bad = parse_months(pd.Series([value], dtype=object))
+    if bad.any() or pd.isna(months.iloc[0]):
+        raise ValueError("end_month must be a month such as 2026-09 or a date")
+    return pd.Period(months.iloc[0], "M")
