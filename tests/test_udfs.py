@@ -4,8 +4,11 @@ import datetime as dt
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csxl import udfs
+from csxl.excel_args import trailing_blanks_start
 from csxl.udfs import EMPTY, FUNCTIONS
 
 WHOLE_COLUMN_BLANKS = [[None]] * 50_000  # what a selection like A:A brings after the data
@@ -152,3 +155,13 @@ def test_every_function_is_tested_here():
     source = open(__file__, encoding="utf-8").read()
     untested = [name for name in FUNCTIONS if f"udfs.{name}(" not in source and f"udfs.{name}," not in source]
     assert untested == []
+
+
+@given(st.lists(st.sampled_from([None, None, 1.0, "x"]), max_size=40))
+def test_trailing_blanks_are_found_exactly_even_with_blanks_inside_the_data(values):
+    expected = len(values)
+    while expected and values[expected - 1] is None:
+        expected -= 1
+    assert trailing_blanks_start(values, None) == expected
+    rows = [[v, None] for v in values]
+    assert trailing_blanks_start(rows, [None, None]) == expected
