@@ -28,6 +28,7 @@ from csxl.excel_args import mrr_frame, number, numbers, optional_number, text
 from csxl.metrics import health, rates, surveys
 from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
 from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
+from csxl.metrics.sbg import sbg_fit, sbg_survival
 
 EMPTY = ""  # the result of a rate with nothing to measure
 
@@ -354,3 +355,25 @@ def _month(value: Any) -> pd.Period:
     if bad.any() or pd.isna(months.iloc[0]):
         raise ValueError("end_month must be a month such as 2026-09 or a date")
     return pd.Period(months.iloc[0], "M")
+
+
+# ---------------------------------------------------------------------------------------------- retention curves
+
+
+@udf("=CS_SBG_FIT(B2:B9)", "alpha 0.704, beta 1.182 for 1000, 631, 468, 382, 326, 290, 262, 241",
+     survivors="Range of a cohort's survivors: at the start, then after each period (counts or shares)")
+def CS_SBG_FIT(survivors):
+    """Shifted-beta-geometric fit (Fader & Hardie 2007): alpha and beta by maximum likelihood, header row first."""
+    fit = sbg_fit(numbers(survivors, "survivors"))
+    return [["alpha", "beta"], [fit.alpha, fit.beta]]
+
+
+@udf("=CS_SBG_RETENTION(0.704, 1.182, 2)", "0.4738 = (1.182 / 1.886) x (2.182 / 2.886)",
+     alpha="alpha of a fitted sBG model", beta="beta of a fitted sBG model",
+     period="Period t (1 = the first renewal)")
+def CS_SBG_RETENTION(alpha, beta, period):
+    """Projected survival S(t) of a cohort under an sBG model: the share still there after t periods."""
+    t = number(period, "period")
+    if t < 0 or t != int(t):
+        raise ValueError("period must be a whole number >= 0")
+    return float(sbg_survival(number(alpha, "alpha"), number(beta, "beta"), int(t))[-1])

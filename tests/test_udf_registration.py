@@ -48,3 +48,8 @@ def test_xlwings_generates_every_function_with_arguments_optionals_and_descripti
 def test_functions_doc_is_current():
     text = (Path(__file__).resolve().parent.parent / "docs" / "functions.md").read_text(encoding="utf-8")
     assert text == functions_markdown(), "regenerate docs/functions.md with csxl.function_docs.functions_markdown()"
+
+
+def test_readme_lists_every_function():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [name for name in FUNCTIONS if f"`{name}(" not in readme] == []

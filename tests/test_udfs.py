@@ -151,6 +151,16 @@ def test_cohort_functions():
     assert udfs.CS_NRR_COHORT(DATA, "2026-03") == EMPTY  # no data 12 months earlier
 
 
+def test_retention_curve_functions():
+    # Fader & Hardie (2007), "regular" customers: alpha 0.704, beta 1.182.
+    fit = udfs.CS_SBG_FIT([[1000.0], [631.0], [468.0], [382.0], [326.0], [290.0], [262.0], [241.0], [None]])
+    assert fit[0] == ["alpha", "beta"] and fit[1] == pytest.approx([0.704, 1.182], abs=1e-3)
+    assert udfs.CS_SBG_RETENTION(0.704, 1.182, 2.0) == pytest.approx(1.182 / 1.886 * 2.182 / 2.886)
+    assert udfs.CS_SBG_RETENTION(0.704, 1.182, 0.0) == 1.0
+    assert udfs.CS_SBG_RETENTION(0.0, 1.0, 1.0) == "#VALUE! alpha must be a number > 0"
+    assert udfs.CS_SBG_FIT([[100.0], [120.0], [90.0]]) == "#VALUE! survivors must start above 0 and never increase"
+
+
 def test_every_function_is_tested_here():
     source = open(__file__, encoding="utf-8").read()
     untested = [name for name in FUNCTIONS if f"udfs.{name}(" not in source and f"udfs.{name}," not in source]

@@ -54,6 +54,9 @@ EXAMPLES = [
     ('=INDEX(CS_COHORT_RETENTION(O1:R9,"logo"),2,5)', 0.5, "January cohort (a, b): only a pays in February"),
     ('=CS_NRR_COHORT(O1:R9,"2026-03",2)', 1.2667, "(a 150 + b 40) / (a 100 + b 50)"),
     ('=CS_GRR_COHORT(O1:R9,"2026-03",2)', 0.9333, "(min(150,100) + min(40,50)) / 150"),
+    ("=INDEX(CS_SBG_FIT(T2:T9),2,1)", 0.7039, "alpha of Fader & Hardie's regular customers (published 0.704)"),
+    ("=INDEX(CS_SBG_FIT(T2:T9),2,2)", 1.1819, "beta of Fader & Hardie's regular customers (published 1.182)"),
+    ("=CS_SBG_RETENTION(0.704,1.182,2)", 0.4738, "(1.182 / 1.886) x (2.182 / 2.886)"),
 ]
 
 MRR_DATA = [["Cliente", "Mês", "Receita", "Produto"],
@@ -85,7 +88,8 @@ def build(path: Path = HERE / "csxl.xlsm") -> Path:
     scores = [10] * 40 + [9] * 20 + [8] * 30 + [2] * 10
     columns = {"F": ("NPS answers", scores), "G": ("CSAT / CES answers", [5, 4, 3, 2, 5]),
                "H": ("NPS answers (1/2, 1/3, 1/6)", [10] * 30 + [7] * 20 + [2] * 10),
-               "M": ("Account MRR", [100, 200, 300, 0])}
+               "M": ("Account MRR", [100, 200, 300, 0]),
+               "T": ("Survivors (Fader & Hardie, regular)", [1000, 631, 468, 382, 326, 290, 262, 241])}
     for col, (head, values) in columns.items():
         ws[f"{col}1"] = head
         ws[f"{col}1"].font = bold
