@@ -206,6 +206,7 @@ app.add_typer(template_app, name="template")
 
 class Kind(str, Enum):
     qbr = "qbr"
+    forecast = "forecast"
 
 
 @template_app.command("export")
@@ -218,9 +219,44 @@ def template_export(
 ) -> None:
     """Write a template with empty Data tables; fill it later with --template."""
     from csxl.workbooks.files import atomic_save
+    from csxl.workbooks.forecast import forecast_template
     from csxl.workbooks.qbr import qbr_template
 
-    _out.print(f"wrote {atomic_save(qbr_template(_locale(lang, currency)), output)}")
+    layout = {Kind.qbr: qbr_template, Kind.forecast: forecast_template}[kind]
+    _out.print(f"wrote {atomic_save(layout(_locale(lang, currency)), output)}")
+
+
+@app.command()
+@_reports_errors
+def forecast(
+    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
+    as_of: Annotated[str | None, typer.Option(help="Last month of actuals, YYYY-MM (default: the last month).")] = None,
+    horizon: Annotated[int, typer.Option(help="Months to project: 12 or 24 (up to 24).")] = 12,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
+    template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
+) -> None:
+    """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
+    from csxl.data.load import load
+    from csxl.workbooks.files import refuse_overwriting_inputs
+    from csxl.workbooks.forecast import write_forecast
+
+    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    data = load(path)
+    written, warnings = write_forecast(data, _month(data, as_of), _locale(lang, currency), horizon, template, output)
+    _warn(warnings)
+    _out.print(f"wrote {written}")
+
+
+def _month(data, as_of: str | None):
+    """The --as-of month, or the last month of the data."""
+    if as_of is None:
+        return data.last_month
+    try:
+        return pd.Period(as_of, freq="M").to_timestamp()
+    except ValueError:
+        raise CsxlDataError(f"--as-of {as_of!r} is not a month", fix="write it as YYYY-MM, e.g. 2026-09") from None
 
 
 @app.command("demo-data")
@@ -254,4 +290,8 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     for account, lang in zip(accounts_with_mrr(data, as_of)[:3], ("en", "pt-BR", "es")):
         path, _ = write_qbr(data, account, QbrJob(as_of, Locale(lang)), out / "qbr" / f"qbr_{account}_{lang}.xlsx")
         _out.print(f"QBR ({lang}): {path.resolve()}")
+    from csxl.workbooks.forecast import write_forecast
+
+    path, _ = write_forecast(data, data.last_month, Locale("pt-BR"), 12, None, out / "forecast_pt-BR.xlsx")
+    _out.print(f"Forecast (pt-BR): {path.resolve()}")
 

@@ -93,11 +93,16 @@ class SbgFit:
 
 def _fit(lost: np.ndarray, periods: np.ndarray, alive: np.ndarray, horizon: np.ndarray, n_periods: int,
          n_customers: float) -> SbgFit:
-    objective = lambda p: -_log_likelihood(p, lost, periods, alive, horizon)  # noqa: E731
+    # the likelihood depends only on how many were lost in each period and how many survived to each horizon
+    size = int(max(periods.max(), horizon.max())) + 1
+    lost_by_period = np.bincount(periods.astype(int), weights=lost, minlength=size)[1:]
+    alive_by_horizon = np.bincount(horizon.astype(int), weights=alive, minlength=size)[1:]
+    t = np.arange(1, size)
+    objective = lambda p: -_log_likelihood(p, lost_by_period, t, alive_by_horizon, t)  # noqa: E731
     best = None
     for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
         result = minimize(objective, np.array(start), method="Nelder-Mead",
-                          options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000})
+                          options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 4_000})
         if best is None or result.fun < best.fun:
             best = result
     alpha, beta = np.exp(best.x)

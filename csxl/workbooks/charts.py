@@ -10,19 +10,26 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
 
-def line_chart(title: str, values: Reference, categories: Reference, size: tuple[float, float] = (7, 18),
-               y_range: tuple[float, float] | None = None) -> LineChart:
-    """A single line over a row of values (months along the x axis)."""
+def line_chart(title: str, values: Reference | dict[str, Reference], categories: Reference,
+               size: tuple[float, float] = (7, 18), y_range: tuple[float, float] | None = None,
+               y_format: str | None = None) -> LineChart:
+    """Lines over rows or columns of values: one unnamed series, or named series with a legend."""
     chart = LineChart()
     chart.title = title
     chart.height, chart.width = size
-    chart.add_data(values, from_rows=True)
-    chart.set_categories(categories)
+    if isinstance(values, Reference):
+        chart.add_data(values, from_rows=values.min_row == values.max_row)
+        chart.legend = None
+    else:
+        for name, reference in values.items():
+            chart.series.append(Series(reference, title=name))
     for series in chart.series:
         series.smooth = False
+    chart.set_categories(categories)
     if y_range:
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = y_range
-    chart.legend = None
+    if y_format:
+        chart.y_axis.numFmt = y_format
     return chart
 
 

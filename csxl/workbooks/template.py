@@ -37,7 +37,12 @@ from csxl.workbooks.labels import Locale
 
 @dataclass(frozen=True)
 class DataTable:
-    """One Data table of a layout: its name and its columns with their kinds (text, number, date)."""
+    """One Data table of a layout: its name and its columns with their kinds.
+
+    Kinds are text, number, date and month for data; a kind starting with
+    "=" is a calculated column, a formula template filled for each row
+    ("=12*D{row}"), so per-row results stay live next to their data.
+    """
 
     name: str
     columns: tuple[tuple[str, str], ...]
@@ -70,8 +75,17 @@ def add_data_sheet(wb: Workbook, table: DataTable, title: str, locale: Locale) -
     ws.add_table(excel_table)
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "808080"
+    _write_formulas(ws, table, 2, 2)
     _point_names(wb, ws, table, rows=0)
     return ws
+
+
+def _write_formulas(ws: Worksheet, table: DataTable, first: int, last: int) -> None:
+    """The calculated columns of rows first..last."""
+    for index, (_, kind) in enumerate(table.columns, start=1):
+        if kind.startswith("="):
+            for r in range(first, last + 1):
+                ws[f"{col(index)}{r}"] = kind.format(row=r)
 
 
 def _formats(locale: Locale) -> dict[str, str | None]:
@@ -104,7 +118,7 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
     for row in ws.iter_rows(min_row=2, max_row=max(ws.max_row, 2), max_col=len(table.columns)):
         for cell in row:
             cell.value = None
-    columns = [c for c, _ in table.columns]
+    columns = [c for c, kind in table.columns if not kind.startswith("=")]
     records = frame.reindex(columns=columns).itertuples(index=False, name=None)
     for r, record in enumerate(records, start=2):
         for index, (column, item) in enumerate(zip(columns, record), start=1):
@@ -113,6 +127,7 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
             elif item is pd.NaT:
                 item = None
             value(ws, f"{col(index)}{r}", item, formats[kinds[column]])
+    _write_formulas(ws, table, 2, max(len(frame), 1) + 1)
     last = col(len(table.columns))
     excel_table.ref = f"A1:{last}{max(len(frame), 1) + 1}"
     if excel_table.autoFilter is not None:

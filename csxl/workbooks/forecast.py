@@ -1,0 +1,408 @@
+"""The forecast workbook: renewals at risk, MRR by scenario, retention curves, what a point of NRR is worth.
+
+A live model on the template mechanism of the QBR: the drivers sit in blue on
+Inputs (their defaults measured on the data by `csxl.metrics.forecast` and
+`csxl.metrics.sbg`, with a note of where each came from), every projection
+cell is a formula over Inputs and the Data tables, and changing the scenario
+or a rate recalculates the whole forecast. The recurrences are those of
+`csxl.metrics.forecast`; the parity tests recalculate the file in LibreOffice
+and compare the defined names with Python.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from csxl.data.dataset import Dataset
+from csxl.errors import CsxlDataError
+from csxl.metrics import health
+from csxl.metrics.forecast import (MULTIPLIERS, RENEWAL_PROBABILITIES, SCENARIOS, cohort_survivors, next_renewal,
+                                   trailing_rates)
+from csxl.metrics.movements import mrr_movements
+from csxl.metrics.retention import nrr_cohort
+from csxl.metrics.sbg import sbg_fit_cohorts
+from csxl.workbooks.cells import BOLD, KPI_FONT, TOP_RULE, absolute, col, formula, header_row, label, title, widths
+from csxl.workbooks.charts import line_chart
+from csxl.workbooks.inputs import InputsSheet, define
+from csxl.workbooks.labels import LABELS, Locale
+from csxl.workbooks.files import atomic_save
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
+
+MAX_HORIZON = 24
+CURVE_MONTHS = 36
+OUTPUT_NAMES = ("ForecastMRR", "ForecastARR", "CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")
+_IN_HORIZON = "=IF(AND(C{row}>EOMONTH(AsOf,0),C{row}<=EOMONTH(AsOf,Horizon)),1,0)"
+TABLES = {
+    "bridge": DataTable("bridge", (
+        ("month", "month"), ("start_mrr", "number"), ("new", "number"), ("reactivation", "number"),
+        ("expansion", "number"), ("contraction", "number"), ("churn", "number"), ("end_mrr", "number"))),
+    "contracts": DataTable("contracts", (
+        ("customer_id", "text"), ("name", "text"), ("renewal_date", "date"), ("mrr", "number"), ("flag", "text"),
+        ("arr", "=12*D{row}"), ("in_horizon", _IN_HORIZON),
+        ("probability", "=IFERROR(INDEX(RenewalProbability,MATCH(E{row},RenewalFlag,0)),0)"),
+        ("weighted_arr", "=F{row}*G{row}*H{row}"))),
+    "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
+}
+
+LABELS.update({
+    "title.forecast": ("Renewal and MRR forecast", "Previsão de renovações e MRR", "Pronóstico de renovaciones y MRR"),
+    "sheet.renewals": ("Renewals", "Renovações", "Renovaciones"),
+    "sheet.projection": ("Projection", "Projeção", "Proyección"),
+    "sheet.curves": ("Retention curves", "Curvas de retenção", "Curvas de retención"),
+    "sheet.sensitivity": ("NRR sensitivity", "Sensibilidade do NRR", "Sensibilidad del NRR"),
+    "scenario": ("Scenario", "Cenário", "Escenario"),
+    "horizon": ("Horizon", "Horizonte", "Horizonte"),
+    "months": ("months", "meses", "meses"),
+    "new_mrr_month": ("New MRR per month (new + reactivation)", "MRR novo por mês (novo + reativação)",
+                      "MRR nuevo por mes (nuevo + reactivación)"),
+    "expansion_rate": ("Expansion rate per month", "Taxa de expansão mensal", "Tasa de expansión mensual"),
+    "contraction_rate": ("Contraction rate per month", "Taxa de contração mensal", "Tasa de contracción mensual"),
+    "churn_rate": ("MRR churn rate per month", "Taxa de churn de MRR mensal", "Tasa de churn de MRR mensual"),
+    "multiplier": ("Multiplier", "Multiplicador", "Multiplicador"),
+    "gross_margin": ("Gross margin", "Margem bruta", "Margen bruto"),
+    "current_nrr": ("Current NRR (12 months, cohort)", "NRR atual (12 meses, coorte)", "NRR actual (12 meses, cohorte)"),
+    "one_point": ("One point of NRR", "Um ponto de NRR", "Un punto de NRR"),
+    "alpha": ("sBG alpha", "alpha do sBG", "alpha del sBG"),
+    "beta": ("sBG beta", "beta do sBG", "beta del sBG"),
+    "note.trailing": ("trailing 6-month average of the data (csxl)", "média dos últimos 6 meses dos dados (csxl)",
+                      "promedio de los últimos 6 meses de los datos (csxl)"),
+    "note.fit": ("fitted by maximum likelihood on the cohorts (csxl); refit with CS_SBG_FIT",
+                 "ajustado por máxima verossimilhança nas coortes (csxl); reajuste com CS_SBG_FIT",
+                 "ajustado por máxima verosimilitud en las cohortes (csxl); reajuste con CS_SBG_FIT"),
+    "note.nrr": ("cohort NRR of the last 12 months of the data (csxl)", "NRR de coorte dos últimos 12 meses (csxl)",
+                 "NRR de cohorte de los últimos 12 meses (csxl)"),
+    "commit": ("Commit (Green)", "Commit (Verde)", "Commit (Verde)"),
+    "best_case": ("Best case", "Melhor caso", "Mejor caso"),
+    "renewing": ("Renewing ARR by month", "ARR a renovar por mês", "ARR a renovar por mes"),
+    "selected": ("Selected scenario", "Cenário selecionado", "Escenario seleccionado"),
+    "implied_nrr": ("Implied NRR (12 months)", "NRR implícito (12 meses)", "NRR implícito (12 meses)"),
+    "forecast_mrr": ("MRR at the end of the horizon", "MRR no fim do horizonte", "MRR al final del horizonte"),
+    "forecast_arr": ("ARR at the end of the horizon", "ARR no fim do horizonte", "ARR al final del horizonte"),
+    "tenure": ("Months since start", "Meses desde o início", "Meses desde el inicio"),
+    "observed": ("Observed survival", "Sobrevivência observada", "Supervivencia observada"),
+    "projected": ("sBG projection", "Projeção sBG", "Proyección sBG"),
+    "years": ("Years", "Anos", "Años"),
+    "arr_now": ("ARR today", "ARR hoje", "ARR hoy"),
+    "point_value": ("Value of +1 point of NRR", "Valor de +1 ponto de NRR", "Valor de +1 punto de NRR"),
+    "check.history": ("History: start + movements = end each month", "Histórico: inicial + movimentos = final",
+                      "Historial: inicial + movimientos = final"),
+    "check.renewals": ("Renewals: commit <= weighted <= best case", "Renovações: commit <= ponderado <= melhor caso",
+                       "Renovaciones: commit <= ponderado <= mejor caso"),
+    "check.scenario": ("Scenario and horizon are valid", "Cenário e horizonte válidos",
+                       "Escenario y horizonte válidos"),
+    "check.probabilities": ("Probabilities between 0 and 1", "Probabilidades entre 0 e 1",
+                            "Probabilidades entre 0 y 1"),
+})
+
+
+def D(table: str, column: str) -> str:
+    return TABLES[table].column_name(column)
+
+
+def forecast_template(locale: Locale) -> Workbook:
+    """The forecast layout in `locale`, with empty Data tables."""
+    wb = Workbook()
+    cover = wb.active
+    cover.title = locale("sheet.cover")
+    inputs = _inputs(wb, locale)
+    sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in ("renewals", "projection", "curves",
+                                                                         "sensitivity")}
+    checks = wb.create_sheet(locale("sheet.checks"))
+    for table in TABLES.values():
+        add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
+    _renewals_sheet(wb, sheets["renewals"], locale)
+    _projection_sheet(wb, sheets["projection"], locale)
+    _curves_sheet(wb, sheets["curves"], locale)
+    _sensitivity_sheet(wb, sheets["sensitivity"], locale)
+    _checks_sheet(wb, checks, locale)
+    _cover_sheet(wb, cover, locale)
+    for ws in [cover, inputs.ws, *sheets.values(), checks]:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_view.showGridLines = False
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
+    inputs = InputsSheet(wb, locale)
+    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), "")
+    cell = inputs.add("Scenario", locale("scenario"), "base", None, "base / upside / downside")
+    (sheet, ref), = wb.defined_names[cell].destinations
+    choice = DataValidation(type="list", formula1=f'"{",".join(SCENARIOS)}"', allow_blank=False)
+    inputs.ws.add_data_validation(choice)
+    choice.add(ref.replace("$", ""))
+    inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), f"1 to {MAX_HORIZON}")
+    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.currency, locale("note.trailing"))
+    for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
+                      ("ChurnRate", "churn_rate")):
+        inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing"))
+    inputs.section(locale("multiplier"))
+    first, last = inputs.table([locale("scenario"), *[locale(m) for m in ("new", "expansion", "contraction", "churn")]],
+                               [[name, *[SCENARIOS[name][m] for m in MULTIPLIERS]] for name in SCENARIOS],
+                               [None, "0.00", "0.00", "0.00", "0.00"])
+    define(wb, "ScenarioName", absolute(inputs.ws, f"A{first}:A{last}"))
+    for letter, m in zip("BCDE", MULTIPLIERS):
+        define(wb, f"Mult_{m}", absolute(inputs.ws, f"{letter}{first}:{letter}{last}"))
+    inputs.section(locale("probability"))
+    first, last = inputs.table([locale("health_flag"), locale("probability")],
+                               [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent])
+    define(wb, "RenewalFlag", absolute(inputs.ws, f"A{first}:A{last}"))
+    define(wb, "RenewalProbability", absolute(inputs.ws, f"B{first}:B{last}"))
+    inputs.section(locale("title.forecast"))
+    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"))
+    inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
+    inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"))
+    inputs.add("Alpha", locale("alpha"), 1.0, "0.0000", "", locale("note.fit"))
+    inputs.add("Beta", locale("beta"), 1.0, "0.0000", "", locale("note.fit"))
+    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
+    return inputs
+
+
+def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("renewing"))
+    header_row(ws, 4, 1, [locale("month"), locale("commit"), locale("weighted"), locale("best_case")])
+    arr, date, flag = D("contracts", "arr"), D("contracts", "renewal_date"), D("contracts", "flag")
+    for k in range(1, MAX_HORIZON + 1):
+        r = 4 + k
+        formula(ws, f"A{r}", f'=IF({k}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k - 1}))', locale.month)
+        window = f'{date},">="&A{r},{date},"<="&EOMONTH(A{r},0)'
+        formula(ws, f"B{r}", f'=IF(A{r}="","",SUMIFS({arr},{window},{flag},"Green"))', locale.money)
+        formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({D("contracts", "weighted_arr")},{window}))', locale.money)
+        formula(ws, f"D{r}", f'=IF(A{r}="","",SUMIFS({arr},{window}))', locale.money)
+    total = 5 + MAX_HORIZON
+    label(ws, f"A{total}", locale("total"), BOLD)
+    for letter, name in zip("BCD", ("CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")):
+        formula(ws, f"{letter}{total}", f"=SUM({letter}5:{letter}{total - 1})", locale.money, BOLD).border = TOP_RULE
+        define(wb, name, absolute(ws, f"{letter}{total}"))
+    widths(ws, {"A": 16, "B": 18, "C": 18, "D": 18})
+    chart = line_chart(locale("renewing"), Reference(ws, min_col=3, min_row=5, max_row=4 + MAX_HORIZON),
+                       Reference(ws, min_col=1, min_row=5, max_row=4 + MAX_HORIZON), size=(8, 18))
+    ws.add_chart(chart, "F4")
+
+
+def _bridge_block(ws: Worksheet, top: int, name: str, multipliers: dict[str, str], locale: Locale,
+                  font: Font | None = None) -> dict[str, int]:
+    """One scenario's monthly bridge: rows start .. ARR, months 1..MAX_HORIZON in columns B onwards."""
+    label(ws, f"A{top}", name, font or BOLD)
+    lines = ["month", "start_mrr", "new", "expansion", "contraction", "churn", "end_mrr", "arr"]
+    rows = {line: top + 1 + i for i, line in enumerate(lines)}
+    for line, r in rows.items():
+        label(ws, f"A{r}", locale(line))
+    for k in range(1, MAX_HORIZON + 1):
+        c, p = col(1 + k), col(k)
+        start = "StartMRR" if k == 1 else f"{p}{rows['end_mrr']}"
+        s = f"{c}{rows['start_mrr']}"
+        cells = {
+            "month": (f"=EDATE(AsOf,{k})", locale.month),
+            "start_mrr": (f"={start}", locale.money),
+            "new": (f"=NewMRR*{multipliers['new']}", locale.money),
+            "expansion": (f"={s}*ExpansionRate*{multipliers['expansion']}", locale.money),
+            "contraction": (f"={s}*ContractionRate*{multipliers['contraction']}", locale.money),
+            "churn": (f"={s}*ChurnRate*{multipliers['churn']}", locale.money),
+            "end_mrr": (f"={s}+{c}{rows['new']}+{c}{rows['expansion']}-{c}{rows['contraction']}-{c}{rows['churn']}",
+                        locale.money),
+            "arr": (f"=12*{c}{rows['end_mrr']}", locale.money),
+        }
+        for line, (expression, fmt) in cells.items():
+            formula(ws, f"{c}{rows[line]}", expression, fmt)
+    nrr_row = rows["arr"] + 1
+    label(ws, f"A{nrr_row}", locale("implied_nrr"))
+    formula(ws, f"B{nrr_row}", f"=(1+ExpansionRate*{multipliers['expansion']}-ContractionRate*"
+                               f"{multipliers['contraction']}-ChurnRate*{multipliers['churn']})^12", locale.percent)
+    rows["implied_nrr"] = nrr_row
+    return rows
+
+
+def _projection_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("sheet.projection"))
+    label(ws, "A3", locale("selected"), BOLD)
+    formula(ws, "B3", "=Scenario", font=BOLD)
+    for i, m in enumerate(MULTIPLIERS):
+        label(ws, f"C{3 + i}", f"{locale('multiplier')}: {locale(m)}")
+        formula(ws, f"D{3 + i}", f"=INDEX(Mult_{m},MATCH(Scenario,ScenarioName,0))", "0.00")
+    selected = _bridge_block(ws, 8, locale("selected"), {m: f"$D${3 + i}" for i, m in enumerate(MULTIPLIERS)},
+                             locale, KPI_FONT)
+    end_row = selected["end_mrr"]
+    define(wb, "SelectedEnd", absolute(ws, f"B{end_row}:{col(1 + MAX_HORIZON)}{end_row}"))
+    define(wb, "ImpliedNRR", absolute(ws, f"B{selected['implied_nrr']}"))
+    top = selected["implied_nrr"] + 3
+    ends = {}
+    for i, name in enumerate(SCENARIOS, start=1):
+        rows = _bridge_block(ws, top, name, {m: f"INDEX(Mult_{m},{i})" for m in MULTIPLIERS}, locale)
+        ends[name] = rows["end_mrr"]
+        top = rows["implied_nrr"] + 3
+    widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, MAX_HORIZON + 1)}})
+    months = Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=selected["month"], max_row=selected["month"])
+    by_scenario = {name: Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=r, max_row=r)
+                   for name, r in ends.items()}
+    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, months, size=(9, 26)), f"A{top + 1}")
+
+
+def _curves_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("sheet.curves"), locale("note.fit"))
+    header_row(ws, 4, 1, [locale("tenure"), locale("observed"), locale("projected")])
+    tenure, customers, survivors = D("survival", "tenure"), D("survival", "customers"), D("survival", "survivors")
+    for k in range(CURVE_MONTHS + 1):
+        r = 5 + k
+        ws[f"A{r}"] = k
+        formula(ws, f"B{r}", f'=IFERROR(SUMIFS({survivors},{tenure},A{r})/SUMIFS({customers},{tenure},A{r}),"")',
+                locale.percent)
+        projected = "=1" if k == 0 else f"=C{r - 1}*(Beta+A{r}-1)/(Alpha+Beta+A{r}-1)"
+        formula(ws, f"C{r}", projected, locale.percent)
+    define(wb, "SbgCurve", absolute(ws, f"C5:C{5 + CURVE_MONTHS}"))
+    widths(ws, {"A": 20, "B": 20, "C": 20})
+    curves = {locale(key): Reference(ws, min_col=c, min_row=5, max_row=5 + CURVE_MONTHS)
+              for c, key in ((2, "observed"), (3, "projected"))}
+    ws.add_chart(line_chart(locale("sheet.curves"), curves, Reference(ws, min_col=1, min_row=5, max_row=5 + CURVE_MONTHS),
+                            size=(9, 18), y_range=(0, 1), y_format="0%"), "E4")
+
+
+def _sensitivity_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("sheet.sensitivity"))
+    label(ws, "A3", locale("arr_now"))
+    formula(ws, "B3", "=12*StartMRR", locale.money, BOLD)
+    header_row(ws, 5, 1, [locale("points"), "NRR", *[f"{locale('years')}: {y}" for y in range(1, 6)]])
+    for i, k in enumerate(range(-5, 6)):
+        r = 6 + i
+        ws[f"A{r}"] = k
+        formula(ws, f"B{r}", f"=CurrentNRR+A{r}*OnePoint", locale.percent)
+        for y in range(1, 6):
+            formula(ws, f"{col(2 + y)}{r}", f"=$B$3*$B{r}^{y}", locale.money, BOLD if k == 0 else None)
+    label(ws, "A18", locale("point_value"), BOLD)
+    for y in range(1, 6):
+        c = col(2 + y)
+        formula(ws, f"{c}18", f"={c}12-{c}11", locale.money, BOLD)
+    widths(ws, {"A": 28, "B": 12, **{col(2 + y): 18 for y in range(1, 6)}})
+
+
+def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("title.checks"))
+    header_row(ws, 3, 1, [locale("check"), locale("difference"), locale("result")])
+    b = {c: D("bridge", c) for c in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
+    history = (f"=SUMPRODUCT(ABS({b['start_mrr']}+{b['new']}+{b['reactivation']}+{b['expansion']}"
+               f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
+    checks = [
+        ("check.history", history),
+        ("check.renewals", "=MAX(0,CommitRenewalARR-WeightedRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
+        ("check.scenario", f"=IF(ISNUMBER(MATCH(Scenario,ScenarioName,0)),0,1)+IF(AND(Horizon>=1,Horizon<={MAX_HORIZON},"
+                           "Horizon=ROUND(Horizon,0)),0,1)"),
+        ("check.probabilities", "=COUNTIF(RenewalProbability,\"<0\")+COUNTIF(RenewalProbability,\">1\")"),
+    ]
+    ok, error = locale("ok"), locale("error")
+    for i, (key, expression) in enumerate(checks):
+        r = 4 + i
+        label(ws, f"A{r}", locale(key))
+        formula(ws, f"B{r}", expression, "#,##0.00")
+        formula(ws, f"C{r}", f'=IF(B{r}<=Tolerance,"{ok}","{error}")', font=BOLD)
+    last = 3 + len(checks)
+    label(ws, f"A{last + 2}", locale("master_check"), BOLD)
+    formula(ws, f"C{last + 2}", f'=IF(COUNTIF(C4:C{last},"{ok}")={len(checks)},"{ok}","{error}")', font=KPI_FONT)
+    define(wb, "MasterCheck", absolute(ws, f"C{last + 2}"))
+    widths(ws, {"A": 56, "B": 14, "C": 12})
+
+
+def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    label(ws, "A1", locale("title.forecast"), Font(bold=True, size=20, color="1F3864"))
+    formula(ws, "A2", f'="{locale("as_of")}: "&TEXT(AsOf,"yyyy-mm")&"  |  {locale("scenario")}: "&Scenario&'
+                      f'"  |  {locale("horizon")}: "&Horizon', font=Font(size=12, color="595959"))
+    lines = [
+        ("start_mrr", f"=INDEX({D('bridge', 'end_mrr')},MATCH(AsOf,{D('bridge', 'month')},0))", locale.money,
+         "StartMRR"),
+        ("forecast_mrr", "=INDEX(SelectedEnd,Horizon)", locale.money, "ForecastMRR"),
+        ("forecast_arr", "=12*ForecastMRR", locale.money, "ForecastARR"),
+        ("implied_nrr", "=ImpliedNRR", locale.percent, None),
+        ("commit", "=CommitRenewalARR", locale.money, None),
+        ("weighted", "=WeightedRenewalARR", locale.money, None),
+        ("best_case", "=BestCaseRenewalARR", locale.money, None),
+        ("gross_margin", "=ForecastARR*GrossMargin", locale.money, None),
+        ("master_check", "=MasterCheck", None, None),
+    ]
+    for i, (key, expression, fmt, name) in enumerate(lines):
+        r = 4 + i
+        label(ws, f"A{r}", locale(key), Font(color="595959"))
+        formula(ws, f"B{r}", expression, fmt, KPI_FONT)
+        if name:
+            define(wb, name, absolute(ws, f"B{r}"))
+    widths(ws, {"A": 40, "B": 26})
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def account_flags(data: Dataset, as_of: pd.Timestamp) -> pd.Series:
+    """Health flag of each customer at the as-of month, from its signals and status ("" with neither)."""
+    customers = data.mrr["customer_id"].drop_duplicates()
+    scores = pd.Series(float("nan"), index=customers.to_numpy())
+    if data.health is not None and len(data.health):
+        now = data.health[data.health["month"] == as_of]
+        parts = health.health_components(now).set_index("customer_id")[list(health.COMPONENTS)]
+        scores.update(parts.mean(axis=1))
+    status = (data.customers.set_index("customer_id")["status"].reindex(scores.index)
+              if data.customers is not None and "status" in data.customers else None)
+    return health.health_flags(scores, status)
+
+
+def forecast_inputs(data: Dataset, as_of: pd.Timestamp) -> dict[str, object]:
+    """The measured defaults written to Inputs: trailing rates, current NRR, the sBG fit."""
+    rates = trailing_rates(data.mrr, 6, as_of)
+    mine = data.mrr[data.mrr["month"] <= as_of]
+    fit = sbg_fit_cohorts(cohort_survivors(mine))
+    nrr = nrr_cohort(mine, as_of, 12)
+    return {"AsOf": as_of, "NewMRR": rates.new_mrr, "ExpansionRate": rates.expansion,
+            "ContractionRate": rates.contraction, "ChurnRate": rates.churn,
+            "CurrentNRR": 1.0 if pd.isna(nrr) else nrr, "Alpha": fit.alpha, "Beta": fit.beta}
+
+
+def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    mine = data.mrr[data.mrr["month"] <= as_of]
+    bridge = mrr_movements(mine).assign(month=lambda t: t["period"].dt.to_timestamp())
+    now = mine[mine["month"] == as_of].groupby("customer_id")["mrr"].sum()
+    now = now[now > 0]
+    if data.customers is None or "renewal_date" not in data.customers:
+        contracts = pd.DataFrame(columns=["customer_id", "name", "renewal_date", "mrr", "flag"])
+    else:
+        book = data.customers.set_index("customer_id").reindex(now.index)
+        book = book[book["renewal_date"].notna()]
+        term = book["contract_term_months"] if "contract_term_months" in book else pd.Series(12.0, index=book.index)
+        month_end = as_of + pd.offsets.MonthEnd(0)
+        contracts = pd.DataFrame({
+            "customer_id": book.index, "name": book.get("name", pd.Series(book.index, index=book.index)).to_numpy(),
+            "renewal_date": next_renewal(book["renewal_date"], term, month_end).to_numpy(),
+            "mrr": now.reindex(book.index).to_numpy(), "flag": account_flags(data, as_of).reindex(book.index).to_numpy(),
+        }).sort_values("renewal_date")
+    # pooled survival by tenure: each cohort counts while it is observed
+    survivors = cohort_survivors(mine)
+    long = survivors.stack().rename("survivors").reset_index()
+    long.columns = ["cohort", "tenure", "survivors"]
+    long["customers"] = survivors[0].reindex(long["cohort"]).to_numpy()
+    survival = long.groupby("tenure")[["customers", "survivors"]].sum().reset_index()
+    return {"bridge": bridge, "contracts": contracts, "survival": survival}
+
+
+def write_forecast(data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int, template, path):
+    """Build (or fill the team's template), save atomically; returns the path and the template warnings."""
+    if template:
+        wb, warnings = open_template(template)
+    else:
+        wb, warnings = forecast_template(locale), []
+    return atomic_save(fill_forecast(wb, data, as_of, locale, horizon), path), warnings
+
+
+def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int = 12) -> Workbook:
+    """Write the data and the measured defaults into a forecast template."""
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise CsxlDataError(f"--horizon must be from 1 to {MAX_HORIZON} months", fix="use 12 or 24")
+    for name, frame in forecast_tables(data, as_of).items():
+        fill_table(wb, TABLES[name], frame, locale)
+    for name, item in forecast_inputs(data, as_of).items():
+        set_input(wb, name, item)
+    set_input(wb, "Horizon", horizon)
+    wb.properties.creator = "csxl"
+    return wb
