@@ -24,7 +24,9 @@ PRODUCTS = ("Core", "Analytics", "Automation", "Support Plus")
 _PRICES = np.array([[490.0, 1490.0, 4990.0], [190.0, 690.0, 1990.0], [290.0, 990.0, 2990.0], [150.0, 450.0, 1200.0]])
 _SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 _SEGMENT_SHARE = (0.6, 0.3, 0.1)
-_MONTHLY_CHURN = np.array([0.02, 0.012, 0.006])
+# Monthly churn propensity differs by customer (Beta-distributed, as the sBG model assumes) and by segment.
+_CHURN_BETA = (0.5, 22.0)
+_SEGMENT_CHURN = np.array([1.0, 0.6, 0.3])
 _CSMS = ("Ana Souza", "Bruno Lima", "Carla Dias", "Diego Martins", "Elisa Rocha", "Felipe Alves", "Gabriela Nunes")
 _REGIONS = ("SP", "SP", "SP", "RJ", "MG", "PR", "RS", "SC", "BA", "PE", "DF", "GO", "México", "Colombia", "Chile")
 _INDUSTRIES = ("Varejo", "Logística", "Saúde", "Educação", "Finanças", "Indústria", "Agronegócio", "Serviços")
@@ -77,6 +79,7 @@ def _simulate(rng, calendar, segment, yearly, joins):
     base = _PRICES[:, segment].T * rng.choice([1.0, 1.0, 1.5, 2.0, 3.0], size=(n, 1))  # customers x products
     current = np.zeros((n, p))
     ever = np.zeros(n, dtype=bool)
+    propensity = rng.beta(*_CHURN_BETA, size=n) * _SEGMENT_CHURN[segment]
     for m in range(t):
         active = current.sum(axis=1) > 0
         starting = (joins == m) & ~ever
@@ -84,7 +87,7 @@ def _simulate(rng, calendar, segment, yearly, joins):
         extra = starting & (rng.random(n) < 0.35)
         current[extra, 1] = base[extra, 1]
         if m:
-            churn = active & (rng.random(n) < _MONTHLY_CHURN[segment])
+            churn = active & (rng.random(n) < propensity)
             current[churn] = 0.0
             back = ~active & ever & (rng.random(n) < 0.03)
             current[back, 0] = base[back, 0]

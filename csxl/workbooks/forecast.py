@@ -159,8 +159,9 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"))
     inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
     inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"))
-    inputs.add("Alpha", locale("alpha"), 1.0, "0.0000", "", locale("note.fit"))
-    inputs.add("Beta", locale("beta"), 1.0, "0.0000", "", locale("note.fit"))
+    # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
+    inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
+    inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
     return inputs
 
@@ -279,7 +280,7 @@ def _sensitivity_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     for y in range(1, 6):
         c = col(2 + y)
         formula(ws, f"{c}18", f"={c}12-{c}11", locale.money, BOLD)
-    widths(ws, {"A": 28, "B": 12, **{col(2 + y): 18 for y in range(1, 6)}})
+    widths(ws, {"A": 28, "B": 20, **{col(2 + y): 18 for y in range(1, 6)}})
 
 
 def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
@@ -379,7 +380,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
         }).sort_values("renewal_date")
     # pooled survival by tenure: each cohort counts while it is observed
     survivors = cohort_survivors(mine)
-    long = survivors.stack().rename("survivors").reset_index()
+    long = survivors.stack().rename("survivors").reset_index().dropna()
     long.columns = ["cohort", "tenure", "survivors"]
     long["customers"] = survivors[0].reindex(long["cohort"]).to_numpy()
     survival = long.groupby("tenure")[["customers", "survivors"]].sum().reset_index()
