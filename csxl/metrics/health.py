@@ -92,6 +92,20 @@ def health_components(health: pd.DataFrame, logins_target: float = 20, ticket_pe
     return out
 
 
+def flags_at(health: pd.DataFrame | None, customers: pd.DataFrame | None, customer_ids: pd.Index,
+             month: pd.Timestamp, **thresholds: float) -> pd.Series:
+    """Each customer's flag in `month`: its status override, else the flag of its equally weighted
+    component score that month ("" when it has neither)."""
+    scores = pd.Series(np.nan, index=customer_ids)
+    if health is not None and len(health):
+        now = health[health["month"] == month]
+        parts = health_components(now).set_index("customer_id")[list(COMPONENTS)]
+        scores.update(parts.mean(axis=1))
+    status = (customers.set_index("customer_id")["status"].reindex(customer_ids)
+              if customers is not None and "status" in customers else None)
+    return health_flags(scores, status, **thresholds)
+
+
 def mrr_by_flag(mrr_by_customer: pd.Series, flags: pd.Series) -> pd.DataFrame:
     """Accounts, MRR and share of MRR per flag, in FLAGS order: where the revenue sits."""
     frame = pd.DataFrame({"mrr": mrr_by_customer, "flag": flags.reindex(mrr_by_customer.index)})

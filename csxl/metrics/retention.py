@@ -84,3 +84,13 @@ def cohort_retention(mrr: pd.DataFrame, basis: str = "revenue") -> pd.DataFrame:
     table.insert(0, "start_mrr", pd.Series(aligned[:, 0]).groupby(cohort).sum())
     table.insert(0, "customers", pd.Series(first).groupby(cohort).size())
     return table
+
+
+def logo_churn_cohort(mrr: pd.DataFrame, end_month: object | None = None, months: int = 12) -> float:
+    """Customers paying `months` earlier who pay nothing at `end_month` / customers paying then.
+
+    The window form of logo churn (trailing 12 months by default); customers
+    who joined inside the window are in neither count.
+    """
+    start, end = _window(mrr_grid(mrr), end_month, months)
+    return ratio(((start > 0) & (end == 0)).sum(), (start > 0).sum())

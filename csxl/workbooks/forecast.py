@@ -338,16 +338,9 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 
 
 def account_flags(data: Dataset, as_of: pd.Timestamp) -> pd.Series:
-    """Health flag of each customer at the as-of month, from its signals and status ("" with neither)."""
-    customers = data.mrr["customer_id"].drop_duplicates()
-    scores = pd.Series(float("nan"), index=customers.to_numpy())
-    if data.health is not None and len(data.health):
-        now = data.health[data.health["month"] == as_of]
-        parts = health.health_components(now).set_index("customer_id")[list(health.COMPONENTS)]
-        scores.update(parts.mean(axis=1))
-    status = (data.customers.set_index("customer_id")["status"].reindex(scores.index)
-              if data.customers is not None and "status" in data.customers else None)
-    return health.health_flags(scores, status)
+    """Health flag of each customer of the data at the as-of month."""
+    customers = pd.Index(data.mrr["customer_id"].drop_duplicates())
+    return health.flags_at(data.health, data.customers, customers, as_of)
 
 
 def forecast_inputs(data: Dataset, as_of: pd.Timestamp) -> dict[str, object]:
