@@ -207,6 +207,7 @@ app.add_typer(template_app, name="template")
 class Kind(str, Enum):
     qbr = "qbr"
     forecast = "forecast"
+    portfolio = "portfolio"
 
 
 @template_app.command("export")
@@ -220,9 +221,10 @@ def template_export(
     """Write a template with empty Data tables; fill it later with --template."""
     from csxl.workbooks.files import atomic_save
     from csxl.workbooks.forecast import forecast_template
+    from csxl.workbooks.portfolio import portfolio_template
     from csxl.workbooks.qbr import qbr_template
 
-    layout = {Kind.qbr: qbr_template, Kind.forecast: forecast_template}[kind]
+    layout = {Kind.qbr: qbr_template, Kind.forecast: forecast_template, Kind.portfolio: portfolio_template}[kind]
     _out.print(f"wrote {atomic_save(layout(_locale(lang, currency)), output)}")
 
 
@@ -245,6 +247,28 @@ def forecast(
     refuse_overwriting_inputs(output, [path] + ([template] if template else []))
     data = load(path)
     written, warnings = write_forecast(data, _month(data, as_of), _locale(lang, currency), horizon, template, output)
+    _warn(warnings)
+    _out.print(f"wrote {written}")
+
+
+@app.command()
+@_reports_errors
+def portfolio(
+    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
+    as_of: Annotated[str | None, typer.Option(help="Month of the review, YYYY-MM (default: the last month).")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
+    template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
+) -> None:
+    """Build the portfolio review workbook for CS leadership."""
+    from csxl.data.load import load
+    from csxl.workbooks.files import refuse_overwriting_inputs
+    from csxl.workbooks.portfolio import write_portfolio
+
+    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    data = load(path)
+    written, warnings = write_portfolio(data, _month(data, as_of), _locale(lang, currency), template, output)
     _warn(warnings)
     _out.print(f"wrote {written}")
 
@@ -294,4 +318,8 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
 
     path, _ = write_forecast(data, data.last_month, Locale("pt-BR"), 12, None, out / "forecast_pt-BR.xlsx")
     _out.print(f"Forecast (pt-BR): {path.resolve()}")
+    from csxl.workbooks.portfolio import write_portfolio
+
+    path, _ = write_portfolio(data, data.last_month, Locale("en"), None, out / "portfolio_en.xlsx")
+    _out.print(f"Portfolio review (en): {path.resolve()}")
 

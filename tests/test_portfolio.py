@@ -1,0 +1,97 @@
+"""The portfolio review recalculated by LibreOffice equals csxl.metrics, before and after one MRR edit."""
+
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from csxl.data.demo import demo_dataset
+from csxl.metrics.movements import mrr_movements
+from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
+from csxl.metrics.surveys import nps
+from csxl.workbooks.labels import Locale
+from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.portfolio import OUTPUT_NAMES, WINDOW, write_portfolio
+from tests.workbook_values import named_values
+
+AS_OF = pd.Timestamp("2026-10-01")
+LINES = ["start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr", "customers_start",
+         "new_customers", "reactivated_customers", "churned_customers", "customers_end"]
+
+
+def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame) -> dict[str, float]:
+    moves = mrr_movements(mrr)
+    now = mrr[mrr["month"] == AS_OF].groupby("customer_id")["mrr"].sum()
+    now = now[now > 0]
+    last12 = moves.tail(12)
+    window = answers[(answers["date"] >= AS_OF - pd.DateOffset(months=11)) & (answers["date"] < AS_OF + pd.DateOffset(months=1))]
+    return {"MRR": now.sum(), "ARR": 12 * now.sum(), "Customers": len(now), "ARPA": now.mean(),
+            "NRR": nrr_cohort(mrr, AS_OF, 12), "GRR": grr_cohort(mrr, AS_OF, 12),
+            "LogoChurn": logo_churn_cohort(mrr, AS_OF, 12),
+            "QuickRatio": (last12[["new", "expansion", "reactivation"]].sum().sum()
+                           / last12[["contraction", "churn"]].sum().sum()),
+            "NPS": nps(window["score"]).score}
+
+
+def movement_cells(path, lang):
+    locale = Locale(lang)
+    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.movements")]
+    labels = {locale(line): line for line in LINES}
+    months = [pd.Timestamp(c.value) for c in ws[5][1:1 + WINDOW]]
+    cells = {}
+    for row in ws.iter_rows(min_row=6, max_row=30):
+        if row[0].value in labels:
+            for month, cell in zip(months, row[1:1 + WINDOW]):
+                cells[(month, labels[row[0].value])] = cell.value
+    return cells
+
+
+def assert_portfolio(calculated, mrr, answers, lang):
+    actual = named_values(calculated, [*OUTPUT_NAMES, "MasterCheck"])
+    for name, want in expected_names(mrr, answers).items():
+        assert actual[name] == pytest.approx(want, rel=1e-9), name
+    assert actual["MasterCheck"] == Locale(lang)("ok")
+    cells = movement_cells(calculated, lang)
+    python = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp()).set_index("month")
+    for (month, line), value in cells.items():
+        want = python.loc[month, line] if month in python.index else 0.0
+        assert value == pytest.approx(want, abs=1e-6), (month, line)
+    assert len(cells) == WINDOW * len(LINES)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("portfolio")
+    data = demo_dataset()
+    path, _ = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx")
+    return data, path, convert([path], folder / "calc")[0]
+
+
+def test_names_and_every_movement_cell_equal_python(generated):
+    data, _, calculated = generated
+    assert_portfolio(calculated, data.mrr, data.nps, "pt-BR")
+
+
+def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
+    data, path, _ = generated
+    wb = openpyxl.load_workbook(path)
+    ws = wb[f"{Locale('pt-BR')('sheet.data')}_book"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if (ws.cell(r, header.index("m30") + 1).value or 0) > 0)
+    customer = ws.cell(row, 1).value
+    ws.cell(row, header.index("m30") + 1).value = 0.0  # this customer pays nothing in month 30 of the window
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    calculated = convert([edited], tmp_path / "calc")[0]
+    month = AS_OF - pd.DateOffset(months=WINDOW - 30)
+    changed = data.mrr[~((data.mrr["customer_id"] == customer) & (data.mrr["month"] == month))]
+    assert len(changed) < len(data.mrr)
+    assert_portfolio(calculated, changed, data.nps, "pt-BR")
+
+
+def test_data_text_is_text(generated):
+    _, path, _ = generated
+    with zipfile.ZipFile(path) as package:
+        sheets = b"".join(package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/"))
+    assert b"HYPERLINK" in sheets and b"<f>=HYPERLINK" not in sheets and b"<f>HYPERLINK" not in sheets
