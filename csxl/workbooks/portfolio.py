@@ -426,6 +426,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
                             for stage in STAGES[:5])
         formula(ws, f"B{r}", f"={weighted}", locale.money)
     widths(ws, {"A": 22, "B": 16, "C": 16, "D": 18, "E": 22, "F": 12})
+    ws.column_dimensions["F"].hidden = True  # stage codes the formulas match on
     ws.add_chart(bar_chart(locale("reached"), Reference(ws, min_col=4, min_row=4, max_row=9),
                            Reference(ws, min_col=1, min_row=5, max_row=9), horizontal=True), "H4")
 
