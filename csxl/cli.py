@@ -163,14 +163,12 @@ def qbr(
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
-    from csxl.workbooks.files import refuse_overwriting_inputs
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.qbr import quarter_end
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
-    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
-    data = load(path)
+    data = _load_for(path, output, template)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
         written, warnings = write_qbr(data, account, job, output)
@@ -240,12 +238,9 @@ def forecast(
     template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
 ) -> None:
     """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
-    from csxl.data.load import load
-    from csxl.workbooks.files import refuse_overwriting_inputs
     from csxl.workbooks.forecast import write_forecast
 
-    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
-    data = load(path)
+    data = _load_for(path, output, template)
     written, warnings = write_forecast(data, _month(data, as_of), _locale(lang, currency), horizon, template, output)
     _warn(warnings)
     _out.print(f"wrote {written}")
@@ -262,15 +257,21 @@ def portfolio(
     template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
 ) -> None:
     """Build the portfolio review workbook for CS leadership."""
-    from csxl.data.load import load
-    from csxl.workbooks.files import refuse_overwriting_inputs
     from csxl.workbooks.portfolio import write_portfolio
 
-    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
-    data = load(path)
+    data = _load_for(path, output, template)
     written, warnings = write_portfolio(data, _month(data, as_of), _locale(lang, currency), template, output)
     _warn(warnings)
     _out.print(f"wrote {written}")
+
+
+def _load_for(path: Path, output: Path, template: Path | None):
+    """The data of a workbook command, after refusing an output that would overwrite an input."""
+    from csxl.data.load import load
+    from csxl.workbooks.files import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    return load(path)
 
 
 def _month(data, as_of: str | None):
@@ -299,7 +300,6 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     """Run the main job on the built-in demo data and say where the outputs are."""
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
-
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
     from csxl.workbooks.qbr import quarter_end

@@ -92,3 +92,20 @@ def test_template_export(tmp_path):
     assert result.exit_code == 0
     wb = openpyxl.load_workbook(out)
     assert "Portada" in wb.sheetnames and "AsOf" in wb.defined_names
+
+
+def test_forecast_and_portfolio_commands(tmp_path):
+    from csxl.data.demo import write_demo_csv
+
+    data = tmp_path / "data"
+    write_demo_csv(data)
+    for command, extra in (("forecast", ["--horizon", "24", "--lang", "es"]), ("portfolio", ["--lang", "pt-BR"])):
+        out = tmp_path / f"{command}.xlsx"
+        result = runner.invoke(app, [command, str(data), *extra, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "MasterCheck" in openpyxl.load_workbook(out).defined_names
+    result = runner.invoke(app, ["forecast", str(data), "--horizon", "30", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "--horizon must be from 1 to 24" in result.stderr
+    result = runner.invoke(app, ["portfolio", str(data), "--as-of", "someday", "-o", str(tmp_path / "y.xlsx")])
+    assert result.exit_code == 2 and "is not a month" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "y.xlsx").exists()

@@ -6,9 +6,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csxl.metrics.forecast import (SCENARIOS, ForecastRates, cohort_survivors, implied_nrr, next_renewal,
-                                   nrr_sensitivity, project_all_scenarios, project_mrr, renewal_forecast,
-                                   renewal_totals, trailing_rates)
+from csxl.metrics.forecast import (
+    SCENARIOS,
+    ForecastRates,
+    cohort_survivors,
+    implied_nrr,
+    next_renewal,
+    nrr_sensitivity,
+    project_all_scenarios,
+    project_mrr,
+    renewal_forecast,
+    renewal_totals,
+    trailing_rates,
+)
 from csxl.metrics.sbg import sbg_fit, sbg_fit_cohorts, sbg_retention, sbg_survival
 from tests.test_movements import frame
 

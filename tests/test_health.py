@@ -9,8 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csxl.metrics.benchmarks import saas_capital_benchmark
-from csxl.metrics.health import (health_components, health_flag, health_flags, health_score, mrr_by_flag, nrr_band,
-                                 touch_model)
+from csxl.metrics.health import (
+    health_components,
+    health_flag,
+    health_flags,
+    health_score,
+    mrr_by_flag,
+    nrr_band,
+    touch_model,
+)
 
 
 def test_score_and_flags():

@@ -106,6 +106,15 @@ def absolute(ws: Worksheet, ref: str) -> str:
     return f"{quote_sheetname(ws.title)}!{':'.join(parts)}"
 
 
+def print_setup(worksheets: list[Worksheet]) -> None:
+    """Landscape, fit to the page width, no gridlines: report sheets print as a reader expects."""
+    for ws in worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_view.showGridLines = False
+
+
 def widths(ws: Worksheet, columns: dict[str, float]) -> None:
     for letter, width in columns.items():
         ws.column_dimensions[letter].width = width

@@ -21,16 +21,35 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.metrics import health
-from csxl.metrics.forecast import (MULTIPLIERS, RENEWAL_PROBABILITIES, SCENARIOS, cohort_survivors, next_renewal,
-                                   trailing_rates)
+from csxl.metrics.forecast import (
+    MULTIPLIERS,
+    RENEWAL_PROBABILITIES,
+    SCENARIOS,
+    cohort_survivors,
+    next_renewal,
+    trailing_rates,
+)
 from csxl.metrics.movements import mrr_movements
 from csxl.metrics.retention import nrr_cohort
 from csxl.metrics.sbg import sbg_fit_cohorts
-from csxl.workbooks.cells import BOLD, KPI_FONT, TOP_RULE, absolute, col, formula, header_row, label, title, widths
+from csxl.workbooks.cells import (
+    BOLD,
+    KPI_FONT,
+    TOP_RULE,
+    absolute,
+    col,
+    formula,
+    header_row,
+    label,
+    print_setup,
+    title,
+    widths,
+)
 from csxl.workbooks.charts import line_chart
+from csxl.workbooks.checks import checks_sheet
+from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import LABELS, Locale
-from csxl.workbooks.files import atomic_save
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
 
 MAX_HORIZON = 24
@@ -121,11 +140,7 @@ def forecast_template(locale: Locale) -> Workbook:
     _sensitivity_sheet(wb, sheets["sensitivity"], locale)
     _checks_sheet(wb, checks, locale)
     _cover_sheet(wb, cover, locale)
-    for ws in [cover, inputs.ws, *sheets.values(), checks]:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.sheet_view.showGridLines = False
+    print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb
 
@@ -284,29 +299,16 @@ def _sensitivity_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 
 
 def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
-    title(ws, locale("title.checks"))
-    header_row(ws, 3, 1, [locale("check"), locale("difference"), locale("result")])
     b = {c: D("bridge", c) for c in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
     history = (f"=SUMPRODUCT(ABS({b['start_mrr']}+{b['new']}+{b['reactivation']}+{b['expansion']}"
                f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
-    checks = [
+    checks_sheet(wb, ws, locale, [
         ("check.history", history),
         ("check.renewals", "=MAX(0,CommitRenewalARR-WeightedRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
         ("check.scenario", f"=IF(ISNUMBER(MATCH(Scenario,ScenarioName,0)),0,1)+IF(AND(Horizon>=1,Horizon<={MAX_HORIZON},"
                            "Horizon=ROUND(Horizon,0)),0,1)"),
         ("check.probabilities", "=COUNTIF(RenewalProbability,\"<0\")+COUNTIF(RenewalProbability,\">1\")"),
-    ]
-    ok, error = locale("ok"), locale("error")
-    for i, (key, expression) in enumerate(checks):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key))
-        formula(ws, f"B{r}", expression, "#,##0.00")
-        formula(ws, f"C{r}", f'=IF(B{r}<=Tolerance,"{ok}","{error}")', font=BOLD)
-    last = 3 + len(checks)
-    label(ws, f"A{last + 2}", locale("master_check"), BOLD)
-    formula(ws, f"C{last + 2}", f'=IF(COUNTIF(C4:C{last},"{ok}")={len(checks)},"{ok}","{error}")', font=KPI_FONT)
-    define(wb, "MasterCheck", absolute(ws, f"C{last + 2}"))
-    widths(ws, {"A": 56, "B": 14, "C": 12})
+    ])
 
 
 def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:

@@ -29,8 +29,9 @@ from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY, whitespace
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid, mrr_movements
-from csxl.workbooks.cells import BOLD, KPI_FONT, TOP_RULE, absolute, col, formula, header_row, label, title, widths
+from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, col, formula, header_row, label, print_setup, title, widths
 from csxl.workbooks.charts import bar_chart, line_chart
+from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import LABELS, Locale
@@ -158,11 +159,7 @@ def portfolio_template(locale: Locale) -> Workbook:
     _voice_sheet(wb, sheets["voice"], locale)
     _checks_sheet(wb, checks, locale, rows)
     _cover_sheet(wb, cover, locale)
-    for ws in [cover, inputs.ws, *sheets.values(), checks]:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.sheet_view.showGridLines = False
+    print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb
 
@@ -367,7 +364,7 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> None:
              "flag.Green", "flag.Red"]
     header_row(ws, 4, 1, [locale(h) for h in heads])
     now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
-    window = (f'D_nps_date,">="&EDATE(AsOf,1-SurveyMonths),D_nps_date,"<"&EDATE(AsOf,1)')
+    window = 'D_nps_date,">="&EDATE(AsOf,1-SurveyMonths),D_nps_date,"<"&EDATE(AsOf,1)'
     for i in range(CSM_ROWS):
         r = 5 + i
         mine = f"(D_book_csm=A{r})"
@@ -408,7 +405,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
         formula(ws, f"B{r}", f'=COUNTIF({D("pipeline", "stage")},F{r})', locale.integer)
         formula(ws, f"C{r}", f'=SUMIFS({D("pipeline", "amount")},{D("pipeline", "stage")},F{r})', locale.money)
     won, lost = 5 + STAGES.index("won"), 5 + STAGES.index("lost")
-    for i, stage in enumerate(STAGES[:5]):
+    for i in range(len(STAGES[:5])):
         r = 5 + i
         reached = f"=SUM(B{r}:B{4 + 5})+B{won}" + (f"+B{lost}" if i == 0 else "")
         formula(ws, f"D{r}", reached, locale.integer)
@@ -473,28 +470,15 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 
 
 def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
-    title(ws, locale("title.checks"))
-    header_row(ws, 3, 1, [locale("check"), locale("difference"), locale("result")])
     mv = wb[locale("sheet.movements")]
     span = lambda line: absolute(mv, f"B{rows[line]}:{col(1 + WINDOW)}{rows[line]}")  # noqa: E731
-    checks = [
+    checks_sheet(wb, ws, locale, [
         ("check.bridge", f"=SUMPRODUCT(ABS({span('start_mrr')}+{span('new')}+{span('reactivation')}+{span('expansion')}"
                          f"-{span('contraction')}-{span('churn')}-{span('end_mrr')}))"),
         ("check.counts", f"=SUMPRODUCT(ABS({span('customers_start')}+{span('new_customers')}+"
                          f"{span('reactivated_customers')}-{span('churned_customers')}-{span('customers_end')}))"),
         ("check.flags", f'=Customers-SUMPRODUCT((D_book_flag<>"")*(D_book_{_M[-1]}>0))'),
-    ]
-    ok, error = locale("ok"), locale("error")
-    for i, (key, expression) in enumerate(checks):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key))
-        formula(ws, f"B{r}", expression, "#,##0.00")
-        formula(ws, f"C{r}", f'=IF(ABS(B{r})<=Tolerance,"{ok}","{error}")', font=BOLD)
-    last = 3 + len(checks)
-    label(ws, f"A{last + 2}", locale("master_check"), BOLD)
-    formula(ws, f"C{last + 2}", f'=IF(COUNTIF(C4:C{last},"{ok}")={len(checks)},"{ok}","{error}")', font=KPI_FONT)
-    define(wb, "MasterCheck", absolute(ws, f"C{last + 2}"))
-    widths(ws, {"A": 64, "B": 14, "C": 12})
+    ])
 
 
 def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:

@@ -27,9 +27,22 @@ from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.health import FLAGS
-from csxl.workbooks.cells import (BOLD, KPI_FONT, TOP_RULE, WRAP, absolute, col, formula, header_row, label,
-                                  title, widths)
+from csxl.workbooks.cells import (
+    BOLD,
+    KPI_FONT,
+    TOP_RULE,
+    WRAP,
+    absolute,
+    col,
+    formula,
+    header_row,
+    label,
+    print_setup,
+    title,
+    widths,
+)
 from csxl.workbooks.charts import bar_chart, line_chart
+from csxl.workbooks.checks import checks_sheet, ok_colours
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, set_input
@@ -102,12 +115,7 @@ def qbr_template(locale: Locale) -> Workbook:
     _benchmark_sheet(wb, sheets["benchmark"], locale)
     _checks_sheet(wb, checks, locale, mrr_rows)
     _cover_sheet(wb, cover, locale, mrr_rows)
-    for ws in [cover, *sheets.values(), checks]:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.sheet_view.showGridLines = False
+    print_setup([cover, *sheets.values(), checks])
     sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
     return wb
@@ -481,8 +489,6 @@ def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 
 
 def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
-    title(ws, locale("title.checks"))
-    header_row(ws, 3, 1, [locale("check"), locale("difference"), locale("result")])
     mrr_ws = wb[locale("sheet.mrr")]
     first, last = col(rows["first_col"] + 1), col(rows["last_col"])
     gap = rows["product_gap"]
@@ -492,7 +498,7 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, i
     one_account = "+".join(
         f'SUMPRODUCT(({D(t, "customer_id")}<>INDEX({D("customer", "customer_id")},1))*({D(t, "customer_id")}<>""))'
         for t in ("mrr", "health", "nps", "csat", "ces", "pipeline", "goals"))
-    checks = [
+    checks_sheet(wb, ws, locale, [
         ("check.bridge", f"={bridge}"),
         ("check.products", f"=SUMPRODUCT(ABS({absolute(mrr_ws, f'B{gap}:{last}{gap}')}))"),
         ("check.one_account", f"={one_account}+(COUNTA({D('customer', 'customer_id')})<>1)"),
@@ -500,27 +506,7 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, i
                             f"{absolute(wb[locale('sheet.voice')], 'B6')}-{absolute(wb[locale('sheet.voice')], 'B7')}-"
                             f"{absolute(wb[locale('sheet.voice')], 'B8')})"),
         ("check.weights", "=(WeightAdoption<=0)+(WeightEngagement<=0)+(WeightSupport<=0)"),
-    ]
-    ok, error = locale("ok"), locale("error")
-    for i, (key, expression) in enumerate(checks):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key))
-        formula(ws, f"B{r}", expression, "#,##0.00")
-        formula(ws, f"C{r}", f'=IF(B{r}<=Tolerance,"{ok}","{error}")', font=BOLD)
-    last_row = 3 + len(checks)
-    label(ws, f"A{last_row + 2}", locale("master_check"), BOLD)
-    formula(ws, f"C{last_row + 2}", f'=IF(COUNTIF(C4:C{last_row},"{ok}")={len(checks)},"{ok}","{error}")',
-            font=KPI_FONT)
-    define(wb, "MasterCheck", absolute(ws, f"C{last_row + 2}"))
-    _ok_colours(ws, f"C4:C{last_row + 2}", locale)
-    widths(ws, {"A": 60, "B": 14, "C": 12})
-
-
-def _ok_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
-    ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale("ok")}"'],
-                                                  fill=PatternFill("solid", fgColor="C6EFCE")))
-    ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale("error")}"'],
-                                                  fill=PatternFill("solid", fgColor="FFC7CE")))
+    ])
 
 
 def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
@@ -568,7 +554,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, in
         if name:
             define(wb, name, absolute(ws, f"E{r}"))
     _flag_colours(ws, "E11", locale)
-    _ok_colours(ws, "E14", locale)
+    ok_colours(ws, "E14", locale)
     widths(ws, {"A": 22, "B": 30, "C": 4, "D": 22, "E": 34})
     ws.row_dimensions[2].height = 30
     span = {"min_col": rows["first_col"] + 1, "max_col": rows["last_col"]}
@@ -623,9 +609,12 @@ def account_tables(data: Dataset, account: str, as_of: pd.Timestamp, locale: Loc
         if answers is not None and "comment" in answers:
             said = answers[answers["comment"].fillna("").astype(str).str.strip() != ""]
             comments.append(said.assign(survey=survey.upper())[["date", "survey", "score", "comment"]])
-    window_start = as_of - pd.DateOffset(months=11)
-    tables["comments"] = (pd.concat(comments).query("date >= @window_start").sort_values("date", ascending=False)
-                          if comments else None)
+    if comments:
+        said = pd.concat(comments)
+        said = said[said["date"] >= as_of - pd.DateOffset(months=11)]
+        tables["comments"] = said.sort_values("date", ascending=False)
+    else:
+        tables["comments"] = None
     return {k: (v if v is not None else pd.DataFrame()) for k, v in tables.items()}
 
 
