@@ -217,13 +217,10 @@ def template_export(
     currency: Annotated[str | None, typer.Option(help="ISO currency code.")] = None,
 ) -> None:
     """Write a template with empty Data tables; fill it later with --template."""
+    from csxl.workbooks.builtin import template
     from csxl.workbooks.files import atomic_save
-    from csxl.workbooks.forecast import forecast_template
-    from csxl.workbooks.portfolio import portfolio_template
-    from csxl.workbooks.qbr import qbr_template
 
-    layout = {Kind.qbr: qbr_template, Kind.forecast: forecast_template, Kind.portfolio: portfolio_template}[kind]
-    _out.print(f"wrote {atomic_save(layout(_locale(lang, currency)), output)}")
+    _out.print(f"wrote {atomic_save(template(kind.value, _locale(lang, currency)), output)}")
 
 
 @app.command()

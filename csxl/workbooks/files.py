@@ -29,6 +29,12 @@ def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
                                 fix="choose another output path")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_save(workbook: Workbook, path: Path) -> Path:
     """Save `workbook` to `path` through a temporary file renamed into place."""
     path = Path(path)
@@ -37,6 +43,7 @@ def atomic_save(workbook: Workbook, path: Path) -> Path:
     os.close(handle)
     try:
         workbook.save(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; an output is an ordinary file
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -66,7 +67,9 @@ TABLES = {
         ("probability", "=IFERROR(INDEX(RenewalProbability,MATCH(E{row},RenewalFlag,0)),0)"),
         ("weighted_arr", "=F{row}*G{row}*H{row}"))),
     "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
+    "cohorts": DataTable("cohorts", (("cohort", "month"), ("tenure", "number"), ("survivors", "number"))),
 }
+COHORT_ROWS = 24
 
 LABELS.update({
     "title.forecast": ("Renewal and MRR forecast", "Previsão de renovações e MRR", "Pronóstico de renovaciones y MRR"),
@@ -104,6 +107,10 @@ LABELS.update({
     "forecast_arr": ("ARR at the end of the horizon", "ARR no fim do horizonte", "ARR al final del horizonte"),
     "tenure": ("Months since start", "Meses desde o início", "Meses desde el inicio"),
     "observed": ("Observed survival", "Sobrevivência observada", "Supervivencia observada"),
+    "by_cohort": ("Survival by start cohort: observed, then projected with the sBG model (grey)",
+                  "Sobrevivência por coorte: observada e depois projetada pelo modelo sBG (cinza)",
+                  "Supervivencia por cohorte: observada y luego proyectada con el modelo sBG (gris)"),
+    "cohort": ("Cohort", "Coorte", "Cohorte"),
     "projected": ("sBG projection", "Projeção sBG", "Proyección sBG"),
     "years": ("Years", "Anos", "Años"),
     "arr_now": ("ARR today", "ARR hoje", "ARR hoy"),
@@ -273,11 +280,40 @@ def _curves_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         projected = "=1" if k == 0 else f"=C{r - 1}*(Beta+A{r}-1)/(Alpha+Beta+A{r}-1)"
         formula(ws, f"C{r}", projected, locale.percent)
     define(wb, "SbgCurve", absolute(ws, f"C5:C{5 + CURVE_MONTHS}"))
+    _cohort_grid(ws, 8 + CURVE_MONTHS, locale)
     widths(ws, {"A": 20, "B": 20, "C": 20})
     curves = {locale(key): Reference(ws, min_col=c, min_row=5, max_row=5 + CURVE_MONTHS)
               for c, key in ((2, "observed"), (3, "projected"))}
     ws.add_chart(line_chart(locale("sheet.curves"), curves, Reference(ws, min_col=1, min_row=5, max_row=5 + CURVE_MONTHS),
                             size=(9, 18), y_range=(0, 1), y_format="0%"), "E4")
+
+
+def _cohort_grid(ws: Worksheet, top: int, locale: Locale) -> None:
+    """The latest cohorts by tenure: observed survival where the data has it, the sBG projection after."""
+    label(ws, f"A{top}", locale("by_cohort"), BOLD)
+    label(ws, f"A{top + 1}", locale("cohort"), BOLD)
+    cohort, tenure, alive = D("cohorts", "cohort"), D("cohorts", "tenure"), D("cohorts", "survivors")
+    for t in range(COHORT_ROWS + 1):
+        ws.cell(top + 1, 2 + t, t).font = BOLD
+    for i in range(COHORT_ROWS):
+        r = top + 2 + i
+        formula(ws, f"A{r}", f"=EDATE(AsOf,{-i})", locale.month)
+        size = f"SUMIFS({alive},{cohort},$A{r},{tenure},0)"
+        for t in range(COHORT_ROWS + 1):
+            c = col(2 + t)
+            seen = f"COUNTIFS({cohort},$A{r},{tenure},{c}${top + 1})"
+            # the last observed survival, carried on by the model's conditional survival S(t) / S(age)
+            last_seen = f"SUMIFS({alive},{cohort},$A{r},{tenure},{i})/{size}"
+            projected = f"{last_seen}*INDEX(SbgCurve,{c}${top + 1}+1)/INDEX(SbgCurve,{i}+1)"
+            formula(ws, f"{c}{r}", f'=IF({size}=0,"",IF({seen}>0,SUMIFS({alive},{cohort},$A{r},{tenure},{c}${top + 1})'
+                                   f'/{size},{projected}))', locale.percent)
+    area = f"B{top + 2}:{col(2 + COHORT_ROWS)}{top + 1 + COHORT_ROWS}"
+    first = f"B{top + 2}"
+    ws.conditional_formatting.add(area, FormulaRule(
+        formula=[f'AND({first}<>"",COUNTIFS({cohort},$A{top + 2},{tenure},B${top + 1})=0)'],
+        font=Font(italic=True, color="808080")))
+    for t in range(COHORT_ROWS + 1):
+        ws.column_dimensions[col(2 + t)].width = max(ws.column_dimensions[col(2 + t)].width or 0, 8)
 
 
 def _sensitivity_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
@@ -379,7 +415,9 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
     long.columns = ["cohort", "tenure", "survivors"]
     long["customers"] = survivors[0].reindex(long["cohort"]).to_numpy()
     survival = long.groupby("tenure")[["customers", "survivors"]].sum().reset_index()
-    return {"bridge": bridge, "contracts": contracts, "survival": survival}
+    latest = long[long["cohort"] > pd.Period(as_of, "M") - COHORT_ROWS]
+    cohorts = latest.assign(cohort=latest["cohort"].dt.to_timestamp())[["cohort", "tenure", "survivors"]]
+    return {"bridge": bridge, "contracts": contracts, "survival": survival, "cohorts": cohorts}
 
 
 def write_forecast(data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int, template, path):

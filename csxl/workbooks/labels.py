@@ -156,6 +156,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "type.renewal": ("Renewal", "Renovação", "Renovación"),
     # benchmark
     "acv": ("ACV", "ACV", "ACV"),
+    "metric": ("Metric", "Métrica", "Métrica"),
     "acv_usd": ("ACV in USD", "ACV em USD", "ACV en USD"),
     "usd_rate": ("USD per unit of currency", "USD por unidade da moeda", "USD por unidad de moneda"),
     "acv_band": ("ACV band", "Faixa de ACV", "Rango de ACV"),

@@ -475,7 +475,7 @@ def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     for i, (key, expression, fmt) in enumerate(lines):
         label(ws, f"A{4 + i}", locale(key))
         formula(ws, f"B{4 + i}", expression, fmt)
-    header_row(ws, 8, 1, ["", locale("this_account"), "SaaS Capital", locale("difference")])
+    header_row(ws, 8, 1, [locale("metric"), locale("this_account"), "SaaS Capital", locale("difference")])
     for r, (metric, bench) in enumerate((("NRR", "BenchNRR"), ("GRR", "BenchGRR")), start=9):
         label(ws, f"A{r}", metric)
         formula(ws, f"B{r}", f"={metric}", locale.percent)
