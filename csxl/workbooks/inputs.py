@@ -6,8 +6,11 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.data.schema import STAGES
+from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
+from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.workbooks.cells import BOLD, absolute, col, header_row, label, mark_input, title, value, widths
-from csxl.workbooks.labels import Locale
+from csxl.workbooks.labels import USD_PER_UNIT, Locale
 
 
 class InputsSheet:
@@ -50,6 +53,28 @@ class InputsSheet:
                 mark_input(cell)
         self.row = first + len(rows) + 1
         return first, first + len(rows) - 1
+
+
+    def benchmarks(self) -> None:
+        """UsdRate and the SaaS Capital medians by ACV band, named BenchFrom, BenchBand, BenchNRR, BenchGRR."""
+        locale = self.locale
+        self.section(locale("title.benchmark"))
+        self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT.get(locale.currency, 1.0), "0.0000", "USD",
+                 "approximate rate of November 2026: set today's")
+        first, last = self.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
+                                 [list(r) for r in SAAS_CAPITAL_2023],
+                                 [locale.integer, None, locale.percent, locale.percent])
+        for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
+            define(self.wb, name, absolute(self.ws, f"{letter}{first}:{letter}{last}"))
+
+    def stage_probabilities(self) -> None:
+        """The probability of each funnel stage, named StageProbability (in STAGES order)."""
+        locale = self.locale
+        self.section(locale("probability"))
+        first, last = self.table([locale("stage"), locale("probability")],
+                                 [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES],
+                                 [None, locale.percent])
+        define(self.wb, "StageProbability", absolute(self.ws, f"B{first}:B{last}"))
 
 
 def define(wb: Workbook, name: str, target: str) -> None:

@@ -206,6 +206,9 @@ _DATE = {"en": "yyyy-mm-dd", "pt-BR": "dd/mm/yyyy", "es": "dd/mm/yyyy"}
 _MONTH = {"en": "mmm yyyy", "pt-BR": "mmm/yyyy", "es": "mmm/yyyy"}
 CURRENCY_SYMBOLS = {"BRL": "R$", "USD": "US$", "EUR": "€", "MXN": "MX$", "ARS": "AR$", "CLP": "CLP$",
                     "COP": "COL$", "PEN": "S/", "UYU": "$U", "GBP": "£"}
+# Approximate USD value of one unit of each currency (November 2026): an input the reader should update.
+USD_PER_UNIT = {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08, "ARS": 0.001, "CLP": 0.0011,
+                "COP": 0.00025, "PEN": 0.27, "UYU": 0.025, "GBP": 1.27}
 DEFAULT_CURRENCY = {"en": "USD", "pt-BR": "BRL", "es": "MXN"}
 
 

@@ -25,8 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
-from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
-from csxl.metrics.expansion import STAGE_PROBABILITY, whitespace
+from csxl.metrics.expansion import whitespace
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid, mrr_movements
 from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, col, formula, header_row, label, print_setup, title, widths
@@ -178,17 +177,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("TouchHigh", locale("high_multiple"), 3.0, "0.00", "x ARPA")
     inputs.add("TouchLow", locale("low_fraction"), 0.25, "0.00", "x ARPA")
     inputs.add("SurveyMonths", locale("window"), 12, locale.integer, locale("month"))
-    inputs.add("UsdRate", locale("usd_rate"), {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08}.get(
-        locale.currency, 1.0), "0.0000", "USD", "approximate rate of November 2026: set today's")
-    first, last = inputs.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
-                               [list(r) for r in SAAS_CAPITAL_2023], [locale.integer, None, locale.percent,
-                                                                      locale.percent])
-    for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
-        define(wb, name, absolute(inputs.ws, f"{letter}{first}:{letter}{last}"))
-    first, last = inputs.table([locale("stage"), locale("probability")],
-                               [[s, STAGE_PROBABILITY[s]] for s in STAGES], [None, locale.percent])
-    define(wb, "StageName", absolute(inputs.ws, f"A{first}:A{last}"))
-    define(wb, "StageProbability", absolute(inputs.ws, f"B{first}:B{last}"))
+    inputs.benchmarks()
+    inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
     return inputs
 

@@ -25,7 +25,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.health import FLAGS
 from csxl.workbooks.cells import (
     BOLD,
@@ -79,13 +78,6 @@ TABLES = {
 # Defined names of the key outputs; other workbooks can link to them.
 OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "HealthScore", "HealthFlag", "NPS", "CSAT",
                 "RenewalDate")
-
-# Approximate USD value of one unit of each currency (November 2026); an input the reader should update.
-USD_PER_UNIT = {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08, "ARS": 0.001, "CLP": 0.0011,
-                "COP": 0.00025, "PEN": 0.27, "UYU": 0.025, "GBP": 1.27}
-STAGE_PROBABILITY = {"expand_map": 0.10, "opportunity": 0.20, "proposal": 0.40, "negotiation": 0.60,
-                     "forecast": 0.80, "won": 1.0, "lost": 0.0}
-
 
 def D(table: str, column: str) -> str:
     """Defined name of a Data column, for formulas."""
@@ -142,19 +134,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("DetractorTo", locale("detractors"), 6, locale.integer, locale("score"))
     inputs.add("CsatFrom", locale("satisfied"), 4, locale.integer, locale("score"))
     inputs.add("Z95", locale("margin_of_error"), 1.96, "0.00", "z")
-    inputs.section(locale("title.benchmark"))
-    inputs.add("UsdRate", locale("usd_rate"), USD_PER_UNIT.get(locale.currency, 1.0), "0.0000", "USD",
-               "approximate rate of November 2026: set today's")
-    first, last = inputs.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
-                               [list(r) for r in SAAS_CAPITAL_2023], [locale.integer, None, locale.percent,
-                                                                      locale.percent])
-    ws = inputs.ws
-    for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
-        define(wb, name, absolute(ws, f"{letter}{first}:{letter}{last}"))
-    inputs.section(locale("probability"))
-    first, last = inputs.table([locale("stage"), locale("probability")],
-                               [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES], [None, locale.percent])
-    define(wb, "StageProbability", absolute(ws, f"B{first}:B{last}"))
+    inputs.benchmarks()
+    inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
     return inputs
 
