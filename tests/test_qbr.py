@@ -195,3 +195,15 @@ def test_template_has_empty_data_tables_and_all_names():
         assert ws.max_row <= 2 and all(c.value is None for c in ws[2])
     for name in [*OUTPUT_NAMES, "MasterCheck"]:
         assert name in wb.defined_names
+
+
+def test_a_batch_goes_on_past_a_bad_account(tmp_path):
+    from csxl.workbooks.jobs import write_all_qbrs
+
+    accounts = [ACCOUNT, "NO-SUCH-ACCOUNT", *OTHERS]
+    results = {a: (p, e) for a, p, e in write_all_qbrs(small_book, accounts, QbrJob(AS_OF, Locale("en")), tmp_path,
+                                                      workers=2)}
+    assert set(results) == set(accounts)
+    path, error = results["NO-SUCH-ACCOUNT"]
+    assert "is not in the MRR data" in error and not path.exists()
+    assert all(results[a][1] is None and results[a][0].exists() for a in [ACCOUNT, *OTHERS])
