@@ -121,8 +121,9 @@ LABELS.update({
     "check.counts": ("Each month: customers at start + new + reactivated - churned = at end",
                      "Cada mês: clientes no início + novos + reativados - perdidos = no fim",
                      "Cada mes: clientes al inicio + nuevos + reactivados - perdidos = al final"),
-    "check.flags": ("Flags cover every paying account", "As flags cobrem todas as contas pagantes",
-                    "Las banderas cubren todas las cuentas que pagan"),
+    "check.flags": ("Every paying account has a known health flag or none",
+                    "Toda conta pagante tem uma flag de saúde conhecida ou nenhuma",
+                    "Toda cuenta que paga tiene una bandera de salud conocida o ninguna"),
 })
 
 
@@ -467,7 +468,8 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, i
                          f"-{span('contraction')}-{span('churn')}-{span('end_mrr')}))"),
         ("check.counts", f"=SUMPRODUCT(ABS({span('customers_start')}+{span('new_customers')}+"
                          f"{span('reactivated_customers')}-{span('churned_customers')}-{span('customers_end')}))"),
-        ("check.flags", f'=Customers-SUMPRODUCT((D_book_flag<>"")*(D_book_{_M[-1]}>0))'),
+        ("check.flags", f"=Customers-SUM({absolute(wb[locale('sheet.health')], f'B5:B{4 + len(FLAGS)}')})"
+                        f'-COUNTIFS(D_book_flag,"",D_book_{_M[-1]},">0")'),
     ])
 
 
