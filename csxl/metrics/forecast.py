@@ -1,18 +1,22 @@
-"""Forward views: MRR projection by scenario, renewal forecast, cohort survival, NRR sensitivity.
+"""Forward views: trailing drivers, MRR projection by scenario, renewal forecast, cohort survival, NRR sensitivity.
 
-Every step is a plain recurrence that a spreadsheet row repeats, because the
-forecast workbook restates it cell by cell and a parity test compares the two:
+Every step is a plain recurrence or a sum that a spreadsheet row repeats,
+because the forecast workbook restates each one cell by cell and a parity test
+compares the two. docs/metrics.md ("Forecasting") has the formulas and sources.
 
-    new_m         = new MRR per month x new multiplier
-    expansion_m   = start_m x expansion rate x expansion multiplier
-    contraction_m = start_m x contraction rate x contraction multiplier
-    churn_m       = start_m x churn rate x churn multiplier
-    end_m         = start_m + new_m + expansion_m - contraction_m - churn_m;  start_{m+1} = end_m
+    trailing_rates       pooled rates of the last 6 months of the MRR bridge
+    project_mrr          end_m = start_m + new + start_m x (e - c - ch), each scaled by its scenario multiplier
+    implied_nrr          (1 + e - c - ch)^12
+    renewal_forecast     contracts renewing in the horizon, ARR x probability of the health flag
+    renewal_totals       commit (Green ARR), weighted, best case by renewal month
+    cohort_survivors     the survivor counts the sBG fit (csxl.metrics.sbg) takes
+    nrr_sensitivity      ARR x (NRR + k points)^years; nrr_point_value: what +1 point is worth
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -21,39 +25,71 @@ from csxl.metrics.movements import mrr_grid, mrr_movements
 from csxl.metrics.rates import ratio
 
 MULTIPLIERS = ("new", "expansion", "contraction", "churn")
+# Scenario multipliers, inputs of the workbook: upside and downside move every
+# driver 20% in their direction (a planning convention, not a published rate).
 SCENARIOS: dict[str, dict[str, float]] = {
     "base": {"new": 1.0, "expansion": 1.0, "contraction": 1.0, "churn": 1.0},
     "upside": {"new": 1.2, "expansion": 1.2, "contraction": 0.8, "churn": 0.8},
     "downside": {"new": 0.8, "expansion": 0.8, "contraction": 1.2, "churn": 1.2},
 }
+# Renewal probability by health flag (issue 5 defaults, inputs of the workbook);
+# a customer with no flag, or a flag not listed, gets 0.
 RENEWAL_PROBABILITIES = {"Green": 0.95, "Yellow": 0.75, "Red": 0.45, "Freeze": 0.15, "Activation": 0.75}
+ONE_POINT = 0.01  # one point of NRR
 
 
 @dataclass(frozen=True)
 class ForecastRates:
-    """Monthly drivers of the projection, measured on the trailing months of the data."""
+    """Monthly drivers of the projection, measured on the trailing months of the data (`trailing_rates`)."""
 
-    new_mrr: float  # new + reactivated MRR per month
-    expansion: float  # fractions of the month's start MRR
+    new_mrr: float  # new + reactivated MRR per month, in the data's currency
+    expansion: float  # monthly rates: fractions of the month's start MRR
     contraction: float
     churn: float
-    start_mrr: float  # MRR at the as-of month
-    months: int
+    start_mrr: float  # MRR at the end of the as-of month: where the projection starts
+    months: int  # months in the window (fewer than asked when the data is short)
     as_of: pd.Period
 
 
 def trailing_rates(mrr: pd.DataFrame, months: int = 6, as_of: object | None = None) -> ForecastRates:
-    """The trailing `months` months' average drivers, up to and including `as_of` (default: last month).
+    """The drivers of the trailing `months` months up to and including `as_of` (default: the last month).
 
-    Rates are pooled: the sum of a movement over the months / the sum of their
-    start MRR, so a small early month does not weigh as much as a large late
-    one (a mean of monthly ratios would).
+    From the monthly bridge of `mrr_movements`, over the window W:
+
+        new_mrr     = sum_W (new + reactivation) / |W|       (average amount per month)
+        expansion   = sum_W expansion   / sum_W start_mrr
+        contraction = sum_W contraction / sum_W start_mrr
+        churn       = sum_W churn       / sum_W start_mrr
+        start_mrr   = end_mrr of the as-of month
+
+    The rates are pooled ratios, not means of the monthly ratios: the pooled
+    rate is the one that, applied to each month's start MRR, reproduces the
+    window's total movement, so a month weighs in proportion to its MRR (a
+    mean of ratios lets a small early month count as much as a large late one,
+    and is undefined when a month starts at 0). In a spreadsheet:
+    SUM(expansion range) / SUM(start range). The first month of the data (all
+    of its MRR is new, start 0) is never in the window.
+
+    >>> rows = pd.DataFrame({"customer_id": ["a", "a", "a"], "mrr": [100.0, 110.0, 99.0],
+    ...                      "month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])})
+    >>> r = trailing_rates(rows, months=2)  # expansion 10 / (100 + 110); contraction 11 / (100 + 110)
+    >>> round(r.expansion, 4), round(r.contraction, 4), r.start_mrr
+    (0.0476, 0.0524, 99.0)
     """
+    if isinstance(months, bool) or not isinstance(months, Integral) or months < 1:
+        raise ValueError("months must be a whole number >= 1")
     table = mrr_movements(mrr)
-    end = len(table) - 1 if as_of is None else int(np.flatnonzero(table["period"] == pd.Period(as_of, "M"))[0])
+    if as_of is None:
+        end = len(table) - 1
+    else:
+        found = np.flatnonzero(table["period"] == pd.Period(as_of, "M"))
+        if not len(found):
+            raise ValueError(f"as_of {pd.Period(as_of, 'M')} is outside the data "
+                             f"({table['period'].iloc[0]} to {table['period'].iloc[-1]})")
+        end = int(found[0])
     window = table.iloc[max(end - months + 1, 1): end + 1]
     if window.empty:
-        raise ValueError("the data needs at least two months to measure trailing rates")
+        raise ValueError("trailing rates need at least one month of data before as_of")
     start = window["start_mrr"].sum()
     return ForecastRates(
         new_mrr=float((window["new"] + window["reactivation"]).mean()),
@@ -66,20 +102,46 @@ def trailing_rates(mrr: pd.DataFrame, months: int = 6, as_of: object | None = No
     )
 
 
+def _multipliers(scenario: str, multipliers: dict[str, dict[str, float]]) -> dict[str, float]:
+    if scenario not in multipliers:
+        raise ValueError(f"scenario must be one of {', '.join(multipliers)}, not {scenario!r}")
+    missing = [m for m in MULTIPLIERS if m not in multipliers[scenario]]
+    if missing:
+        raise ValueError(f"multipliers of {scenario} miss {', '.join(missing)}")
+    return multipliers[scenario]
+
+
 def project_mrr(rates: ForecastRates, horizon: int = 12, scenario: str = "base",
                 multipliers: dict[str, dict[str, float]] = SCENARIOS) -> pd.DataFrame:
-    """The monthly MRR bridge for `horizon` months after the as-of month, under one scenario."""
-    if scenario not in multipliers:
-        raise ValueError(f"scenario must be one of {', '.join(multipliers)}")
-    if horizon < 1:
+    """The monthly MRR bridge for the `horizon` months after the as-of month, under one scenario.
+
+    Month m (1..horizon), with the scenario's multipliers k:
+
+        start_1       = rates.start_mrr;  start_m = end_{m-1}
+        new           = rates.new_mrr x k_new
+        expansion     = start_m x rates.expansion x k_expansion
+        contraction   = start_m x rates.contraction x k_contraction
+        churn         = start_m x rates.churn x k_churn
+        end_m         = start_m + new + expansion - contraction - churn
+        arr           = 12 x end_m
+
+    Columns: month (Period), start_mrr, new, expansion, contraction, churn,
+    end_mrr, arr. Each column is one formula a spreadsheet row repeats; the
+    months run in sequence because each starts where the last ended.
+
+    >>> rates = ForecastRates(5_000, 0.02, 0.01, 0.02, 100_000, 6, pd.Period("2026-09", "M"))
+    >>> project_mrr(rates, 1)["end_mrr"].item()  # 100,000 + 5,000 + 2,000 - 1,000 - 2,000
+    104000.0
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
         raise ValueError("horizon must be a whole number >= 1")
-    m = multipliers[scenario]
+    k = _multipliers(scenario, multipliers)
     rows, start = [], rates.start_mrr
-    for step in range(1, horizon + 1):  # a recurrence over months, as the workbook row runs
-        new = rates.new_mrr * m["new"]
-        expansion = start * rates.expansion * m["expansion"]
-        contraction = start * rates.contraction * m["contraction"]
-        churn = start * rates.churn * m["churn"]
+    for step in range(1, horizon + 1):  # the recurrence along the months, as the workbook row runs
+        new = rates.new_mrr * k["new"]
+        expansion = start * rates.expansion * k["expansion"]
+        contraction = start * rates.contraction * k["contraction"]
+        churn = start * rates.churn * k["churn"]
         end = start + new + expansion - contraction - churn
         rows.append((rates.as_of + step, start, new, expansion, contraction, churn, end))
         start = end
@@ -88,18 +150,30 @@ def project_mrr(rates: ForecastRates, horizon: int = 12, scenario: str = "base",
     return table
 
 
-def implied_nrr(rates: ForecastRates, scenario: str = "base", multipliers=SCENARIOS) -> float:
-    """Annual NRR of the existing base under a scenario: (1 + expansion - contraction - churn)^12."""
-    m = multipliers[scenario]
-    monthly = rates.expansion * m["expansion"] - rates.contraction * m["contraction"] - rates.churn * m["churn"]
+def implied_nrr(rates: ForecastRates, scenario: str = "base",
+                multipliers: dict[str, dict[str, float]] = SCENARIOS) -> float:
+    """Annual NRR of today's base under a scenario: (1 + e x k_e - c x k_c - ch x k_ch)^12.
+
+    The existing base alone (no new MRR) compounds by 1 + e - c - ch a month,
+    so after 12 months it is that factor to the 12th power of its start.
+
+    >>> rates = ForecastRates(5_000, 0.02, 0.01, 0.02, 100_000, 6, pd.Period("2026-09", "M"))
+    >>> round(implied_nrr(rates), 4)  # 0.99^12
+    0.8864
+    """
+    k = _multipliers(scenario, multipliers)
+    monthly = rates.expansion * k["expansion"] - rates.contraction * k["contraction"] - rates.churn * k["churn"]
     return float((1 + monthly) ** 12)
 
 
-def project_all_scenarios(rates: ForecastRates, horizon: int = 12, multipliers=SCENARIOS) -> pd.DataFrame:
-    """End MRR per month, one column per scenario, side by side."""
-    return pd.DataFrame({name: project_mrr(rates, horizon, name, multipliers)["end_mrr"].to_numpy()
-                         for name in multipliers},
-                        index=pd.Index(project_mrr(rates, horizon)["month"], name="month"))
+def project_all_scenarios(rates: ForecastRates, horizon: int = 12,
+                          multipliers: dict[str, dict[str, float]] = SCENARIOS) -> pd.DataFrame:
+    """Every scenario's bridge side by side: columns (scenario, start_mrr ... arr), one row per month.
+
+    `table.xs("end_mrr", axis=1, level=1)` gives the end MRR of each scenario.
+    """
+    bridges = {name: project_mrr(rates, horizon, name, multipliers).set_index("month") for name in multipliers}
+    return pd.concat(bridges, axis=1, names=["scenario", None])
 
 
 def _add_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
@@ -111,7 +185,17 @@ def _add_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
 
 
 def next_renewal(renewal_date: pd.Series, term_months: pd.Series, after: pd.Timestamp) -> pd.Series:
-    """Renewal dates rolled forward by whole contract terms (default 12 months) until they fall after `after`."""
+    """Renewal dates rolled forward by whole contract terms (blank: 12 months) until they fall after `after`.
+
+    next = EDATE(renewal_date, term x n) with the smallest n >= 0 that puts it
+    after `after`; always counted from the original date, so a 31st stays the
+    last day of shorter months without drifting (2024-01-31, term 1, after
+    2024-02-29 -> 2024-03-31). A date already after `after` is kept.
+
+    >>> next_renewal(pd.Series(pd.to_datetime(["2025-12-01"])), pd.Series([12.0]),
+    ...              pd.Timestamp("2026-09-30")).dt.date.tolist()
+    [datetime.date(2026, 12, 1)]
+    """
     term = term_months.fillna(12).clip(lower=1).astype(int).to_numpy()
     behind = ((after.year - renewal_date.dt.year) * 12 + (after.month - renewal_date.dt.month)).to_numpy()
     terms = np.where(renewal_date <= after, np.maximum(behind // term, 0), 0)
@@ -121,11 +205,27 @@ def next_renewal(renewal_date: pd.Series, term_months: pd.Series, after: pd.Time
 
 def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: object,
                      horizon: int = 12, probabilities: dict[str, float] = RENEWAL_PROBABILITIES) -> pd.DataFrame:
-    """Contracts renewing in the `horizon` months after the as-of month, with ARR, flag, probability, weighted ARR.
+    """Contracts renewing in the `horizon` months after the as-of month, each weighted by its health flag.
 
-    Customers with no MRR now are out. A renewal date already past is rolled
-    forward by the contract term (default 12 months) to the next one.
+    - Window: renewal date in (end of the as-of month, end of the month
+      `horizon` months later], e.g. as-of 2026-09, horizon 12: 2026-10-01 to
+      2027-09-30.
+    - Renewal date: the customers table's `renewal_date`; a date on or before
+      the end of the as-of month is rolled forward by whole contract terms
+      (`contract_term_months`, 12 when blank) until it falls after it
+      (`next_renewal`): a renewal that already happened is followed by the
+      next one. In a spreadsheet: EDATE(date, term x (whole terms behind + 1)).
+    - arr = 12 x MRR in the as-of month (`mrr_now`, by customer_id);
+      customers with no MRR now (0 or absent) are out, as are customers
+      without a renewal date.
+    - probability = `probabilities[flag]` (flags by customer_id; no flag or an
+      unknown one: 0); weighted_arr = arr x probability.
+
+    Columns: customer_id, renewal_date, arr, flag, probability, weighted_arr;
+    sorted by renewal date, then ARR descending. `renewal_totals` sums it by month.
     """
+    if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
+        raise ValueError("horizon must be a whole number >= 1")
     month_end = pd.Period(as_of, "M").to_timestamp(how="end").normalize()
     limit = (pd.Period(as_of, "M") + horizon).to_timestamp(how="end").normalize()
     book = customers.set_index("customer_id")
@@ -143,7 +243,8 @@ def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Seri
 
 
 def renewal_totals(renewals: pd.DataFrame) -> pd.DataFrame:
-    """By renewal month: commit (Green ARR), weighted and best-case ARR."""
+    """By renewal month (Period index): commit = ARR of Green contracts, weighted = sum of arr x probability,
+    best_case = all ARR. In a spreadsheet: SUMIFS over the renewals table by month (and flag for commit)."""
     month = renewals["renewal_date"].dt.to_period("M")
     green = renewals["arr"].where(renewals["flag"] == "Green", 0.0)
     return pd.DataFrame({"commit": green.groupby(month).sum(), "weighted": renewals["weighted_arr"].groupby(month).sum(),
@@ -170,10 +271,46 @@ def cohort_survivors(mrr: pd.DataFrame) -> pd.DataFrame:
     return counts.where(pd.DataFrame(seen).groupby(cohort).any())
 
 
+def _sensitivity_inputs(arr: float, nrr: float, years: int) -> None:
+    if not (np.isfinite(arr) and arr >= 0):
+        raise ValueError("arr must be a number >= 0")
+    if not (np.isfinite(nrr) and nrr > 0):
+        raise ValueError("nrr must be a fraction > 0 (1.05 for 105%)")
+    if isinstance(years, bool) or not isinstance(years, Integral) or years < 1:
+        raise ValueError("years must be a whole number >= 1")
+
+
 def nrr_sensitivity(arr: float, nrr: float, years: int = 5, points: range = range(-5, 6)) -> pd.DataFrame:
-    """ARR of today's base after 1..years years compounding at NRR + k points (k in `points`, 1 point = 0.01)."""
-    if arr < 0 or not np.isfinite(nrr) or nrr <= 0:
-        raise ValueError("arr must be >= 0 and nrr a fraction > 0")
-    ks = list(points)
-    return pd.DataFrame({y: [arr * (nrr + k / 100) ** y for k in ks] for y in range(1, years + 1)},
-                        index=pd.Index(ks, name="points"))
+    """ARR of today's base after 1..`years` years when it compounds at NRR + k points, k in `points`.
+
+        ARR(k, y) = arr x (nrr + k x 0.01)^y
+
+    Rows: k (index "points"); columns: years 1..`years`. New customers are not
+    in it: this is what the book already won becomes. In a spreadsheet: one
+    column NRR + k x OnePoint, and =ARR x NRR_k ^ y across the years.
+
+    >>> nrr_sensitivity(1_000_000, 1.05, years=2, points=range(0, 2)).round(2).to_dict("index")
+    {0: {1: 1050000.0, 2: 1102500.0}, 1: {1: 1060000.0, 2: 1123600.0}}
+    """
+    _sensitivity_inputs(arr, nrr, years)
+    ks = np.array(list(points))
+    rates = nrr + ks * ONE_POINT
+    if len(ks) and rates.min() < 0:
+        raise ValueError("nrr + points must stay >= 0: fewer points below, or a higher nrr")
+    values = arr * rates[:, None] ** np.arange(1, years + 1)
+    return pd.DataFrame(values, index=pd.Index(ks, name="points"), columns=pd.RangeIndex(1, years + 1, name="years"))
+
+
+def nrr_point_value(arr: float, nrr: float, years: int = 5) -> float:
+    """What one more point of NRR is worth after `years` years: arr x (nrr + 0.01)^years - arr x nrr^years.
+
+    The seed-000 argument: a point of NRR compounds, so its value grows with
+    the years (at NRR 105% on 1M ARR: 10,000 after a year, about 62,000 after
+    five). The workbook's "value of +1 point" row is the difference of the
+    sensitivity rows +1 and 0.
+
+    >>> round(nrr_point_value(1_000_000, 1.05, 1), 2), round(nrr_point_value(1_000_000, 1.05, 5), 2)
+    (10000.0, 61944.02)
+    """
+    _sensitivity_inputs(arr, nrr, years)
+    return float(arr * (nrr + ONE_POINT) ** years - arr * nrr ** years)

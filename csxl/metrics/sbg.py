@@ -1,149 +1,272 @@
 """The shifted-beta-geometric (sBG) model of customer retention (Fader & Hardie, 2007).
 
-Each customer churns at the end of any period with a probability theta of its
-own; theta varies across customers as Beta(alpha, beta). Then
+The story: at the end of every period each customer renews or churns, churning
+with a probability theta of its own that does not change over time; theta
+varies across customers as Beta(alpha, beta). Mixing the geometric over the
+beta gives, for the period T in which a customer churns (t = 1, 2, ...):
 
     P(T = 1) = alpha / (alpha + beta)
-    P(T = t) = P(T = t - 1) x (beta + t - 2) / (alpha + beta + t - 1)
-    S(t)     = S(t - 1) x (beta + t - 1) / (alpha + beta + t - 1),  S(0) = 1
-    r(t)     = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1)
+    P(T = t) = P(T = t - 1) x (beta + t - 2) / (alpha + beta + t - 1)        (F&H eq. 7)
+    S(0)     = 1
+    S(t)     = S(t - 1) x (beta + t - 1) / (alpha + beta + t - 1)  = S(t - 1) - P(T = t)
+    r(t)     = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1)      (F&H eq. 8)
 
-so retention rises with tenure as the customers likely to churn leave first.
-alpha and beta are fitted by maximum likelihood on survivor counts: the
-customers lost in period t contribute P(T = t), those still there at the last
-observed period T contribute S(T).
+Closed forms: P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta) and
+S(t) = B(alpha, beta + t) / B(alpha, beta). r(t) rises with t towards 1 even
+though no customer's own churn probability changes: the customers likely to
+churn leave first ("the ruse of heterogeneity"). Every line above is a
+recurrence one spreadsheet row repeats.
+
+Fit: maximum likelihood on survivor counts, the likelihood of Fader & Hardie's
+Appendix B. A cohort of S(0) customers observed for T periods, with S(t) still
+there after period t, loses n_t = S(t - 1) - S(t) customers in period t; those
+contribute P(T = t) each, and the S(T) still there at the end are
+right-censored and contribute S(T):
+
+    LL(alpha, beta) = sum_{t=1..T} n_t x ln P(T = t) + S(T) x ln S(T)
+
+In a spreadsheet: one column of P(T = t) by the recurrence, one of S(t), and
+LL = SUMPRODUCT(lost, LN(P)) + survivors_T x LN(S_T), maximised with Solver
+over alpha, beta >= 0.0001. Here scipy's L-BFGS-B maximises it over ln(alpha)
+and ln(beta) (so both stay positive) with the exact gradient, from two
+starting points (F&H: "redo the optimization ... using a completely different
+set of starting values"), keeping the better optimum.
 
 Source: P. S. Fader and B. G. S. Hardie, "How to Project Customer Retention",
-Journal of Interactive Marketing 21(1), 2007.
+Journal of Interactive Marketing 21(1), 76-90, 2007 (eqs. 5-8, Appendix B).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import betaln
+from scipy.special import betaln, digamma
+
+# Solver's lower bound in F&H's Appendix B is 0.0001; the upper bound keeps a
+# homogeneous cohort (constant retention: alpha, beta -> infinity) finite.
+_LOG_BOUNDS = (np.log(1e-4), np.log(1e4))
 
 
-def _check(alpha: float, beta: float) -> None:
-    if not (np.isfinite(alpha) and alpha > 0):
-        raise ValueError("alpha must be a number > 0")
-    if not (np.isfinite(beta) and beta > 0):
-        raise ValueError("beta must be a number > 0")
+def _positive(value: object, name: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not (np.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a number > 0")
+    return number
+
+
+def _whole(value: object, name: str, least: int) -> int:
+    whole = isinstance(value, Integral) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or value < least:  # type: ignore[operator]
+        raise ValueError(f"{name} must be a whole number >= {least}")
+    return int(value)  # type: ignore[arg-type]
 
 
 def sbg_survival(alpha: float, beta: float, periods: int) -> np.ndarray:
-    """S(0..periods): the share of a cohort still there after each period."""
-    _check(alpha, beta)
-    if periods < 0:
-        raise ValueError("periods must be a whole number >= 0")
-    t = np.arange(1, periods + 1)
+    """S(0), S(1), ..., S(periods): the share of a cohort still there after each period.
+
+    S(0) = 1, S(t) = S(t - 1) x (beta + t - 1) / (alpha + beta + t - 1).
+
+    >>> sbg_survival(1, 3, 2).tolist()  # S(1) = 3/4, S(2) = 3/4 x 4/5
+    [1.0, 0.75, 0.6000000000000001]
+    """
+    alpha, beta = _positive(alpha, "alpha"), _positive(beta, "beta")
+    t = np.arange(1, _whole(periods, "periods", 0) + 1)
     return np.concatenate([[1.0], np.cumprod((beta + t - 1) / (alpha + beta + t - 1))])
 
 
 def sbg_retention(alpha: float, beta: float, period: int) -> float:
-    """r(t): the share of the customers alive at t - 1 who renew in period t (t >= 1)."""
-    _check(alpha, beta)
-    if period < 1:
-        raise ValueError("period must be a whole number >= 1")
-    return (beta + period - 1) / (alpha + beta + period - 1)
+    """r(t) = (beta + t - 1) / (alpha + beta + t - 1): the share of the customers there at t - 1 who renew in t.
+
+    >>> round(sbg_retention(0.704, 1.182, 1), 4)  # F&H "regular" customers, first renewal
+    0.6267
+    """
+    alpha, beta = _positive(alpha, "alpha"), _positive(beta, "beta")
+    t = _whole(period, "period", 1)
+    return (beta + t - 1) / (alpha + beta + t - 1)
 
 
-def _log_likelihood(log_params: np.ndarray, lost: np.ndarray, periods: np.ndarray, alive: np.ndarray,
-                    horizon: np.ndarray) -> float:
-    alpha, beta = np.exp(log_params)
-    # ln P(T = t) = lnB(alpha + 1, beta + t - 1) - lnB(alpha, beta); ln S(t) = lnB(alpha, beta + t) - lnB(alpha, beta)
-    base = betaln(alpha, beta)
-    churned = lost * (betaln(alpha + 1, beta + periods - 1) - base)
-    survived = alive * (betaln(alpha, beta + horizon) - base)
-    return float(churned.sum() + survived.sum())
+def _periods(t: int | Sequence[int] | np.ndarray, least: int) -> np.ndarray:
+    values = np.asarray(t, dtype=float)
+    if values.size and (np.any(values < least) or np.any(values != np.round(values))):
+        raise ValueError(f"t must be whole numbers >= {least}")
+    return values
+
+
+def _scalar_or_array(values: np.ndarray, t: object) -> float | np.ndarray:
+    return float(values) if np.ndim(t) == 0 else values
 
 
 @dataclass(frozen=True)
 class SbgFit:
-    """A fitted sBG model, lifelines-style: parameters, fit quality, projections."""
+    """A fitted sBG model, lifelines-style: parameters, fit quality, and the fitted curves at any t.
+
+    `survival`, `retention` and `churn_probability` take one period or an
+    array of periods and return a float or an array.
+    """
 
     alpha: float
     beta: float
-    log_likelihood: float
-    n_periods: int
-    n_customers: float
+    log_likelihood: float  # at the fit, in the units of the survivors given (counts or shares)
+    n_periods: int  # the longest observed period
+    n_customers: float  # customers at period 0 of the cohorts fitted on (observed 1+ periods)
 
-    def survival(self, periods: int) -> np.ndarray:
-        return sbg_survival(self.alpha, self.beta, periods)
+    def survival(self, t: int | Sequence[int] | np.ndarray) -> float | np.ndarray:
+        """S(t) = B(alpha, beta + t) / B(alpha, beta), t >= 0."""
+        t_ = _periods(t, 0)
+        return _scalar_or_array(np.exp(betaln(self.alpha, self.beta + t_) - betaln(self.alpha, self.beta)), t)
 
-    def retention(self, period: int) -> float:
-        return sbg_retention(self.alpha, self.beta, period)
+    def retention(self, t: int | Sequence[int] | np.ndarray) -> float | np.ndarray:
+        """r(t) = (beta + t - 1) / (alpha + beta + t - 1), t >= 1."""
+        t_ = _periods(t, 1)
+        return _scalar_or_array((self.beta + t_ - 1) / (self.alpha + self.beta + t_ - 1), t)
 
-    def churn_probability(self, period: int) -> float:
-        """P(T = t): the share of the starting cohort lost in period t."""
-        s = self.survival(period)
-        return float(s[period - 1] - s[period])
+    def churn_probability(self, t: int | Sequence[int] | np.ndarray) -> float | np.ndarray:
+        """P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta): the share of the starting cohort lost in t."""
+        t_ = _periods(t, 1)
+        return _scalar_or_array(np.exp(betaln(self.alpha + 1, self.beta + t_ - 1) - betaln(self.alpha, self.beta)), t)
 
     def summary(self) -> pd.DataFrame:
-        """The fit in one table: parameters, mean churn probability, log-likelihood."""
-        return pd.DataFrame({"value": [self.alpha, self.beta, self.alpha / (self.alpha + self.beta),
-                                       self.log_likelihood, self.n_periods, self.n_customers]},
-                            index=["alpha", "beta", "mean churn probability", "log-likelihood", "periods",
-                                   "customers"])
+        """The fit in one table: alpha, beta, the mean churn probability E(theta) = alpha / (alpha + beta),
+        the log-likelihood, the periods and customers it was fitted on."""
+        return pd.DataFrame(
+            {"value": [self.alpha, self.beta, self.alpha / (self.alpha + self.beta), self.log_likelihood,
+                       self.n_periods, self.n_customers]},
+            index=pd.Index(["alpha", "beta", "mean churn probability", "log-likelihood", "periods", "customers"],
+                           name="sBG"))
 
 
-def _fit(lost: np.ndarray, periods: np.ndarray, alive: np.ndarray, horizon: np.ndarray, n_periods: int,
-         n_customers: float) -> SbgFit:
-    # the likelihood depends only on how many were lost in each period and how many survived to each horizon
-    size = int(max(periods.max(), horizon.max())) + 1
-    lost_by_period = np.bincount(periods.astype(int), weights=lost, minlength=size)[1:]
-    alive_by_horizon = np.bincount(horizon.astype(int), weights=alive, minlength=size)[1:]
-    t = np.arange(1, size)
-    objective = lambda p: -_log_likelihood(p, lost_by_period, t, alive_by_horizon, t)  # noqa: E731
+def _fit(lost: np.ndarray, alive: np.ndarray, n_customers: float) -> SbgFit:
+    """Maximum likelihood from lost[t - 1] = customers lost in period t and alive[T - 1] = survivors censored at T.
+
+    Pooled over cohorts, the likelihood depends on the data only through these
+    two columns, so every fit comes down to them.
+    """
+    t = np.arange(1, len(lost) + 1)
+    scale = n_customers  # the optimiser works on shares; the MLE does not depend on the scale
+    lost_share, alive_share = lost / scale, alive / scale
+
+    def negative(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b = np.exp(log_params)
+        base = betaln(a, b)
+        ll = lost_share @ (betaln(a + 1, b + t - 1) - base) + alive_share @ (betaln(a, b + t) - base)
+        # d lnB(x, y)/dx = digamma(x) - digamma(x + y)
+        d_base = np.array([digamma(a) - digamma(a + b), digamma(b) - digamma(a + b)])
+        d_lost = np.array([lost_share @ (digamma(a + 1) - digamma(a + b + t)),
+                           lost_share @ (digamma(b + t - 1) - digamma(a + b + t))])
+        d_alive = np.array([alive_share @ (digamma(a) - digamma(a + b + t)),
+                            alive_share @ (digamma(b + t) - digamma(a + b + t))])
+        gradient = d_lost + d_alive - (lost_share.sum() + alive_share.sum()) * d_base
+        return -ll, -gradient * np.array([a, b])  # chain rule for the log parameters
+
     best = None
-    for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
-        result = minimize(objective, np.array(start), method="Nelder-Mead",
-                          options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 4_000})
+    for start in (_starting_values(lost, alive), np.zeros(2)):
+        result = minimize(negative, start, jac=True, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 2,
+                          options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 1_000})
         if best is None or result.fun < best.fun:
             best = result
     alpha, beta = np.exp(best.x)
-    return SbgFit(float(alpha), float(beta), float(-best.fun), n_periods, n_customers)
+    return SbgFit(float(alpha), float(beta), float(-best.fun * scale), len(lost), float(n_customers))
+
+
+def _starting_values(lost: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """ln(alpha), ln(beta) that reproduce the first two observed churn rates exactly.
+
+    At risk at the start of period t = lost in t or later + censored at t or
+    later; churn rate h_t = lost_t / at risk. Solving P(T = 1) = a/(a+b) = h_1
+    and 1 - r(2) = a/(a+b+1) = h_2 gives a = h_1 h_2 / (h_1 - h_2),
+    b = a (1 - h_1) / h_1. Churn that does not fall (h_2 >= h_1) has no such
+    solution (the homogeneous limit); the start is then alpha = beta = 1.
+    """
+    at_risk = (lost[::-1].cumsum() + alive[::-1].cumsum())[::-1]
+    h1, h2 = lost[0] / at_risk[0], (lost[1] / at_risk[1] if at_risk[1] > 0 else np.nan)
+    if not (0 < h2 < h1 < 1):
+        return np.zeros(2)
+    a = h1 * h2 / (h1 - h2)
+    return np.clip(np.log([a, a * (1 - h1) / h1]), *_LOG_BOUNDS)
 
 
 def sbg_fit(survivors: Sequence[float]) -> SbgFit:
     """Fit alpha and beta to one cohort's survivors S(0) >= S(1) >= ... >= S(T) (counts or shares).
 
-    >>> fit = sbg_fit([1000, 631, 468, 382, 326, 290, 262, 241])  # Fader & Hardie's "regular" customers
+    S(0) is the cohort at the start and S(t) the number (or share) still there
+    after period t; the S(T) still there at the end are right-censored. Needs
+    T >= 2 periods: one period pins down only alpha / (alpha + beta).
+
+    >>> fit = sbg_fit([1000, 631, 468, 382, 326, 289, 262, 241])  # F&H (2007) "regular" customers
     >>> round(fit.alpha, 3), round(fit.beta, 3)
     (0.704, 1.182)
     """
-    counts = np.asarray(survivors, dtype=float)
-    if counts.ndim != 1 or len(counts) < 3 or np.isnan(counts).any():
+    try:
+        counts = np.asarray(survivors, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("survivors must be numbers") from None
+    if counts.ndim != 1 or len(counts) < 3 or not np.isfinite(counts).all():
         raise ValueError("survivors must be at least three numbers: the cohort at the start and after 2+ periods")
     if counts[0] <= 0 or (np.diff(counts) > 0).any() or counts[-1] < 0:
         raise ValueError("survivors must start above 0 and never increase")
-    lost = -np.diff(counts)
-    t = np.arange(1, len(counts))
-    return _fit(lost, t, np.array([counts[-1]]), np.array([len(counts) - 1]), len(counts) - 1, counts[0])
+    alive = np.zeros(len(counts) - 1)
+    alive[-1] = counts[-1]
+    return _fit(-np.diff(counts), alive, counts[0])
 
 
-def sbg_fit_cohorts(survival: pd.DataFrame) -> SbgFit:
-    """Fit one sBG model to several cohorts, each observed for its own number of periods.
+def sbg_fit_cohorts(cohorts: pd.DataFrame) -> SbgFit:
+    """Fit one sBG model to several start cohorts, each observed for its own number of periods.
 
-    `survival` has one row per cohort and columns 0, 1, 2, ... with the number
-    of customers of the cohort still there after k periods (NaN once the
-    cohort is no longer observed). Each cohort contributes the customers it
-    lost in each observed period, and its survivors at its last observed
-    period as right-censored: the likelihood is the product over cohorts.
+    `cohorts` has one row per cohort and columns 0, 1, 2, ... (periods since
+    the start; other columns are ignored), NaN once a cohort is no longer
+    observed. The cells are survivor counts, or, when the table has a
+    `customers` column as `cohort_retention(mrr, "logo")` gives, shares of
+    that cohort size (counts = share x customers).
+
+    Likelihood (customers are independent, so cohorts multiply): cohort c of
+    S_c(0) customers observed for T_c periods contributes
+    sum_{t<=T_c} (S_c(t-1) - S_c(t)) ln P(T=t) + S_c(T_c) ln S(T_c); summed
+    over cohorts this is
+
+        LL = sum_t L_t ln P(T = t) + sum_T A_T ln S(T)
+
+    with L_t = customers lost in period t by all cohorts observed through t,
+    and A_T = survivors of the cohorts whose last observed period is T. A
+    cohort observed for 0 periods adds nothing. With one cohort this is
+    `sbg_fit`. In a spreadsheet: L_t and A_T are SUMIFS over the cohort
+    table, LL a SUMPRODUCT of them with LN of the P and S columns.
+
+    Survivor counts must never rise along a row: the sBG has no return, so
+    count a customer who stops and comes back as lost (as
+    `csxl.metrics.forecast.cohort_survivors` does); `cohort_retention`'s
+    logo shares count returning customers again and are refused when they rise.
     """
-    counts = survival.to_numpy(dtype=float)
+    periods = sorted(c for c in cohorts.columns if isinstance(c, Integral) and not isinstance(c, bool) and c >= 0)
+    if periods != list(range(len(periods))) or len(periods) < 3:
+        raise ValueError("cohorts must have columns 0, 1, 2, ...: survivors after 0, 1, 2, ... periods")
+    counts = cohorts[periods].to_numpy(dtype=float)
+    if "customers" in cohorts.columns:
+        counts = np.round(counts * cohorts["customers"].to_numpy(dtype=float)[:, None], 9)
     observed = ~np.isnan(counts)
     last = observed.sum(axis=1) - 1
-    keep = last >= 1
-    counts, observed, last = counts[keep], observed[keep], last[keep]
-    if not len(counts):
-        raise ValueError("no cohort has been observed for two periods or more")
+    if (observed != (np.arange(len(periods)) <= last[:, None])).any():
+        raise ValueError("cohorts must be observed from period 0 on, NaN only after the last observed period")
     filled = np.where(observed, counts, 0.0)
-    lost = np.where(observed[:, 1:], filled[:, :-1] - filled[:, 1:], 0.0)
-    periods = np.broadcast_to(np.arange(1, counts.shape[1]), lost.shape)
-    alive = filled[np.arange(len(filled)), last]
-    return _fit(lost.ravel(), periods.ravel(), alive, last.astype(float), int(last.max()), float(filled[:, 0].sum()))
+    keep = last >= 1
+    filled, observed, last, names = filled[keep], observed[keep], last[keep], cohorts.index[keep]
+    if not len(filled) or last.max() < 2:
+        raise ValueError("no cohort has been observed for two periods or more")
+    if (filled < 0).any() or (filled[:, 0] <= 0).any():
+        raise ValueError("cohorts must start above 0 customers and hold no negative counts")
+    rises = observed[:, 1:] & (np.diff(filled, axis=1) > 1e-9)
+    if rises.any():
+        row, col = np.argwhere(rises)[0]
+        raise ValueError(f"survivors of cohort {names[row]} rise in period {col + 1}: the sBG has no return - "
+                         "count customers who come back as lost")
+    lost = np.where(observed[:, 1:], filled[:, :-1] - filled[:, 1:], 0.0).sum(axis=0)
+    alive = np.bincount(last, weights=filled[np.arange(len(filled)), last], minlength=len(periods))[1:]
+    width = int(last.max())
+    return _fit(lost[:width], alive[:width], float(filled[:, 0].sum()))
