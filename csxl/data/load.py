@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from csxl.data.dataset import MRR_COLUMNS, Dataset
+from csxl.data.parse import parse_months
 from csxl.data.readers import read_source
 from csxl.data.subscriptions import subscriptions_to_mrr
 from csxl.data.validate import canonical_table, check_ids
@@ -15,37 +16,43 @@ from csxl.errors import CsxlDataError
 SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals")
 
 
+def _as_of_month(as_of: str | pd.Timestamp | None) -> pd.Timestamp | None:
+    if as_of is None:
+        return None
+    month, bad = parse_months(pd.Series([as_of], dtype=object))
+    if bad.any() or pd.isna(month.iloc[0]):
+        raise CsxlDataError(f"the as-of month {as_of!r} is not a month", fix="write it as 2026-09 or 09/2026")
+    return month.iloc[0]
+
+
 def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    if "product" not in frame:
-        frame["product"] = ""
-    if "price_adjustment" not in frame:
-        frame["price_adjustment"] = False
-    return frame[MRR_COLUMNS]
+    """Snapshot rows with every MRR column: no product is "", no flag is False."""
+    defaults = {"product": "", "price_adjustment": False}
+    return frame.assign(**{k: v for k, v in defaults.items() if k not in frame})[MRR_COLUMNS]
 
 
 def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None) -> Dataset:
     """Read a CSV file, an XLSX workbook or a folder of tables into a validated `Dataset`.
 
     The MRR comes from an `mrr` table (snapshots) or, failing that, from a
-    `subscriptions` table normalised to monthly MRR; `as_of` extends open
-    subscriptions to that month.
+    `subscriptions` table normalised to monthly MRR; `as_of` (a month) is the
+    last month open subscriptions run to. Customer ids of the other tables
+    must all be in the MRR (or subscriptions) data.
     """
     raws = {raw.table.name: raw for raw in read_source(Path(path))}
     tables = {name: canonical_table(raw) for name, raw in raws.items()}
     subscriptions = tables.get("subscriptions")
     if "mrr" in tables:
-        mrr = _mrr_rows(tables["mrr"])
+        mrr = _mrr_rows(tables["mrr"]).sort_values(["customer_id", "product", "month"], ignore_index=True)
     elif subscriptions is not None:
-        month = pd.Period(as_of, "M").to_timestamp() if as_of is not None else None
-        mrr = subscriptions_to_mrr(subscriptions, month)
+        mrr = subscriptions_to_mrr(subscriptions, _as_of_month(as_of))
     else:
-        raise CsxlDataError("there is no MRR or subscriptions table", file=str(path),
-                            fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv")
-    mrr = mrr.sort_values(["customer_id", "product", "month"], ignore_index=True)
+        raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=str(path),
+                            fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")
     secondary = {name: tables[name] for name in SECONDARY if name in tables}
-    check_ids(raws, secondary, set(mrr["customer_id"]))
+    known = mrr["customer_id"] if subscriptions is None else pd.concat([mrr["customer_id"], subscriptions["customer_id"]])
+    check_ids(raws, secondary, known.unique())
     clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in secondary.items()}
     if subscriptions is not None:
-        subscriptions = subscriptions.drop(columns="_row")
+        subscriptions = subscriptions.drop(columns="_row").reset_index(drop=True)
     return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), **clean)

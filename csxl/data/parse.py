@@ -1,161 +1,340 @@
-"""Parsing the values users export: numbers with a decimal comma, day-first dates, Excel serials, months.
+"""Parsing the values users export: decimal commas, day-first dates, Excel serials, month names.
 
 Each parser takes a whole column (a pandas Series of strings, numbers or
-datetimes, as CSV and XLSX readers give them) and returns the parsed values
-with a mask of the entries it could not read, so the validator can name the
-first bad row. Nothing loops over rows in Python.
+datetimes, as the CSV, XLSX and Parquet readers give them) and returns the
+parsed values with a mask of the entries it could not read, so the validator
+can name the first bad row. Blank cells are not errors here: they come back
+as NaN / NaT / "" and the validator decides whether the column may be blank.
+
+A column of a million rows holds few distinct spellings (36 months, a few
+thousand dates), so every parser reads each distinct value once and spreads
+the result back with the factorisation codes; the text itself is parsed with
+vectorised string operations, never a Python loop per row.
 
 Conventions (docs/data.md):
-- A column's decimal separator is decided once for the whole column: a comma
-  when any value ends in a comma and one, two or four or more digits
-  ("12,5", "1.234,56"), or when the last separator of any value is a comma; a
-  dot otherwise. The other separator is a thousands separator and dropped.
-- Dates are ISO (2026-03-15), day first (15/03/2026, 15.03.2026), or Excel
-  serial numbers (46096); never month first.
-- Months are 2026-03, 03/2026, mar/2026 (pt, es, en names) or any date or
-  serial (its month).
+- Numbers: the decimal separator is decided per column from the values that
+  prove it ("12,5", "1.234,56" and "1.234.567" prove a decimal comma;
+  "12.5", "1,234.56" and "1,234,567" a decimal point); the first proof in
+  file order wins and values contradicting it are errors. A column with no
+  proof has no decimals: "1.500" there is fifteen hundred.
+- Dates are ISO (2026-03-15), day first (15/03/2026, 15.03.26), 20260315,
+  "15 mar 2026", or Excel serial numbers from 1950 on (46096); never month first.
+- Months are 2026-03, 03/2026, 202603, mar/2026, "março de 2026" (pt, es, en
+  names) or any date or serial in the month.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from csxl.data.schema import fold
+from csxl.data.schema import canonical_value, fold
 
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_MONTH_NAMES = {
-    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                   "dec"), start=1)},
-    **{m: i for i, m in enumerate(("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov",
-                                   "dez"), start=1)},
-    **{m: i for i, m in enumerate(("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov",
-                                   "dic"), start=1)},
-}
+_NAT = np.datetime64("NaT", "ns")
+
+_MONTH_WORDS = (
+    ("january", "janeiro", "enero"), ("february", "fevereiro", "febrero"), ("march", "marco", "marzo"),
+    ("april", "abril"), ("may", "maio", "mayo"), ("june", "junho", "junio"), ("july", "julho", "julio"),
+    ("august", "agosto"), ("september", "setembro", "septiembre", "setiembre", "sept"),
+    ("october", "outubro", "octubre"), ("november", "novembro", "noviembre"),
+    ("december", "dezembro", "diciembre"),
+)
+MONTH_NAMES = {spelling: number for number, words in enumerate(_MONTH_WORDS, start=1)
+               for word in words for spelling in (word, word[:3])}
+
+Parsed = tuple[pd.Series, np.ndarray]
 
 
-def _text(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.strip().fillna("")
+class _Cells:
+    """The distinct values of a column split by what they are: numbers, datetimes or text.
+
+    XLSX columns mix Python types (a serial next to a typed date next to a
+    string); CSV columns are all text; Parquet columns are typed. Each parser
+    handles the three parts, so it does not matter where a value came from.
+    """
+
+    def __init__(self, values: pd.Series) -> None:
+        self.codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        n = len(uniques)
+        self.numbers = np.full(n, np.nan)
+        self.stamps = np.full(n, _NAT)
+        text = pd.Series("", index=range(n), dtype=str)
+        if _is_text_dtype(uniques.dtype) or pd.api.types.is_bool_dtype(uniques.dtype):
+            text = pd.Series(uniques.astype(str).array)
+        elif pd.api.types.is_numeric_dtype(uniques.dtype):
+            self.numbers = np.asarray(uniques, dtype=float)
+        elif pd.api.types.is_datetime64_any_dtype(uniques.dtype):
+            stamps = pd.DatetimeIndex(uniques)
+            self.stamps = (stamps.tz_localize(None) if stamps.tz is not None else stamps).to_numpy("datetime64[ns]")
+        else:
+            items = pd.Series(np.asarray(uniques, dtype=object))
+            number = items.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)))
+            stamp = items.map(lambda v: isinstance(v, (dt.date, np.datetime64)))
+            if number.any():
+                self.numbers[number.to_numpy()] = items[number].astype(float).to_numpy()
+            if stamp.any():
+                self.stamps[stamp.to_numpy()] = pd.to_datetime(items[stamp]).to_numpy("datetime64[ns]")
+            rest = ~(number | stamp)
+            text[rest] = items[rest].astype(str)
+        self.text = text.str.strip()
+        self.is_text = (self.text != "").to_numpy(dtype=bool)
+
+    def spread(self, parsed: np.ndarray, bad: np.ndarray, index: pd.Index, fill: object) -> Parsed:
+        """Per-row values and bad mask from per-distinct-value ones; missing cells get `fill`."""
+        values = pd.api.extensions.take(parsed, self.codes, allow_fill=True, fill_value=fill)
+        bad_rows = pd.api.extensions.take(bad, self.codes, allow_fill=True, fill_value=False)
+        return pd.Series(values, index=index), np.asarray(bad_rows, dtype=bool)
 
 
-def _instances(values: pd.Series, kinds: tuple[type, ...]) -> pd.Series:
-    """Which cells hold Python objects of `kinds` (only mixed columns, as XLSX gives, need the check)."""
-    if values.dtype != object:
-        return pd.Series(False, index=values.index)
-    return values.map(lambda v: isinstance(v, kinds) and not isinstance(v, bool))
+def _is_text_dtype(dtype: object) -> bool:
+    """A pandas string dtype (CSV columns); object columns (XLSX) may mix types and are looked at per value."""
+    return pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, np.dtype)
 
 
 def blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, NaN or only spaces)."""
-    if values.dtype != object and not pd.api.types.is_string_dtype(values):
-        return values.isna().to_numpy()
-    return (values.isna() | (_text(values) == "")).to_numpy()
+    if _is_text_dtype(values.dtype):
+        return (values.isna() | (values.str.strip() == "")).to_numpy(dtype=bool)
+    if values.dtype != object:
+        return values.isna().to_numpy(dtype=bool)
+    cells = _Cells(values)
+    empty = ~cells.is_text & np.isnan(cells.numbers) & np.isnat(cells.stamps)
+    return cells.spread(empty, empty, values.index, True)[0].to_numpy(dtype=bool)
 
 
-def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Numbers from a column; returns (floats with NaN for blanks, mask of unreadable entries)."""
-    empty = blank(values)
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+# --- numbers ---------------------------------------------------------------------------------------------------
+
+_CURRENCY = r"(?:R\$|US\$|U\$S|\$|€|£|BRL|USD|EUR|MXN|ARS|CLP|COP|PEN|UYU|GBP)?"
+_NUMBER = (rf"^(?P<open>\()?(?P<sign>[+-])?{_CURRENCY}(?P<sign2>[+-])?(?P<body>\d[\d.,]*|[.,]\d[\d.,]*)"
+           rf"(?P<exp>E[+-]?\d+)?{_CURRENCY}(?P<close>\))?(?P<trail>-)?$")
+# the characters themselves, not \s or \u escapes, so pandas hands the pattern to pyarrow, not to Python's re
+_SPACES = "[ \t\xa0\u202f']"
+_SHAPE = r"^(?P<lead>\d*)(?:[\d.,]*(?P<last>[.,])(?P<after>\d*))?$"
+
+
+def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
+    """The named groups of `pattern` in each entry, with pyarrow's RE2; NaN where a group matched nothing.
+
+    pandas runs str.extract through Python's re one entry at a time; a
+    column of a million amounts would spend seconds there.
+    """
+    groups = pc.extract_regex(pa.array(text, type=pa.large_string(), from_pandas=True), pattern)
+    columns = {}
+    for field in groups.type:
+        values = pd.Series(groups.field(field.name), index=text.index, dtype=text.dtype)
+        columns[field.name] = values.where(groups.is_valid().to_numpy(zero_copy_only=False) & (values != ""))
+    return pd.DataFrame(columns, index=text.index)
+
+
+def _decimal_separator(body: pd.Series) -> str:
+    """The column's decimal separator: that of the first value proving one, else none ("1.500" is 1500).
+
+    A value proves a separator when it cannot be a thousands separator there:
+    both appear and it is the last one, the other one repeats, or it is
+    followed by other than three digits or preceded by a lone 0.
+    """
+    dots, commas = body.str.count(r"\.").to_numpy(), body.str.count(",").to_numpy()
+    shape = _extract(body, _SHAPE)
+    last = shape["last"].to_numpy(dtype=object)
+    lead = shape["lead"].str.len().to_numpy()
+    grouped = (shape["after"].str.len().to_numpy() == 3) & (lead >= 1) & (lead <= 3) & ~body.str.match("0").to_numpy()
+    both = (dots > 0) & (commas > 0)
+    comma = (both & (last == ",")) | ((dots > 1) & (commas == 0)) | ((commas == 1) & (dots == 0) & ~grouped)
+    dot = (both & (last == ".")) | ((commas > 1) & (dots == 0)) | ((dots == 1) & (commas == 0) & ~grouped)
+    proof = comma | dot
+    if proof.any():
+        return "," if comma[np.argmax(proof)] else "."
+    return "," if (dots > 0).any() else "."
+
+
+def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    spaced = text.str.contains(_SPACES).to_numpy(dtype=bool)
+    if spaced.any():  # "1 234,56" (es), "R$ 1.234,56", "1'234.56"
+        text = text.copy()
+        text[spaced] = text[spaced].str.replace(_SPACES, "", regex=True)
+    parts = _extract(text.str.upper(), _NUMBER)
+    body = parts["body"]
+    found = body.notna().to_numpy()
+    decimal = _decimal_separator(body[found]) if found.any() else "."
+    thousands = "." if decimal == "," else ","
+    d, t = re.escape(decimal), re.escape(thousands)
+    well_formed = body.str.fullmatch(rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d*)?|\d*(?:{d}\d*)?").fillna(False)
+    paren = parts["open"].notna() == parts["close"].notna()
+    digits = body.str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+    value = pd.to_numeric(digits + parts["exp"].fillna(""), errors="coerce").to_numpy(dtype=float)
+    negative = (parts["sign"].eq("-") | parts["sign2"].eq("-") | parts["open"].notna() | parts["trail"].notna())
+    value = np.where(negative.to_numpy(dtype=bool), -value, value)
+    ok = (well_formed & paren).to_numpy(dtype=bool) & ~np.isnan(value)
+    return np.where(ok, value, np.nan), ~ok
+
+
+def parse_numbers(values: pd.Series) -> Parsed:
+    """Numbers from a column: floats (NaN for blanks) and the mask of unreadable entries."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(float), np.zeros(len(values), dtype=bool)
-    numeric = pd.to_numeric(values.where(_instances(values, (int, float, np.number))), errors="coerce").astype(
-        "float64")
-    text = _text(values.where(~_instances(values, (int, float, np.number))))
-    cleaned = text.str.replace(r"[^0-9,.\-+eE()]", "", regex=True)
-    negative = cleaned.str.startswith("(") & cleaned.str.endswith(")")
-    cleaned = cleaned.str.strip("()")
-    comma_decimal = bool(cleaned.str.contains(r",(?:\d{1,2}|\d{4,})$").any()
-                         or cleaned.str.contains(r"\.\d*,\d*$").any())
-    if comma_decimal:
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        cleaned = cleaned.str.replace(",", "", regex=False)
-    from_text = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("float64")
-    from_text = from_text.where(~negative, -from_text)
-    # letters other than a currency prefix (R$, US$, BRL) or an exponent mean this is not a number
-    letters = text.str.replace(r"^\s*(?:[A-Z]{3}|[A-Z]{0,2}\$|€)\s*", "", regex=True).str.contains(
-        r"[A-DF-Za-df-z]", regex=True)
-    parsed = numeric.fillna(from_text).where(~letters.to_numpy())
-    bad = (~empty) & parsed.isna().to_numpy()
-    return parsed.astype(float), bad
+    cells = _Cells(values)
+    parsed, bad = cells.numbers.copy(), ~np.isnat(cells.stamps)
+    if cells.is_text.any():
+        parsed[cells.is_text], bad[cells.is_text] = _numbers_from_text(cells.text[cells.is_text])
+    series, bad = cells.spread(parsed, bad, values.index, np.nan)
+    return series.astype(float), bad
 
 
-def _from_serial(numbers: pd.Series) -> pd.Series:
-    ok = (numbers >= 1) & (numbers < 2_958_466)
-    return (_EXCEL_EPOCH + pd.to_timedelta(numbers.where(ok).astype(float).round(6), unit="D")).where(ok)
+# --- dates and months --------------------------------------------------------------------------------------------
+
+# Excel serials count days from 1899-12-30; those of plausible dates (1950 to 2173) have five digits, so a
+# bare 2026 is not mistaken for a day of 1905 and 202603 / 20260315 are read as digits of a month or a day
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+_SERIALS = (18_264, 100_000)
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Dates from a column; returns (datetime64 with NaT for blanks, mask of unreadable entries)."""
-    empty = blank(values)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).astype("datetime64[ns]"), np.zeros(len(values), dtype=bool)
-    stamps = _instances(values, (dt.date, np.datetime64))
-    if stamps.any():
-        out[stamps] = pd.to_datetime(values[stamps], errors="coerce")
-    text = _text(values.where(~stamps))
-    looks_like_date = text.str.contains(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d|$)", regex=True)
-    numbers = pd.to_numeric(values.where(~stamps & ~looks_like_date), errors="coerce")
-    serial = numbers.notna()
-    if serial.any():
-        out[serial] = _from_serial(numbers[serial])
-    iso = text.str.match(r"^\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?$") & out.isna()
-    if iso.any():
-        out[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
-    dmy = text.str.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(\s.*)?$") & out.isna()
-    if dmy.any():
-        parts = text[dmy].str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
-        year = parts[2].astype(int)
-        year = year.where(year >= 100, year + 2000)
-        out[dmy] = pd.to_datetime(pd.DataFrame({"year": year, "month": parts[1].astype(int),
-                                                "day": parts[0].astype(int)}), errors="coerce")
-    bad = (~empty) & out.isna().to_numpy()
-    return out, bad
+def _ymd(year: pd.Series, month: pd.Series, day: pd.Series | int = 1) -> np.ndarray:
+    """Dates from text parts (NaT where they make no date, like 31/02); two-digit years are 20xx."""
+    year = pd.to_numeric(year, errors="coerce")
+    year = year.where(year >= 100, year + 2000)
+    parts = pd.DataFrame({"year": year, "month": pd.to_numeric(month, errors="coerce"),
+                          "day": pd.to_numeric(day, errors="coerce") if isinstance(day, pd.Series) else day})
+    ok = parts.notna().all(axis=1)
+    out = np.full(len(parts), _NAT)
+    if ok.any():
+        out[ok.to_numpy()] = pd.to_datetime(parts[ok].astype(int), errors="coerce").to_numpy("datetime64[ns]")
+    return out
 
 
-def parse_months(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Months (first day of the month) from a column of months or dates."""
-    empty = blank(values)
-    out, _ = parse_dates(values)
-    text = _text(values)
-    month_year = text.str.match(r"^\d{1,2}[/.-]\d{4}$") & out.isna()
-    if month_year.any():
-        parts = text[month_year].str.extract(r"^(\d{1,2})[/.-](\d{4})$").astype(int)
-        out[month_year] = pd.to_datetime(pd.DataFrame({"year": parts[1], "month": parts[0], "day": 1}),
-                                         errors="coerce")
-    named = text.str.match(r"^[^\d\W]{3,}\.?[\s/.-]*(de\s+)?\d{2,4}$") & out.isna()
-    if named.any():
-        parts = text[named].map(fold).str.extract(r"^([a-z]{3})[a-z]*_(?:de_)?(\d{2,4})$")
-        month = parts[0].map(_MONTH_NAMES)
-        year = pd.to_numeric(parts[1], errors="coerce")
-        year = year.where(year >= 100, year + 2000)
-        ok = month.notna() & year.notna()
-        out[named[named].index[ok.to_numpy()]] = pd.to_datetime(
-            pd.DataFrame({"year": year[ok], "month": month[ok], "day": 1}).astype(int), errors="coerce").to_numpy()
-    out = out.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-    bad = (~empty) & out.isna().to_numpy()
-    return out, bad
+_TIME = r"(?:[T ]\d.*)?"  # a time after the date is ignored
+_DAY_DIGITS = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_MONTH_DIGITS = r"^(?P<y>\d{4})(?P<m>\d{2})$"
+_DAYS = (
+    rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$",
+    rf"^(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_TIME}$",
+    _DAY_DIGITS,
+)
+_MONTHS = _DAYS + (r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$", r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$", _MONTH_DIGITS)
+_NAMED = (r"^(?:(?P<d>\d{1,2})_)?(?:de_)?(?P<name>[a-z]+)_(?:de_)?(?P<y>\d{4}|\d{2})$",
+          r"^(?P<y>\d{4})_(?P<name>[a-z]+)$")
 
+
+def _fill(out: np.ndarray, text: pd.Series, pattern: str) -> None:
+    """Parse the entries of `text` still NaT in `out` that match `pattern` (groups y, m and maybe d)."""
+    todo = np.isnat(out)
+    if not todo.any():
+        return
+    parts = _extract(text[todo], pattern)
+    hit = parts["y"].notna().to_numpy()
+    if hit.any():
+        day = parts["d"][hit] if "d" in parts else 1
+        out[np.flatnonzero(todo)[hit]] = _ymd(parts["y"][hit], parts["m"][hit], day)
+
+
+def _fill_named(out: np.ndarray, text: pd.Series, need_day: bool) -> None:
+    """'mar/2026', 'Março de 2026', '2026 mar', '15-Mar-26' (pt, es, en month names)."""
+    todo = np.isnat(out)
+    if not todo.any():
+        return
+    folded = text[todo].map(fold)
+    parts = _extract(folded, _NAMED[0])
+    year_first = _extract(folded, _NAMED[1])
+    parts["y"] = parts["y"].fillna(year_first["y"])
+    month = parts["name"].fillna(year_first["name"]).map(MONTH_NAMES)
+    hit = (month.notna() & (parts["d"].notna() | (not need_day))).to_numpy()
+    if hit.any():
+        out[np.flatnonzero(todo)[hit]] = _ymd(parts["y"][hit], month[hit], parts["d"].fillna("1")[hit])
+
+
+def _from_numbers(numbers: np.ndarray, digit_patterns: tuple[str, ...]) -> np.ndarray:
+    """Excel serials, and whole numbers whose digits spell a date or a month (20260315, 202603)."""
+    out = np.full(len(numbers), _NAT)
+    serial = (numbers >= _SERIALS[0]) & (numbers < _SERIALS[1])
+    seconds = np.round(numbers[serial] * 86_400).astype("int64").astype("timedelta64[s]")
+    out[serial] = (_EXCEL_EPOCH + seconds).astype("datetime64[ns]")
+    whole = (numbers >= _SERIALS[1]) & (np.mod(numbers, 1) == 0)
+    if whole.any():
+        digits, spelled = pd.Series(numbers[whole].astype("int64").astype(str)), np.full(int(whole.sum()), _NAT)
+        for pattern in digit_patterns:
+            _fill(spelled, digits, pattern)
+        out[whole] = spelled
+    return out
+
+
+def _parse_calendar(values: pd.Series, patterns: tuple[str, ...], digit_patterns: tuple[str, ...],
+                    need_day: bool) -> tuple[_Cells, np.ndarray, np.ndarray]:
+    """Dates (at midnight) of the distinct values of a column, and which of them could not be read."""
+    cells = _Cells(values)
+    out = cells.stamps.copy()
+    numeric = ~np.isnan(cells.numbers)
+    out[numeric] = _from_numbers(cells.numbers[numeric], digit_patterns)
+    if cells.is_text.any():
+        text = cells.text[cells.is_text]
+        found = np.full(len(text), _NAT)
+        serial = text.str.fullmatch(r"\d{5}(?:[.,]\d+)?").to_numpy(dtype=bool)
+        found[serial] = _from_numbers(
+            pd.to_numeric(text[serial].str.replace(",", "."), errors="coerce").to_numpy(float), ())
+        for pattern in patterns:
+            _fill(found, text, pattern)
+        _fill_named(found, text, need_day)
+        out[cells.is_text] = found
+    out = out.astype("datetime64[D]").astype("datetime64[ns]")
+    return cells, out, np.isnat(out) & (cells.is_text | numeric)
+
+
+def parse_dates(values: pd.Series) -> Parsed:
+    """Dates from a column: datetime64 at midnight (NaT for blanks) and the mask of unreadable entries."""
+    cells, out, bad = _parse_calendar(values, _DAYS, (_DAY_DIGITS,), need_day=True)
+    return cells.spread(out, bad, values.index, _NAT)
+
+
+def parse_months(values: pd.Series) -> Parsed:
+    """Months from a column of months or dates: datetime64 on the first of the month, and the unreadable mask."""
+    cells, out, bad = _parse_calendar(values, _MONTHS, (_MONTH_DIGITS, _DAY_DIGITS), need_day=False)
+    return cells.spread(out.astype("datetime64[M]").astype("datetime64[ns]"), bad, values.index, _NAT)
+
+
+# --- flags, identifiers, enumerations ----------------------------------------------------------------------------
 
 _TRUE = {"true", "1", "yes", "y", "sim", "s", "si", "x", "verdadeiro", "verdadero"}
-_FALSE = {"false", "0", "no", "n", "nao", "", "falso"}
+_FALSE = {"false", "0", "no", "n", "nao", "falso"}
 
 
-def parse_bools(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def parse_bools(values: pd.Series) -> Parsed:
     """Flags: true/false, 1/0, sim/não, sí/no, yes/no, x; blank is false."""
-    folded = _text(values).map(fold)
-    truth = folded.isin(_TRUE)
-    bad = (~truth & ~folded.isin(_FALSE)).to_numpy()
-    return truth.astype(bool), bad
+    cells = _Cells(values)
+    folded = cells.text.map(fold)
+    truth = folded.isin(_TRUE).to_numpy() | (cells.numbers == 1)
+    known = truth | folded.isin(_FALSE).to_numpy() | (cells.numbers == 0)
+    bad = ~known & (cells.is_text | ~np.isnan(cells.numbers) | ~np.isnat(cells.stamps))
+    series, bad = cells.spread(truth, bad, values.index, False)
+    return series.astype(bool), bad
 
 
-def parse_ids(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Identifiers as text: '007' stays '007', an Excel number 7.0 becomes '7'; blank is unreadable."""
-    whole = _instances(values, (float,))
-    if whole.any():
-        as_int = values[whole].map(lambda v: str(int(v)) if float(v).is_integer() else str(v))
-        values = values.astype("object").where(~whole, as_int)
-    ids = _text(values)
-    return ids.astype(str), (ids == "").to_numpy()
+def _as_text(cells: _Cells) -> np.ndarray:
+    """Each distinct value as the text a user sees: a whole number 7.0 is '7', a date is 2026-03-15."""
+    text = cells.text.to_numpy(dtype=object)
+    numeric = ~np.isnan(cells.numbers)
+    whole = numeric & (np.mod(cells.numbers, 1) == 0) & (np.abs(cells.numbers) < 2**63)
+    text[whole] = cells.numbers[whole].astype("int64").astype(str)
+    text[numeric & ~whole] = cells.numbers[numeric & ~whole].astype(str)
+    stamped = ~np.isnat(cells.stamps)
+    text[stamped] = np.datetime_as_string(cells.stamps[stamped], unit="D")
+    return text
+
+
+def parse_ids(values: pd.Series) -> Parsed:
+    """Identifiers (and free text) as trimmed text: '007' stays '007', an Excel 7.0 is '7'; blank is bad."""
+    cells = _Cells(values)
+    text = _as_text(cells)
+    series, bad = cells.spread(text, text == "", values.index, "")
+    return series.astype(str), bad | (cells.codes == -1)
+
+
+def parse_enum(values: pd.Series, enum: str) -> Parsed:
+    """Canonical values of an enumeration ('Anual' -> 'year'); blank is "", unknown spellings are bad."""
+    cells = _Cells(values)
+    canonical = pd.Series(_as_text(cells)).map(lambda v: canonical_value(enum, v) if v else "")
+    series, bad = cells.spread(canonical.fillna("").to_numpy(dtype=object), canonical.isna().to_numpy(),
+                               values.index, "")
+    return series.astype(str), bad

@@ -1,9 +1,17 @@
 """Reading raw tables from a CSV file, an XLSX workbook or a folder of CSV / XLSX / Parquet files.
 
+- One CSV (or Parquet) file is the MRR: subscriptions when its headers show a
+  start date, an amount and an interval, snapshots otherwise.
+- One workbook gives its sheets named after tables (`schema.table_for`), or
+  else its first sheet as the MRR.
+- A folder gives its files named after tables and the named sheets of its
+  other workbooks.
+
 A reader returns each table as it stands in the file - headers as written,
-values as text (CSV) or as Excel typed them (XLSX) - together with where each
-row came from, so validation can name the file, sheet and spreadsheet row
-(the header is row 1) of any problem.
+values as text (CSV), as Excel typed them (XLSX) or as stored (Parquet) -
+with the spreadsheet row number of each row, so validation can name the file,
+sheet and row (the header is row 1) of any problem. Parsing is validation's
+job, so a reader never guesses at values.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from csxl.data.schema import MRR, SUBSCRIPTIONS, Table, match_columns, table_for
 from csxl.errors import CsxlDataError
@@ -35,15 +44,38 @@ class RawTable:
     sheet: str | None = None
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def _decode(path: Path) -> str:
+    """The file's text: a BOM decides (Excel's "Unicode text" is UTF-16), else UTF-8, else Windows-1252.
+
+    Latin-1 is the last resort because it decodes any byte: an old export
+    from a Brazilian ERP still reads, accents and all.
+    """
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    encodings = [name for bom, name in _BOMS if data.startswith(bom)] or ["utf-8", "cp1252", "latin-1"]
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise CsxlDataError("the file is neither UTF-8 nor Windows-1252 text", file=str(path),
-                        fix="save it as CSV UTF-8")  # pragma: no cover - cp1252 decodes nearly anything
+    raise CsxlDataError(f"the file is not {encodings[0]} text", file=str(path), fix="save it as CSV UTF-8")
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the header into most columns and the next rows into as many.
+
+    csv.Sniffer guesses from character frequencies and is thrown by decimal
+    commas ("1.234,56" in a ';' file); counting fields per row is not.
+    """
+    lines = [line for line in text[:65_536].splitlines()[:50] if line.strip()]
+    scores = {}
+    for delimiter in (",", ";", "\t", "|"):
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        if widths and widths[0] > 1:
+            scores[delimiter] = (sum(w == widths[0] for w in widths), widths[0])
+    return max(scores, key=scores.get) if scores else ","
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -51,41 +83,54 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise CsxlDataError("the file is empty", file=str(path), fix="export the table again with its header row")
     try:
-        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+        return pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
                            skip_blank_lines=False)
     except (pd.errors.ParserError, ValueError) as err:
         raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path),
                             fix="check that every row has as many separators as the header") from None
 
 
-def _frame_from_rows(rows: list[tuple]) -> pd.DataFrame:
-    header = [("" if h is None else str(h)).strip() for h in rows[0]]
+def _sheet_frame(ws) -> tuple[pd.DataFrame, int] | None:
+    """A worksheet's cells under its first non-blank row (the header), and that row's number; None when empty.
+
+    Rows are read from A1 whatever the sheet's stored dimensions say, so the
+    row numbers in errors are the ones Excel shows.
+    """
+    rows = list(ws.iter_rows(min_row=1, min_col=1, values_only=True))
+    filled = [i for i, r in enumerate(rows) if any(v is not None and str(v).strip() != "" for v in r)]
+    if not filled:
+        return None
+    top = filled[0]
+    header = [("" if h is None else str(h)).strip() for h in rows[top]]
     width = len(header)
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[top + 1: filled[-1] + 1]]
+    return pd.DataFrame(body, columns=header, dtype=object), top + 1
 
 
-def _sheets(path: Path) -> dict[str, pd.DataFrame]:
+def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTable]:
+    """The sheets named after tables; failing that (when `lone_sheet`) the first sheet as one table."""
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as err:
         raise CsxlDataError(f"cannot open the workbook ({err})", file=str(path),
-                            fix="save it as an .xlsx workbook") from None
+                            fix="save it from Excel as an .xlsx workbook") from None
     try:
-        sheets = {}
-        for ws in wb.worksheets:
-            rows = [r for r in ws.iter_rows(values_only=True)]
-            while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
-                rows.pop()
-            if rows:
-                sheets[ws.title] = _frame_from_rows(rows)
-        return sheets
+        chosen = [(ws, table_for(ws.title)) for ws in wb.worksheets if table_for(ws.title) is not None]
+        if not chosen and lone_sheet and wb.worksheets:
+            chosen = [(wb.worksheets[0], named)]
+        tables = []
+        for ws, table in chosen:
+            read = _sheet_frame(ws)
+            if read is not None:
+                frame, header_row = read
+                tables.append(RawTable(table or _kind_by_headers(frame), frame,
+                                       np.arange(header_row + 1, header_row + 1 + len(frame)), str(path), ws.title))
     finally:
         wb.close()
+    if not tables and lone_sheet:
+        raise CsxlDataError("the workbook has no data", file=str(path),
+                            fix="put a header row and data rows in a sheet named after its table (mrr, Clientes...)")
+    return tables
 
 
 def _kind_by_headers(frame: pd.DataFrame) -> Table:
@@ -94,44 +139,33 @@ def _kind_by_headers(frame: pd.DataFrame) -> Table:
     return SUBSCRIPTIONS if {"start_date", "amount", "interval"} <= found else MRR
 
 
-def _raw(table: Table, frame: pd.DataFrame, file: Path, sheet: str | None = None) -> RawTable:
-    return RawTable(table, frame, np.arange(2, len(frame) + 2), str(file), sheet)
-
-
 def _read_file(path: Path, named: Table | None, lone_sheet: bool = True) -> list[RawTable]:
-    """The tables of one file; an XLSX gives its sheets named after tables, or else (when
-    `lone_sheet`) its first sheet as the table the file is named after or its headers show."""
+    """The tables of one file: a CSV or Parquet file is one table, `named` or else decided by its headers."""
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _workbook(path, named, lone_sheet)
     if suffix in (".csv", ".txt"):
         frame = _read_csv(path)
-        return [_raw(named or _kind_by_headers(frame), frame, path)]
-    if suffix == ".parquet":
+    elif suffix == ".parquet":
         try:
             frame = pd.read_parquet(path)
         except (OSError, ValueError) as err:
-            raise CsxlDataError(f"cannot read the Parquet file ({err})", file=str(path)) from None
-        return [_raw(named or _kind_by_headers(frame), frame, path)]
-    if suffix in (".xlsx", ".xlsm"):
-        sheets = _sheets(path)
-        if not sheets:
-            raise CsxlDataError("the workbook has no data", file=str(path), fix="put a header row and data in it")
-        by_name = {title: table_for(title) for title in sheets}
-        tables = [_raw(t, sheets[title], path, title) for title, t in by_name.items() if t is not None]
-        if tables or not lone_sheet:
-            return tables
-        title, frame = next(iter(sheets.items()))
-        return [_raw(named or _kind_by_headers(frame), frame, path, title)]
-    raise CsxlDataError(f"csxl reads {', '.join(SUFFIXES)} files, not {suffix or 'files without an extension'}",
-                        file=str(path), fix="export the data as CSV or XLSX")
+            raise CsxlDataError(f"cannot read the Parquet file ({err})", file=str(path),
+                                fix="write it again, or export the table as CSV") from None
+    else:
+        raise CsxlDataError(f"csxl reads {', '.join(SUFFIXES)} files, not {suffix or 'files without an extension'}",
+                            file=str(path), fix="save the data as CSV (UTF-8) or as an .xlsx workbook")
+    return [RawTable(named or _kind_by_headers(frame), frame, np.arange(2, len(frame) + 2), str(path))]
 
 
 def read_source(path: Path) -> list[RawTable]:
-    """Every table in a file or folder."""
+    """Every table in a file or folder (see the module docstring and docs/data.md for what is read)."""
     path = Path(path)
     if not path.exists():
         raise CsxlDataError("no such file or folder", file=str(path), fix="check the path")
-    if path.is_file():
-        return _read_file(path, table_for(path.stem))
+    if path.is_file():  # one file holds the MRR: snapshots or subscriptions, as its headers show
+        named = table_for(path.stem)
+        return _read_file(path, None if named in (MRR, SUBSCRIPTIONS) else named)
     tables = []
     for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))):
         named = table_for(file.stem)
