@@ -1,8 +1,14 @@
-"""docs/functions.md, generated from the registered Excel functions so that it cannot drift from them."""
+"""docs/functions.md, generated from the registered Excel functions so that it cannot drift from them.
+
+Regenerate after changing a function: `python -m csxl.function_docs`.
+"""
 
 from __future__ import annotations
 
-from csxl.udfs import EMPTY, FUNCTIONS
+import sys
+from pathlib import Path
+
+from csxl.udfs import EMPTY, FUNCTIONS, MESSAGE_LIMIT
 
 INTRO = f"""# Excel functions
 
@@ -13,12 +19,17 @@ percentage. Optional arguments may be left out or left blank.
 
 - **Bad input** gives a short text in the cell that names the argument and the
   problem, such as `#VALUE! start_mrr must be a number >= 0`.
-- **Nothing to compute** (a rate over a zero start, NPS with no answers) gives
-  an empty text `{EMPTY!r}`: the cell looks blank, as the same number does in the
-  generated workbooks.
+- **Nothing to compute** (a rate over a zero start, NPS, CSAT or CES with no
+  answers, a health score with no components) gives an empty text `{EMPTY!r}`:
+  the cell looks blank, as the same number does in the generated workbooks.
+  `=IF(CS_NPS(F:F)="", "no answers yet", CS_NPS(F:F))` tells the two apart.
 - **Tables** return a header row and then one row per period or cohort; in
   Excel 365 they spill, in older Excel select the output range and enter the
-  formula with Ctrl+Shift+Enter. Empty values are empty texts.
+  formula with Ctrl+Shift+Enter. A value with nothing to compute (the first
+  period's NRR, a cohort's months not reached yet) is `None` in Python, which
+  xlwings writes as an empty cell.
+- **Error texts** are at most {MESSAGE_LIMIT} characters; a longer problem
+  description is cut at a word and ends in `...`.
 - **Ranges** may be whole columns (`A:A`): trailing blank rows are ignored.
   Data ranges are found by their header names, in English, Portuguese or
   Spanish (docs/data.md): `Cliente`, `Mês`, `Receita` work as well as
@@ -32,9 +43,30 @@ def functions_markdown() -> str:
     lines += [f"| [`{f.name}`](#{f.name.lower()}) | {f.summary} |" for f in FUNCTIONS.values()]
     lines.append("")
     for f in FUNCTIONS.values():
-        signature = ", ".join(f"[{a}]" if a in f.optional else a for a in f.args)
-        lines += [f"## {f.name}", "", f"`{f.name}({signature})`", "", f.summary, "",
+        lines += [f"## {f.name}", "", f"`{signature(f)}`", "", f.summary, "",
                   "| argument | meaning |", "|---|---|"]
         lines += [f"| `{a}` | {doc} |" for a, doc in f.args.items()]
         lines += ["", f"Example: `{f.example}` returns {f.result}.", ""]
     return "\n".join(lines)
+
+
+def signature(f) -> str:
+    """`CS_NAME(arg, [optional])`, as the docs and the README write a function."""
+    return f"{f.name}({', '.join(f'[{a}]' if a in f.optional else a for a in f.args)})"
+
+
+def readme_table() -> str:
+    """The function table of the README's Excel section."""
+    rows = ["| function | returns |", "|---|---|", *[f"| `{signature(f)}` | {f.summary} |" for f in FUNCTIONS.values()]]
+    return "\n".join(rows) + "\n"
+
+
+def write(path: Path | None = None) -> Path:
+    """Write docs/functions.md (of the source checkout unless a path is given)."""
+    path = path or Path(__file__).resolve().parent.parent / "docs" / "functions.md"
+    path.write_text(functions_markdown(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write(Path(sys.argv[1]) if len(sys.argv) > 1 else None)}")

@@ -6,7 +6,9 @@ calls the definition in `csxl.metrics`, so a cell and a generated workbook
 always agree. Nothing here raises into Excel: bad input shows a short text
 such as `#VALUE! start_mrr must be a number >= 0`, and a result with nothing
 to compute (a rate over a zero start, NPS with no answers) is an empty text
-"", the same empty cell the generated workbooks show.
+"", the same empty cell the generated workbooks show. In a table, a value
+with nothing to compute (the first period's NRR) is None, which xlwings
+writes as an empty cell in every Excel (Windows, Mac, xlwings Lite).
 """
 
 from __future__ import annotations
@@ -48,13 +50,27 @@ class Function:
 FUNCTIONS: dict[str, Function] = {}
 
 
-def _cell(value: Any) -> Any:
-    """A Python result as a cell value: NaN as the empty result, numpy scalars as floats."""
+def _cell(value: Any, empty: Any = EMPTY) -> Any:
+    """A Python result as a cell value: NaN as `empty`, numpy scalars as Python numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return empty
     if isinstance(value, (float, np.floating)) and math.isnan(value):
-        return EMPTY
+        return empty
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+MESSAGE_LIMIT = 200  # characters of an error text in a cell
+
+
+def _message(problem: str) -> str:
+    """`#VALUE! <problem>` on one line, cut at a word before MESSAGE_LIMIT characters."""
+    text = "#VALUE! " + " ".join(problem.split())
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    cut = text[: MESSAGE_LIMIT - 3]
+    return cut[: cut.rfind(" ")].rstrip(",;:- ") + "..."
 
 
 def udf(example: str, result: str, **docs: str) -> Callable:
@@ -66,9 +82,11 @@ def udf(example: str, result: str, **docs: str) -> Callable:
             try:
                 out = f(*args)
             except (ValueError, TypeError, ZeroDivisionError) as err:
-                return f"#VALUE! {err}"
+                return _message(str(err))
+            except Exception as err:  # noqa: BLE001 - a cell shows a short text, never a traceback
+                return _message(f"{type(err).__name__}: {err}")
             if isinstance(out, list):
-                return [[_cell(v) for v in row] for row in out]
+                return [[_cell(v, None) for v in row] for row in out]
             return _cell(out)
 
         params = inspect.signature(f).parameters
@@ -304,11 +322,13 @@ def CS_NRR_BAND(nrr):
      account_mrr="MRR of the account", portfolio_mrr="Range of the MRR of every account in the portfolio")
 def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
     """Touch model by MRR against the portfolio ARPA: high-, mid-, low- or tech-touch."""
+    account = number(account_mrr, "account_mrr")
     book = numbers(portfolio_mrr, "portfolio_mrr")
+    rates.check_nonnegative(account_mrr=account, portfolio_mrr=book)
     paying = book[book > 0]
     if not len(paying):
         raise ValueError("portfolio_mrr has no account with MRR above 0")
-    return health.touch_model(pd.Series([number(account_mrr, "account_mrr")]), paying.mean()).iloc[0]
+    return health.touch_model(pd.Series([account]), paying.mean()).iloc[0]
 
 
 # ---------------------------------------------------------------------------------------------- tables
@@ -339,7 +359,7 @@ def CS_COHORT_RETENTION(data, basis=None):
      months="Length of the window in months (optional, default 12)")
 def CS_NRR_COHORT(data, end_month, months=None):
     """Cohort NRR: MRR at end_month of the customers who paid `months` earlier / their MRR then."""
-    return nrr_cohort(mrr_frame(data), _month(end_month), int(optional_number(months, "months", 12)))
+    return nrr_cohort(mrr_frame(data), _month(end_month), _months(months))
 
 
 @udf('=CS_GRR_COHORT(Data!A1:C20000, "2026-09")', "0.9",
@@ -347,7 +367,14 @@ def CS_NRR_COHORT(data, end_month, months=None):
      months="Length of the window in months (optional, default 12)")
 def CS_GRR_COHORT(data, end_month, months=None):
     """Cohort GRR: as CS_NRR_COHORT with each customer's end MRR capped at its start MRR."""
-    return grr_cohort(mrr_frame(data), _month(end_month), int(optional_number(months, "months", 12)))
+    return grr_cohort(mrr_frame(data), _month(end_month), _months(months))
+
+
+def _months(value: Any) -> int:
+    months = optional_number(value, "months", 12)
+    if months < 1 or months != int(months):
+        raise ValueError("months must be a whole number >= 1")
+    return int(months)
 
 
 def _month(value: Any) -> pd.Period:

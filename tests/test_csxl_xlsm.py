@@ -1,5 +1,6 @@
 """workbooks/csxl.xlsm: xlwings configured, VBA kept, and every example shows what the Python function returns."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -73,3 +74,13 @@ def test_every_example_shows_the_value_beside_it(workbook):
             assert got == expected, formula
         else:
             assert got == pytest.approx(expected, abs=5e-5 * max(1, abs(expected))), formula
+
+
+def test_workbook_is_built_from_the_current_examples(workbook):
+    spec = importlib.util.spec_from_file_location("build_csxl_xlsm", BOOK.with_name("build_csxl_xlsm.py"))
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    ws = workbook["Examples"]
+    shown = [(r[1].value, r[2].value) for r in ws.iter_rows(min_row=2) if isinstance(r[1].value, str)]
+    assert shown == [(formula, expected) for formula, expected, _ in build.EXAMPLES], \
+        "workbooks/csxl.xlsm is stale: run python workbooks/build_csxl_xlsm.py"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -61,7 +62,7 @@ def test_scalar_functions(function, args, expected):
     (udfs.CS_HEALTH_FLAG, (80.0, None, None, "sleeping"), "#VALUE! status must be onboarding, active or frozen"),
     (udfs.CS_TOUCH_MODEL, (100.0, [[0.0], [None]]), "#VALUE! portfolio_mrr has no account with MRR above 0"),
     (udfs.CS_MRR_MOVEMENTS, ([["customer", "month", "mrr"], ["a", "2026-01", "x"]],),
-     '#VALUE! data, row 2, column "mrr": "x" is not a number - write a number such as 1234.56 or 1.234,56'),
+     '#VALUE! data, row 2, column "mrr": "x" is not a number'),
     (udfs.CS_MRR_MOVEMENTS, ([["who", "when", "how much"], ["a", "2026-01", 1.0]],),
      "#VALUE! data, row 1: the mrr table has no customer_id column"),
     (udfs.CS_MRR_MOVEMENTS, ([["customer", "month", "mrr"]],), "#VALUE! data must have a header row"),
@@ -129,7 +130,7 @@ def test_movements_table():
     assert header[:3] == ["period", "start_mrr", "new"] and len(header) == 17
     assert list(rows) == ["2026-01", "2026-02", "2026-03"]
     jan, feb, mar = rows["2026-01"], rows["2026-02"], rows["2026-03"]
-    assert (jan["new"], jan["end_mrr"], jan["nrr"]) == (150.0, 150.0, EMPTY)
+    assert (jan["new"], jan["end_mrr"], jan["nrr"]) == (150.0, 150.0, None)  # empty cell: nothing to divide by
     # February: a 100 -> 150 (+50), b 50 -> 0 (churn), c new 10.
     assert (feb["expansion"], feb["churn"], feb["new"], feb["end_mrr"]) == (50.0, 50.0, 10.0, 160.0)
     assert feb["nrr"] == pytest.approx(150 / 150) and feb["grr"] == pytest.approx(100 / 150)
@@ -144,7 +145,7 @@ def test_cohort_functions():
     assert logo[0][:4] == ["cohort", "customers", "start_mrr", "m0"]
     january = logo[1]
     assert january[0] == "2026-01" and january[1] == 2 and january[3:] == [1.0, 0.5, 1.0]
-    assert logo[2][0] == "2026-02" and logo[2][-1] == EMPTY  # February's cohort has no third month yet
+    assert logo[2][0] == "2026-02" and logo[2][-1] is None  # February's cohort has no third month yet
     # a and b paid 150 in January; in March a pays 150 and b 40: NRR 190/150, GRR (100 + 40)/150.
     assert udfs.CS_NRR_COHORT(DATA, "2026-03", 2.0) == pytest.approx(190 / 150)
     assert udfs.CS_GRR_COHORT(DATA, dt.datetime(2026, 3, 1), 2.0) == pytest.approx(140 / 150)
@@ -162,7 +163,7 @@ def test_retention_curve_functions():
 
 
 def test_every_function_is_tested_here():
-    source = open(__file__, encoding="utf-8").read()
+    source = Path(__file__).read_text(encoding="utf-8")
     untested = [name for name in FUNCTIONS if f"udfs.{name}(" not in source and f"udfs.{name}," not in source]
     assert untested == []
 
@@ -175,3 +176,108 @@ def test_trailing_blanks_are_found_exactly_even_with_blanks_inside_the_data(valu
     assert trailing_blanks_start(values, None) == expected
     rows = [[v, None] for v in values]
     assert trailing_blanks_start(rows, [None, None]) == expected
+
+
+# The scalar rate functions: every argument is money, a count or a rate that cannot be negative.
+RATE_FUNCTIONS = ["CS_NRR", "CS_GRR", "CS_GROSS_MRR_CHURN", "CS_NET_MRR_CHURN", "CS_LOGO_CHURN", "CS_RETENTION_RATE",
+                  "CS_QUICK_RATIO", "CS_ARR", "CS_ARPA", "CS_ACV", "CS_LIFETIME", "CS_LTV", "CS_CAC", "CS_CAC_PAYBACK",
+                  "CS_LTV_CAC", "CS_ACTIVATION_RATE", "CS_ACCOUNT_COVERAGE"]
+
+
+@pytest.mark.parametrize("name", RATE_FUNCTIONS)
+def test_every_argument_of_every_rate_is_named_when_it_is_wrong(name):
+    function, args = getattr(udfs, name), list(FUNCTIONS[name].args)
+    for i, arg in enumerate(args):
+        given = [10.0] * len(args)
+        given[i] = -1.0
+        assert function(*given) == f"#VALUE! {arg} must be a number >= 0", (name, arg)
+        given[i] = "dez"  # a word, as a mistyped cell holds
+        assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
+        given[i] = dt.datetime(2026, 3, 1)  # a date cell in a money argument
+        assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
+        if arg not in FUNCTIONS[name].optional and not (name == "CS_ARPA" and arg == "mrr"):
+            given[i] = None  # a blank cell in a required argument
+            assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
+
+
+def test_numbers_typed_as_text_with_a_decimal_comma_are_read():
+    assert udfs.CS_LTV("500", "0,02", "0,7") == pytest.approx(17_500.0)  # 500 x 0.7 / 0.02
+
+
+# Serial numbers instead of dates (46023 = 2026-01-01, 46054 = 2026-02-01), Spanish headers, no product column.
+SERIAL_DATA = [["ID Cliente", "Fecha", "Importe"],
+               ["a", 46023.0, 100.0], ["b", 46023.0, 50.0], ["a", 46054.0, 150.0], ["c", 46054.0, 10.0],
+               *[[None, None, None]] * 2_000]
+
+
+def test_tables_read_serial_numbers_and_spanish_headers():
+    table = udfs.CS_MRR_MOVEMENTS(SERIAL_DATA)
+    feb = dict(zip(table[0], table[2]))
+    # February: a 100 -> 150 (+50 expansion), b 50 -> 0 (churn), c new at 10; end 160.
+    assert feb["period"] == "2026-02"
+    assert (feb["start_mrr"], feb["expansion"], feb["churn"], feb["new"], feb["end_mrr"]) == (150, 50, 50, 10, 160)
+    assert (feb["nrr"], feb["logo_churn"]) == (pytest.approx(150 / 150), 0.5)
+    # a and b paid 150 in January and 150 in February: one-month cohort NRR 1, GRR (100 + 0) / 150.
+    for end in (46054.0, dt.datetime(2026, 2, 1), "2026-02", "02/2026"):
+        assert udfs.CS_NRR_COHORT(SERIAL_DATA, end, 1.0) == pytest.approx(1.0), end
+        assert udfs.CS_GRR_COHORT(SERIAL_DATA, end, 1.0) == pytest.approx(100 / 150), end
+
+
+def test_table_arguments_that_are_not_tables():
+    for data in (None, "abc", 5.0, [], [["customer", "month", "mrr"], *[[None, None, None]] * 10]):
+        result = udfs.CS_MRR_MOVEMENTS(data)
+        assert isinstance(result, str) and result.startswith("#VALUE! data "), data
+    assert udfs.CS_NRR_COHORT(SERIAL_DATA, "2026-02", 1.5) == "#VALUE! months must be a whole number >= 1"
+    assert udfs.CS_GRR_COHORT(SERIAL_DATA, "2026-02", 0.0) == "#VALUE! months must be a whole number >= 1"
+    assert udfs.CS_NRR_COHORT(SERIAL_DATA, None) == "#VALUE! end_month must be a month such as 2026-09 or a date"
+
+
+def test_ranges_of_account_mrr_with_blanks_and_whole_columns():
+    column = [[100.0], [None], [300.0], [0.0], [200.0], *WHOLE_COLUMN_BLANKS]
+    assert udfs.CS_ARPA(column) == 200.0  # (100 + 300 + 200) / 3 paying accounts
+    assert udfs.CS_ARPA([100.0, None, 300.0, 0.0, 200.0]) == 200.0  # one column as a flat list
+    assert udfs.CS_TOUCH_MODEL(600.0, column) == "high-touch"  # 600 >= 3 x 200
+    assert udfs.CS_TOUCH_MODEL(-5.0, column) == "#VALUE! account_mrr must be a number >= 0"
+    assert udfs.CS_TOUCH_MODEL(5.0, [[100.0], [-1.0]]) == "#VALUE! portfolio_mrr must be a number >= 0"
+    assert udfs.CS_ARPA([[100.0], ["n/a"]]) == '#VALUE! mrr must hold numbers only ("n/a" is text)'
+
+
+def test_error_texts_stay_short():
+    long_headers = [[f"column number {i} of a very wide export" for i in range(30)], ["x"] * 30]
+    result = udfs.CS_MRR_MOVEMENTS(long_headers)
+    assert result.startswith("#VALUE! data, row 1: the mrr table has no customer_id column")
+    assert len(result) <= udfs.MESSAGE_LIMIT and "\n" not in result
+
+
+CELLS = st.one_of(st.none(), st.floats(-1e6, 1e6), st.integers(-10, 10).map(float), st.sampled_from(
+    ["", " ", "abc", "12,5", "2026-03", "quarter", "logo", "agree", "frozen", "#N/A"]),
+    st.booleans(), st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1)))
+RANGES = st.one_of(st.lists(CELLS, max_size=6), st.lists(st.lists(CELLS, min_size=3, max_size=3), max_size=6))
+
+
+@given(st.sampled_from(sorted(FUNCTIONS)), st.lists(st.one_of(CELLS, RANGES), min_size=1, max_size=5))
+def test_no_input_makes_a_function_raise_or_fail_unexpectedly(name, args):
+    info = FUNCTIONS[name]
+    args = args[: len(info.args)]
+    if len(args) < len(info.args) - len(info.optional):
+        args += [1.0] * (len(info.args) - len(info.optional) - len(args))
+    result = getattr(udfs, name)(*args)
+    if isinstance(result, str) and result.startswith("#VALUE!"):
+        assert "Error:" not in result and "Exception:" not in result, (name, args, result)  # a handled problem
+    elif isinstance(result, list):
+        assert all(isinstance(row, list) and len(row) == len(result[0]) for row in result)
+    else:
+        assert result == EMPTY or isinstance(result, (int, float, str)) and not isinstance(result, bool)
+
+
+def test_whole_numbers_as_int_and_dates_as_serials_as_xlwings_lite_passes_them():
+    # numeric customer codes, serial months (46023 = 2026-01-01), MRR as ints and floats
+    rows = [["Cliente", "Mes", "Receita"], [1001, 46023, 10], [1002, 46023, 5.5], [1001, 46054, 12]]
+    feb = dict(zip(*udfs.CS_MRR_MOVEMENTS(rows)[0::2]))
+    # February: 1001 goes 10 -> 12 (+2), 1002 churns 5.5; NRR (15.5 + 2 - 5.5) / 15.5, quick ratio 2 / 5.5
+    assert (feb["start_mrr"], feb["expansion"], feb["churn"], feb["end_mrr"]) == (15.5, 2.0, 5.5, 12.0)
+    assert feb["nrr"] == pytest.approx(12 / 15.5) and feb["quick_ratio"] == pytest.approx(2 / 5.5)
+    assert udfs.CS_NRR_COHORT(rows, 46054, 1) == pytest.approx(12 / 15.5)
+    assert udfs.CS_NPS([10, 9, 3, None]) == pytest.approx(100 / 3)  # 2 promoters, 1 detractor of 3
+    assert udfs.CS_HEALTH_SCORE([80, 60], [1, 3]) == 65.0  # (80 + 3 x 60) / 4
+    assert udfs.CS_NRR(100, 10, 0, 0) == pytest.approx(1.1)

@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 # (formula, the value it must show, how that value was worked out)
 EXAMPLES = [
     ("=CS_NRR(100000,15000,5000,8000)", 1.02, "(100,000 + 15,000 - 5,000 - 8,000) / 100,000"),
+    ("=CS_NRR(-100000,15000,5000,8000)", "#VALUE! start_mrr must be a number >= 0",
+     "bad input: the cell names the argument to fix"),
     ("=CS_GRR(200000,4000,8000)", 0.94, "(200,000 - 4,000 - 8,000) / 200,000"),
     ("=CS_GROSS_MRR_CHURN(50000,2000,3000)", 0.1, "(2,000 + 3,000) / 50,000"),
     ("=CS_NET_MRR_CHURN(100000,15000,5000,8000)", -0.02, "(8,000 + 5,000 - 15,000) / 100,000"),
