@@ -1,136 +1,486 @@
-"""Health score, flags, touch model and NRR bands (seed 004: Health Score / Retention, segmentation).
+"""Health score, flags, touch model, NRR bands and the retention benchmark (seed 004, seed 000).
 
 The health score is a weighted average of component scores from 0 to 100.
-Two statuses override it: an account still onboarding is flagged Activation,
-a frozen contract Freeze. Components are simple closed formulas (ratios,
-MIN, MAX) so that the QBR workbook restates them cell by cell with its
-constants in the Inputs sheet.
+Two statuses override it (seed 004, "Kanban de Retention"): an account still
+onboarding is flagged Activation, a frozen contract Freeze. Components are
+simple closed formulas (ratios, MIN, MAX) so that the QBR workbook restates
+them cell by cell with its constants in the Inputs sheet; every constant is a
+keyword parameter here with the same default as there.
+
+Sources
+-------
+- Seed 004: "Customer Success Playbook 2022" (Health Score / Retention kanban
+  with Activation, Green, Yellow, Red and Account Freeze; Tipos de Touch:
+  high-, mid-, low- and tech-touch by ticket medio; MRR per flag in the CSM
+  scorecard).
+- Seed 000: NRR bands (above 100% healthy, 80-100% retains most, below 80% low).
+- Gainsight, "Customer Health Score" (weighted measures, red/yellow/green):
+  https://www.gainsight.com/essential-guide/customer-health-score/
+- SaaS Capital, "2023 B2B SaaS Retention Benchmarks":
+  https://www.saas-capital.com/research/saas-retention-benchmarks-for-private-b2b-companies/
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from csxl.metrics.rates import ratio
+from csxl.data.schema import canonical_value
+from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 
 FLAGS = ("Activation", "Green", "Yellow", "Red", "Freeze")
 COMPONENTS = ("adoption", "engagement", "support")
 TOUCH_MODELS = ("high-touch", "mid-touch", "low-touch", "tech-touch")
+NRR_BANDS = ("healthy", "retains most", "low")
+SIGNALS = ("active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches")
+
+
+def _div(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
+    """num / den as floats, NaN where den is 0 (never inf, never a warning)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
+
+
+def _number(value: object, name: str, fix: str) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        out = math.nan
+    if math.isnan(out) or math.isinf(out):
+        raise ValueError(f"{name} must be a number ({fix}); got {value!r}")
+    return out
+
+
+def _numeric(values: object, name: str) -> pd.Series:
+    """A Series of floats (blank -> NaN); ValueError naming `name` for a text that is not a number."""
+    raw = pd.Series(values)
+    out = pd.to_numeric(raw, errors="coerce").astype(float)
+    bad = out.isna() & raw.notna()
+    if bad.any():
+        raise ValueError(f"{name} must be numbers (or blank); got {raw[bad].iloc[0]!r}")
+    return out
+
+
+def _check_scores(values: np.ndarray, name: str = "scores") -> None:
+    known = values[~np.isnan(values)]
+    bad = known[(known < 0) | (known > 100)]
+    if len(bad):
+        raise ValueError(f"{name} must be between 0 and 100; got {bad[0]:g}")
+
+
+def _weights(weights: object, count: int, name: str = "weights") -> np.ndarray:
+    w = np.ones(count) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if w.shape != (count,):
+        raise ValueError(f"{name} must have one weight per score ({count}); got {w.size}")
+    bad = w[~(w > 0) | np.isinf(w)]
+    if len(bad):
+        raise ValueError(f"{name} must be numbers > 0; got {bad[0]:g} (use a positive weight, or leave the "
+                         "component out)")
+    return w
+
+
+# ---------------------------------------------------------------------------------------------- score
+
+
+def _weighted_mean(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Row-wise weighted mean of a 2-D array, NaN cells dropped with their weight."""
+    known = ~np.isnan(values)
+    return _div(np.where(known, values, 0.0) @ w, known.astype(float) @ w)
 
 
 def health_score(scores: Sequence[float], weights: Sequence[float] | None = None) -> float:
     """Weighted mean of component scores (0-100); a missing component drops out with its weight.
 
+    Formula::
+
+        health = sum(w_i x s_i) / sum(w_i)   over the components s_i that are not blank
+
+    Weights are any numbers > 0 (default equal); only their proportions
+    matter. NaN when every component is blank (or there is none).
+
+    Source: seed 004 (Health Score); Gainsight, "Customer Health Score"
+    (https://www.gainsight.com/essential-guide/customer-health-score/):
+    a weighted roll-up of measures scored 0-100.
+
+    Examples
+    --------
     >>> health_score([80, 75, 96])
     83.66666666666667
     >>> health_score([80, float("nan"), 60], [2, 1, 1])
     73.33333333333333
     """
-    values = np.asarray(scores, dtype=float)
-    w = np.ones_like(values) if weights is None else np.asarray(weights, dtype=float)
-    if w.shape != values.shape:
-        raise ValueError("weights must have one weight per score")
-    if (w <= 0).any() or np.isnan(w).any():
-        raise ValueError("weights must be numbers > 0")
-    known = ~np.isnan(values)
-    if ((values[known] < 0) | (values[known] > 100)).any():
-        raise ValueError("scores must be between 0 and 100")
-    return float(ratio((values[known] * w[known]).sum(), w[known].sum()))
+    values = np.asarray(scores, dtype=float).ravel()
+    w = _weights(weights, len(values))
+    _check_scores(values)
+    return float(_weighted_mean(values[None, :], w)[0]) if len(values) else math.nan
 
 
-def health_flag(score: float, red_below: float = 50, green_from: float = 75, status: str | None = None) -> str:
-    """Activation (onboarding), Freeze (frozen), else Green >= green_from, Yellow >= red_below, Red.
+def health_scores(components: pd.DataFrame, weights: Mapping[str, float] | Sequence[float] | None = None) -> pd.Series:
+    """`health_score` of each row of a DataFrame of component scores (0-100), vectorised.
 
-    With no score and no overriding status the flag is "" (nothing to say).
+    `weights` is None (equal weights over every column), a mapping
+    {column: weight} (only those columns are used) or a sequence aligned with
+    the columns. Blank components drop out with their weight, row by row.
 
-    >>> health_flag(80), health_flag(60), health_flag(10), health_flag(90, status="frozen")
-    ('Green', 'Yellow', 'Red', 'Freeze')
+    Example
+    -------
+    >>> parts = pd.DataFrame({"adoption": [80.0, 100.0], "support": [60.0, float("nan")]})
+    >>> health_scores(parts, {"adoption": 3, "support": 1}).tolist()
+    [75.0, 100.0]
     """
-    return str(health_flags(pd.Series([score]), pd.Series([status]), red_below, green_from).iloc[0])
+    if isinstance(weights, Mapping):
+        missing = [c for c in weights if c not in components]
+        if missing:
+            raise ValueError(f"weights name components that are not columns: {', '.join(map(str, missing))}")
+        columns = list(weights)
+        w = _weights(list(weights.values()), len(columns))
+    else:
+        columns = list(components.columns)
+        w = _weights(weights, len(columns))
+    values = components[columns].to_numpy(dtype=float)
+    _check_scores(values.ravel(), "components")
+    return pd.Series(_weighted_mean(values, w), index=components.index, name="health_score")
+
+
+# ---------------------------------------------------------------------------------------------- flags
+
+
+def _statuses(statuses: pd.Series | None, index: pd.Index) -> np.ndarray:
+    """Canonical statuses (onboarding / active / frozen, "" when blank) of each row."""
+    if statuses is None:
+        return np.full(len(index), "", dtype=object)
+    raw = pd.Series(statuses).astype("object")
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    uniques = pd.unique(raw[~blank])
+    mapping = {u: canonical_value("status", u) for u in uniques}
+    unknown = [u for u, c in mapping.items() if c is None]
+    if unknown:
+        raise ValueError(f"statuses must be onboarding, active or frozen (or blank); got {unknown[0]!r}")
+    out = raw.map(mapping).where(~blank, "")
+    return out.to_numpy(dtype=object)
 
 
 def health_flags(scores: pd.Series, statuses: pd.Series | None = None, red_below: float = 50,
                  green_from: float = 75) -> pd.Series:
-    """`health_flag` over aligned Series of scores and statuses."""
-    if red_below > green_from:
-        raise ValueError("red_below must not be above green_from")
-    s = scores.to_numpy(dtype=float)
-    status = (statuses if statuses is not None else pd.Series(None, index=scores.index)).astype("object")
-    status = status.fillna("").to_numpy()
-    flags = np.select([status == "onboarding", status == "frozen", np.isnan(s), s >= green_from, s >= red_below],
+    """The flag of each account: Activation, Freeze, Green, Yellow or Red (vectorised `health_flag`).
+
+    Rules, first match wins::
+
+        status onboarding        -> "Activation"
+        status frozen            -> "Freeze"
+        score blank              -> ""        (nothing to say)
+        score >= green_from      -> "Green"   (default 75)
+        score >= red_below       -> "Yellow"  (default 50)
+        otherwise                -> "Red"
+
+    `statuses` (aligned with `scores` by position) holds onboarding, active,
+    frozen or their aliases (implantacao, congelado, ...); blank = active.
+
+    Source: seed 004, "Kanban de Retention" (Activation, Green, Yellow, Red
+    Flag, Account Freeze); thresholds as in DOMAIN.md.
+
+    Example
+    -------
+    >>> health_flags(pd.Series([80.0, 60.0, 10.0]), pd.Series(["active", "frozen", None])).tolist()
+    ['Green', 'Freeze', 'Red']
+    """
+    red = _number(red_below, "red_below", "a score from 0 to 100, e.g. 50")
+    green = _number(green_from, "green_from", "a score from 0 to 100, e.g. 75")
+    if red > green:
+        raise ValueError(f"red_below ({red:g}) must not be above green_from ({green:g})")
+    scores = pd.Series(scores)
+    s = _numeric(scores, "scores").to_numpy()
+    _check_scores(s)
+    if statuses is not None and len(statuses) != len(scores):
+        raise ValueError(f"statuses must have one status per score ({len(scores)}); got {len(statuses)}")
+    status = _statuses(statuses, scores.index)
+    flags = np.select([status == "onboarding", status == "frozen", np.isnan(s), s >= green, s >= red],
                       ["Activation", "Freeze", "", "Green", "Yellow"], "Red")
-    return pd.Series(flags, index=scores.index, name="flag")
+    return pd.Series(flags.astype(object), index=scores.index, name="flag")
+
+
+def health_flag(score: float, red_below: float = 50, green_from: float = 75, status: str | None = None) -> str:
+    """The flag of one account: "Activation" if onboarding, "Freeze" if frozen, else Green / Yellow / Red.
+
+    Green >= green_from (75), Yellow >= red_below (50), Red below; "" with no
+    score and no overriding status. See `health_flags` for the rules and the
+    source (seed 004).
+
+    Examples
+    --------
+    >>> health_flag(80), health_flag(60), health_flag(10), health_flag(90, status="frozen")
+    ('Green', 'Yellow', 'Red', 'Freeze')
+    """
+    value = math.nan if score is None else score
+    return str(health_flags(pd.Series([value], dtype=object), pd.Series([status], dtype=object),
+                            red_below, green_from).iloc[0])
+
+
+def mrr_by_flag(mrr_by_customer: pd.Series, flags: pd.Series) -> pd.DataFrame:
+    """Accounts, MRR and share of MRR per flag, in FLAGS order: where the revenue sits.
+
+    Formula::
+
+        share(flag) = MRR of the accounts with that flag / MRR of all flagged accounts
+
+    `flags` is aligned with `mrr_by_customer` by index (customer id).
+    Accounts without a flag ("" or missing) are left out of every row and of
+    the total; the share is NaN when flagged MRR is 0.
+
+    Source: seed 004, section 7 (percentage of customers in Green, Yellow,
+    Red Flag and Freeze) and DOMAIN.md (is the revenue with healthy or
+    critical customers?).
+
+    Example
+    -------
+    >>> t = mrr_by_flag(pd.Series({"a": 100.0, "b": 300.0}), pd.Series({"a": "Red", "b": "Green"}))
+    >>> t.loc[["Green", "Red"], "share"].tolist()
+    [0.75, 0.25]
+    """
+    flag = flags.reindex(mrr_by_customer.index).astype("object").fillna("")
+    unknown = sorted(set(pd.unique(flag)) - set(FLAGS) - {""})
+    if unknown:
+        raise ValueError(f"flags must be one of {', '.join(FLAGS)} (or blank); got {unknown[0]!r}")
+    frame = pd.DataFrame({"mrr": mrr_by_customer.astype(float), "flag": flag})
+    frame = frame[frame["flag"] != ""]
+    table = frame.groupby("flag")["mrr"].agg(accounts="count", mrr="sum").reindex(list(FLAGS), fill_value=0)
+    table["accounts"] = table["accounts"].astype("int64")
+    table["share"] = _div(table["mrr"].to_numpy(), table["mrr"].sum())
+    table.index.name = "flag"
+    return table
+
+
+# ---------------------------------------------------------------------------------------------- components
+
+
+def _signal(health: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in health:
+        return np.full(len(health), np.nan)
+    values = pd.to_numeric(health[column], errors="coerce").to_numpy(dtype=float)
+    if (values < 0).any():
+        raise ValueError(f"{column} must be numbers >= 0; got {values[values < 0][0]:g}")
+    return values
 
 
 def health_components(health: pd.DataFrame, logins_target: float = 20, ticket_penalty: float = 10,
-                      sla_penalty: float = 15) -> pd.DataFrame:
-    """Component scores (0-100) of each row of the health table (customer, month).
+                      sla_penalty: float = 15, ticket_seats: float = 10,
+                      nps: pd.Series | None = None) -> pd.DataFrame:
+    """Component scores (0-100) of each row (customer, month) of the canonical health table.
 
-    - adoption = MIN(100, 100 x active_users / licensed_seats)
-    - engagement = MIN(100, 100 x logins / active_users / logins_target)
-      (logins_target logins per active user per month score 100)
-    - support = MAX(0, 100 - ticket_penalty x tickets / (seats / 10) - sla_penalty x SLA breaches)
-      (ticket_penalty points per ticket per 10 seats, sla_penalty points per breach)
+    Formulas (the QBR workbook writes the same ones with these Inputs)::
 
-    A component is NaN when its denominator is 0.
+        adoption   = MIN(100, 100 x active_users / licensed_seats)
+        engagement = MIN(100, 100 x logins / active_users / logins_target)
+        support    = MAX(0, 100 - ticket_penalty x support_tickets / (licensed_seats / ticket_seats)
+                               - sla_penalty x sla_breaches)
+        nps        = (NPS + 100) / 2                     (only when `nps` is given)
+
+    Parameters (defaults):
+
+    - logins_target = 20: logins per active user per month that score 100.
+    - ticket_penalty = 10: points off per support ticket per `ticket_seats`
+      licensed seats (a ticket weighs less in a larger account).
+    - ticket_seats = 10: seats per ticket unit (10 -> "per 10 seats").
+    - sla_penalty = 15: points off per SLA breach.
+    - nps: optional Series of each customer's NPS (-100..100) indexed by
+      customer_id, rescaled to 0-100 and repeated on every month of that
+      customer (NaN for customers without answers).
+
+    A component is NaN when its denominator is 0 or its signal is missing
+    (a column absent from the table, or a blank cell), so it drops out of
+    the health score with its weight.
+
+    Source: seed 004 (health criteria: accesses, active and engaged users,
+    support tickets); Gainsight, "Customer Health Score" (adoption,
+    engagement, support and sentiment measures scored 0-100).
+
+    Example
+    -------
+    >>> signals = pd.DataFrame({"customer_id": ["a"], "month": [pd.Timestamp("2026-09-01")],
+    ...                         "active_users": [40.0], "licensed_seats": [50.0], "logins": [600.0],
+    ...                         "support_tickets": [2.0], "sla_breaches": [1.0]})
+    >>> health_components(signals)[list(COMPONENTS)].iloc[0].tolist()
+    [80.0, 75.0, 81.0]
     """
-    users = health["active_users"].to_numpy(dtype=float)
-    seats = health["licensed_seats"].to_numpy(dtype=float)
-    logins = health["logins"].to_numpy(dtype=float)
-    tickets = health["support_tickets"].to_numpy(dtype=float)
-    breaches = health["sla_breaches"].to_numpy(dtype=float)
-    seats_or_nan = np.where(seats > 0, seats, np.nan)
-    users_or_nan = np.where(users > 0, users, np.nan)
+    target = _number(logins_target, "logins_target", "logins per active user per month that score 100, e.g. 20")
+    per_ticket = _number(ticket_penalty, "ticket_penalty", "points off per ticket, e.g. 10")
+    per_breach = _number(sla_penalty, "sla_penalty", "points off per SLA breach, e.g. 15")
+    seats_unit = _number(ticket_seats, "ticket_seats", "seats per ticket unit, e.g. 10")
+    if target <= 0:
+        raise ValueError(f"logins_target must be > 0 (e.g. 20 logins per user per month); got {logins_target!r}")
+    if seats_unit <= 0:
+        raise ValueError(f"ticket_seats must be > 0 (e.g. 10 seats); got {ticket_seats!r}")
+    for name, value in (("ticket_penalty", per_ticket), ("sla_penalty", per_breach)):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0 points; got {value:g}")
+    users, seats, logins, tickets, breaches = (_signal(health, c) for c in SIGNALS)
     out = health[["customer_id", "month"]].copy()
-    out["adoption"] = np.minimum(100.0, 100.0 * users / seats_or_nan)
-    out["engagement"] = np.minimum(100.0, 100.0 * logins / users_or_nan / logins_target)
-    out["support"] = np.maximum(0.0, 100.0 - ticket_penalty * tickets / (seats_or_nan / 10) - sla_penalty * breaches)
+    out["adoption"] = np.minimum(100.0, 100.0 * _div(users, seats))
+    out["engagement"] = np.minimum(100.0, 100.0 * _div(logins, users) / target)
+    out["support"] = np.maximum(0.0, 100.0 - per_ticket * _div(tickets, seats / seats_unit) - per_breach * breaches)
+    # MIN / MAX keep NaN (a blank signal), as a blank cell stays blank in the workbook
+    if nps is not None:
+        score = _numeric(nps, "nps")
+        bad = score[(score < -100) | (score > 100)]
+        if len(bad):
+            raise ValueError(f"nps must be NPS points from -100 to 100; got {bad.iloc[0]:g}")
+        out["nps"] = ((score + 100.0) / 2.0).reindex(health["customer_id"].to_numpy()).to_numpy()
     return out
 
 
 def flags_at(health: pd.DataFrame | None, customers: pd.DataFrame | None, customer_ids: pd.Index,
              month: pd.Timestamp, **thresholds: float) -> pd.Series:
     """Each customer's flag in `month`: its status override, else the flag of its equally weighted
-    component score that month ("" when it has neither)."""
+    component score that month ("" when it has neither).
+
+    `thresholds` are `red_below` / `green_from` of `health_flags`.
+    """
     scores = pd.Series(np.nan, index=customer_ids)
     if health is not None and len(health):
         now = health[health["month"] == month]
         parts = health_components(now).set_index("customer_id")[list(COMPONENTS)]
-        scores.update(parts.mean(axis=1))
+        scores.update(health_scores(parts))
     status = (customers.set_index("customer_id")["status"].reindex(customer_ids)
               if customers is not None and "status" in customers else None)
     return health_flags(scores, status, **thresholds)
 
 
-def mrr_by_flag(mrr_by_customer: pd.Series, flags: pd.Series) -> pd.DataFrame:
-    """Accounts, MRR and share of MRR per flag, in FLAGS order: where the revenue sits."""
-    frame = pd.DataFrame({"mrr": mrr_by_customer, "flag": flags.reindex(mrr_by_customer.index)})
-    table = frame.groupby("flag")["mrr"].agg(accounts="count", mrr="sum").reindex(list(FLAGS), fill_value=0)
-    table["share"] = ratio(table["mrr"], table["mrr"].sum())
-    return table
+# ---------------------------------------------------------------------------------------------- segments
 
 
-def touch_model(account_mrr: pd.Series, portfolio_arpa: float | None = None, high_multiple: float = 3.0,
-                tech_below_fraction: float = 0.25) -> pd.Series:
-    """High-touch (>= high_multiple x ARPA), mid-touch (>= ARPA), low-touch (>= tech_below_fraction x ARPA),
-    tech-touch below. ARPA defaults to the mean MRR of the paying accounts given."""
-    mrr = account_mrr.astype(float)
-    arpa = float(mrr[mrr > 0].mean()) if portfolio_arpa is None else float(portfolio_arpa)
-    model = np.select([mrr >= high_multiple * arpa, mrr >= arpa, mrr >= tech_below_fraction * arpa],
-                      list(TOUCH_MODELS[:3]), TOUCH_MODELS[3])
-    return pd.Series(model, index=account_mrr.index, name="touch_model")
+def touch_models(account_mrr: pd.Series, portfolio_arpa: float | None = None, high_multiple: float = 3.0,
+                 tech_below_fraction: float = 0.25) -> pd.Series:
+    """The touch model of each account by its MRR against the portfolio ARPA (vectorised `touch_model`).
+
+    Rules, with A = portfolio ARPA::
+
+        MRR >= high_multiple x A        -> "high-touch"   (default 3 x ARPA)
+        MRR >= A                        -> "mid-touch"
+        MRR >= tech_below_fraction x A  -> "low-touch"    (default 0.25 x ARPA)
+        0 < MRR below that              -> "tech-touch"
+        MRR 0 or blank                  -> ""             (not a paying account)
+
+    `portfolio_arpa` defaults to the mean MRR of the paying accounts given
+    (DOMAIN.md: ARPA = MRR / paying customers).
+
+    Source: seed 004, "Tipos de Touch": high-touch for the largest ticket
+    medio (TM), mid-touch relevant TM, low-touch TM below the base's TM,
+    tech-touch the smallest TM. The multiples are csxl's inputs.
+
+    Example
+    -------
+    >>> touch_models(pd.Series([300.0, 100.0, 25.0, 24.0, 0.0]), 100.0).tolist()
+    ['high-touch', 'mid-touch', 'low-touch', 'tech-touch', '']
+    """
+    high = _number(high_multiple, "high_multiple", "a multiple of ARPA, e.g. 3")
+    low = _number(tech_below_fraction, "tech_below_fraction", "a fraction of ARPA, e.g. 0.25")
+    if not 0 < low <= 1 <= high:
+        raise ValueError(f"touch thresholds must satisfy 0 < tech_below_fraction <= 1 <= high_multiple; "
+                         f"got {low:g} and {high:g}")
+    mrr = _numeric(account_mrr, "account_mrr")
+    if (mrr < 0).any():
+        raise ValueError(f"account_mrr must be >= 0; got {mrr[mrr < 0].iloc[0]:g}")
+    if portfolio_arpa is None:
+        paying = mrr[mrr > 0]
+        if not len(paying):
+            raise ValueError("account_mrr has no account with MRR above 0: give portfolio_arpa")
+        arpa = float(paying.mean())
+    else:
+        arpa = _number(portfolio_arpa, "portfolio_arpa", "the portfolio's MRR per paying account, > 0")
+        if arpa <= 0:
+            raise ValueError(f"portfolio_arpa must be > 0 (MRR per paying account); got {arpa:g}")
+    m = mrr.to_numpy()
+    model = np.select([~(m > 0), m >= high * arpa, m >= arpa, m >= low * arpa],
+                      ["", *TOUCH_MODELS[:3]], TOUCH_MODELS[3])
+    return pd.Series(model.astype(object), index=mrr.index, name="touch_model")
+
+
+def touch_model(account_mrr: float | pd.Series, portfolio_arpa: float | None = None, high_multiple: float = 3.0,
+                tech_below_fraction: float = 0.25) -> str | pd.Series:
+    """Touch model of one account (a str) or of several (a Series; lists and arrays too): see `touch_models`.
+
+    For one account `portfolio_arpa` is required (the portfolio's MRR per
+    paying account); for a Series it defaults to the mean of its paying
+    accounts.
+
+    Examples
+    --------
+    >>> touch_model(300.0, 100.0), touch_model(60.0, 100.0), touch_model(10.0, 100.0)
+    ('high-touch', 'low-touch', 'tech-touch')
+    """
+    if isinstance(account_mrr, (pd.Series, np.ndarray, list, tuple)):
+        return touch_models(account_mrr, portfolio_arpa, high_multiple, tech_below_fraction)
+    if portfolio_arpa is None:
+        raise ValueError("portfolio_arpa is required for one account (the portfolio's MRR per paying account)")
+    value = _number(account_mrr, "account_mrr", "the account's MRR, >= 0") if account_mrr is not None else math.nan
+    return str(touch_models(pd.Series([value]), portfolio_arpa, high_multiple, tech_below_fraction).iloc[0])
+
+
+def nrr_bands(nrr: pd.Series, healthy_above: float = 1.0, low_below: float = 0.8) -> pd.Series:
+    """`nrr_band` of each value of a Series (NaN -> "")."""
+    high = _number(healthy_above, "healthy_above", "an NRR fraction, e.g. 1.0")
+    low = _number(low_below, "low_below", "an NRR fraction, e.g. 0.8")
+    if low > high:
+        raise ValueError(f"low_below ({low:g}) must not be above healthy_above ({high:g})")
+    values = _numeric(nrr, "nrr")
+    v = values.to_numpy()
+    band = np.select([np.isnan(v), v > high, v >= low], ["", NRR_BANDS[0], NRR_BANDS[1]], NRR_BANDS[2])
+    return pd.Series(band.astype(object), index=values.index, name="nrr_band")
 
 
 def nrr_band(nrr: float, healthy_above: float = 1.0, low_below: float = 0.8) -> str:
-    """Seed 000's bands: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%.
+    """NRR band of seed 000: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%.
 
-    >>> nrr_band(1.05), nrr_band(0.9), nrr_band(0.7)
-    ('healthy', 'retains most', 'low')
+    Rules (NRR as a fraction)::
+
+        NRR > healthy_above (1.0)        -> "healthy"      (a growing base)
+        low_below (0.8) <= NRR <= 1.0    -> "retains most"
+        NRR < 0.8                        -> "low"          (needs a retention strategy)
+        blank / NaN                      -> ""
+
+    Source: seed 000 (NRR as the guiding metric of CS: "acima de 100%",
+    "entre 80% e 100%", "abaixo de 80%").
+
+    Examples
+    --------
+    >>> nrr_band(1.05), nrr_band(0.9), nrr_band(0.7), nrr_band(float("nan"))
+    ('healthy', 'retains most', 'low', '')
     """
-    if nrr is None or math.isnan(nrr):
+    if nrr is None:
         return ""
-    return "healthy" if nrr > healthy_above else "retains most" if nrr >= low_below else "low"
+    value = _number(nrr, "nrr", "a fraction, 1.05 = 105%") if not (isinstance(nrr, float) and math.isnan(nrr)) \
+        else math.nan
+    return str(nrr_bands(pd.Series([value]), healthy_above, low_below).iloc[0])
+
+
+def saas_capital_benchmark(acv: float) -> tuple[str, float, float]:
+    """(ACV band, median NRR, median GRR) of private B2B SaaS companies at an annual contract value in USD.
+
+    Bands (ACV from, in USD): < $12K 100% / 90%; $12K-$25K 102% / 90%;
+    $25K-$50K 103% / 92%; $50K-$100K 105% / 93%; $100K-$250K 107% / 93%;
+    > $250K 110% / 93%. A band includes its lower bound. Blank ACV ->
+    ("", NaN, NaN). Convert other currencies to USD first.
+
+    Source: SaaS Capital, "2023 B2B SaaS Retention Benchmarks"
+    (https://www.saas-capital.com/research/saas-retention-benchmarks-for-private-b2b-companies/),
+    as summarised in DOMAIN.md; the table is `csxl.metrics.benchmarks.SAAS_CAPITAL_2023`.
+
+    Examples
+    --------
+    >>> saas_capital_benchmark(30_000)
+    ('$25K-$50K', 1.03, 0.92)
+    >>> saas_capital_benchmark(12_000)
+    ('$12K-$25K', 1.02, 0.9)
+    """
+    if acv is None or (isinstance(acv, float) and math.isnan(acv)):
+        return "", math.nan, math.nan
+    value = _number(acv, "acv", "annual contract value in USD, >= 0")
+    if value < 0:
+        raise ValueError(f"acv must be >= 0 (annual contract value in USD); got {value:g}")
+    starts = np.array([row[0] for row in SAAS_CAPITAL_2023], dtype=float)
+    _, band, nrr, grr = SAAS_CAPITAL_2023[int(np.searchsorted(starts, value, side="right")) - 1]
+    return band, nrr, grr
