@@ -27,7 +27,7 @@ import xlwings as xw
 from csxl.data.parse import parse_months
 from csxl.data.schema import canonical_value
 from csxl.excel_args import mrr_frame, number, numbers, optional_number, text
-from csxl.metrics import health, rates, surveys
+from csxl.metrics import expansion, health, rates, surveys
 from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
 from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
 from csxl.metrics.sbg import sbg_fit, sbg_survival
@@ -239,14 +239,14 @@ def CS_LTV_CAC(ltv, cac):
      activated="Customers activated in the period", onboarded="Customers onboarded in the period")
 def CS_ACTIVATION_RATE(activated, onboarded):
     """Activation rate: customers activated / customers onboarded."""
-    return rates.activation_rate(number(activated, "activated"), number(onboarded, "onboarded"))
+    return expansion.activation_rate(number(activated, "activated"), number(onboarded, "onboarded"))
 
 
 @udf("=CS_ACCOUNT_COVERAGE(45, 60)", "0.75",
      covered="Accounts with a strategic touchpoint (EBR, QBR)", total="Accounts in the portfolio")
 def CS_ACCOUNT_COVERAGE(covered, total):
     """Account coverage: accounts with a strategic touchpoint / accounts in the portfolio."""
-    return rates.account_coverage(number(covered, "covered"), number(total, "total"))
+    return expansion.account_coverage(number(covered, "covered"), number(total, "total"))
 
 
 # ---------------------------------------------------------------------------------------------- surveys
