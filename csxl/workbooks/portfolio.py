@@ -1,16 +1,19 @@
 """The portfolio review: the whole book of business for CS leadership, as a live Excel model.
 
-The MRR data sits in one wide table, a row per customer and a column per
-month (the 36 months to AsOf and the one before), with an "ever paid" block
-of calculated columns beside it. Every monthly movement is then one
-SUMPRODUCT over two adjacent month columns - linear in the number of
-customers, so LibreOffice recalculates 5,000 customers in seconds - and
-correcting one MRR cell updates the movements, NRR, cohorts, segments and
-charts. Formulas restate `csxl.metrics`; the parity tests compare them.
+The MRR data sits in a wide table with a row per customer and product and a
+column per month (the 36 months to AsOf and the one before), sorted so that a
+customer's products are adjacent. The book beside it has a row per customer
+whose month columns sum that customer's block of product rows, with the
+month it first paid and its upsell and cross-sell of each month. Every
+monthly movement is then one SUMPRODUCT over two adjacent month columns and
+every per-customer figure reads a block of two or three rows - linear in the
+number of customers, so LibreOffice recalculates 5,000 customers in seconds -
+and correcting one MRR cell updates the movements with their expansion split,
+NRR, cohorts, segments and charts. Formulas restate `csxl.metrics`; the
+parity tests compare them.
 
-Not live (computed by csxl at generation and labelled so): the split of
-expansion into upsell / cross-sell / price adjustment (it needs product rows
-per customer), the health flags, the whitespace matrix.
+Not live (computed by csxl at generation and labelled so): the health flags
+and the whitespace matrix.
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics.expansion import whitespace
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at
-from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid, mrr_movements
+from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
 from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, col, formula, header_row, label, print_setup, title, widths
 from csxl.workbooks.charts import bar_chart, line_chart
 from csxl.workbooks.checks import checks_sheet
@@ -36,27 +39,60 @@ from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import LABELS, Locale
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
 
-WINDOW = 36  # months shown; the wide table also holds the month before them
+WINDOW = 36  # months shown; the wide tables also hold the month before them
 CSM_ROWS, KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 20, 15, 40, 10, 6
 OUTPUT_NAMES = ("MRR", "ARR", "Customers", "ARPA", "NRR", "GRR", "LogoChurn", "QuickRatio", "NPS")
 
 _M = [f"m{k:02d}" for k in range(WINDOW + 1)]
-_E = [f"e{k:02d}" for k in range(WINDOW + 1)]
-_FIRST_MONTH_COL = 9  # column I holds m00
-_ever_col = lambda k: col(_FIRST_MONTH_COL + WINDOW + 1 + k)  # noqa: E731
+_A = [f"a{k:02d}" for k in range(1, WINDOW + 1)]  # price adjustment flags of months 1..WINDOW
+_FIRST_MONTH_COL = 11  # column K of the book holds m00
 _month_col = lambda k: col(_FIRST_MONTH_COL + k)  # noqa: E731
-_EVER = [(_E[0], f"=IF(OR(H{{row}}>0,{_month_col(0)}{{row}}>0),1,0)")] + [
-    (_E[k], f"=IF(OR({_ever_col(k - 1)}{{row}}=1,{_month_col(k)}{{row}}>0),1,0)") for k in range(1, WINDOW + 1)]
+_split_col = lambda kind, k: col(_FIRST_MONTH_COL + WINDOW + 1 + 2 + kind * WINDOW + k - 1)  # noqa: E731
 _NOW = _month_col(WINDOW)
+
+
+def _products_of(column: str) -> str:
+    """The product rows of this book row's customer (a contiguous block, item_row to item_last) in one column."""
+    return f"INDEX(D_mrr_{column},$I{{row}}):INDEX(D_mrr_{column},$J{{row}})"
+
+
+def _month_total(k: int) -> str:
+    """A customer's MRR in month k: its product rows summed, rounded to 6 decimals as csxl.metrics rounds MRR."""
+    return f"=IF($I{{row}}=0,0,ROUND(SUM({_products_of(_M[k])}),6))"
+
+
+def _split(kind: str, k: int) -> str:
+    """The customer's expansion into month k allocated to one kind, in proportion to its product increases.
+
+    This is `_split_expansion` of csxl.metrics.movements: of the gross increase of
+    the customer's products, upsell is what grew on a product it had and that
+    was not flagged as a price adjustment; cross-sell what grew from zero.
+    Price adjustment is the rest of the expansion (Movements sheet).
+    """
+    before, now = f"{_month_col(k - 1)}{{row}}", f"{_month_col(k)}{{row}}"
+    p, c, adjusted = _products_of(_M[k - 1]), _products_of(_M[k]), _products_of(_A[k - 1])
+    part = f"({p}>0)*({adjusted}=0)*({c}>{p})*({c}-{p})" if kind == "upsell" else f"({p}=0)*{c}"
+    return (f"=IF(AND({before}>0,{now}>{before}),({now}-{before})*"
+            f"IFERROR(SUMPRODUCT({part})/SUMPRODUCT(({c}>{p})*({c}-{p})),0),0)")
+
+
 TABLES = {
+    "mrr": DataTable("mrr", (("customer_id", "text"), ("product", "text"), *[(m, "number") for m in _M],
+                             *[(a, "number") for a in _A])),
     "book": DataTable("book", (
         ("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
-        ("status", "text"), ("flag", "text"), ("before", "number"), *[(m, "number") for m in _M], *_EVER,
-        ("first", f"=IF({_ever_col(0)}{{row}}=1,0,{WINDOW + 1}-SUM({_ever_col(0)}{{row}}:{_ever_col(WINDOW)}{{row}}))"),
+        ("status", "text"), ("flag", "text"), ("before", "number"),
+        ("item_row", "=IFERROR(MATCH(A{row},D_mrr_customer_id,0),0)"),
+        ("item_last", "=IF(I{row}=0,0,I{row}+COUNTIF(D_mrr_customer_id,A{row})-1)"),
+        *[(m, _month_total(k)) for k, m in enumerate(_M)],
+        # the window month k it first paid in: 0 if it paid at or before m00, WINDOW + 1 if never
+        ("first", f"=IF(H{{row}}>0,0,IFERROR(SUMPRODUCT(MATCH(TRUE,{_month_col(0)}{{row}}:{_NOW}{{row}}>0,0))-1,"
+                  f"{WINDOW + 1}))"),
         ("touch", f'=IF({_NOW}{{row}}<=0,"",IF({_NOW}{{row}}>=TouchHigh*ARPA,"high-touch",IF({_NOW}{{row}}>=ARPA,'
                   f'"mid-touch",IF({_NOW}{{row}}>=TouchLow*ARPA,"low-touch","tech-touch"))))'),
+        *[(f"u{k:02d}", _split("upsell", k)) for k in range(1, WINDOW + 1)],
+        *[(f"x{k:02d}", _split("cross_sell", k)) for k in range(1, WINDOW + 1)],
     )),
-    "split": DataTable("split", (("month", "month"), *[(c, "number") for c in SPLIT_COLUMNS])),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
     "nps": DataTable("nps", (("customer_id", "text"), ("date", "date"), ("score", "number"),
@@ -83,9 +119,9 @@ LABELS.update({
     "arpa": ("ARPA", "Ticket médio (ARPA)", "ARPA"),
     "logo_churn": ("Logo churn (12 months)", "Churn de logos (12 meses)", "Churn de logos (12 meses)"),
     "quick_ratio": ("Quick ratio (12 months)", "Quick ratio (12 meses)", "Quick ratio (12 meses)"),
-    "upsell": ("Upsell (not live)", "Upsell (não recalcula)", "Upsell (no se recalcula)"),
-    "cross_sell": ("Cross-sell (not live)", "Cross-sell (não recalcula)", "Venta cruzada (no se recalcula)"),
-    "price_adjustment": ("Price adjustment (not live)", "Reajuste (não recalcula)", "Ajuste de precio (no se recalcula)"),
+    "upsell": ("of which upsell", "dos quais upsell", "de la cual upsell"),
+    "cross_sell": ("of which cross-sell", "dos quais cross-sell", "de la cual venta cruzada"),
+    "price_adjustment": ("of which price adjustment", "dos quais reajuste", "de la cual ajuste de precio"),
     "customers_start": ("Customers at start", "Clientes no início", "Clientes al inicio"),
     "new_customers": ("New customers", "Clientes novos", "Clientes nuevos"),
     "reactivated_customers": ("Reactivated customers", "Clientes reativados", "Clientes reactivados"),
@@ -108,6 +144,8 @@ LABELS.update({
     "mrr_retained": ("MRR retained (12 months)", "MRR retido (12 meses)", "MRR retenido (12 meses)"),
     "logo_retention": ("Logo retention (12 months)", "Retenção de logos (12 meses)", "Retención de logos (12 meses)"),
     "expansion_mrr": ("Expansion MRR (12 months)", "MRR de expansão (12 meses)", "MRR de expansión (12 meses)"),
+    "accounts_expanded": ("Accounts with upsell or cross-sell (12 months)", "Contas com upsell ou cross-sell (12 meses)",
+                          "Cuentas con upsell o venta cruzada (12 meses)"),
     "growth_mom": ("MRR growth month over month", "Crescimento do MRR no mês", "Crecimiento del MRR en el mes"),
     "opportunities": ("Opportunities", "Oportunidades", "Oportunidades"),
     "reached": ("Reached this stage", "Chegaram à etapa", "Llegaron a la etapa"),
@@ -121,6 +159,9 @@ LABELS.update({
     "check.counts": ("Each month: customers at start + new + reactivated - churned = at end",
                      "Cada mês: clientes no início + novos + reativados - perdidos = no fim",
                      "Cada mes: clientes al inicio + nuevos + reactivados - perdidos = al final"),
+    "check.book_products": ("The customers' MRR adds up to their product rows (a customer's rows kept together)",
+                       "O MRR dos clientes soma as linhas de produto (linhas de um cliente juntas)",
+                       "El MRR de los clientes suma las filas de producto (filas de un cliente juntas)"),
     "check.flags": ("Every paying account has a known health flag or none",
                     "Toda conta pagante tem uma flag de saúde conhecida ou nenhuma",
                     "Toda cuenta que paga tiene una bandera de salud conocida o ninguna"),
@@ -147,7 +188,7 @@ def portfolio_template(locale: Locale) -> Workbook:
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
-    _point_blocks(wb, rows=0)
+    _point_blocks(wb, rows=0, product_rows=0)
     rows = _movements_sheet(wb, sheets["movements"], locale)
     _retention_sheet(wb, sheets["retention"], locale)
     _cohorts_sheet(sheets["cohorts"], locale)
@@ -164,12 +205,16 @@ def portfolio_template(locale: Locale) -> Workbook:
     return wb
 
 
-def _point_blocks(wb: Workbook, rows: int) -> None:
-    """The month and ever-paid blocks of the wide table under one name each."""
+def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
+    """The month, upsell and cross-sell blocks of the book, and the month block of the product rows,
+    under one name each."""
+    products = next(ws for ws in wb.worksheets if TABLES["mrr"].table_name in ws.tables)
+    define(wb, "ProductMonths", absolute(products, f"C2:{col(2 + len(_M))}{max(product_rows, 1) + 1}"))
     ws = next(ws for ws in wb.worksheets if TABLES["book"].table_name in ws.tables)
     last = max(rows, 1) + 1
     define(wb, "Months", absolute(ws, f"{_month_col(0)}2:{_month_col(WINDOW)}{last}"))
-    define(wb, "Ever", absolute(ws, f"{_ever_col(0)}2:{_ever_col(WINDOW)}{last}"))
+    for kind, name in enumerate(("Upsell", "CrossSell")):
+        define(wb, name, absolute(ws, f"{_split_col(kind, 1)}2:{_split_col(kind, WINDOW)}{last}"))
 
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
@@ -195,26 +240,30 @@ def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, i
     label(ws, "A4", "#", Font(color="808080"))
     label(ws, "A5", locale("month"), BOLD)
     for line in _LINES:
-        label(ws, f"A{rows[line]}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
+        cell = label(ws, f"A{rows[line]}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
+        if line in SPLIT_COLUMNS:
+            cell.alignment = Alignment(indent=2)
     for k in range(1, WINDOW + 1):
         c = col(1 + k)
         ws[f"{c}4"] = k
         ws[f"{c}4"].font = Font(color="808080")
         i = f"{c}$4"
-        P, C, E = _months(i), _months(f"{i}+1"), f"INDEX(Ever,0,{i})"
+        P, C = _months(i), _months(f"{i}+1")
+        # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
+        first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
         r = {line: f"{c}{n}" for line, n in rows.items()}
         cells = {
             "month": (f"=EDATE(AsOf,{i}-{WINDOW})", locale.month),
             "start_mrr": (f"=SUM({P})", locale.money),
-            "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*({E}=0)*{C})", locale.money),
-            "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*({E}=1)*{C})", locale.money),
+            "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})", locale.money),
+            "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})", locale.money),
             "expansion": (f"=SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))", locale.money),
             "contraction": (f"=SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))", locale.money),
             "churn": (f"=SUMPRODUCT(({P}>0)*({C}=0)*{P})", locale.money),
             "end_mrr": (f"=SUM({C})", locale.money),
             "customers_start": (f"=SUMPRODUCT(--({P}>0))", locale.integer),
-            "new_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*({E}=0))", locale.integer),
-            "reactivated_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*({E}=1))", locale.integer),
+            "new_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays})", locale.integer),
+            "reactivated_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before})", locale.integer),
             "churned_customers": (f"=SUMPRODUCT(({P}>0)*({C}=0))", locale.integer),
             "customers_end": (f"=SUMPRODUCT(--({C}>0))", locale.integer),
             "nrr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}+{r["expansion"]}-{r["contraction"]}'
@@ -222,12 +271,11 @@ def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, i
             "grr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}-{r["contraction"]}-{r["churn"]})'
                           f'/{r["start_mrr"]},"")', locale.percent),
         }
-        for split in SPLIT_COLUMNS:
-            cells[split] = (f"=SUMIFS({D('split', split)},{D('split', 'month')},{r['month']})", locale.money)
+        cells["upsell"] = (f"=SUM(INDEX(Upsell,0,{i}))", locale.money)
+        cells["cross_sell"] = (f"=SUM(INDEX(CrossSell,0,{i}))", locale.money)
+        cells["price_adjustment"] = (f"={r['expansion']}-{r['upsell']}-{r['cross_sell']}", locale.money)
         for line, (expression, fmt) in cells.items():
-            formula(ws, r[line], expression, fmt, Font(italic=True, color="808080") if line in SPLIT_COLUMNS else None)
-    label(ws, f"A{rows['grr_month'] + 1}", f"({locale('upsell').split('(')[0].strip()}, ...: {locale('not_live')})",
-          Font(italic=True, color="808080"))
+            formula(ws, r[line], expression, fmt, Font(italic=True) if line in SPLIT_COLUMNS else None)
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, WINDOW + 1)}})
     ws.freeze_panes = "B6"
     months = Reference(ws, min_col=2, max_col=1 + WINDOW, min_row=5, max_row=5)
@@ -351,38 +399,41 @@ def _segments_sheet(ws: Worksheet, locale: Locale) -> None:
 
 def _csm_sheet(ws: Worksheet, locale: Locale) -> None:
     title(ws, locale("sheet.csms"))
-    heads = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "nps", "growth_mom",
-             "flag.Green", "flag.Red"]
+    heads = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
+             "growth_mom", "flag.Green", "flag.Red"]
     header_row(ws, 4, 1, [locale(h) for h in heads])
+    last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
+    won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
     now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
     window = 'D_nps_date,">="&EDATE(AsOf,1-SurveyMonths),D_nps_date,"<"&EDATE(AsOf,1)'
     for i in range(CSM_ROWS):
         r = 5 + i
         mine = f"(D_book_csm=A{r})"
         expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
-                             f"({_months(str(k + 1))}-{_months(str(k))}))" for k in range(WINDOW - 11, WINDOW + 1))
+                             f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
         promoters = f'COUNTIFS({window},D_nps_csm,A{r},D_nps_score,">=9")'
         detractors = f'COUNTIFS({window},D_nps_csm,A{r},D_nps_score,"<=6")'
         answers = f"COUNTIFS({window},D_nps_csm,A{r})"
-        cells = {
-            "A": (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
-            "B": (f'=IF(A{r}="","",COUNTIFS(D_book_csm,A{r},{now},">0"))', locale.integer),
-            "C": (f'=IF(A{r}="","",SUMIFS({now},D_book_csm,A{r}))', locale.money),
-            "D": (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*{now})/SUMPRODUCT({mine}*{year_ago}),""))',
-                  locale.percent),
-            "E": (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*({now}>0))/SUMPRODUCT({mine}*({year_ago}>0)),""))',
-                  locale.percent),
-            "F": (f'=IF(A{r}="","",{expansion})', locale.money),
-            "G": (f'=IF(A{r}="","",IF({answers}=0,"",({promoters}-{detractors})/{answers}*100))', "0.0"),
-            "H": (f'=IF(A{r}="","",IFERROR(C{r}/SUMIFS({before},D_book_csm,A{r})-1,""))', locale.percent),
-            "I": (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Green",{now},">0")/B{r})',
-                  locale.percent),
-            "J": (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Red",{now},">0")/B{r})',
-                  locale.percent),
-        }
-        for letter, (expression, fmt) in cells.items():
-            formula(ws, f"{letter}{r}", expression, fmt)
-    widths(ws, {"A": 22, **{c: 15 for c in "BCDEFGHIJ"}})
+        cells = [
+            (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
+            (f'=IF(A{r}="","",COUNTIFS(D_book_csm,A{r},{now},">0"))', locale.integer),
+            (f'=IF(A{r}="","",SUMIFS({now},D_book_csm,A{r}))', locale.money),
+            (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*{now})/SUMPRODUCT({mine}*{year_ago}),""))',
+             locale.percent),
+            (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*({now}>0))/SUMPRODUCT({mine}*({year_ago}>0)),""))',
+             locale.percent),
+            (f'=IF(A{r}="","",{expansion})', locale.money),
+            (f'=IF(A{r}="","",SUMPRODUCT({mine}*(({won})>0)))', locale.integer),
+            (f'=IF(A{r}="","",IF({answers}=0,"",({promoters}-{detractors})/{answers}*100))', "0.0"),
+            (f'=IF(A{r}="","",IFERROR(C{r}/SUMIFS({before},D_book_csm,A{r})-1,""))', locale.percent),
+            (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Green",{now},">0")/B{r})',
+             locale.percent),
+            (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Red",{now},">0")/B{r})',
+             locale.percent),
+        ]
+        for c, (expression, fmt) in enumerate(cells, start=1):
+            formula(ws, f"{col(c)}{r}", expression, fmt)
+    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(heads) + 1)}})
 
 
 def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
@@ -468,6 +519,7 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, i
                          f"-{span('contraction')}-{span('churn')}-{span('end_mrr')}))"),
         ("check.counts", f"=SUMPRODUCT(ABS({span('customers_start')}+{span('new_customers')}+"
                          f"{span('reactivated_customers')}-{span('churned_customers')}-{span('customers_end')}))"),
+        ("check.book_products", "=SUM(Months)-SUM(ProductMonths)"),
         ("check.flags", f"=Customers-SUM({absolute(wb[locale('sheet.health')], f'B5:B{4 + len(FLAGS)}')})"
                         f'-COUNTIFS(D_book_flag,"",D_book_{_M[-1]},">0")'),
     ])
@@ -532,7 +584,6 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFra
     book["flag"] = np.where(book[_M[-1]] > 0, book["flag"], "")
     # kanban order: by flag, then the largest accounts first
     book = book.sort_values(["flag", _M[-1]], ascending=[True, False]).rename_axis("customer_id").reset_index()
-    split = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp())[["month", *SPLIT_COLUMNS]]
     space = whitespace(mrr, as_of)
     products = list(space.columns)[:MAX_PRODUCTS]
     space = space.assign(total=space.sum(axis=1)).sort_values("total", ascending=False).head(WHITESPACE_ROWS)
@@ -541,7 +592,8 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFra
                           **{f"p{j}": space[p].to_numpy() for j, p in enumerate(products, start=1)}})
     surveys = {name: getattr(data, name) for name in ("nps", "csat", "ces")}
     return {
-        "book": book, "split": split, "whitespace": white, "products": pd.DataFrame({"product": products}),
+        "book": book, "mrr": _product_mrr(mrr, as_of), "whitespace": white,
+        "products": pd.DataFrame({"product": products}),
         "csms": pd.DataFrame({"csm": sorted(book["csm"].dropna().replace("", np.nan).dropna().unique())[:CSM_ROWS]}),
         "tiers": pd.DataFrame({"tier": sorted(book["tier"].dropna().astype(str).replace("", np.nan).dropna()
                                                .unique())[:TIER_ROWS]}),
@@ -551,11 +603,30 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFra
     }
 
 
+def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """MRR by customer and product in the window's months (blank = none), a customer's products adjacent, and
+    1 in a month the data flags as a price adjustment: the rows the book sums and splits expansion over."""
+    age = (as_of.year - mrr["month"].dt.year) * 12 + as_of.month - mrr["month"].dt.month
+    rows = mrr[age <= WINDOW]
+    month = WINDOW - age[age <= WINDOW].to_numpy()
+    product = rows["product"].fillna("").astype(str) if "product" in rows else pd.Series("", index=rows.index)
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([rows["customer_id"], product]), sort=True)
+    values, flagged = np.zeros((len(pairs), WINDOW + 1)), np.zeros((len(pairs), WINDOW + 1))
+    np.add.at(values, (codes, month), rows["mrr"].to_numpy(dtype=float))
+    if "price_adjustment" in rows:
+        np.add.at(flagged, (codes, month), rows["price_adjustment"].fillna(False).to_numpy(dtype=float))
+    keep = (values != 0).any(axis=1)
+    table = pd.DataFrame({"customer_id": pairs.get_level_values(0)[keep], "product": pairs.get_level_values(1)[keep]})
+    table[_M] = np.where(values[keep] != 0, values[keep], np.nan)
+    table[_A] = np.where(flagged[keep, 1:] > 0, 1.0, np.nan)
+    return table
+
+
 def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale) -> Workbook:
     tables = portfolio_tables(data, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
-    _point_blocks(wb, rows=len(tables["book"]))
+    _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
     set_input(wb, "AsOf", as_of)
     wb.properties.creator = "csxl"
     return wb
