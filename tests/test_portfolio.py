@@ -9,7 +9,7 @@ import pytest
 from csxl.data.demo import demo_dataset
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_movements
-from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
+from csxl.metrics.retention import cohort_retention, grr_cohort, logo_churn_cohort, nrr_cohort, retention_trend
 from csxl.metrics.surveys import nps
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
@@ -111,6 +111,38 @@ def test_csm_scorecard_equals_python(generated):
         for column, value in zip(columns, row[1:]):
             want = python.loc[row[0], column]
             assert blank(value) if pd.isna(want) else value == pytest.approx(want, rel=1e-9), (row[0], column)
+
+
+def test_retention_trend_and_cohorts_equal_python(generated):
+    data, _, calculated = generated
+    locale = Locale("pt-BR")
+    wb = openpyxl.load_workbook(calculated, data_only=True)
+    mrr = data.mrr[data.mrr["month"] <= AS_OF]
+    trend = retention_trend(mrr).set_index("month")
+    rows = list(wb[locale("sheet.retention")].iter_rows(min_row=5, max_row=5 + WINDOW - 12, max_col=3, values_only=True))
+    assert pd.Timestamp(rows[-1][0]) == AS_OF
+    for month, nrr, grr in rows:
+        period = pd.Period(month, "M")
+        if period not in trend.index:  # no MRR data twelve months before
+            assert blank(nrr) and blank(grr)
+            continue
+        assert (nrr, grr) == pytest.approx((trend.loc[period, "nrr"], trend.loc[period, "grr"]), rel=1e-9), period
+    ws = wb[locale("sheet.cohorts")]
+    for block, basis in enumerate(("revenue", "logo")):
+        python = cohort_retention(mrr, basis)
+        top = 4 + block * (WINDOW + 5)
+        checked = 0
+        for row in ws.iter_rows(min_row=top + 2, max_row=top + 1 + WINDOW, values_only=True):
+            cohort = pd.Period(row[0], "M")
+            if cohort not in python.index:  # nobody's first month
+                assert row[1] == 0
+                continue
+            assert row[1] == python.loc[cohort, "customers"]
+            for since, value in enumerate(row[2:2 + WINDOW]):
+                if cohort + since <= pd.Period(AS_OF, "M"):
+                    assert value == pytest.approx(python.loc[cohort, since], rel=1e-9), (basis, cohort, since)
+                    checked += 1
+        assert checked > 100
 
 
 def test_data_text_is_text(generated):
