@@ -58,7 +58,7 @@ def test_bad_input_is_one_line_on_stderr_with_exit_status_2(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert lines[0] == (f'csxl: error: {bad}, row 2, column "mrr": "ten" is not a number - '
-                        "write a number such as 1234.56 or 1.234,56")
+                        "write the MRR as a number such as 1234.56 or 1.234,56")
 
 
 def test_qbr_for_one_account_and_refusal_to_overwrite_inputs(book, tmp_path):
