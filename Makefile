@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo test bench soffice clean
 
@@ -13,6 +14,10 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
 
 # LibreOffice recalculates generated workbooks in the parity tests.
 soffice:
@@ -28,7 +33,7 @@ demo: $(STAMP)
 test: $(STAMP) soffice
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) soffice
+bench: $(BENCH_STAMP) soffice
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -1,7 +1,5 @@
 """MRR movements: hand-worked cases, a plain per-customer reference, and the invariants of DESIGN.md."""
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +8,7 @@ from hypothesis import strategies as st
 
 from csxl.metrics.movements import MOVEMENT_COLUMNS, customer_movements, mrr_movements, period_label
 from csxl.metrics.retention import grr_cohort, nrr_cohort
+from tests.reference import reference_movements
 
 
 def frame(rows):
@@ -74,35 +73,6 @@ def test_every_month_between_first_and_last_appears_even_without_rows():
 
 def test_columns_are_in_the_documented_order():
     assert list(mrr_movements(BOOK).columns[: len(MOVEMENT_COLUMNS)]) == MOVEMENT_COLUMNS
-
-
-def reference_movements(df: pd.DataFrame) -> pd.DataFrame:
-    """A plain, loop-by-customer statement of DOMAIN.md's movement table, for monthly periods."""
-    mrr = defaultdict(float)
-    for row in df.itertuples():
-        mrr[(row.customer_id, row.month.to_period("M"))] += row.mrr
-    months = pd.period_range(df["month"].min(), df["month"].max(), freq="M")
-    customers = sorted(df["customer_id"].unique())
-    out = []
-    for i, month in enumerate(months):
-        tally = dict.fromkeys(["start_mrr", "new", "reactivation", "expansion", "contraction", "churn",
-                               "end_mrr"], 0.0)
-        for c in customers:
-            before = round(mrr[(c, months[i - 1])], 6) if i else 0.0
-            now = round(mrr[(c, month)], 6)
-            ever = any(mrr[(c, m)] > 0 for m in months[:i])
-            tally["start_mrr"] += before
-            tally["end_mrr"] += now
-            if before == 0 and now > 0:
-                tally["reactivation" if ever else "new"] += now
-            elif before > 0 and now == 0:
-                tally["churn"] += before
-            elif before > 0 and now > before:
-                tally["expansion"] += now - before
-            elif before > 0 and now < before:
-                tally["contraction"] += before - now
-        out.append(tally)
-    return pd.DataFrame(out)
 
 
 @st.composite

@@ -116,7 +116,10 @@ def _check_duplicates(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -
     key = [k for k in raw.table.key if k in out]
     if not key:
         return
-    group = out.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+    group = np.zeros(len(out), dtype=np.int64)  # one integer per distinct key: hashing it needs no sort
+    for k in key:
+        codes, uniques = pd.factorize(out[k], use_na_sentinel=False)
+        group = group * len(uniques) + codes
     repeat = pd.Series(group).duplicated().to_numpy()
     if repeat.any():
         second = _first(repeat)

@@ -77,12 +77,31 @@ def _accumulate(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, shape: 
     return np.round(flat.reshape(shape), _DECIMALS)
 
 
+@dataclass(frozen=True)
+class _Coded:
+    """Each MRR row's customer code (customers sorted) and month column, computed once per table."""
+
+    customer: np.ndarray
+    month: np.ndarray
+    customers: pd.Index
+    months: pd.PeriodIndex
+
+
+def _coded(mrr: pd.DataFrame) -> _Coded:
+    cols, _, months = _grid_shape(mrr)
+    codes, customers = pd.factorize(mrr["customer_id"], sort=True)
+    return _Coded(codes, cols, pd.Index(customers, name="customer_id"), months)
+
+
+def _grid(mrr: pd.DataFrame, coded: _Coded) -> MrrGrid:
+    shape = (len(coded.customers), len(coded.months))
+    values = _accumulate(coded.customer, coded.month, mrr["mrr"].to_numpy(dtype=float), shape)
+    return MrrGrid(coded.customers, coded.months, values)
+
+
 def mrr_grid(mrr: pd.DataFrame) -> MrrGrid:
     """The customer x month MRR matrix of canonical MRR rows (customer_id, month, mrr)."""
-    cols, n_months, months = _grid_shape(mrr)
-    codes, customers = pd.factorize(mrr["customer_id"], sort=True)
-    values = _accumulate(codes, cols, mrr["mrr"].to_numpy(dtype=float), (len(customers), n_months))
-    return MrrGrid(pd.Index(customers, name="customer_id"), months, values)
+    return _grid(mrr, _coded(mrr))
 
 
 def period_label(period: pd.Period) -> str:
@@ -117,16 +136,24 @@ def _padded(values: np.ndarray) -> np.ndarray:
     return np.hstack([np.zeros((values.shape[0], 1), dtype=values.dtype), values])
 
 
-def _split_expansion(mrr: pd.DataFrame, grid: MrrGrid, start: np.ndarray, end: np.ndarray,
+def _split_expansion(mrr: pd.DataFrame, coded: _Coded, start: np.ndarray, end: np.ndarray,
                      expansion: np.ndarray) -> dict[str, np.ndarray]:
-    """Split each customer's expansion into upsell, cross-sell and price adjustment."""
-    cols, _, _ = _grid_shape(mrr)
-    product = mrr["product"] if "product" in mrr else pd.Series("", index=mrr.index)
-    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([mrr["customer_id"], product]), sort=True)
-    shape = (len(pairs), len(grid.months))
-    values = _padded(_accumulate(pair_codes, cols, mrr["mrr"].to_numpy(dtype=float), shape))
+    """Split each customer's expansion into upsell, cross-sell and price adjustment.
+
+    A (customer, product) pair is one integer, customer code x products +
+    product code; sorting the pairs keeps each customer's together, so the
+    per-customer totals are one `np.add.reduceat` over contiguous blocks.
+    """
+    if "product" in mrr:
+        product, products = pd.factorize(mrr["product"], use_na_sentinel=False)
+        pair = coded.customer.astype(np.int64) * len(products) + product
+    else:
+        products, pair = [""], coded.customer
+    pair_codes, pairs = pd.factorize(pair, sort=True)
+    shape = (len(pairs), len(coded.months))
+    values = _padded(_accumulate(pair_codes, coded.month, mrr["mrr"].to_numpy(dtype=float), shape))
     flagged = mrr["price_adjustment"].to_numpy(dtype=bool) if "price_adjustment" in mrr else np.zeros(len(mrr), bool)
-    flags = _padded(np.cumsum(_accumulate(pair_codes, cols, flagged.astype(float), shape) > 0, axis=1))
+    flags = _padded(np.cumsum(_accumulate(pair_codes, coded.month, flagged.astype(float), shape) > 0, axis=1))
 
     before, after = values[:, start + 1], values[:, end + 1]
     increase = np.maximum(after - before, 0.0)
@@ -137,19 +164,17 @@ def _split_expansion(mrr: pd.DataFrame, grid: MrrGrid, start: np.ndarray, end: n
         "cross_sell": increase * ~owned,
         "price_adjustment": increase * (owned & adjusted),
     }
-    owner = grid.customers.get_indexer(pairs.get_level_values(0))
-    totals = {}
-    for name, amount in kinds.items():
-        total = np.zeros_like(expansion)
-        np.add.at(total, owner, amount)
-        totals[name] = total
+    owner = pairs // len(products)
+    blocks = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # every customer owns at least one pair
+    totals = {name: np.add.reduceat(amount, blocks, axis=0) for name, amount in kinds.items()}
     gross = sum(totals.values())
     share = {name: np.divide(t, gross, out=np.zeros_like(t), where=gross > 0) for name, t in totals.items()}
     return {name: np.round(expansion * s, _DECIMALS) for name, s in share.items()}
 
 
 def _movements(mrr: pd.DataFrame, period: str = "month") -> _Movements:
-    grid = mrr_grid(mrr)
+    coded = _coded(mrr)
+    grid = _grid(mrr, coded)
     periods, end = _periods(grid.months, period)
     start = np.r_[-1, end[:-1]]
     values = _padded(grid.values)
@@ -169,7 +194,7 @@ def _movements(mrr: pd.DataFrame, period: str = "month") -> _Movements:
         "churn": np.where(was & ~now, s, zero),
         "end_mrr": e,
     }
-    amounts.update(_split_expansion(mrr, grid, start, end, expansion))
+    amounts.update(_split_expansion(mrr, coded, start, end, expansion))
     return _Movements(grid.customers, periods, amounts)
 
 
