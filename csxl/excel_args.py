@@ -85,10 +85,23 @@ def _trimmed(values: list) -> list:
 
 
 def numbers(values: Any, name: str) -> np.ndarray:
-    """The numbers of a range, blanks dropped; any text other than blanks is an error naming the argument."""
+    """The numbers of a range, blanks dropped and a header row skipped.
+
+    A column of answers usually starts with its title, and `=CS_NPS(F:F)`
+    brings it along: a first row holding only text and blanks is that header
+    and is skipped (in a one-column range passed as a flat list, the first
+    cell). Text anywhere else is an error naming the argument and where the
+    text is, counted from the range's first row: `scores, row 3: "great" is not
+    a number`. A single cell is never a header.
+    """
     if values is None:
         return np.empty(0)
-    values = _trimmed(values) if isinstance(values, list) else [values]
+    if isinstance(values, list):
+        values = _trimmed(values)
+        skip = int(bool(values) and _is_header(values[0]))
+        values = values[skip:] if skip else values
+    else:
+        values, skip = [values], 0
     array = None
     if values and isinstance(values[0], list) and len(values[0]) == 1:
         try:  # one column of rows: numbers only, the common case, read without building a 2-D array
@@ -99,19 +112,41 @@ def numbers(values: Any, name: str) -> np.ndarray:
         try:
             array = np.asarray(values, dtype=float).ravel()
         except (TypeError, ValueError):
-            array = _slow_numbers(values, name)
+            array = _slow_numbers(values, name, skip)
     return array[~np.isnan(array)]
 
 
-def _slow_numbers(values: Any, name: str) -> np.ndarray:
-    """The path for ranges holding text: find the first non-number to report it."""
-    flat = pd.Series(np.asarray(values, dtype=object).ravel())
+def _parsed(cells: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Cells as floats (blanks and text NaN) and which of them are text that does not read as a number."""
+    flat = pd.Series(np.asarray(cells, dtype=object).ravel())
     blank = flat.isna() | (flat.astype(str).str.strip() == "")
     parsed = pd.to_numeric(flat.where(~blank), errors="coerce")
-    bad = parsed.isna() & ~blank
-    if bad.any():
-        raise ValueError(f'{name} must hold numbers only ("{flat[bad].iloc[0]}" is text)')
-    return parsed.to_numpy(dtype=float)
+    return parsed.to_numpy(dtype=float), (parsed.isna() & ~blank).to_numpy()
+
+
+def _is_header(first: Any) -> bool:
+    """Whether a range's first row is a header: some text, the rest blank, no number (not even as text)."""
+    cells = first if isinstance(first, list) else [first]
+    strings = sum(isinstance(c, str) for c in cells)
+    if not strings or strings + cells.count(None) != len(cells):
+        return False
+    parsed, text = _parsed(cells)
+    return bool(text.any()) and bool(np.isnan(parsed).all())
+
+
+def _slow_numbers(values: list, name: str, skipped: int) -> np.ndarray:
+    """The path for ranges holding text: report the first text cell, counting the `skipped` header row."""
+    parsed, text = _parsed(values)
+    if not text.any():
+        return parsed
+    i = int(np.flatnonzero(text)[0])
+    cell = np.asarray(values, dtype=object).ravel()[i]
+    if isinstance(values[0], list):
+        width = len(values[0])
+        where = f"row {i // width + 1 + skipped}" + (f", column {i % width + 1}" if width > 1 else "")
+    else:  # a flat list: one column or one row of cells
+        where = f"cell {i + 1 + skipped}"
+    raise ValueError(f'{name}, {where}: "{cell}" is not a number')
 
 
 def rows(values: Any, name: str) -> list[list[Any]]:

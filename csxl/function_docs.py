@@ -18,7 +18,12 @@ Every function below is served by `csxl.udfs` through xlwings, in the category
 percentage. Optional arguments may be left out or left blank.
 
 - **Bad input** gives a short text in the cell that names the argument and the
-  problem, such as `#VALUE! start_mrr must be a number >= 0`.
+  problem, such as `#VALUE! start_mrr must be a number >= 0`. Inputs that
+  cannot happen are bad input too, never a number: contraction + churn above
+  the start MRR, more customers lost than there were at the start, more new
+  customers than at the end, a churn rate or a gross margin above 1 (100%).
+- **An internal error** (a bug in csxl, not in the sheet) shows as
+  `#VALUE! internal error in CS_NAME: ...`; please report it.
 - **Nothing to compute** (a rate over a zero start, NPS, CSAT or CES with no
   answers, a health score with no components) gives an empty text `{EMPTY!r}`:
   the cell looks blank, as the same number does in the generated workbooks.
@@ -31,6 +36,10 @@ percentage. Optional arguments may be left out or left blank.
 - **Error texts** are at most {MESSAGE_LIMIT} characters; a longer problem
   description is cut at a word and ends in `...`.
 - **Ranges** may be whole columns (`A:A`): trailing blank rows are ignored.
+  A range of numbers (answers, MRRs, survivors) may start with one header row
+  of text, which is skipped; text below it is an error naming where it is,
+  such as `#VALUE! scores, row 3: "n/a" is not a number` (in a one-column
+  range, which Excel passes as a list of cells, `cell 3`).
   Data ranges are found by their header names, in English, Portuguese or
   Spanish (docs/data.md): `Cliente`, `Mês`, `Receita` work as well as
   `customer_id`, `month`, `mrr`.

@@ -4,11 +4,13 @@ Set "UDF Modules" to `csxl.udfs` (workbooks/csxl.xlsm does) and import the
 functions. Each one only converts what Excel passes (`csxl.excel_args`) and
 calls the definition in `csxl.metrics`, so a cell and a generated workbook
 always agree. Nothing here raises into Excel: bad input shows a short text
-such as `#VALUE! start_mrr must be a number >= 0`, and a result with nothing
-to compute (a rate over a zero start, NPS with no answers) is an empty text
-"", the same empty cell the generated workbooks show. In a table, a value
-with nothing to compute (the first period's NRR) is None, which xlwings
-writes as an empty cell in every Excel (Windows, Mac, xlwings Lite).
+such as `#VALUE! start_mrr must be a number >= 0`; a bug shows
+`#VALUE! internal error in CS_NAME: ...`, to be reported rather than fixed in
+the sheet; a result with nothing to compute (a rate over a zero start, NPS
+with no answers) is an empty text "", the same empty cell the generated
+workbooks show. In a table, a value with nothing to compute (the first
+period's NRR) is None, which xlwings writes as an empty cell in every Excel
+(Windows, Mac, xlwings Lite).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +37,7 @@ from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
 from csxl.metrics.sbg import sbg_fit, sbg_survival
 
 EMPTY = ""  # the result of a rate with nothing to measure
+SKIPPED = "(a header row and blanks are skipped)"  # what `excel_args.numbers` does with a range of numbers
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,24 @@ def _message(problem: str) -> str:
     return cut[: cut.rfind(" ")].rstrip(",;:- ") + "..."
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _bad_input(err: Exception) -> bool:
+    """Whether `err` is csxl's own report of bad input: a ValueError raised in csxl's code.
+
+    The argument converters and the definitions raise ValueError with a text
+    for the user. Anything else - a TypeError, or a ValueError raised inside
+    numpy, pandas or Python (a shape mismatch, say) - means csxl let through
+    an input it did not check, or has a bug: the cell says so, rather than
+    passing a library's words off as advice on what to fix.
+    """
+    if not isinstance(err, ValueError) or err.__traceback__ is None:
+        return False
+    *_, (frame, _) = traceback.walk_tb(err.__traceback__)
+    return Path(frame.f_code.co_filename).resolve().is_relative_to(PACKAGE)
+
+
 def udf(example: str, result: str, **docs: str) -> Callable:
     """Register an Excel function: xlwings metadata, argument docs, and a cell-safe body."""
 
@@ -81,13 +104,13 @@ def udf(example: str, result: str, **docs: str) -> Callable:
         def safe(*args):
             try:
                 out = f(*args)
-            except (ValueError, TypeError, ZeroDivisionError) as err:
-                return _message(str(err))
+                if isinstance(out, list):
+                    return [[_cell(v, None) for v in row] for row in out]
+                return _cell(out)
             except Exception as err:  # noqa: BLE001 - a cell shows a short text, never a traceback
-                return _message(f"{type(err).__name__}: {err}")
-            if isinstance(out, list):
-                return [[_cell(v, None) for v in row] for row in out]
-            return _cell(out)
+                if _bad_input(err):
+                    return _message(str(err))
+                return _message(f"internal error in {f.__name__}: {type(err).__name__}: {err}")
 
         params = inspect.signature(f).parameters
         missing = set(params) ^ set(docs)
@@ -181,7 +204,8 @@ def CS_ARR(mrr):
 
 
 @udf("=CS_ARPA(12500, 50)", "250",
-     mrr="Total MRR, or a range of account MRRs", customers="Paying customers (optional with a range of MRRs)")
+     mrr=f"Total MRR, or a range of account MRRs {SKIPPED}",
+     customers="Paying customers (optional with a range of MRRs)")
 def CS_ARPA(mrr, customers=None):
     """Average revenue per account: MRR / paying customers; with a range and no count, the mean over accounts > 0."""
     if customers is None and isinstance(mrr, list):
@@ -193,20 +217,20 @@ def CS_ARPA(mrr, customers=None):
 
 
 @udf("=CS_ACV(36000, 36)", "12000",
-     contract_value="Total value of the contract", contract_months="Length of the contract in months")
+     contract_value="Total value of the contract", contract_months="Length of the contract in months (above 0)")
 def CS_ACV(contract_value, contract_months):
     """Annual contract value: contract value / months x 12 (shorter contracts are annualised)."""
     return rates.acv(number(contract_value, "contract_value"), number(contract_months, "contract_months"))
 
 
-@udf("=CS_LIFETIME(0.025)", "40", monthly_churn="Monthly logo churn rate, as a fraction")
+@udf("=CS_LIFETIME(0.025)", "40", monthly_churn="Monthly logo churn rate, a fraction from 0 to 1 (2.5% = 0.025)")
 def CS_LIFETIME(monthly_churn):
     """Expected customer lifetime in months: 1 / monthly churn."""
     return rates.lifetime(number(monthly_churn, "monthly_churn"))
 
 
 @udf("=CS_LTV(500, 0.02, 0.7)", "17500",
-     arpa="Average MRR per account", monthly_churn="Monthly churn rate, as a fraction",
+     arpa="Average MRR per account", monthly_churn="Monthly churn rate, a fraction from 0 to 1 (2% = 0.02)",
      gross_margin="Gross margin as a fraction (optional, default 1 = 100%)")
 def CS_LTV(arpa, monthly_churn, gross_margin=None):
     """Lifetime value: ARPA x gross margin / monthly churn."""
@@ -253,28 +277,28 @@ def CS_ACCOUNT_COVERAGE(covered, total):
 
 
 @udf("=CS_NPS(A2:A101)", "50 for 60 promoters, 30 passives, 10 detractors",
-     scores="Range of answers from 0 to 10 (blanks ignored)")
+     scores=f"Range of answers from 0 to 10 {SKIPPED}")
 def CS_NPS(scores):
     """Net Promoter Score: % promoters (9-10) - % detractors (0-6), from -100 to 100."""
     return surveys.nps(numbers(scores, "scores")).score
 
 
 @udf("=CS_NPS_MOE(A2:A61)", "18.9 for 30 promoters, 20 passives, 10 detractors",
-     scores="Range of answers from 0 to 10", confidence="Confidence level (optional, default 0.95)")
+     scores=f"Range of answers from 0 to 10 {SKIPPED}", confidence="Confidence level (optional, default 0.95)")
 def CS_NPS_MOE(scores, confidence=None):
-    """Margin of error of the NPS, in points: z x sqrt((p + d - (p - d)^2) / n) x 100."""
+    """Margin of error of the NPS in points: z x sqrt((p + d - (p - d)^2) / n) x 100, z = 1.96 at 95%."""
     return surveys.nps(numbers(scores, "scores")).moe(optional_number(confidence, "confidence", 0.95))
 
 
 @udf("=CS_CSAT(B2:B6)", "0.6 for 5, 4, 3, 2, 5",
-     scores="Range of answers from 1 to 5", threshold="Lowest satisfied answer (optional, default 4)")
+     scores=f"Range of answers from 1 to 5 {SKIPPED}", threshold="Lowest satisfied answer (optional, default 4)")
 def CS_CSAT(scores, threshold=None):
     """CSAT: share of answers at the threshold or above (top-two box of 1-5)."""
     return surveys.csat(numbers(scores, "scores"), optional_number(threshold, "threshold", 4))
 
 
 @udf('=CS_CES(C2:C5, "agree")', "0.5 for 5, 4, 3, 2",
-     scores="Range of answers", method='"mean" (default) or "agree"', scale_max="5 (default) or 7")
+     scores=f"Range of answers {SKIPPED}", method='"mean" (default) or "agree"', scale_max="5 (default) or 7")
 def CS_CES(scores, method=None, scale_max=None):
     """Customer effort score: the mean answer, or the share agreeing (4-5 of 5, 5-7 of 7)."""
     return surveys.ces(numbers(scores, "scores"), text(method, "mean").lower(),
@@ -314,12 +338,13 @@ def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
 
 @udf("=CS_NRR_BAND(1.05)", "healthy", nrr="Net revenue retention as a fraction")
 def CS_NRR_BAND(nrr):
-    """NRR band (seed 000): healthy above 100%, retains most from 80% to 100%, low below 80%."""
+    """NRR band: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%."""
     return health.nrr_band(number(nrr, "nrr"))
 
 
 @udf("=CS_TOUCH_MODEL(B2, B$2:B$400)", "high-touch for an account at 3x the portfolio ARPA",
-     account_mrr="MRR of the account", portfolio_mrr="Range of the MRR of every account in the portfolio")
+     account_mrr="MRR of the account",
+     portfolio_mrr=f"Range of the MRR of every account in the portfolio {SKIPPED}")
 def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
     """Touch model by MRR against the portfolio ARPA: high-, mid-, low- or tech-touch."""
     account = number(account_mrr, "account_mrr")
@@ -338,7 +363,7 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
      data="Range with a header row: customer, month, mrr and optionally product",
      period='"month" (default), "quarter" or "year"')
 def CS_MRR_MOVEMENTS(data, period=None):
-    """MRR bridge per period: start, new, reactivation, expansion, contraction, churn, end, NRR, GRR, churn, quick ratio."""
+    """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""
     table = mrr_movements(mrr_frame(data), text(period, "month").lower())[MOVEMENT_COLUMNS]
     body = table.assign(period=table["period"].map(period_label)).astype(object)
     return [MOVEMENT_COLUMNS, *body.to_numpy().tolist()]
@@ -358,7 +383,7 @@ def CS_COHORT_RETENTION(data, basis=None):
      data="Range with a header row: customer, month, mrr", end_month="Last month of the window (a date or 2026-09)",
      months="Length of the window in months (optional, default 12)")
 def CS_NRR_COHORT(data, end_month, months=None):
-    """Cohort NRR: MRR at end_month of the customers who paid `months` earlier / their MRR then."""
+    """Cohort NRR: the MRR at end_month of the customers who paid months earlier, divided by their MRR then."""
     return nrr_cohort(mrr_frame(data), _month(end_month), _months(months))
 
 
@@ -387,19 +412,19 @@ def _month(value: Any) -> pd.Period:
 # ---------------------------------------------------------------------------------------------- retention curves
 
 
-@udf("=CS_SBG_FIT(B2:B9)", "alpha 0.704, beta 1.182 for 1000, 631, 468, 382, 326, 290, 262, 241",
-     survivors="Range of a cohort's survivors: at the start, then after each period (counts or shares)")
+@udf("=CS_SBG_FIT(B2:B9)", "alpha 0.704, beta 1.182 for 1000, 631, 468, 382, 326, 289, 262, 241",
+     survivors=f"Range of a cohort's survivors at the start, then after each period (counts or shares) {SKIPPED}")
 def CS_SBG_FIT(survivors):
-    """Shifted-beta-geometric fit (Fader & Hardie 2007): alpha and beta by maximum likelihood, header row first."""
+    """Shifted-beta-geometric retention model (Fader & Hardie 2007) of a cohort: a header row, then alpha and beta."""
     fit = sbg_fit(numbers(survivors, "survivors"))
     return [["alpha", "beta"], [fit.alpha, fit.beta]]
 
 
 @udf("=CS_SBG_RETENTION(0.704, 1.182, 2)", "0.4738 = (1.182 / 1.886) x (2.182 / 2.886)",
-     alpha="alpha of a fitted sBG model", beta="beta of a fitted sBG model",
+     alpha="alpha from CS_SBG_FIT", beta="beta from CS_SBG_FIT",
      period="Period t (1 = the first renewal)")
 def CS_SBG_RETENTION(alpha, beta, period):
-    """Projected survival S(t) of a cohort under an sBG model: the share still there after t periods."""
+    """Projected retention of a cohort: the share still there after t periods, under the model CS_SBG_FIT fits."""
     t = number(period, "period")
     if t < 0 or t != int(t):
         raise ValueError("period must be a whole number >= 0")

@@ -96,3 +96,46 @@ def test_vectorised_over_series_keeps_the_index():
     assert list(result.index) == ["2026-01", "2026-02"]
     assert result.iloc[0] == pytest.approx(1.05)
     assert np.isnan(result.iloc[1])
+
+
+@pytest.mark.parametrize("function, args, message", [
+    # In a period each customer loses at most the MRR it had, so contraction + churn <= start MRR.
+    (rates.grr, (100, 50, 60), "contraction + churn (110) must not exceed start_mrr (100)"),
+    (rates.nrr, (100, 5, 0, 200), "contraction + churn (200) must not exceed start_mrr (100)"),
+    (rates.gross_mrr_churn, (100, 80, 80), "contraction + churn (160) must not exceed start_mrr (100)"),
+    (rates.net_mrr_churn, (100, 0, 70, 40), "contraction + churn (110) must not exceed start_mrr (100)"),
+    # Only customers there at the start can be lost; the new ones are among those at the end.
+    (rates.logo_churn, (200, 300), "customers_lost (300) must not exceed customers_start (200)"),
+    (rates.retention_rate, (200, 10, 20), "new_customers (20) must not exceed customers_end (10)"),
+    (rates.retention_rate, (200, 300, 20), "customers_end - new_customers (280) must not exceed customers_start (200)"),
+    # A churn rate and a gross margin are fractions of a whole: 1 is 100%.
+    (rates.lifetime, (1.5,), "monthly_churn (1.5) must not exceed 1"),
+    (rates.ltv, (500, 2), "monthly_churn (2) must not exceed 1"),
+    (rates.ltv, (500, 0.02, 1.2), "gross_margin (1.2) must not exceed 1"),
+    (rates.cac_payback, (3_000, 500, 75), "gross_margin (75) must not exceed 1"),
+    # A contract of no months has no annual value (a zero start MRR, by contrast, is a NaN rate).
+    (rates.acv, (1_000, 0), "contract_months must be a number > 0"),
+    (rates.acv, (1_000, -12), "contract_months must be a number > 0"),
+])
+def test_impossible_inputs_raise_naming_the_arguments(function, args, message):
+    with pytest.raises(ValueError) as err:
+        function(*args)
+    assert str(err.value) == message
+
+
+def test_a_part_may_equal_its_whole_up_to_float_rounding():
+    assert rates.grr(100, 40, 60) == 0.0  # all of it lost
+    assert rates.grr(0.3, 0.1, 0.2) == pytest.approx(0.0, abs=1e-15)  # 0.1 + 0.2 = 0.30000000000000004
+    assert rates.logo_churn(200, 200) == 1.0
+    assert rates.lifetime(1) == 1.0
+
+
+def test_checks_hold_element_by_element_over_series():
+    start = pd.Series([100.0, 50.0, 0.0])
+    contraction, churn = pd.Series([10.0, 0.0, 0.0]), pd.Series([5.0, 50.0, 0.0])
+    # (100 - 15) / 100, (50 - 50) / 50, and NaN over a zero start
+    assert rates.grr(start, contraction, churn).tolist() == pytest.approx([0.85, 0.0, math.nan], nan_ok=True)
+    with pytest.raises(ValueError, match=r"^contraction \+ churn \(60\) must not exceed start_mrr \(50\)$"):
+        rates.grr(start, contraction, churn + pd.Series([0.0, 10.0, 0.0]))
+    with pytest.raises(ValueError, match=r"^customers_lost \(4\) must not exceed customers_start \(3\)$"):
+        rates.logo_churn(pd.Series([10, 3]), pd.Series([1, 4]))

@@ -25,6 +25,8 @@ EXAMPLES = [
     ("=CS_NRR(-100000,15000,5000,8000)", "#VALUE! start_mrr must be a number >= 0",
      "bad input: the cell names the argument to fix"),
     ("=CS_GRR(200000,4000,8000)", 0.94, "(200,000 - 4,000 - 8,000) / 200,000"),
+    ("=CS_GRR(100,50,60)", "#VALUE! contraction + churn (110) must not exceed start_mrr (100)",
+     "impossible input: no customer loses more MRR than it had"),
     ("=CS_GROSS_MRR_CHURN(50000,2000,3000)", 0.1, "(2,000 + 3,000) / 50,000"),
     ("=CS_NET_MRR_CHURN(100000,15000,5000,8000)", -0.02, "(8,000 + 5,000 - 15,000) / 100,000"),
     ("=CS_LOGO_CHURN(200,6)", 0.03, "6 / 200"),
@@ -42,6 +44,7 @@ EXAMPLES = [
     ("=CS_ACTIVATION_RATE(18,24)", 0.75, "18 / 24"),
     ("=CS_ACCOUNT_COVERAGE(45,60)", 0.75, "45 / 60"),
     ("=CS_NPS(F2:F101)", 50, "60 promoters - 10 detractors out of 100"),
+    ("=CS_NPS(F:F)", 50, "the whole column: its header (F1) and the blank rows are skipped"),
     ("=CS_NPS_MOE(H2:H61)", 18.86, "1.96 x sqrt((1/2 + 1/6 - (1/2 - 1/6)^2) / 60) x 100"),
     ("=CS_CSAT(G2:G6)", 0.6, "3 of 5 answers are 4 or 5"),
     ('=CS_CES(G2:G6,"agree")', 0.6, "3 of 5 answers are 4 or 5"),
@@ -56,8 +59,8 @@ EXAMPLES = [
     ('=INDEX(CS_COHORT_RETENTION(O1:R9,"logo"),2,5)', 0.5, "January cohort (a, b): only a pays in February"),
     ('=CS_NRR_COHORT(O1:R9,"2026-03",2)', 1.2667, "(a 150 + b 40) / (a 100 + b 50)"),
     ('=CS_GRR_COHORT(O1:R9,"2026-03",2)', 0.9333, "(min(150,100) + min(40,50)) / 150"),
-    ("=INDEX(CS_SBG_FIT(T2:T9),2,1)", 0.7039, "alpha of Fader & Hardie's regular customers (published 0.704)"),
-    ("=INDEX(CS_SBG_FIT(T2:T9),2,2)", 1.1819, "beta of Fader & Hardie's regular customers (published 1.182)"),
+    ("=INDEX(CS_SBG_FIT(T2:T9),2,1)", 0.7041, "alpha of Fader & Hardie's regular customers (published 0.704)"),
+    ("=INDEX(CS_SBG_FIT(T2:T9),2,2)", 1.182, "beta of Fader & Hardie's regular customers (published 1.182)"),
     ("=CS_SBG_RETENTION(0.704,1.182,2)", 0.4738, "(1.182 / 1.886) x (2.182 / 2.886)"),
 ]
 
@@ -91,7 +94,7 @@ def build(path: Path = HERE / "csxl.xlsm") -> Path:
     columns = {"F": ("NPS answers", scores), "G": ("CSAT / CES answers", [5, 4, 3, 2, 5]),
                "H": ("NPS answers (1/2, 1/3, 1/6)", [10] * 30 + [7] * 20 + [2] * 10),
                "M": ("Account MRR", [100, 200, 300, 0]),
-               "T": ("Survivors (Fader & Hardie, regular)", [1000, 631, 468, 382, 326, 290, 262, 241])}
+               "T": ("Survivors (Fader & Hardie 2007, Table 1, regular)", [1000, 631, 468, 382, 326, 289, 262, 241])}
     for col, (head, values) in columns.items():
         ws[f"{col}1"] = head
         ws[f"{col}1"].font = bold

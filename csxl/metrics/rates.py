@@ -3,8 +3,11 @@
 Each function takes plain numbers (or numpy arrays / pandas Series of the same
 shape, element by element) and returns a fraction: 1.10 means 110%. A ratio
 whose denominator is zero is NaN - "not defined" - never an exception and
-never infinity. Negative money or counts raise `ValueError` naming the
-argument, so the Excel face can show what to fix.
+never infinity. Inputs that cannot happen raise `ValueError` naming the
+arguments, so the Excel face can show what to fix instead of a wrong number:
+negative money or counts, a part above its whole (contraction + churn above
+the start MRR, more customers lost than there were), a churn rate or a gross
+margin above 1 (100%).
 
 Definitions follow ../shared/DOMAIN.md; docs/metrics.md gives each formula
 with its public source and the vendor variants.
@@ -42,11 +45,54 @@ def _like(values: np.ndarray, *inputs: Number) -> Number:
 
 
 def check_nonnegative(**values: Number) -> None:
-    """Raise ValueError naming the first argument that is negative or not a number."""
+    """Raise ValueError naming the first argument that is negative or not a number (NaN)."""
+    _require(values, np.greater_equal, ">=")
+
+
+def check_positive(**values: Number) -> None:
+    """Raise ValueError naming the first argument that is not above 0 (a contract of 0 months is no contract)."""
+    _require(values, np.greater, ">")
+
+
+def _require(values: dict[str, Number], compare: np.ufunc, sign: str) -> None:
     for name, value in values.items():
-        arr = np.asarray(value, dtype=float)
-        if np.isnan(arr).any() or (arr < 0).any():
-            raise ValueError(f"{name} must be a number >= 0")
+        if not compare(np.asarray(value, dtype=float), 0.0).all():  # NaN compares false: refused too
+            raise ValueError(f"{name} must be a number {sign} 0")
+
+
+# Float sums are not exact (0.1 + 0.2 > 0.3): a part may exceed its whole by this share of the whole.
+_ROUNDING = 1e-9
+
+
+def check_at_most(name: str, value: Number, limit: Number, limit_name: str | None = None) -> None:
+    """Raise ValueError where `value` exceeds `limit`, naming both: a part cannot exceed its whole.
+
+    The checks of a period's consistency, element by element over arrays:
+    `customers_lost (300) must not exceed customers_start (200)`; a limit
+    without a name is a constant, `monthly_churn (1.5) must not exceed 1`.
+    """
+    part, whole = np.broadcast_arrays(np.asarray(value, dtype=float), np.asarray(limit, dtype=float))
+    over = part > whole + _ROUNDING * np.abs(whole)
+    if over.any():
+        i = np.flatnonzero(over)[0]
+        bound = f"{limit_name} ({whole.flat[i]:.12g})" if limit_name else f"{whole.flat[i]:.12g}"
+        raise ValueError(f"{name} ({part.flat[i]:.12g}) must not exceed {bound}")
+
+
+def check_fraction(**values: Number) -> None:
+    """Raise ValueError naming the first value above 1: a churn rate or a margin is a share of a whole.
+
+    Call after `check_nonnegative`, which refuses values below 0.
+    """
+    for name, value in values.items():
+        check_at_most(name, value, 1.0)
+
+
+def _lost_mrr(start_mrr: Number, contraction: Number, churn: Number) -> Number:
+    """contraction + churn, which cannot exceed the start MRR: no customer loses more than it had."""
+    lost = np.add(contraction, churn)
+    check_at_most("contraction + churn", lost, start_mrr, "start_mrr")
+    return lost
 
 
 def nrr(start_mrr: Number, expansion: Number, contraction: Number, churn: Number) -> Number:
@@ -60,7 +106,8 @@ def nrr(start_mrr: Number, expansion: Number, contraction: Number, churn: Number
     1.1
     """
     check_nonnegative(start_mrr=start_mrr, expansion=expansion, contraction=contraction, churn=churn)
-    return ratio(np.add(start_mrr, np.subtract(expansion, np.add(contraction, churn))), start_mrr)
+    lost = _lost_mrr(start_mrr, contraction, churn)
+    return ratio(np.add(start_mrr, np.subtract(expansion, lost)), start_mrr)
 
 
 def grr(start_mrr: Number, contraction: Number, churn: Number) -> Number:
@@ -70,7 +117,7 @@ def grr(start_mrr: Number, contraction: Number, churn: Number) -> Number:
     0.95
     """
     check_nonnegative(start_mrr=start_mrr, contraction=contraction, churn=churn)
-    return ratio(np.subtract(start_mrr, np.add(contraction, churn)), start_mrr)
+    return ratio(np.subtract(start_mrr, _lost_mrr(start_mrr, contraction, churn)), start_mrr)
 
 
 def gross_mrr_churn(start_mrr: Number, contraction: Number, churn: Number) -> Number:
@@ -80,7 +127,7 @@ def gross_mrr_churn(start_mrr: Number, contraction: Number, churn: Number) -> Nu
     0.05
     """
     check_nonnegative(start_mrr=start_mrr, contraction=contraction, churn=churn)
-    return ratio(np.add(contraction, churn), start_mrr)
+    return ratio(_lost_mrr(start_mrr, contraction, churn), start_mrr)
 
 
 def net_mrr_churn(start_mrr: Number, expansion: Number, contraction: Number, churn: Number,
@@ -94,7 +141,7 @@ def net_mrr_churn(start_mrr: Number, expansion: Number, contraction: Number, chu
     """
     check_nonnegative(start_mrr=start_mrr, expansion=expansion, contraction=contraction, churn=churn,
                       reactivation=reactivation)
-    lost = np.add(contraction, churn)
+    lost = _lost_mrr(start_mrr, contraction, churn)
     gained = np.add(expansion, reactivation)
     return ratio(np.subtract(lost, gained), start_mrr)
 
@@ -108,6 +155,7 @@ def logo_churn(customers_start: Number, customers_lost: Number) -> Number:
     0.03
     """
     check_nonnegative(customers_start=customers_start, customers_lost=customers_lost)
+    check_at_most("customers_lost", customers_lost, customers_start, "customers_start")
     return ratio(customers_lost, customers_start)
 
 
@@ -118,7 +166,10 @@ def retention_rate(customers_start: Number, customers_end: Number, new_customers
     0.95
     """
     check_nonnegative(customers_start=customers_start, customers_end=customers_end, new_customers=new_customers)
-    return ratio(np.subtract(customers_end, new_customers), customers_start)
+    check_at_most("new_customers", new_customers, customers_end, "customers_end")
+    retained = np.subtract(customers_end, new_customers)
+    check_at_most("customers_end - new_customers", retained, customers_start, "customers_start")
+    return ratio(retained, customers_start)
 
 
 def quick_ratio(new: Number, expansion: Number, contraction: Number, churn: Number,
@@ -164,7 +215,8 @@ def acv(contract_value: Number, contract_months: Number) -> Number:
     >>> acv(36_000, 36)
     12000.0
     """
-    check_nonnegative(contract_value=contract_value, contract_months=contract_months)
+    check_nonnegative(contract_value=contract_value)
+    check_positive(contract_months=contract_months)  # a contract of no months has no yearly value
     return _like(np.multiply(np.asarray(ratio(contract_value, contract_months), dtype=float), 12.0),
                  contract_value, contract_months)
 
@@ -176,6 +228,7 @@ def lifetime(monthly_churn: Number) -> Number:
     40.0
     """
     check_nonnegative(monthly_churn=monthly_churn)
+    check_fraction(monthly_churn=monthly_churn)
     return ratio(1.0, monthly_churn)
 
 
@@ -188,6 +241,7 @@ def ltv(arpa: Number, monthly_churn: Number, gross_margin: Number = 1.0) -> Numb
     20000.0
     """
     check_nonnegative(arpa=arpa, monthly_churn=monthly_churn, gross_margin=gross_margin)
+    check_fraction(monthly_churn=monthly_churn, gross_margin=gross_margin)
     return ratio(np.multiply(arpa, gross_margin), monthly_churn)
 
 
@@ -208,6 +262,7 @@ def cac_payback(cac: Number, arpa: Number, gross_margin: Number = 1.0) -> Number
     8.0
     """
     check_nonnegative(cac=cac, arpa=arpa, gross_margin=gross_margin)
+    check_fraction(gross_margin=gross_margin)
     return ratio(cac, np.multiply(arpa, gross_margin))
 
 
@@ -219,26 +274,3 @@ def ltv_cac(ltv: Number, cac: Number) -> Number:
     """
     check_nonnegative(ltv=ltv, cac=cac)
     return ratio(ltv, cac)
-
-
-
-def activation_rate(activated: Number, onboarded: Number) -> Number:
-    """Activation rate = customers activated / customers onboarded in the period.
-
-    (Seed 002 writes "inactive / active x 100"; that is not a rate and is not used.)
-
-    >>> activation_rate(18, 24)
-    0.75
-    """
-    check_nonnegative(activated=activated, onboarded=onboarded)
-    return ratio(activated, onboarded)
-
-
-def account_coverage(covered: Number, total: Number) -> Number:
-    """Account coverage = accounts with a strategic touchpoint (EBR, QBR) / accounts in the portfolio.
-
-    >>> account_coverage(45, 60)
-    0.75
-    """
-    check_nonnegative(covered=covered, total=total)
-    return ratio(covered, total)
