@@ -446,15 +446,16 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def write_demo_csv(directory: Path | str) -> list[Path]:
+def write_demo_csv(directory: Path | str, customers: int = 420) -> list[Path]:
     """Write the demo data set as one CSV per table (UTF-8, comma, dot decimals); return the files written.
 
     Floats are written in full so that `csxl.data.load.load(directory)` reads
     back exactly the demo data set (a yearly 2,000 is 166.66666666666666 MRR).
+    A larger `customers` gives the benchmarks a bigger book in the same format.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = demo_dataset()
+    data = demo_dataset(customers=customers)
     written = []
     for name in DEMO_TABLES:
         frame = getattr(data, name)
