@@ -273,12 +273,7 @@ def _load_for(path: Path, output: Path, template: Path | None):
 
 def _month(data, as_of: str | None):
     """The --as-of month, or the last month of the data."""
-    if as_of is None:
-        return data.last_month
-    try:
-        return pd.Period(as_of, freq="M").to_timestamp()
-    except ValueError:
-        raise CsxlDataError(f"--as-of {as_of!r} is not a month", fix="write it as YYYY-MM, e.g. 2026-09") from None
+    return data.last_month if as_of is None else data.as_of(as_of)
 
 
 @app.command("demo-data")

@@ -109,3 +109,27 @@ def test_forecast_and_portfolio_commands(tmp_path):
     result = runner.invoke(app, ["portfolio", str(data), "--as-of", "someday", "-o", str(tmp_path / "y.xlsx")])
     assert result.exit_code == 2 and "is not a month" in result.stderr
     assert not (tmp_path / "x.xlsx").exists() and not (tmp_path / "y.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", ["qbr", "forecast", "portfolio"])
+def test_as_of_outside_the_data_is_one_line_naming_the_months_the_data_has(book, tmp_path, command):
+    out = tmp_path / "out.xlsx"
+    extra = ["--account", "a"] if command == "qbr" else []
+    for as_of in ("2030-01", "2025-12"):  # the book runs from 2026-01 to 2026-03
+        result = runner.invoke(app, [command, str(book), *extra, "--as-of", as_of, "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.strip() == (f"csxl: error: {book}: --as-of {as_of} is outside the MRR data, which runs "
+                                         "from 2026-01 to 2026-03 - pick a month from 2026-01 to 2026-03")
+    assert not out.exists()
+
+
+def test_demo_writes_every_example_workbook_and_says_where(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.xlsx"))
+    assert len([p for p in written if p.startswith("qbr/")]) == 3
+    assert "forecast_pt-BR.xlsx" in written and "portfolio_en.xlsx" in written
+    printed = " ".join(result.stdout.split())  # rich may wrap long paths
+    for path in written:
+        assert str((tmp_path / "out" / path).resolve()).replace(" ", "") in printed.replace(" ", "")
+    assert len(list((tmp_path / "out" / "demo-data").glob("*.csv"))) == 9

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from csxl.errors import CsxlDataError
+
 MRR_COLUMNS = ["customer_id", "product", "month", "mrr", "price_adjustment"]
 
 
@@ -57,3 +59,16 @@ class Dataset:
     @property
     def last_month(self) -> pd.Timestamp:
         return self.mrr["month"].max()
+
+    def as_of(self, month: str) -> pd.Timestamp:
+        """The month a report is as of (--as-of YYYY-MM), which must be one of the months of the MRR data:
+        before the first there is nothing to report, after the last the data would read as all churned."""
+        try:
+            stamp = pd.Period(month, freq="M").to_timestamp()
+        except ValueError:
+            raise CsxlDataError(f"--as-of {month!r} is not a month", fix="write it as YYYY-MM, e.g. 2026-09") from None
+        first, last = self.first_month, self.last_month
+        if not first <= stamp <= last:
+            raise CsxlDataError(f"--as-of {month} is outside the MRR data, which runs from {first:%Y-%m} to "
+                                f"{last:%Y-%m}", file=self.source, fix=f"pick a month from {first:%Y-%m} to {last:%Y-%m}")
+        return stamp
