@@ -1,5 +1,8 @@
 """QBR workbooks: LibreOffice recalculates them and every named output equals csxl.metrics."""
 
+import dataclasses
+import html
+import inspect
 import math
 import re
 import zipfile
@@ -15,35 +18,43 @@ from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import LABELS, LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.qbr import HISTORY, OUTPUT_NAMES, TABLES, qbr_template, quarter_end
-from tests.books import ACCOUNT, NAMES, OTHERS, small_book
+from csxl.workbooks.qbr import COMMENT_ROWS, HISTORY, OUTPUT_NAMES, TABLES, qbr_template, quarter_end
+from tests.books import ACCOUNT, OTHERS, small_book
 from tests.workbook_values import blank, named_values
 
 AS_OF = pd.Timestamp("2026-09-01")
+BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
 
-def expected_outputs(data, account, as_of, locale):
-    """Every named output of a QBR, computed in Python by csxl.metrics."""
+def expected_outputs(data, account, as_of, locale, survey_months=12, ticket_seats=10, bands=(1.0, 0.8)):
+    """Every named output of a QBR, computed in Python by csxl.metrics (defaults: the Inputs sheet's)."""
     mine = data.mrr[(data.mrr.customer_id == account) & (data.mrr.month <= as_of)]
     customer = data.customers.set_index("customer_id").loc[account]
-    window = lambda df: df[(df.customer_id == account) & (df.date >= as_of - pd.DateOffset(months=11))  # noqa: E731
+    window = lambda df: df[(df.customer_id == account)  # noqa: E731
+                           & (df.date >= as_of - pd.DateOffset(months=survey_months - 1))
                            & (df.date < as_of + pd.DateOffset(months=1))]
     signals = data.health[(data.health.customer_id == account) & (data.health.month == as_of)]
-    components = health.health_components(signals).iloc[0]
+    components = health.health_components(signals, ticket_seats=ticket_seats).iloc[0]
     score = health.health_score(components[["adoption", "engagement", "support"]].to_numpy())
     flag = health.health_flag(score, status=customer["status"])
     mrr = mine.loc[mine.month == as_of, "mrr"].sum()
+    nrr = nrr_cohort(mine, as_of, 12)
+    band = health.nrr_band(nrr, *bands)
+    nps = surveys.nps(window(data.nps)["score"])
     return {
         "Account": customer["name"],
         "AsOf": as_of.to_pydatetime(),
         "MRR": mrr,
         "ARR": 12 * mrr,
-        "NRR": nrr_cohort(mine, as_of, 12),
+        "NRR": nrr,
         "GRR": grr_cohort(mine, as_of, 12),
+        "NrrBand": locale(BAND_LABELS[band]) if band else "",
         "HealthScore": score,
-        "HealthFlag": locale(f"flag.{flag}"),
-        "NPS": surveys.nps(window(data.nps)["score"]).score,
+        "HealthFlag": locale(f"flag.{flag}") if flag else "",
+        "NPS": nps.score,
+        "NpsMargin": nps.margin_of_error,
         "CSAT": surveys.csat(window(data.csat)["score"]),
+        "CES": surveys.ces(window(data.ces)["score"]),
         "RenewalDate": customer["renewal_date"].to_pydatetime(),
     }
 
@@ -51,7 +62,7 @@ def expected_outputs(data, account, as_of, locale):
 def assert_matches(actual: dict, expected: dict):
     for name, want in expected.items():
         got = actual[name]
-        if isinstance(want, float) and math.isnan(want):
+        if (isinstance(want, float) and math.isnan(want)) or want == "":
             assert blank(got), name
         elif isinstance(want, float):
             assert got == pytest.approx(want, rel=1e-9, abs=1e-9), name
@@ -136,31 +147,194 @@ def test_editing_one_mrr_value_recalculates_every_output(book, generated, tmp_pa
     assert actual["MRR"] != named_values(generated["en"][1], ["MRR"])["MRR"]
 
 
-def test_the_file_holds_nothing_of_any_other_customer(generated):
-    source, _ = generated["pt-BR"]
-    with zipfile.ZipFile(source) as package:
-        everything = b"".join(package.read(n) for n in package.namelist())
-    text = everything.decode("utf-8", "replace")
-    assert ACCOUNT in text
-    for other_id, other_name in OTHERS.items():
-        assert other_id not in text
-        assert other_name not in text and other_name.replace('"', "&quot;") not in text
-    assert "Meta secreta da Zebra" not in text
+def set_inputs(path, values, saved):
+    """A copy of a QBR with some Inputs changed, as a reader would change them."""
+    wb = openpyxl.load_workbook(path)
+    for name, item in values.items():
+        (sheet, cell), = wb.defined_names[name].destinations
+        wb[sheet][cell.replace("$", "")].value = item
+    wb.save(saved)
+    return saved
 
 
-def test_text_from_data_is_written_as_text_not_as_a_formula(book, tmp_path):
-    hostile = "QUOLL-9034"
-    wb, _ = build_qbr(book, hostile, QbrJob(AS_OF, Locale("en")))
-    path = atomic_save(wb, tmp_path / "hostile.xlsx")
-    ws = openpyxl.load_workbook(path)[f"{Locale('en')('sheet.data')}_customer"]
-    cell = ws["B2"]
-    assert cell.value == NAMES[hostile] and cell.data_type == "s"
+def expected_comments(data, account, as_of, months):
+    """(date, survey, score, comment) of the account's comments in the survey window, newest first."""
+    said = pd.concat([getattr(data, s).assign(survey=s.upper()) for s in ("nps", "csat", "ces")])
+    said = said[(said.customer_id == account) & (said.comment.str.strip() != "")
+                & (said.date >= as_of - pd.DateOffset(months=months - 1)) & (said.date < as_of + pd.DateOffset(months=1))]
+    rows = [(d.to_pydatetime(), s, float(c), t) for d, s, c, t in said[["date", "survey", "score", "comment"]].itertuples(
+        index=False)]
+    return sorted(rows, key=lambda row: row[0], reverse=True)
+
+
+def shown_comments(path, locale):
+    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.voice")]
+    header = next(c.row for c in ws["D"] if c.value == locale("comment"))
+    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=header + 1, max_col=4) if not blank(row[0].value)]
+
+
+def assert_latest_comments(shown, expected):
+    assert len(shown) == min(len(expected), COMMENT_ROWS)
+    assert [row[0] for row in shown] == [row[0] for row in expected[:COMMENT_ROWS]]  # newest first
+    assert set(shown) <= set(expected)  # answers of the same day may come in any order
+
+
+def test_survey_window_ticket_seats_and_nrr_bands_are_live_inputs(book, generated, tmp_path):
+    source, calculated = generated["en"]
+    locale = Locale("en")
+    assert_latest_comments(shown_comments(calculated, locale), expected_comments(book, ACCOUNT, AS_OF, 12))
+    assert len(expected_comments(book, ACCOUNT, AS_OF, 12)) > COMMENT_ROWS  # the 12 latest of a longer list
+    earlier = pd.Timestamp("2026-07-01")  # the Data tables also hold the answers after it
+    edited = set_inputs(source, {"AsOf": earlier.to_pydatetime(), "SurveyMonths": 2, "TicketSeats": 25,
+                                 "BandHealthy": 1.5, "BandLow": 1.2}, tmp_path / "edited.xlsx")
+    recalculated = convert([edited], tmp_path / "calc")[0]
+    expected = expected_outputs(book, ACCOUNT, earlier, locale, survey_months=2, ticket_seats=25, bands=(1.5, 1.2))
+    before = expected_outputs(book, ACCOUNT, earlier, locale)
+    assert all(expected[k] != before[k] for k in ("NPS", "CES", "HealthScore", "NrrBand"))  # each input matters
+    assert_matches(named_values(recalculated, OUTPUT_NAMES), expected)
+    comments = expected_comments(book, ACCOUNT, earlier, 2)
+    assert 0 < len(comments) <= COMMENT_ROWS
+    assert_latest_comments(shown_comments(recalculated, locale), comments)
+    voice = openpyxl.load_workbook(recalculated, data_only=True)[locale("sheet.voice")]
+    assert voice["A2"].value == "Answers from the last 2 months"
+
+
+def test_ticket_seats_is_an_input_with_unit_and_source():
+    locale = Locale("pt-BR")
+    wb = qbr_template(locale)
+    (sheet, ref), = wb.defined_names["TicketSeats"].destinations
+    row = wb[sheet][ref.replace("$", "")].row
+    cell, unit, note = (wb[sheet][f"{c}{row}"] for c in "BCD")
+    assert cell.value == inspect.signature(health.health_components).parameters["ticket_seats"].default
+    assert cell.font.color.rgb.endswith("0000FF") and unit.value == "licenças" and "ticket_seats" in note.value
+    formulas = [c.value for row in wb[locale("sheet.health")].iter_rows() for c in row
+                if isinstance(c.value, str) and "TicketPenalty" in c.value]
+    assert len(formulas) == 12 and all("/TicketSeats)" in f for f in formulas)
+
+
+def test_the_nrr_band_is_coloured_as_the_flags():
+    locale = Locale("es")
+    wb = qbr_template(locale)
+    cover = wb[locale("sheet.cover")]
+    colours = lambda ref: {r.formula[0].strip('"'): r.dxf.fill.fgColor.rgb  # noqa: E731
+                           for cf in cover.conditional_formatting if str(cf.sqref) == ref for r in cf.rules}
+    (_, band_cell), = wb.defined_names["NrrBand"].destinations
+    flag_cell = next(c.coordinate for row in cover.iter_rows() for c in row if c.value == "=HealthFlag")
+    band, flag = colours(band_cell.replace("$", "")), colours(flag_cell)
+    assert band == {locale("band.healthy"): flag[locale("flag.Green")],
+                    locale("band.retains"): flag[locale("flag.Yellow")], locale("band.low"): flag[locale("flag.Red")]}
+
+
+@pytest.fixture(scope="module")
+def other_accounts(book, tmp_path_factory):
+    """pt-BR QBRs of the frozen (ZEBRA) and the onboarding (QUOLL) account, recalculated in one run."""
+    folder = tmp_path_factory.mktemp("others")
+    paths = [atomic_save(build_qbr(book, a, QbrJob(AS_OF, Locale("pt-BR")))[0], folder / f"qbr_{a}.xlsx")
+             for a in OTHERS]
+    return dict(zip(OTHERS, zip(paths, convert(paths, folder / "calc"))))
+
+
+@pytest.mark.parametrize("account, flag", [("ZEBRA-5521", "Freeze"), ("QUOLL-9034", "Activation")])
+def test_a_frozen_or_onboarding_account_is_flagged_by_its_status(book, other_accounts, account, flag):
+    locale = Locale("pt-BR")
+    expected = expected_outputs(book, account, AS_OF, locale)
+    assert expected["HealthFlag"] == locale(f"flag.{flag}")  # the status overrides the score in csxl.metrics
+    assert not blank(expected["HealthScore"])  # ... and there is a score it overrides
+    actual = named_values(other_accounts[account][1], [*OUTPUT_NAMES, "MasterCheck"])
+    assert_matches(actual, expected)
+    assert actual["MasterCheck"] == locale("ok")
+
+
+def goal_statuses(path, locale):
+    """{goal: status shown} of the Success plan sheet of a recalculated QBR."""
+    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.plan")]
+    return {row[0].value: row[7].value for row in ws.iter_rows(min_row=5) if row[0].value}
+
+
+def test_goal_statuses_show_in_the_workbook_language(generated, other_accounts):
+    locale = Locale("pt-BR")
+    assert goal_statuses(generated["pt-BR"][1], locale) == {"Reduzir tempo de fechamento": "No prazo",
+                                                            "Adotar Analytics": "Em risco"}
+    assert goal_statuses(generated["es"][1], Locale("es")) == {"Reduzir tempo de fechamento": "En curso",
+                                                               "Adotar Analytics": "En riesgo"}
+    assert goal_statuses(other_accounts["ZEBRA-5521"][1], locale) == {"Meta secreta da Zebra": "x"}  # as written
+
+
+def texts_of_other_customers(data, account):
+    """What only other customers' rows hold: ids, names, their CSMs (not this account's), opportunity ids, goals."""
+    others = data.customers[data.customers.customer_id != account]
+    own_csms = set(data.customers.loc[data.customers.customer_id == account, "csm"])
+    theirs = lambda df, column: set(df.loc[df.customer_id != account, column])  # noqa: E731
+    return ({*others.customer_id, *others.name, *(set(others.csm) - own_csms),
+             *theirs(data.pipeline, "opportunity_id"), *theirs(data.goals, "goal")})
+
+
+@pytest.fixture(scope="module")
+def refilled(book, other_accounts, tmp_path_factory):
+    """This account's QBR filled from a team's template: last quarter's Zebra QBR as LibreOffice saved it."""
+    _, zebra_saved = other_accounts["ZEBRA-5521"]
+    wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR"), template=zebra_saved))
+    return atomic_save(wb, tmp_path_factory.mktemp("refilled") / "qbr.xlsx")
+
+
+@pytest.mark.parametrize("source", ["built-in", "user template"])
+def test_the_file_holds_nothing_of_any_other_customer(book, generated, refilled, source):
+    path = generated["pt-BR"][0] if source == "built-in" else refilled
     with zipfile.ZipFile(path) as package:
-        formulas = b"".join(package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/"))
-    assert b"HYPERLINK" in formulas  # the name is there, as a string cell ...
-    assert not re.search(rb"<f>[^<]*HYPERLINK", formulas)  # ... and never inside a formula
-    calculated = convert([path], tmp_path / "calc")[0]
-    assert named_values(calculated, ["Account"])["Account"] == NAMES[hostile]
+        text = html.unescape(b"".join(package.read(n) for n in package.namelist()).decode("utf-8", "replace"))
+    ours = lambda df, column: set(df.loc[df.customer_id == ACCOUNT, column])  # noqa: E731
+    own = {ACCOUNT, *ours(book.customers, "name"), *ours(book.customers, "csm"),
+           *ours(book.pipeline, "opportunity_id"), *ours(book.goals, "goal")}
+    assert len(own) == 2 + 1 + 6 + 2
+    for mine in own:  # the scan looks where the account's own data is
+        assert mine in text, mine
+    forbidden = texts_of_other_customers(book, ACCOUNT)
+    assert {"ZEBRA-5521", "Bruno Lima", "Carla Dias", "OP5", "OP6", "Meta secreta da Zebra"} <= forbidden
+    for theirs in forbidden:
+        assert theirs not in text, theirs
+
+
+# Text from data that a spreadsheet would run if it were written as a formula (OWASP, "CSV injection").
+HOSTILE = ("+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", '=HYPERLINK("http://evil.example","click")')
+
+
+def with_text(data, account, text):
+    """The book with `text` as the account's name, its latest NPS comment and its first goal."""
+    customers, nps, goals = data.customers.copy(), data.nps.copy(), data.goals.copy()
+    customers.loc[customers.customer_id == account, "name"] = text
+    latest = nps[(nps.customer_id == account) & (nps.date < AS_OF + pd.DateOffset(months=1))].date.idxmax()
+    nps.loc[latest, "comment"] = text
+    goals.loc[goals.index[goals.customer_id == account][0], "goal"] = text
+    return dataclasses.replace(data, customers=customers, nps=nps, goals=goals)
+
+
+@pytest.fixture(scope="module")
+def hostile(book, tmp_path_factory):
+    """One QBR per hostile text, recalculated in one run."""
+    folder = tmp_path_factory.mktemp("hostile")
+    paths = [atomic_save(build_qbr(with_text(book, ACCOUNT, t), ACCOUNT, QbrJob(AS_OF, Locale("en")))[0],
+                         folder / f"hostile_{i}.xlsx") for i, t in enumerate(HOSTILE)]
+    return dict(zip(HOSTILE, zip(paths, convert(paths, folder / "calc"))))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
+    source, calculated = hostile[text]
+    locale = Locale("en")
+    data = locale("sheet.data")
+    stored = [(ws.title, c.data_type) for ws in openpyxl.load_workbook(source).worksheets for row in ws.iter_rows()
+              for c in row if c.value == text]
+    assert {title for title, _ in stored} == {f"{data}_customer", f"{data}_nps", f"{data}_comments", f"{data}_goals"}
+    assert all(kind == "s" for _, kind in stored)
+    with zipfile.ZipFile(source) as package:
+        formulas = "\n".join(html.unescape(f) for n in package.namelist() if n.startswith("xl/worksheets/")
+                             for f in re.findall(r"<f>([^<]*)</f>", package.read(n).decode()))
+    assert "INDEX(D_customer_name,1)" in formulas and text[1:] not in formulas  # never inside a formula
+    shown = openpyxl.load_workbook(calculated, data_only=True)
+    assert named_values(calculated, ["Account"])["Account"] == text
+    assert shown[f"{data}_customer"]["B2"].value == text
+    assert text in [c.value for c in shown[locale("sheet.voice")]["D"]]  # the latest comment
+    assert text in [c.value for c in shown[locale("sheet.plan")]["A"]]  # the goal
 
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute (DESIGN.md).

@@ -1,5 +1,6 @@
 """A team's edits to an exported template survive filling and recalculate correctly."""
 
+import re
 import shutil
 import zipfile
 
@@ -8,11 +9,13 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.utils import column_index_from_string
 
 from csxl.errors import CsxlDataError
 from csxl.workbooks.files import atomic_save, refuse_overwriting_inputs
+from csxl.workbooks.builtin import LAYOUTS
 from csxl.workbooks.jobs import QbrJob, build_qbr
-from csxl.workbooks.labels import Locale
+from csxl.workbooks.labels import LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.qbr import qbr_template
 from csxl.workbooks.template import template_warnings
@@ -107,3 +110,54 @@ def test_an_output_that_is_an_input_is_refused(tmp_path):
         refuse_overwriting_inputs(data, [tmp_path])
     refuse_overwriting_inputs(tmp_path / "qbr.xlsx", [tmp_path])  # a new file beside the data is fine
     assert data.read_text().startswith("customer_id")
+
+
+def excel_name_problem(name: str) -> str | None:
+    """Why Excel would refuse `name` as a defined name (and offer to repair the file), or None.
+
+    Excel's rules (Microsoft, "Names in formulas"): 1 to 255 characters; the first a letter, an
+    underscore or a backslash; then letters, digits, underscores and periods; not TRUE or FALSE; and
+    not a cell reference, in A1 style (columns A to XFD, rows 1 to 1048576) or R1C1 style (R, C, R1C1, RC2).
+    """
+    if not 1 <= len(name) <= 255:
+        return "length"
+    if not (name[0].isalpha() or name[0] in "_\\"):
+        return "first character"
+    if not all(c.isalnum() or c in "_." for c in name[1:]):
+        return "character"
+    if name.upper() in ("TRUE", "FALSE"):
+        return "boolean"
+    a1 = re.fullmatch(r"([A-Za-z]{1,3})(\d+)", name)
+    if a1 and column_index_from_string(a1[1].upper()) <= 16384 and 1 <= int(a1[2]) <= 1048576:
+        return "A1 reference"
+    if re.fullmatch(r"[Rr]\d*([Cc]\d*)?|[Cc]\d*", name):
+        return "R1C1 reference"
+    return None
+
+
+def test_the_name_rules_catch_what_excel_refuses():
+    refused = ["Z95", "A1", "xfd1048576", "R", "c", "RC", "R1C1", "RC2", "R3", "C12", "TRUE", "false", "1st",
+               "Nps Z", "NPS-Z", "", "N" * 256]
+    assert all(excel_name_problem(n) for n in refused), [n for n in refused if not excel_name_problem(n)]
+    accepted = ["NpsZ", "XFE1", "A1048577", "AsOf", "_xlnm.Print_Area", "\\note", "D_mrr_m01", "RCx", "Mult_new"]
+    assert not any(excel_name_problem(n) for n in accepted), [n for n in accepted if excel_name_problem(n)]
+
+
+def defined_names(path):
+    """Every defined name written into a workbook file."""
+    with zipfile.ZipFile(path) as package:
+        return re.findall(r'<definedName\b[^>]*\bname="([^"]+)"', package.read("xl/workbook.xml").decode())
+
+
+@pytest.mark.parametrize("kind", LAYOUTS)
+def test_every_defined_name_is_a_legal_excel_name(kind, tmp_path):
+    for lang in LANGUAGES:
+        names = defined_names(atomic_save(LAYOUTS[kind](Locale(lang)), tmp_path / f"{kind}_{lang}.xlsx"))
+        assert len(names) > 20
+        assert {n: excel_name_problem(n) for n in names if excel_name_problem(n)} == {}, (kind, lang)
+
+
+def test_a_filled_qbr_keeps_legal_names(tmp_path):
+    filled, _ = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("es")))
+    names = defined_names(atomic_save(filled, tmp_path / "filled.xlsx"))
+    assert "NpsZ" in names and [n for n in names if excel_name_problem(n)] == []

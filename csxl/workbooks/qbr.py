@@ -15,20 +15,24 @@ generated file in LibreOffice and compare every named output with Python.
 
 from __future__ import annotations
 
+import inspect
+
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
+from scipy.stats import norm
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.health import FLAGS
+from csxl.metrics.health import FLAGS, health_components
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
+    SUBTITLE,
     TOP_RULE,
     WRAP,
     absolute,
@@ -76,8 +80,14 @@ TABLES = {
         ("actual", "number"), ("due_date", "date"), ("status", "text"))),
 }
 # Defined names of the key outputs; other workbooks can link to them.
-OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "HealthScore", "HealthFlag", "NPS", "CSAT",
-                "RenewalDate")
+OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "NrrBand", "HealthScore", "HealthFlag", "NPS",
+                "NpsMargin", "CSAT", "CES", "RenewalDate")
+# Goal statuses the Success plan sheet translates (labels goal.<status>); any other text shows as written.
+GOAL_STATUSES = ("on_track", "at_risk", "achieved", "missed")
+# csxl.metrics' defaults that the Inputs sheet restates.
+TICKET_SEATS = inspect.signature(health_components).parameters["ticket_seats"].default
+Z_95 = float(norm.ppf(0.975))  # the z of csxl.metrics.surveys' 95% margin of error (1.96)
+
 
 def D(table: str, column: str) -> str:
     """Defined name of a Data column, for formulas."""
@@ -107,7 +117,7 @@ def qbr_template(locale: Locale) -> Workbook:
     _benchmark_sheet(wb, sheets["benchmark"], locale)
     _checks_sheet(wb, checks, locale, mrr_rows)
     _cover_sheet(wb, cover, locale, mrr_rows)
-    print_setup([cover, *sheets.values(), checks])
+    print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
     sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
     return wb
@@ -124,16 +134,19 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("WeightSupport", f"{locale('weight')}: {locale('support')}", 1, "0.00")
     inputs.add("LoginsTarget", locale("logins_target"), 20, locale.integer, locale("logins_unit"))
     inputs.add("TicketPenalty", locale("ticket_penalty"), 10, locale.integer, locale("points"))
+    inputs.add("TicketSeats", locale("ticket_seats"), TICKET_SEATS, locale.integer, locale("seats"),
+               f"{locale('source_default')}: csxl.metrics.health.health_components(ticket_seats)")
     inputs.add("SlaPenalty", locale("sla_penalty"), 15, locale.integer, locale("points"))
     inputs.section(locale("nrr_band"))
     inputs.add("BandHealthy", locale("band.healthy"), 1.0, locale.percent, locale("fraction"))
     inputs.add("BandLow", locale("band.low"), 0.8, locale.percent, locale("fraction"))
     inputs.section(locale("title.voice"))
-    inputs.add("SurveyMonths", locale("window"), 12, locale.integer, locale("month"))
+    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"))
     inputs.add("PromoterFrom", locale("promoters"), 9, locale.integer, locale("score"))
     inputs.add("DetractorTo", locale("detractors"), 6, locale.integer, locale("score"))
     inputs.add("CsatFrom", locale("satisfied"), 4, locale.integer, locale("score"))
-    inputs.add("Z95", locale("margin_of_error"), 1.96, "0.00", "z")
+    inputs.add("NpsZ", locale("margin_of_error"), Z_95, "0.00", "z",
+               f"{locale('source_default')}: csxl.metrics.surveys (normal z at 95%)")
     inputs.benchmarks()
     inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
@@ -195,8 +208,8 @@ def _mrr_sheet(ws: Worksheet, locale: Locale) -> dict[str, int]:
         }
         for line, expression in cells.items():
             formula(ws, f"{this}{rows[line]}", expression, "0" if line == "had_mrr_before" else locale.money)
+    ws.row_dimensions[rows["had_mrr_before"]].hidden = True  # a helper of new vs reactivation, not for the reader
     widths(ws, {"A": 30, **{col(c): 12 for c in range(first_month_col, last_col + 1)}})
-    ws.column_dimensions["B"].hidden = False
     ws.freeze_panes = f"B{header + 1}"
 
     months = Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=header, max_row=header)
@@ -205,8 +218,9 @@ def _mrr_sheet(ws: Worksheet, locale: Locale) -> dict[str, int]:
     anchor = rows["end_mrr"] + 2
     ws.add_chart(line_chart(locale("total_mrr"), row_of("total"), months, size=(7.5, 26)), f"A{anchor}")
     lines = ("new", "reactivation", "expansion", "contraction", "churn")
+    # side by side, one under each half of the months, so that neither is cut by a page break
     ws.add_chart(bar_chart(locale("movements"), {locale(line): row_of(line) for line in lines}, months,
-                           size=(7.5, 26)), f"A{anchor + 16}")
+                           size=(7.5, 26)), f"{col(first_month_col + HISTORY // 2 + 1)}{anchor}")
     return rows
 
 
@@ -253,7 +267,7 @@ def _health_component_formulas(c: str, rows: dict[str, int]) -> dict[str, str]:
     return {
         "adoption": f'=IF(OR({has}=0,{seats}<=0),"",MIN(100,100*{users}/{seats}))',
         "engagement": f'=IF(OR({has}=0,{users}<=0),"",MIN(100,100*{logins}/{users}/LoginsTarget))',
-        "support": (f'=IF(OR({has}=0,{seats}<=0),"",MAX(0,100-TicketPenalty*{tickets}/({seats}/10)'
+        "support": (f'=IF(OR({has}=0,{seats}<=0),"",MAX(0,100-TicketPenalty*{tickets}/({seats}/TicketSeats)'
                     f'-SlaPenalty*{sla}))'),
     }
 
@@ -327,13 +341,24 @@ def _flag_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
                                                       fill=PatternFill("solid", fgColor=_FLAG_FILLS[flag])))
 
 
+_BAND_FILLS = {"band.healthy": _FLAG_FILLS["Green"], "band.retains": _FLAG_FILLS["Yellow"],
+               "band.low": _FLAG_FILLS["Red"]}
+
+
+def _band_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
+    for key, fill in _BAND_FILLS.items():
+        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale(key)}"'],
+                                                      fill=PatternFill("solid", fgColor=fill)))
+
+
 def _window(table: str) -> str:
     """COUNTIFS criteria selecting the survey answers of the window ending with the AsOf month."""
     return (f'{D(table, "date")},">="&EDATE(AsOf,1-SurveyMonths),{D(table, "date")},"<"&EDATE(AsOf,1)')
 
 
 def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
-    title(ws, locale("title.voice"), locale("window"))
+    title(ws, locale("title.voice"))
+    formula(ws, "A2", f'="{locale("answers_last")} "&SurveyMonths&" {locale("months")}"', font=SUBTITLE)
     header_row(ws, 4, 1, [locale("nps"), locale("value")])
     w = _window("nps")
     score = D("nps", "score")
@@ -343,12 +368,13 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         ("passives", f'=COUNTIFS({w},{score},">"&DetractorTo,{score},"<"&PromoterFrom)', locale.integer),
         ("detractors", f'=COUNTIFS({w},{score},"<="&DetractorTo)', locale.integer),
         ("nps", '=IF(B5=0,"",(B6-B8)/B5*100)', "0.0"),
-        ("margin_of_error", '=IF(B5=0,"",Z95*SQRT((B6/B5+B8/B5-(B6/B5-B8/B5)^2)/B5)*100)', "0.0"),
+        ("margin_of_error", '=IF(B5=0,"",NpsZ*SQRT((B6/B5+B8/B5-(B6/B5-B8/B5)^2)/B5)*100)', "0.0"),
     ]
     for i, (key, expression, fmt) in enumerate(lines):
         label(ws, f"A{5 + i}", locale(key))
         formula(ws, f"B{5 + i}", expression, fmt, KPI_FONT if key == "nps" else None)
     define(wb, "NPS", absolute(ws, "B9"))
+    define(wb, "NpsMargin", absolute(ws, "B10"))
 
     header_row(ws, 12, 1, [locale("csat"), locale("value")])
     wc = _window("csat")
@@ -379,14 +405,15 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     top = 22
     label(ws, f"A{top}", locale("comments"), BOLD)
     header_row(ws, top + 1, 1, [locale("date"), locale("survey"), locale("score"), locale("comment")])
+    # The comments table is sorted newest first: the window's comments follow those dated after AsOf.
+    after = f'COUNTIFS({D("comments", "date")},">="&EDATE(AsOf,1))'
     for k in range(COMMENT_ROWS):
         r = top + 2 + k
         n = f"ROWS($A${top + 2}:A{r})"
-        formula(ws, f"A{r}", f'=IFERROR(IF(INDEX({D("comments", "date")},{n})="","",INDEX({D("comments", "date")},{n})),"")',
-                locale.date)
-        for letter, column in (("B", "survey"), ("C", "score"), ("D", "comment")):
-            formula(ws, f"{letter}{r}", f'=IFERROR(IF(INDEX({D("comments", column)},{n})="","",'
-                                        f'INDEX({D("comments", column)},{n})),"")')
+        for letter, column in (("A", "date"), ("B", "survey"), ("C", "score"), ("D", "comment")):
+            item = f'INDEX({D("comments", column)},{after}+{n})'
+            formula(ws, f"{letter}{r}", f'=IF({n}>COUNTIFS({_window("comments")}),"",'
+                                        f'IFERROR(IF({item}="","",{item}),""))', locale.date if letter == "A" else None)
         ws[f"D{r}"].alignment = WRAP
     widths(ws, {"A": 34, "B": 14, "C": 10, "D": 70, "E": 3, "F": 10, "G": 12})
 
@@ -406,9 +433,12 @@ def _plan_sheet(ws: Worksheet, locale: Locale) -> None:
                 formula(ws, f"{letter}{r}", f'=IF(OR(C{r}="",D{r}="",E{r}="",D{r}=C{r}),"",(E{r}-C{r})/(D{r}-C{r}))',
                         locale.percent)
                 continue
-            source = D("goals", column)
-            formula(ws, f"{letter}{r}", f'=IFERROR(IF(INDEX({source},{n})="","",INDEX({source},{n})),"")',
-                    fmts.get(column))
+            item = f'INDEX({D("goals", column)},{n})'
+            shown = item
+            if column == "status":  # a known status in the reader's language (exact comparison, no wildcards)
+                for status in reversed(GOAL_STATUSES):
+                    shown = f'IF({item}="{status}","{locale(f"goal.{status}")}",{shown})'
+            formula(ws, f"{letter}{r}", f'=IFERROR(IF({item}="","",{shown}),"")', fmts.get(column))
         ws[f"A{r}"].alignment = WRAP
     widths(ws, {"A": 44, "B": 24, "C": 12, "D": 12, "E": 12, "F": 11, "G": 13, "H": 14})
     ws.conditional_formatting.add(f"F5:F{4 + GOAL_ROWS}", FormulaRule(formula=['AND(ISNUMBER(F5),F5>=1)'],
@@ -534,6 +564,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, in
         cell.alignment = Alignment(horizontal="right")
         if name:
             define(wb, name, absolute(ws, f"E{r}"))
+    _band_colours(ws, "E9", locale)
     _flag_colours(ws, "E11", locale)
     ok_colours(ws, "E14", locale)
     widths(ws, {"A": 22, "B": 30, "C": 4, "D": 22, "E": 34})
@@ -549,10 +580,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, in
 def quarter_end(data: Dataset, as_of: str | None) -> pd.Timestamp:
     """The last month of the period a QBR covers: as given, or the last complete quarter in the data."""
     if as_of:
-        try:
-            return pd.Period(as_of, freq="M").to_timestamp()
-        except ValueError:
-            raise CsxlDataError(f"--as-of {as_of!r} is not a month", fix="write it as YYYY-MM, e.g. 2026-09") from None
+        return data.as_of(as_of)
     last = pd.Period(data.last_month, freq="M")
     complete = last if last.month % 3 == 0 else pd.Period(last.asfreq("Q") - 1, freq="Q").asfreq("M", how="end")
     return complete.to_timestamp()
@@ -590,10 +618,8 @@ def account_tables(data: Dataset, account: str, as_of: pd.Timestamp, locale: Loc
         if answers is not None and "comment" in answers:
             said = answers[answers["comment"].fillna("").astype(str).str.strip() != ""]
             comments.append(said.assign(survey=survey.upper())[["date", "survey", "score", "comment"]])
-    if comments:
-        said = pd.concat(comments)
-        said = said[said["date"] >= as_of - pd.DateOffset(months=11)]
-        tables["comments"] = said.sort_values("date", ascending=False)
+    if comments:  # every comment up to AsOf, newest first: the Voice sheet shows those of the SurveyMonths window
+        tables["comments"] = pd.concat(comments).sort_values("date", ascending=False, kind="stable")
     else:
         tables["comments"] = None
     return {k: (v if v is not None else pd.DataFrame()) for k, v in tables.items()}
