@@ -1,11 +1,13 @@
 """CSM scorecard on a book worked by hand."""
 
+import doctest
 import math
 
 import pandas as pd
 import pytest
 
-from csxl.metrics.csm import UNASSIGNED, csm_scorecard
+from csxl.metrics import csm
+from csxl.metrics.csm import UNASSIGNED, csm_scorecard, group_retention
 from tests.test_movements import frame
 
 # Ana owns a (100 -> 150 via upsell in Feb) and b (200 -> churns in Mar); Bruno owns c (50 -> 40);
@@ -36,3 +38,16 @@ def test_scorecard_by_hand():
     assert bruno.mrr_growth_mom == 0.0 and bruno.share_Red == 1.0
     assert nobody.accounts == 1 and math.isnan(nobody.mrr_retained)  # d joined inside the window
     assert nobody.mrr_growth_mom == pytest.approx(80 / 70 - 1)
+
+
+def test_docstring_examples():
+    assert doctest.testmod(csm).failed == 0
+
+
+def test_group_retention_by_hand():
+    start = pd.Series({"a": 100.0, "b": 200.0, "c": 50.0, "d": 80.0, "e": 0.0})
+    end = pd.Series({"a": 150.0, "c": 60.0, "e": 90.0})  # b churned (absent: 0), d has no group, e is new
+    table = group_retention(start, end, pd.Series({"a": "x", "b": "x", "c": "y", "d": "", "e": "y"}))
+    assert list(table.index) == ["x", "y"]
+    assert table.loc["x"].tolist() == pytest.approx([300, 150, 0.5, 100 / 300])  # start, end, NRR, GRR
+    assert table.loc["y"].tolist() == pytest.approx([50, 60, 1.2, 1.0])  # GRR caps c at its start

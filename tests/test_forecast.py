@@ -152,6 +152,7 @@ def test_renewals_by_hand():
     assert totals["commit"].tolist() == [12_000, 0, 0]
     assert totals["weighted"].tolist() == pytest.approx([11_400, 2_700, 360])
     assert totals["best_case"].tolist() == [12_000, 6_000, 2_400]
+    assert renewal_totals(table.reset_index(), commit_flag="Red")["commit"].tolist() == [0, 6_000, 0]
     custom = renewal_forecast(customers, mrr_now, flags.drop("a"), "2026-09", 3, {"Green": 1.0})
     assert custom.set_index("customer_id")["probability"].to_dict() == {"a": 0.0, "b": 0.0}  # no flag, no rate: 0
     with pytest.raises(ValueError, match="horizon must be a whole number >= 1"):

@@ -11,7 +11,8 @@ from csxl.workbooks.files import atomic_save
 from csxl.workbooks.forecast import OUTPUT_NAMES, account_flags, fill_forecast, forecast_inputs, forecast_template
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
-from tests.workbook_values import named_values
+from tests.books import small_book
+from tests.workbook_values import blank, named_values
 
 AS_OF = pd.Timestamp("2026-09-01")
 
@@ -52,6 +53,55 @@ def test_named_outputs_equal_python(book, generated):
     assert actual["WeightedRenewalARR"] > 0 and actual["CommitRenewalARR"] < actual["BestCaseRenewalARR"]
 
 
+def renewal_list(path):
+    """The rows under the RenewalList header: (written rows, the non-blank ones as tuples)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    (sheet, ref), = wb.defined_names["RenewalList"].destinations
+    ws = wb[sheet]
+    rows = list(ws.iter_rows(min_row=ws[ref.replace("$", "")].row + 1, max_col=7, values_only=True))
+    shown = [row for row in rows if not blank(row[0])]
+    assert all(all(blank(v) for v in row) for row in rows[len(shown):])  # blank after the last contract
+    return rows, shown
+
+
+def assert_renewal_list(book, path, horizon):
+    mrr_now = book.mrr[book.mrr.month == AS_OF].groupby("customer_id")["mrr"].sum()
+    python = renewal_forecast(book.customers, mrr_now, account_flags(book, AS_OF), "2026-09", horizon)
+    names = book.customers.set_index("customer_id")["name"]
+    rows, shown = renewal_list(path)
+    paying = book.customers[book.customers.customer_id.isin(mrr_now[mrr_now > 0].index)
+                            & book.customers.renewal_date.notna()]
+    assert len(rows) == len(paying) > len(shown) == len(python) > 0  # one row per paying contract
+    for k, (row, want) in enumerate(zip(shown, python.itertuples()), start=1):
+        assert row[:3] == (k, names[want.customer_id], want.renewal_date.to_pydatetime()) and row[4] == want.flag, k
+        assert (row[3], row[5], row[6]) == pytest.approx((want.arr, want.probability, want.weighted_arr), rel=1e-12), k
+
+
+def test_renewals_sheet_lists_every_contract_renewing_in_the_horizon(book, generated):
+    _, calculated = generated
+    assert_renewal_list(book, calculated, 12)
+
+
+def test_projection_and_cover_follow_the_inputs(generated):
+    path, calculated = generated
+    locale = Locale("es")
+    wb = openpyxl.load_workbook(calculated, data_only=True)
+    projection = wb[locale("sheet.projection")]
+    months = [c.value for c in projection[9][1:]]  # the selected scenario's month row, horizon 12 of 24
+    assert all(not blank(v) for v in months[:12]) and all(blank(v) for v in months[12:])
+    cover = wb[locale("sheet.cover")]
+    assert (cover["A2"].value, pd.Timestamp(cover["B2"].value)) == (locale("as_of"), AS_OF)
+    assert (cover["D2"].value, cover["F2"].value) == ("base", 12)
+    template = openpyxl.load_workbook(path)
+    assert template[locale("sheet.cover")]["B2"].number_format == locale.month  # no TEXT(): the reader's own format
+    inputs = template[locale("sheet.inputs")]
+    choice, = [v for v in inputs.data_validations.dataValidation if v.formula1 == "ScenarioName"]
+    (_, scenario), = template.defined_names["Scenario"].destinations
+    assert scenario.replace("$", "") in choice.sqref
+    notes = [row[3] for row in inputs.iter_rows(min_row=4, values_only=True) if row[1] is not None and row[3]]
+    assert locale("source_default") not in notes and len(notes) >= 14
+
+
 def test_retention_curve_follows_the_fitted_sbg(book, generated):
     path, calculated = generated
     fitted = forecast_inputs(book, AS_OF)
@@ -75,3 +125,33 @@ def test_changing_the_scenario_and_two_rates_recalculates_everything(book, gener
     changed = ForecastRates(base.new_mrr, 0.03, base.contraction, 0.015, base.start_mrr, 6, base.as_of)
     actual = named_values(calculated, OUTPUT_NAMES)
     assert_close(actual, expected(book, changed, 24, "downside"))
+    assert_renewal_list(book, calculated, 24)
+
+
+def all_green_book():
+    """The three accounts of tests/books.py, all active, each with every health signal at its best: all Green."""
+    book = small_book()
+    book.customers["status"] = "active"
+    book.health = book.health.assign(active_users=50.0, licensed_seats=50.0, logins=1000.0, support_tickets=0.0,
+                                     sla_breaches=0.0)
+    return book
+
+
+def test_an_all_green_book_passes_the_master_check_and_a_broken_probability_fails_it(tmp_path):
+    book = all_green_book()
+    assert set(account_flags(book, AS_OF)) == {"Green"}
+    path = atomic_save(fill_forecast(forecast_template(Locale("en")), book, AS_OF, Locale("en")), tmp_path / "f.xlsx")
+    wb = openpyxl.load_workbook(path)
+    (sheet, ref), = wb.defined_names["RenewalProbability"].destinations
+    green = next(row[0] for row in wb[sheet][ref.replace("$", "")] if row[0].offset(0, -1).value == "Green")
+    green.value = 1.5  # a typo: 150%
+    broken = tmp_path / "broken.xlsx"
+    wb.save(broken)
+    calculated, calculated_broken = convert([path, broken], tmp_path / "calc")
+    actual = named_values(calculated, ["CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR", "MasterCheck"])
+    # every contract is Green and renews within 12 months: 12 x (583.34 + 750 + 266.67) MRR in September 2026
+    best = 12 * (583.34 + 750.00 + 266.67)
+    assert actual["BestCaseRenewalARR"] == pytest.approx(best) and actual["CommitRenewalARR"] == pytest.approx(best)
+    assert actual["WeightedRenewalARR"] == pytest.approx(0.95 * best)  # below commit, and that is fine
+    assert actual["MasterCheck"] == "OK"
+    assert named_values(calculated_broken, ["MasterCheck"])["MasterCheck"] == "ERROR"

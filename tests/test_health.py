@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.test_movements import frame
+
 from csxl.metrics import health
 from csxl.metrics.health import (
     FLAGS,
@@ -22,6 +24,7 @@ from csxl.metrics.health import (
     nrr_band,
     nrr_bands,
     saas_capital_benchmark,
+    segments,
     touch_model,
     touch_models,
 )
@@ -206,6 +209,33 @@ def test_touch_model():
     book = pd.Series([400.0, 100.0, 100.0, 0.0, 0.0])
     assert touch_models(book).tolist() == ["mid-touch", "low-touch", "low-touch", "", ""]
     assert touch_models(book, high_multiple=2.0).tolist()[0] == "high-touch"
+
+
+# a year apart: a 300 -> 330 (expands), b 100 -> 0 (churns), c 100 -> 100, d joins at 50 in the window
+SEGMENT_BOOK = frame([("a", "", "2025-01", 300), ("a", "", "2026-01", 330), ("b", "", "2025-01", 100),
+                      ("c", "", "2025-01", 100), ("c", "", "2026-01", 100), ("d", "", "2026-01", 50)])
+
+
+def test_segment_nrr_counts_accounts_by_their_segment_at_the_start():
+    table = segments(SEGMENT_BOOK, "2026-01", months=12)
+    assert list(table.index) == ["high-touch", "mid-touch", "low-touch", "tech-touch"]
+    # now: ARPA (330 + 100 + 50) / 3 = 160 -> a mid-touch (>= 160, < 480); c and d low-touch (>= 40, < 160)
+    assert table.loc["mid-touch", ["accounts", "mrr", "arpa"]].tolist() == [1, 330, 330]
+    assert table.loc["low-touch", ["accounts", "mrr", "arpa"]].tolist() == [2, 150, 75]
+    # a year ago: ARPA 500 / 3 = 166.67 -> a mid-touch, b and c low-touch. Low-touch NRR = c's 100 over b's and c's
+    # 200: 50%, b's churn in it (by today's segment it would be 100 / 100, d being new).
+    assert table.loc["mid-touch", ["nrr", "grr"]].tolist() == pytest.approx([1.1, 1.0])
+    assert table.loc["low-touch", ["nrr", "grr"]].tolist() == pytest.approx([0.5, 0.5])
+    assert table.loc["high-touch", "accounts"] == 0 and table.loc["high-touch", ["arpa", "nrr"]].isna().all()
+    # a fixed grouping (the tier): a and b are tier 1, c tier 2, d has none
+    tiers = segments(SEGMENT_BOOK, "2026-01", months=12, by=pd.Series({"a": "1", "b": "1", "c": "2", "d": None}))
+    assert list(tiers.index) == ["1", "2"]
+    assert tiers.loc["1", ["accounts", "mrr", "nrr", "grr"]].tolist() == pytest.approx([1, 330, 330 / 400, 300 / 400])
+    assert tiers.loc["2", ["accounts", "mrr", "nrr", "grr"]].tolist() == pytest.approx([1, 100, 1.0, 1.0])
+    with pytest.raises(ValueError, match="months must be a whole number >= 1"):
+        segments(SEGMENT_BOOK, months=0)
+    with pytest.raises(ValueError, match="outside the data"):
+        segments(SEGMENT_BOOK, "2027-01")
 
 
 @pytest.mark.parametrize("args, kwargs, message", [

@@ -8,6 +8,7 @@ import pytest
 
 from csxl.data.demo import demo_dataset
 from csxl.metrics.csm import csm_scorecard
+from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at, segments, touch_models
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_movements
 from csxl.metrics.retention import cohort_retention, grr_cohort, logo_churn_cohort, nrr_cohort, retention_trend
 from csxl.metrics.surveys import nps
@@ -17,6 +18,12 @@ from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portf
 from tests.workbook_values import blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
+
+
+def covered_accounts(data):
+    """Every third customer had an EBR or QBR: the accounts the fixture marks for account coverage."""
+    return sorted(data.customers["customer_id"])[::3]
+
 LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction",
          "churn", "end_mrr", "customers_start", "new_customers", "reactivated_customers", "churned_customers",
          "customers_end"]
@@ -68,7 +75,9 @@ def assert_portfolio(calculated, mrr, answers, lang):
 def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("portfolio")
     data = demo_dataset()
-    path, _ = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx")
+    path, warnings = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx",
+                                     covered=covered_accounts(data))
+    assert warnings == []  # 7 CSMs, 3 tiers and 4 products all fit on the sheets
     return data, path, convert([path], folder / "calc")[0]
 
 
@@ -89,6 +98,8 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
                and (ws.cell(r, m30).value or 0) > 0 and (ws.cell(r + 1, m30).value or 0) > 0)
     customer, product = ws.cell(row, 1).value, ws.cell(row, 2).value
     ws.cell(row, m30).value = None
+    (sheet, ref), = wb.defined_names["BandHealthy"].destinations
+    wb[sheet][ref.replace("$", "")].value = 1.5  # a team that calls only 150% healthy
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     calculated = convert([edited], tmp_path / "calc")[0]
@@ -97,20 +108,77 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
                          & (data.mrr["month"] == month))]
     assert len(changed) < len(data.mrr)
     assert_portfolio(calculated, changed, data.nps, "pt-BR")
+    cover = openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.cover")]
+    band = next(row[1] for row in cover.iter_rows(values_only=True) if row[0] == Locale("pt-BR")("nrr_band"))
+    assert 1 < nrr_cohort(changed[changed["month"] <= AS_OF], AS_OF, 12) < 1.5
+    assert band == Locale("pt-BR")("band.retains")
+
+
+def test_cover_and_health_sheet_layout(generated):
+    _, path, calculated = generated
+    locale = Locale("pt-BR")
+    cover = openpyxl.load_workbook(calculated, data_only=True)[locale("sheet.cover")]
+    assert (cover["A2"].value, pd.Timestamp(cover["B2"].value)) == (locale("as_of"), AS_OF)
+    wb = openpyxl.load_workbook(path)
+    assert wb[locale("sheet.cover")]["B2"].number_format == locale.month  # no TEXT(): the reader's own format
+    (sheet, ref), = wb.defined_names["FlagCode"].destinations
+    codes = wb[sheet][ref.replace("$", "")]
+    assert [row[0].value for row in codes] == list(FLAGS)
+    assert wb[sheet].column_dimensions[codes[0][0].column_letter].hidden
+
+
+def test_lists_longer_than_their_sheets_are_announced(tmp_path):
+    data = demo_dataset()
+    data.customers["csm"] = data.customers["customer_id"]  # a CSM per account: more than the scorecard's rows
+    _, warnings = write_portfolio(data, AS_OF, Locale("en"), None, tmp_path / "portfolio.xlsx")
+    assert warnings == [f"the CSM scorecard of the portfolio shows {CSM_ROWS} of the {len(data.customers)} CSMs; "
+                        "the others are left out"]
 
 
 def test_csm_scorecard_equals_python(generated):
     data, _, calculated = generated
     ws = openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.csms")]
-    python = csm_scorecard(data.mrr[data.mrr["month"] <= AS_OF], data.customers, AS_OF, 12, data.nps).set_index("csm")
+    mrr = data.mrr[data.mrr["month"] <= AS_OF]
+    flags = flags_at(data.health, data.customers, pd.Index(mrr["customer_id"].unique()), AS_OF)
+    python = csm_scorecard(mrr, data.customers, AS_OF, 12, data.nps, flags=flags,
+                           covered=covered_accounts(data)).set_index("csm")
+    shares = [f"share_{flag}" for flag in FLAGS]
+    python[shares] = python.reindex(columns=shares).fillna(0.0)  # a flag nobody of a CSM has: a share of 0
     columns = ["accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
-               "mrr_growth_mom"]
+               "mrr_growth_mom", "account_coverage", *shares]
+    assert ws.max_column == 1 + len(columns)
     rows = [row for row in ws.iter_rows(min_row=5, max_row=4 + CSM_ROWS, values_only=True) if row[0]]
     assert len(rows) == len(python.index.drop("(unassigned)", errors="ignore"))
     for row in rows:
-        for column, value in zip(columns, row[1:]):
+        for column, value in zip(columns, row[1:], strict=True):
             want = python.loc[row[0], column]
             assert blank(value) if pd.isna(want) else value == pytest.approx(want, rel=1e-9), (row[0], column)
+        assert 0 < row[columns.index("account_coverage") + 1] < 1
+        assert sum(row[1 + columns.index(s)] for s in shares) == pytest.approx(1.0)  # every account of it has a flag
+
+
+def test_segments_equal_python(generated):
+    data, _, calculated = generated
+    locale = Locale("pt-BR")
+    ws = openpyxl.load_workbook(calculated, data_only=True)[locale("sheet.segments")]
+    mrr = data.mrr[data.mrr["month"] <= AS_OF]
+    by_touch = segments(mrr, AS_OF, 12)
+    by_tier = segments(mrr, AS_OF, 12, by=data.customers.set_index("customer_id")["tier"])
+    columns = ["accounts", "mrr", "arpa", "nrr"]
+    for first, last, python in ((6, 9, by_touch), (12, 17, by_tier)):
+        rows = [row for row in ws.iter_rows(min_row=first, max_row=last, max_col=5, values_only=True) if row[0]]
+        assert [row[0] for row in rows] == list(python.index)
+        for row in rows:
+            for column, value in zip(columns, row[1:], strict=True):
+                want = python.loc[row[0], column]
+                assert blank(value) if pd.isna(want) else value == pytest.approx(want, rel=1e-9), (row[0], column)
+    assert list(by_touch.index) == list(TOUCH_MODELS) and list(by_tier.index) == ["1", "2", "3"]
+    # every account paying a year ago counts in one touch model, churned ones too: the segments' NRRs average,
+    # weighted by their MRR a year ago, to the portfolio's NRR
+    year_ago = mrr[mrr["month"] == AS_OF - pd.DateOffset(months=12)].groupby("customer_id")["mrr"].sum()
+    year_ago = year_ago[year_ago > 0]
+    start = year_ago.groupby(touch_models(year_ago)).sum()
+    assert (by_touch["nrr"] * start).sum() / start.sum() == pytest.approx(nrr_cohort(mrr, AS_OF, 12), rel=1e-9)
 
 
 def test_retention_trend_and_cohorts_equal_python(generated):

@@ -4,7 +4,7 @@ Accounts belong to the CSM named in the customers table (blank: "(unassigned)").
 Over a window of `months` months ending at `as_of`:
 
 - mrr_retained: end MRR / start MRR of the accounts that paid at the start
-  (the cohort NRR of the CSM's portfolio);
+  (the cohort NRR of the CSM's portfolio, `group_retention`);
 - logo_retention: accounts paying at start and end / accounts paying at start;
 - expansion_mrr: the sum of the monthly expansion of the CSM's accounts;
 - accounts_expanded: accounts with upsell or cross-sell in the window (price
@@ -38,6 +38,40 @@ def _owners(customers: pd.DataFrame | None, ids: pd.Index) -> pd.Series:
     return owner
 
 
+def group_retention(start_mrr: pd.Series, end_mrr: pd.Series, groups: pd.Series) -> pd.DataFrame:
+    """Cohort NRR and GRR of each group of accounts (a CSM's book, a segment) over one window.
+
+    The Series are indexed by customer_id: MRR at the start and at the end of
+    the window (an account absent from `end_mrr` pays 0 there), and the group
+    each account was in at the START of the window. Per group g, over its
+    accounts paying at the start::
+
+        nrr_g = sum(end MRR) / sum(start MRR)
+        grr_g = sum(MIN(start MRR, end MRR)) / sum(start MRR)
+
+    Accounts that churned stay in their group's denominator (grouping them by
+    where they are at the end would drop them and bias the NRR upwards);
+    accounts without a group (absent, NaN or "") are left out. Index: the
+    groups with MRR at the start; columns start_mrr, end_mrr, nrr, grr.
+
+    >>> start = pd.Series({"a": 100.0, "b": 200.0, "c": 50.0, "d": 0.0})
+    >>> end = pd.Series({"a": 150.0, "c": 40.0, "d": 70.0})
+    >>> table = group_retention(start, end, pd.Series({"a": "x", "b": "x", "c": "y", "d": "y"}))
+    >>> table[["nrr", "grr"]].round(4).to_dict("index")  # x: 150 / 300 and 100 / 300; d joined inside the window
+    {'x': {'nrr': 0.5, 'grr': 0.3333}, 'y': {'nrr': 0.8, 'grr': 0.8}}
+    """
+    start = start_mrr.astype(float).fillna(0.0)
+    end = end_mrr.astype(float).reindex(start.index).fillna(0.0)
+    group = groups.reindex(start.index)
+    counted = (start > 0) & group.notna() & (group.astype("string").fillna("") != "")
+    frame = pd.DataFrame({"group": group[counted], "start_mrr": start[counted], "end_mrr": end[counted],
+                          "capped": np.minimum(start, end)[counted]})
+    table = frame.groupby("group")[["start_mrr", "end_mrr", "capped"]].sum()
+    return pd.DataFrame({"start_mrr": table["start_mrr"], "end_mrr": table["end_mrr"],
+                         "nrr": ratio(table["end_mrr"], table["start_mrr"]),
+                         "grr": ratio(table["capped"], table["start_mrr"])}, index=table.index)
+
+
 def csm_scorecard(mrr: pd.DataFrame, customers: pd.DataFrame | None, as_of: object | None = None,
                   months: int = 12, nps: pd.DataFrame | None = None, flags: pd.Series | None = None,
                   covered: Iterable[str] | None = None) -> pd.DataFrame:
@@ -62,8 +96,6 @@ def csm_scorecard(mrr: pd.DataFrame, customers: pd.DataFrame | None, as_of: obje
         "csm": owner.to_numpy(),
         "accounts": now > 0,
         "mrr": now,
-        "start": start,
-        "retained": np.where(start > 0, now, 0.0),
         "paying_start": start > 0,
         "kept": (start > 0) & (now > 0),
         "before": before,
@@ -76,7 +108,8 @@ def csm_scorecard(mrr: pd.DataFrame, customers: pd.DataFrame | None, as_of: obje
     out = pd.DataFrame(index=table.index)
     out["accounts"] = table["accounts"].astype(int)
     out["mrr"] = table["mrr"]
-    out["mrr_retained"] = ratio(table["retained"], table["start"])
+    retained = group_retention(pd.Series(start, index=grid.customers), pd.Series(now, index=grid.customers), owner)
+    out["mrr_retained"] = retained["nrr"].reindex(out.index)
     out["logo_retention"] = ratio(table["kept"], table["paying_start"])
     out["expansion_mrr"] = table["expansion_mrr"]
     out["accounts_expanded"] = table["accounts_expanded"].astype(int)

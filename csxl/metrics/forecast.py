@@ -35,6 +35,7 @@ SCENARIOS: dict[str, dict[str, float]] = {
 # Renewal probability by health flag (issue 5 defaults, inputs of the workbook);
 # a customer with no flag, or a flag not listed, gets 0.
 RENEWAL_PROBABILITIES = {"Green": 0.95, "Yellow": 0.75, "Red": 0.45, "Freeze": 0.15, "Activation": 0.75}
+COMMIT_FLAG = "Green"  # commit: the ARR of the contracts under this flag, at face value (an input of the workbook)
 ONE_POINT = 0.01  # one point of NRR
 
 
@@ -242,11 +243,13 @@ def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Seri
     return table.sort_values(["renewal_date", "arr"], ascending=[True, False]).rename_axis("customer_id").reset_index()
 
 
-def renewal_totals(renewals: pd.DataFrame) -> pd.DataFrame:
-    """By renewal month (Period index): commit = ARR of Green contracts, weighted = sum of arr x probability,
-    best_case = all ARR. In a spreadsheet: SUMIFS over the renewals table by month (and flag for commit)."""
+def renewal_totals(renewals: pd.DataFrame, commit_flag: str = COMMIT_FLAG) -> pd.DataFrame:
+    """By renewal month (Period index): commit = ARR of the `commit_flag` (Green) contracts, weighted = sum of
+    arr x probability, best_case = all ARR. In a spreadsheet: SUMIFS over the renewals table by month (and flag
+    for commit). Commit and weighted are each at most best case (probabilities from 0 to 1); commit may exceed
+    weighted, as in a book that is mostly Green."""
     month = renewals["renewal_date"].dt.to_period("M")
-    green = renewals["arr"].where(renewals["flag"] == "Green", 0.0)
+    green = renewals["arr"].where(renewals["flag"] == commit_flag, 0.0)
     return pd.DataFrame({"commit": green.groupby(month).sum(), "weighted": renewals["weighted_arr"].groupby(month).sum(),
                          "best_case": renewals["arr"].groupby(month).sum()})
 

@@ -30,6 +30,8 @@ import pandas as pd
 
 from csxl.data.schema import canonical_value
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
+from csxl.metrics.csm import group_retention
+from csxl.metrics.movements import mrr_grid
 
 FLAGS = ("Activation", "Green", "Yellow", "Red", "Freeze")
 COMPONENTS = ("adoption", "engagement", "support")
@@ -418,6 +420,71 @@ def touch_model(account_mrr: float | pd.Series, portfolio_arpa: float | None = N
         raise ValueError("portfolio_arpa is required for one account (the portfolio's MRR per paying account)")
     value = _number(account_mrr, "account_mrr", "the account's MRR, >= 0") if account_mrr is not None else math.nan
     return str(touch_models(pd.Series([value]), portfolio_arpa, high_multiple, tech_below_fraction).iloc[0])
+
+
+def _touch_or_blank(mrr: pd.Series, high_multiple: float, tech_below_fraction: float) -> pd.Series:
+    """`touch_models` against the ARPA of these accounts; all "" when none of them pays."""
+    if not (mrr > 0).any():
+        return pd.Series("", index=mrr.index, dtype=object)
+    return touch_models(mrr, None, high_multiple, tech_below_fraction)
+
+
+def segments(mrr: pd.DataFrame, end_month: object | None = None, months: int = 12, by: pd.Series | None = None,
+             high_multiple: float = 3.0, tech_below_fraction: float = 0.25) -> pd.DataFrame:
+    """Accounts, MRR and ARPA of each segment at `end_month`, and its cohort NRR and GRR over the window.
+
+    - accounts, mrr, arpa: the accounts paying at `end_month` (default: the
+      last month of the data) by the segment they are in then;
+      arpa = mrr / accounts.
+    - nrr, grr: `csxl.metrics.csm.group_retention` over the `months` months
+      to `end_month`, of the accounts by the segment they were in at the
+      START of the window. A churned account is in no segment at the end,
+      so grouping by today's segment would drop its start MRR and bias
+      every segment's NRR upwards.
+
+    Segments: `by` None is the touch model (`touch_models` at each end of the
+    window, against the portfolio ARPA of that month, with `high_multiple`
+    and `tech_below_fraction`), rows in TOUCH_MODELS order; otherwise `by`
+    maps customer_id to a segment that does not move (the tier of the
+    customers table), rows in sorted order; accounts without one are left out.
+
+    Example: a pays 300 -> 330, b 100 -> 0 (churned), c 100 -> 100 a year
+    apart. The ARPA was 500 / 3 = 166.67: a was mid-touch (at least the ARPA,
+    below 3 x ARPA), b and c low-touch (below the ARPA, at least 0.25 x).
+    It is 430 / 2 = 215 now: a is mid-touch, c low-touch. Mid-touch NRR
+    330 / 300 = 1.1; low-touch 100 / (100 + 100) = 0.5, b's churn included.
+
+    >>> mrr = pd.DataFrame({"customer_id": ["a", "b", "c", "a", "c"], "mrr": [300.0, 100.0, 100.0, 330.0, 100.0],
+    ...                     "month": pd.to_datetime(["2025-01-01"] * 3 + ["2026-01-01"] * 2)})
+    >>> table = segments(mrr, "2026-01", months=12)
+    >>> table.loc[["mid-touch", "low-touch"], ["accounts", "mrr", "nrr"]].to_numpy().tolist()
+    [[1.0, 330.0, 1.1], [1.0, 100.0, 0.5]]
+    """
+    if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
+        raise ValueError("months must be a whole number >= 1")
+    grid = mrr_grid(mrr)
+    end = len(grid.months) - 1 if end_month is None else grid.month_index(end_month)
+    if not 0 <= end < len(grid.months):
+        raise ValueError(f"end_month {end_month} is outside the data ({grid.months[0]} to {grid.months[-1]})")
+    now = pd.Series(grid.values[:, end], index=grid.customers)
+    start = pd.Series(grid.values[:, end - months] if end >= months else 0.0, index=grid.customers)
+    if by is None:
+        now_in = _touch_or_blank(now, high_multiple, tech_below_fraction)
+        start_in = _touch_or_blank(start, high_multiple, tech_below_fraction)
+        order = list(TOUCH_MODELS)
+    else:
+        now_in = start_in = by.reindex(grid.customers).astype("string").fillna("").astype(object)
+        order = sorted((set(now_in[now > 0]) | set(start_in[start > 0])) - {""})
+    paying = (now > 0) & (now_in != "")
+    counts = now[paying].groupby(now_in[paying]).agg(["size", "sum"])
+    retention = group_retention(start, now, start_in)
+    out = pd.DataFrame(index=pd.Index(order, name="segment"))
+    out["accounts"] = counts["size"].reindex(out.index, fill_value=0).astype(int)
+    out["mrr"] = counts["sum"].reindex(out.index, fill_value=0.0)
+    out["arpa"] = out["mrr"] / out["accounts"].where(out["accounts"] > 0)
+    out["nrr"] = retention["nrr"].reindex(out.index)
+    out["grr"] = retention["grr"].reindex(out.index)
+    return out
 
 
 def nrr_bands(nrr: pd.Series, healthy_above: float = 1.0, low_below: float = 0.8) -> pd.Series:

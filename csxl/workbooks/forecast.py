@@ -7,6 +7,11 @@ cell is a formula over Inputs and the Data tables, and changing the scenario
 or a rate recalculates the whole forecast. The recurrences are those of
 `csxl.metrics.forecast`; the parity tests recalculate the file in LibreOffice
 and compare the defined names with Python.
+
+The Renewals sheet lists every contract renewing in the horizon under the
+header named `RenewalList`: filling writes one list row per paying contract
+there (the one block sized at filling), each row finding the contract of its
+rank in Data_contracts, so the list stays live.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.metrics import health
 from csxl.metrics.forecast import (
+    COMMIT_FLAG,
     MULTIPLIERS,
     RENEWAL_PROBABILITIES,
     SCENARIOS,
@@ -65,7 +71,11 @@ TABLES = {
         ("customer_id", "text"), ("name", "text"), ("renewal_date", "date"), ("mrr", "number"), ("flag", "text"),
         ("arr", "=12*D{row}"), ("in_horizon", _IN_HORIZON),
         ("probability", "=IFERROR(INDEX(RenewalProbability,MATCH(E{row},RenewalFlag,0)),0)"),
-        ("weighted_arr", "=F{row}*G{row}*H{row}"))),
+        ("weighted_arr", "=F{row}*G{row}*H{row}"),
+        # rank among the contracts renewing in the horizon: by renewal date, then ARR descending, then row
+        ("order", '=IF(G{row}<>1,"",COUNTIFS(D_contracts_in_horizon,1,D_contracts_renewal_date,"<"&C{row})'
+                  '+COUNTIFS(D_contracts_in_horizon,1,D_contracts_renewal_date,C{row},D_contracts_arr,">"&F{row})'
+                  '+COUNTIFS($G$1:G{row},1,$C$1:C{row},C{row},$F$1:F{row},F{row}))'))),
     "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
     "cohorts": DataTable("cohorts", (("cohort", "month"), ("tenure", "number"), ("survivors", "number"))),
 }
@@ -91,14 +101,60 @@ LABELS.update({
     "one_point": ("One point of NRR", "Um ponto de NRR", "Un punto de NRR"),
     "alpha": ("sBG alpha", "alpha do sBG", "alpha del sBG"),
     "beta": ("sBG beta", "beta do sBG", "beta del sBG"),
-    "note.trailing": ("trailing 6-month average of the data (csxl)", "média dos últimos 6 meses dos dados (csxl)",
-                      "promedio de los últimos 6 meses de los datos (csxl)"),
+    "note.trailing_new": ("average per month of the last 6 months of the data (csxl)",
+                          "média mensal dos últimos 6 meses dos dados (csxl)",
+                          "promedio mensual de los últimos 6 meses de los datos (csxl)"),
+    "note.trailing_rate": ("pooled ratio of the last 6 months of the data: sum of the movement / sum of start MRR "
+                           "(csxl)",
+                           "razão agregada dos últimos 6 meses: soma do movimento / soma do MRR inicial (csxl)",
+                           "razón agregada de los últimos 6 meses: suma del movimiento / suma del MRR inicial (csxl)"),
+    "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
+                   "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
+                   "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
+    "note.scenario": ("one of the scenario names of the multiplier table below",
+                      "um dos nomes de cenário da tabela de multiplicadores abaixo",
+                      "uno de los nombres de escenario de la tabla de multiplicadores abajo"),
+    "note.horizon": (f"1 to {MAX_HORIZON} months after the as-of month; --horizon (csxl, default 12)",
+                     f"1 a {MAX_HORIZON} meses após a data-base; --horizon (csxl, padrão 12)",
+                     f"1 a {MAX_HORIZON} meses después de la fecha de corte; --horizon (csxl, por defecto 12)"),
+    "unit.multiplier": ("x the driver (1.00 = as measured)", "x o direcionador (1,00 = como medido)",
+                        "x el impulsor (1,00 = como se midió)"),
+    "note.multipliers": ("planning convention: upside and downside move every driver 20% (csxl, not a published "
+                         "rate); set your own",
+                         "convenção de planejamento: otimista e pessimista movem cada direcionador 20% (csxl, não é "
+                         "taxa publicada); ajuste",
+                         "convención de planificación: optimista y pesimista mueven cada impulsor 20% (csxl, no es "
+                         "una tasa publicada); ajuste"),
+    "note.probabilities": ("csxl defaults (Green 95%, Yellow 75%, Red 45%, Freeze 15%, Activation as Yellow): "
+                           "calibrate them on your renewal history by flag",
+                           "padrões do csxl (Verde 95%, Amarelo 75%, Vermelho 45%, Congelado 15%, Ativação como "
+                           "Amarelo): calibre com seu histórico de renovações por flag",
+                           "valores de csxl (Verde 95%, Amarillo 75%, Rojo 45%, Congelado 15%, Activación como "
+                           "Amarillo): calíbrelos con su historial de renovaciones por bandera"),
+    "commit_flag": ("Commit: contracts with health flag", "Commit: contratos com a flag", "Commit: contratos con bandera"),
+    "note.commit_flag": ("commit counts these contracts at face value (csxl: Green); one of the flags below",
+                         "o commit conta esses contratos pelo valor cheio (csxl: Green); uma das flags abaixo",
+                         "el commit cuenta esos contratos por su valor total (csxl: Green); una de las banderas abajo"),
+    "note.gross_margin": ("100% by default, as most vendors show it; set your gross margin",
+                          "100% por padrão, como a maioria dos fornecedores mostra; informe sua margem bruta",
+                          "100% por defecto, como lo muestra la mayoría de los proveedores; ingrese su margen bruto"),
+    "note.one_point": ("one percentage point of NRR (0.01): the step of the sensitivity table (csxl)",
+                       "um ponto percentual de NRR (0,01): o passo da tabela de sensibilidade (csxl)",
+                       "un punto porcentual de NRR (0,01): el paso de la tabla de sensibilidad (csxl)"),
+    "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts (csxl)",
+                       "maior diferença aceita por uma verificação: meio centavo, pelo arredondamento (csxl)",
+                       "mayor diferencia que acepta un control: medio centavo, por el redondeo (csxl)"),
+    "gross_profit": ("Gross profit on forecast ARR", "Lucro bruto sobre o ARR previsto",
+                     "Utilidad bruta sobre el ARR pronosticado"),
+    "renewal_list": ("Contracts renewing in the horizon", "Contratos a renovar no horizonte",
+                     "Contratos a renovar en el horizonte"),
+    "weighted_arr": ("Weighted ARR", "ARR ponderado", "ARR ponderado"),
     "note.fit": ("fitted by maximum likelihood on the cohorts (csxl); refit with CS_SBG_FIT",
                  "ajustado por máxima verossimilhança nas coortes (csxl); reajuste com CS_SBG_FIT",
                  "ajustado por máxima verosimilitud en las cohortes (csxl); reajuste con CS_SBG_FIT"),
     "note.nrr": ("cohort NRR of the last 12 months of the data (csxl)", "NRR de coorte dos últimos 12 meses (csxl)",
                  "NRR de cohorte de los últimos 12 meses (csxl)"),
-    "commit": ("Commit (Green)", "Commit (Verde)", "Commit (Verde)"),
+    "commit": ("Commit", "Commit", "Commit"),
     "best_case": ("Best case", "Melhor caso", "Mejor caso"),
     "renewing": ("Renewing ARR by month", "ARR a renovar por mês", "ARR a renovar por mes"),
     "selected": ("Selected scenario", "Cenário selecionado", "Escenario seleccionado"),
@@ -117,8 +173,9 @@ LABELS.update({
     "point_value": ("Value of +1 point of NRR", "Valor de +1 ponto de NRR", "Valor de +1 punto de NRR"),
     "check.history": ("History: start + movements = end each month", "Histórico: inicial + movimentos = final",
                       "Historial: inicial + movimientos = final"),
-    "check.renewals": ("Renewals: commit <= weighted <= best case", "Renovações: commit <= ponderado <= melhor caso",
-                       "Renovaciones: commit <= ponderado <= mejor caso"),
+    "check.renewals": ("Renewals: commit and weighted each <= best case",
+                       "Renovações: commit e ponderado, cada um <= melhor caso",
+                       "Renovaciones: commit y ponderado, cada uno <= mejor caso"),
     "check.scenario": ("Scenario and horizon are valid", "Cenário e horizonte válidos",
                        "Escenario y horizonte válidos"),
     "check.probabilities": ("Probabilities between 0 and 1", "Probabilidades entre 0 e 1",
@@ -152,40 +209,54 @@ def forecast_template(locale: Locale) -> Workbook:
     return wb
 
 
-def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
-    inputs = InputsSheet(wb, locale)
-    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), "")
-    cell = inputs.add("Scenario", locale("scenario"), "base", None, "base / upside / downside")
-    (sheet, ref), = wb.defined_names[cell].destinations
-    choice = DataValidation(type="list", formula1=f'"{",".join(SCENARIOS)}"', allow_blank=False)
+def _list_choice(inputs: InputsSheet, name: str, options: str) -> None:
+    """A dropdown on the input cell `name` with the values of the range named `options`."""
+    (_, ref), = inputs.wb.defined_names[name].destinations
+    choice = DataValidation(type="list", formula1=options, allow_blank=False)
     inputs.ws.add_data_validation(choice)
     choice.add(ref.replace("$", ""))
-    inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), f"1 to {MAX_HORIZON}")
-    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.currency, locale("note.trailing"))
+
+
+def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
+    inputs = InputsSheet(wb, locale)
+    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
+    inputs.add("Scenario", locale("scenario"), "base", None, "", locale("note.scenario"))
+    inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), locale("note.horizon"))
+    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.currency, locale("note.trailing_new"))
     for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
                       ("ChurnRate", "churn_rate")):
-        inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing"))
+        inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing_rate"))
     inputs.section(locale("multiplier"))
     first, last = inputs.table([locale("scenario"), *[locale(m) for m in ("new", "expansion", "contraction", "churn")]],
                                [[name, *[SCENARIOS[name][m] for m in MULTIPLIERS]] for name in SCENARIOS],
-                               [None, "0.00", "0.00", "0.00", "0.00"])
+                               [None, "0.00", "0.00", "0.00", "0.00"], locale("unit.multiplier"),
+                               locale("note.multipliers"))
     define(wb, "ScenarioName", absolute(inputs.ws, f"A{first}:A{last}"))
+    _list_choice(inputs, "Scenario", "ScenarioName")
     for letter, m in zip("BCDE", MULTIPLIERS):
         define(wb, f"Mult_{m}", absolute(inputs.ws, f"{letter}{first}:{letter}{last}"))
     inputs.section(locale("probability"))
+    inputs.add("CommitFlag", locale("commit_flag"), COMMIT_FLAG, None, "", locale("note.commit_flag"))
     first, last = inputs.table([locale("health_flag"), locale("probability")],
-                               [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent])
+                               [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent],
+                               locale("fraction"), locale("note.probabilities"))
     define(wb, "RenewalFlag", absolute(inputs.ws, f"A{first}:A{last}"))
     define(wb, "RenewalProbability", absolute(inputs.ws, f"B{first}:B{last}"))
+    _list_choice(inputs, "CommitFlag", "RenewalFlag")
     inputs.section(locale("title.forecast"))
-    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"))
+    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"), locale("note.gross_margin"))
     inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
-    inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"))
+    inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"), locale("note.one_point"))
     # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
     inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
     inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
+    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
     return inputs
+
+
+_LIST_TOP = 8 + MAX_HORIZON  # the list of renewing contracts starts below the monthly totals
+_LIST = ("order", "name", "renewal_date", "arr", "flag", "probability", "weighted_arr")  # Data_contracts columns
+_LIST_ROW = "H"  # hidden column: the Data_contracts row of the list's k-th contract
 
 
 def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
@@ -196,7 +267,7 @@ def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         r = 4 + k
         formula(ws, f"A{r}", f'=IF({k}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k - 1}))', locale.month)
         window = f'{date},">="&A{r},{date},"<="&EOMONTH(A{r},0)'
-        formula(ws, f"B{r}", f'=IF(A{r}="","",SUMIFS({arr},{window},{flag},"Green"))', locale.money)
+        formula(ws, f"B{r}", f'=IF(A{r}="","",SUMIFS({arr},{window},{flag},CommitFlag))', locale.money)
         formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({D("contracts", "weighted_arr")},{window}))', locale.money)
         formula(ws, f"D{r}", f'=IF(A{r}="","",SUMIFS({arr},{window}))', locale.money)
     total = 5 + MAX_HORIZON
@@ -204,10 +275,36 @@ def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     for letter, name in zip("BCD", ("CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")):
         formula(ws, f"{letter}{total}", f"=SUM({letter}5:{letter}{total - 1})", locale.money, BOLD).border = TOP_RULE
         define(wb, name, absolute(ws, f"{letter}{total}"))
-    widths(ws, {"A": 16, "B": 18, "C": 18, "D": 18})
+    label(ws, f"A{_LIST_TOP}", locale("renewal_list"), BOLD)
+    formula(ws, f"C{_LIST_TOP}", f'=COUNTIF({D("contracts", "in_horizon")},1)', locale.integer, BOLD)
+    header_row(ws, _LIST_TOP + 1, 1, ["#", locale("account"), locale("renewal_date"), "ARR", locale("health_flag"),
+                                      locale("probability"), locale("weighted_arr")])
+    define(wb, "RenewalList", absolute(ws, f"A{_LIST_TOP + 1}"))
+    _renewal_rows(ws, _LIST_TOP + 1, 1, locale)
+    ws.column_dimensions[_LIST_ROW].hidden = True
+    widths(ws, {"A": 16, "B": 30, "C": 18, "D": 18, "E": 14, "F": 14, "G": 18})
     chart = line_chart(locale("renewing"), Reference(ws, min_col=3, min_row=5, max_row=4 + MAX_HORIZON),
                        Reference(ws, min_col=1, min_row=5, max_row=4 + MAX_HORIZON), size=(8, 18))
     ws.add_chart(chart, "F4")
+
+
+def _renewal_rows(ws: Worksheet, header: int, count: int, locale: Locale) -> None:
+    """Rows k = 1..count under the list's header: the k-th contract renewing in the horizon, blank after the last.
+
+    Each row finds its contract by its order in Data_contracts (renewal date, then ARR descending), so editing a
+    renewal date, a flag or the horizon reorders the list live. Rows a previous fill wrote below are cleared.
+    """
+    for row in ws.iter_rows(min_row=header + 1, max_row=max(ws.max_row, header + 1), max_col=len(_LIST) + 1):
+        for cell in row:
+            cell.value = None
+    formats = {"renewal_date": locale.date, "arr": locale.money, "probability": locale.percent,
+               "weighted_arr": locale.money}
+    for k in range(1, count + 1):
+        r = header + k
+        formula(ws, f"{_LIST_ROW}{r}", f'=IFERROR(MATCH({k},{D("contracts", "order")},0),"")')
+        for c, column in enumerate(_LIST, start=1):
+            formula(ws, f"{col(c)}{r}", f'=IF(${_LIST_ROW}{r}="","",INDEX({D("contracts", column)},${_LIST_ROW}{r}))',
+                    formats.get(column))
 
 
 def _bridge_block(ws: Worksheet, top: int, name: str, multipliers: dict[str, str], locale: Locale,
@@ -234,7 +331,7 @@ def _bridge_block(ws: Worksheet, top: int, name: str, multipliers: dict[str, str
             "arr": (f"=12*{c}{rows['end_mrr']}", locale.money),
         }
         for line, (expression, fmt) in cells.items():
-            formula(ws, f"{c}{rows[line]}", expression, fmt)
+            formula(ws, f"{c}{rows[line]}", f'=IF({k}>Horizon,"",{expression[1:]})', fmt)
     nrr_row = rows["arr"] + 1
     label(ws, f"A{nrr_row}", locale("implied_nrr"))
     formula(ws, f"B{nrr_row}", f"=(1+ExpansionRate*{multipliers['expansion']}-ContractionRate*"
@@ -340,7 +437,8 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
                f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
     checks_sheet(wb, ws, locale, [
         ("check.history", history),
-        ("check.renewals", "=MAX(0,CommitRenewalARR-WeightedRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
+        # commit (the chosen flag at face value) may exceed weighted in a mostly-Green book; neither may exceed best case
+        ("check.renewals", "=MAX(0,CommitRenewalARR-BestCaseRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
         ("check.scenario", f"=IF(ISNUMBER(MATCH(Scenario,ScenarioName,0)),0,1)+IF(AND(Horizon>=1,Horizon<={MAX_HORIZON},"
                            "Horizon=ROUND(Horizon,0)),0,1)"),
         ("check.probabilities", "=COUNTIF(RenewalProbability,\"<0\")+COUNTIF(RenewalProbability,\">1\")"),
@@ -349,8 +447,11 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 
 def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     label(ws, "A1", locale("title.forecast"), Font(bold=True, size=20, color="1F3864"))
-    formula(ws, "A2", f'="{locale("as_of")}: "&TEXT(AsOf,"yyyy-mm")&"  |  {locale("scenario")}: "&Scenario&'
-                      f'"  |  {locale("horizon")}: "&Horizon', font=Font(size=12, color="595959"))
+    grey = Font(size=12, color="595959")
+    for c, (key, expression, fmt) in enumerate((("as_of", "=AsOf", locale.month), ("scenario", "=Scenario", None),
+                                                 ("horizon", "=Horizon", f'0" {locale("months")}"'))):
+        label(ws, f"{col(1 + 2 * c)}2", locale(key), grey)
+        formula(ws, f"{col(2 + 2 * c)}2", expression, fmt, grey)
     lines = [
         ("start_mrr", f"=INDEX({D('bridge', 'end_mrr')},MATCH(AsOf,{D('bridge', 'month')},0))", locale.money,
          "StartMRR"),
@@ -360,7 +461,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         ("commit", "=CommitRenewalARR", locale.money, None),
         ("weighted", "=WeightedRenewalARR", locale.money, None),
         ("best_case", "=BestCaseRenewalARR", locale.money, None),
-        ("gross_margin", "=ForecastARR*GrossMargin", locale.money, None),
+        ("gross_profit", "=ForecastARR*GrossMargin", locale.money, None),
         ("master_check", "=MasterCheck", None, None),
     ]
     for i, (key, expression, fmt, name) in enumerate(lines):
@@ -369,7 +470,7 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         formula(ws, f"B{r}", expression, fmt, KPI_FONT)
         if name:
             define(wb, name, absolute(ws, f"B{r}"))
-    widths(ws, {"A": 40, "B": 26})
+    widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -408,7 +509,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
             "customer_id": book.index, "name": book.get("name", pd.Series(book.index, index=book.index)).to_numpy(),
             "renewal_date": next_renewal(book["renewal_date"], term, month_end).to_numpy(),
             "mrr": now.reindex(book.index).to_numpy(), "flag": account_flags(data, as_of).reindex(book.index).to_numpy(),
-        }).sort_values("renewal_date")
+        }).sort_values(["renewal_date", "mrr", "customer_id"], ascending=[True, False, True])
     # pooled survival by tenure: each cohort counts while it is observed
     survivors = cohort_survivors(mine)
     long = survivors.stack().rename("survivors").reset_index().dropna()
@@ -433,8 +534,15 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
     """Write the data and the measured defaults into a forecast template."""
     if not 1 <= horizon <= MAX_HORIZON:
         raise CsxlDataError(f"--horizon must be from 1 to {MAX_HORIZON} months", fix="use 12 or 24")
-    for name, frame in forecast_tables(data, as_of).items():
+    tables = forecast_tables(data, as_of)
+    for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
+    if "RenewalList" not in wb.defined_names:
+        raise CsxlDataError("the template has no defined name RenewalList",
+                            fix="keep the defined names of the template (or export a new one)")
+    (sheet, header), = wb.defined_names["RenewalList"].destinations
+    _renewal_rows(wb[sheet], int("".join(ch for ch in header if ch.isdigit())), max(len(tables["contracts"]), 1),
+                  locale)
     for name, item in forecast_inputs(data, as_of).items():
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)

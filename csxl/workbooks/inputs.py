@@ -9,7 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
-from csxl.workbooks.cells import BOLD, absolute, col, header_row, label, mark_input, title, value, widths
+from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, label, mark_input, title, value, widths
 from csxl.workbooks.labels import USD_PER_UNIT, Locale
 
 
@@ -43,16 +43,22 @@ class InputsSheet:
         self.row += 1
         return name
 
-    def table(self, header: list[str], rows: list[list[object]], formats: list[str | None]) -> tuple[int, int]:
-        """A block of input rows (a lookup table); returns its first and last row."""
+    def table(self, header: list[str], rows: list[list[object]], formats: list[str | None], unit: str = "",
+              note: str = "") -> tuple[int, int]:
+        """A block of input rows (a lookup table), its unit and note on the line below it (under the sheet's
+        Unit and Note columns); returns its first and last row."""
         header_row(self.ws, self.row, 1, header)
         first = self.row + 1
         for r, items in enumerate(rows, start=first):
             for c, (item, fmt) in enumerate(zip(items, formats)):
                 cell = value(self.ws, f"{col(c + 1)}{r}", item, fmt)
                 mark_input(cell)
-        self.row = first + len(rows) + 1
-        return first, first + len(rows) - 1
+        below = first + len(rows)
+        for letter, words in (("C", unit), ("D", note)):
+            if words:
+                label(self.ws, f"{letter}{below}", words, SUBTITLE)
+        self.row = below + 1
+        return first, below - 1
 
 
     def benchmarks(self) -> None:

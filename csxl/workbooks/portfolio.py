@@ -13,10 +13,16 @@ NRR, cohorts, segments and charts. Formulas restate `csxl.metrics`; the
 parity tests compare them.
 
 Not live (computed by csxl at generation and labelled so): the health flags
-and the whitespace matrix.
+and the whitespace matrix. The book's `covered` column marks the accounts
+with a strategic touchpoint (EBR, QBR) for the scorecard's account coverage:
+csxl fills it when told which accounts they are, the team can mark them in
+the workbook. Blocks of fixed size (CSMs, tiers, products) that the data
+outgrows are reported in the warnings `write_portfolio` returns.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -45,20 +51,33 @@ OUTPUT_NAMES = ("MRR", "ARR", "Customers", "ARPA", "NRR", "GRR", "LogoChurn", "Q
 
 _M = [f"m{k:02d}" for k in range(WINDOW + 1)]
 _A = [f"a{k:02d}" for k in range(1, WINDOW + 1)]  # price adjustment flags of months 1..WINDOW
-_FIRST_MONTH_COL = 11  # column K of the book holds m00
-_month_col = lambda k: col(_FIRST_MONTH_COL + k)  # noqa: E731
-_split_col = lambda kind, k: col(_FIRST_MONTH_COL + WINDOW + 1 + 2 + kind * WINDOW + k - 1)  # noqa: E731
-_NOW = _month_col(WINDOW)
+_U = [f"u{k:02d}" for k in range(1, WINDOW + 1)]  # upsell of months 1..WINDOW
+_X = [f"x{k:02d}" for k in range(1, WINDOW + 1)]  # cross-sell of months 1..WINDOW
+# the book's columns: data written by csxl first (fill_table writes them in this order), then formulas
+_BOOK_DATA = (("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
+              ("status", "text"), ("flag", "text"), ("before", "number"), ("covered", "number"))
+_BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X]
+_book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
+_month_col = lambda k: _book(_M[k])  # noqa: E731
+_NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
+
+
+def _touch(month: str, arpa: str) -> str:
+    """The touch model of the book row's MRR in one month column against a portfolio ARPA (`touch_models`)."""
+    m = f"{month}{{row}}"
+    return (f'=IF({m}<=0,"",IF({m}>=TouchHigh*{arpa},"high-touch",IF({m}>={arpa},"mid-touch",'
+            f'IF({m}>=TouchLow*{arpa},"low-touch","tech-touch"))))')
 
 
 def _products_of(column: str) -> str:
     """The product rows of this book row's customer (a contiguous block, item_row to item_last) in one column."""
-    return f"INDEX(D_mrr_{column},$I{{row}}):INDEX(D_mrr_{column},$J{{row}})"
+    first, last = _book("item_row"), _book("item_last")
+    return f"INDEX(D_mrr_{column},${first}{{row}}):INDEX(D_mrr_{column},${last}{{row}})"
 
 
 def _month_total(k: int) -> str:
     """A customer's MRR in month k: its product rows summed, rounded to 6 decimals as csxl.metrics rounds MRR."""
-    return f"=IF($I{{row}}=0,0,ROUND(SUM({_products_of(_M[k])}),6))"
+    return f"=IF(${_book('item_row')}{{row}}=0,0,ROUND(SUM({_products_of(_M[k])}),6))"
 
 
 def _split(kind: str, k: int) -> str:
@@ -80,18 +99,19 @@ TABLES = {
     "mrr": DataTable("mrr", (("customer_id", "text"), ("product", "text"), *[(m, "number") for m in _M],
                              *[(a, "number") for a in _A])),
     "book": DataTable("book", (
-        ("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
-        ("status", "text"), ("flag", "text"), ("before", "number"),
-        ("item_row", "=IFERROR(MATCH(A{row},D_mrr_customer_id,0),0)"),
-        ("item_last", "=IF(I{row}=0,0,I{row}+COUNTIF(D_mrr_customer_id,A{row})-1)"),
+        *_BOOK_DATA,
+        ("item_row", f"=IFERROR(MATCH({_book('customer_id')}{{row}},D_mrr_customer_id,0),0)"),
+        ("item_last", f"=IF({_book('item_row')}{{row}}=0,0,{_book('item_row')}{{row}}+COUNTIF(D_mrr_customer_id,"
+                      f"{_book('customer_id')}{{row}})-1)"),
         *[(m, _month_total(k)) for k, m in enumerate(_M)],
         # the window month k it first paid in: 0 if it paid at or before m00, WINDOW + 1 if never
-        ("first", f"=IF(H{{row}}>0,0,IFERROR(SUMPRODUCT(MATCH(TRUE,{_month_col(0)}{{row}}:{_NOW}{{row}}>0,0))-1,"
-                  f"{WINDOW + 1}))"),
-        ("touch", f'=IF({_NOW}{{row}}<=0,"",IF({_NOW}{{row}}>=TouchHigh*ARPA,"high-touch",IF({_NOW}{{row}}>=ARPA,'
-                  f'"mid-touch",IF({_NOW}{{row}}>=TouchLow*ARPA,"low-touch","tech-touch"))))'),
-        *[(f"u{k:02d}", _split("upsell", k)) for k in range(1, WINDOW + 1)],
-        *[(f"x{k:02d}", _split("cross_sell", k)) for k in range(1, WINDOW + 1)],
+        ("first", f"=IF({_book('before')}{{row}}>0,0,IFERROR(SUMPRODUCT(MATCH(TRUE,{_month_col(0)}{{row}}:{_NOW}{{row}}"
+                  f">0,0))-1,{WINDOW + 1}))"),
+        # the touch model now, and the one it had at the start of the 12-month window (segment NRR counts by it)
+        ("touch", _touch(_NOW, "ARPA")),
+        ("touch_start", _touch(_YEAR_AGO, "ArpaStart")),
+        *[(u, _split("upsell", k)) for k, u in enumerate(_U, start=1)],
+        *[(x, _split("cross_sell", k)) for k, x in enumerate(_X, start=1)],
     )),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
@@ -136,8 +156,36 @@ LABELS.update({
     "cohort_logo": ("Logo retention by start month", "Retenção de logos por mês de início",
                     "Retención de logos por mes de inicio"),
     "by_flag": ("Accounts and MRR by flag", "Contas e MRR por flag", "Cuentas y MRR por bandera"),
-    "kanban": ("Retention kanban: largest accounts under each flag", "Kanban de retenção: maiores contas por flag",
-               "Kanban de retención: mayores cuentas por bandera"),
+    "kanban": (f"Retention kanban: the {KANBAN_ROWS} largest accounts under each flag",
+               f"Kanban de retenção: as {KANBAN_ROWS} maiores contas por flag",
+               f"Kanban de retención: las {KANBAN_ROWS} mayores cuentas por bandera"),
+    "arpa_start": ("ARPA 12 months ago (touch model then)", "Ticket médio há 12 meses (modelo de então)",
+                   "ARPA hace 12 meses (modelo de entonces)"),
+    "note.segment_nrr": ("NRR: cohort form over 12 months, accounts by the segment they were in 12 months ago "
+                         "(churned accounts included)",
+                         "NRR: forma de coorte em 12 meses, contas pelo segmento em que estavam há 12 meses "
+                         "(inclui as perdidas)",
+                         "NRR: forma de cohorte en 12 meses, cuentas por el segmento en que estaban hace 12 meses "
+                         "(incluye las perdidas)"),
+    "account_coverage": ("Account coverage (EBR / QBR)", "Cobertura de contas (EBR / QBR)",
+                         "Cobertura de cuentas (EBR / QBR)"),
+    "note.coverage": ("Account coverage: put 1 in the covered column of Data_book for each account with an EBR or "
+                      "QBR (blank until one is marked)",
+                      "Cobertura de contas: ponha 1 na coluna covered de Dados_book para cada conta com EBR ou QBR "
+                      "(vazia até marcar uma)",
+                      "Cobertura de cuentas: ponga 1 en la columna covered de Datos_book para cada cuenta con EBR "
+                      "o QBR (vacía hasta marcar una)"),
+    "whitespace_top": (f"The {WHITESPACE_ROWS} largest accounts: MRR by product, blank or 0 = a product to offer",
+                       f"As {WHITESPACE_ROWS} maiores contas: MRR por produto, vazio ou 0 = produto a oferecer",
+                       f"Las {WHITESPACE_ROWS} mayores cuentas: MRR por producto, vacío o 0 = producto a ofrecer"),
+    "history_months": ("Months shown (to the as-of month)", "Meses exibidos (até a data-base)",
+                       "Meses mostrados (hasta la fecha de corte)"),
+    "note.band_healthy": ("NRR above it: a healthy, growing base (csxl default 100%)",
+                          "NRR acima dele: base saudável, que cresce (padrão do csxl 100%)",
+                          "NRR por encima: base saludable, que crece (valor de csxl 100%)"),
+    "note.band_low": ("NRR below it: low, needs a retention strategy (csxl default 80%)",
+                      "NRR abaixo dele: baixo, pede estratégia de retenção (padrão do csxl 80%)",
+                      "NRR por debajo: bajo, requiere estrategia de retención (valor de csxl 80%)"),
     "accounts": ("Accounts", "Contas", "Cuentas"),
     "share": ("Share of MRR", "Participação no MRR", "Participación en el MRR"),
     "touch_model": ("Touch model", "Modelo de atendimento", "Modelo de atención"),
@@ -192,8 +240,8 @@ def portfolio_template(locale: Locale) -> Workbook:
     rows = _movements_sheet(wb, sheets["movements"], locale)
     _retention_sheet(wb, sheets["retention"], locale)
     _cohorts_sheet(sheets["cohorts"], locale)
-    _health_sheet(sheets["health"], locale)
-    _segments_sheet(sheets["segments"], locale)
+    _health_sheet(wb, sheets["health"], locale)
+    _segments_sheet(wb, sheets["segments"], locale)
     _csm_sheet(sheets["csms"], locale)
     _funnel_sheet(sheets["funnel"], locale)
     _whitespace_sheet(sheets["whitespace"], locale)
@@ -213,8 +261,8 @@ def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
     ws = next(ws for ws in wb.worksheets if TABLES["book"].table_name in ws.tables)
     last = max(rows, 1) + 1
     define(wb, "Months", absolute(ws, f"{_month_col(0)}2:{_month_col(WINDOW)}{last}"))
-    for kind, name in enumerate(("Upsell", "CrossSell")):
-        define(wb, name, absolute(ws, f"{_split_col(kind, 1)}2:{_split_col(kind, WINDOW)}{last}"))
+    for columns, name in ((_U, "Upsell"), (_X, "CrossSell")):
+        define(wb, name, absolute(ws, f"{_book(columns[0])}2:{_book(columns[-1])}{last}"))
 
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
@@ -223,6 +271,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("TouchHigh", locale("high_multiple"), 3.0, "0.00", "x ARPA")
     inputs.add("TouchLow", locale("low_fraction"), 0.25, "0.00", "x ARPA")
     inputs.add("SurveyMonths", locale("window"), 12, locale.integer, locale("month"))
+    inputs.add("BandHealthy", locale("band.healthy"), 1.0, locale.percent, locale("fraction"), locale("note.band_healthy"))
+    inputs.add("BandLow", locale("band.low"), 0.8, locale.percent, locale("fraction"), locale("note.band_low"))
     inputs.benchmarks()
     inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
@@ -236,6 +286,9 @@ _LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell
 
 def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, int]:
     title(ws, locale("sheet.movements"))
+    label(ws, "A3", locale("history_months"))
+    formula(ws, "B3", "=COLUMNS(Months)-1", locale.integer)
+    define(wb, "HistoryMonths", absolute(ws, "B3"))
     rows = {"index": 4, "month": 5, **{line: 6 + i for i, line in enumerate(_LINES)}}
     label(ws, "A4", "#", Font(color="808080"))
     label(ws, "A5", locale("month"), BOLD)
@@ -253,7 +306,7 @@ def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, i
         first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
         r = {line: f"{c}{n}" for line, n in rows.items()}
         cells = {
-            "month": (f"=EDATE(AsOf,{i}-{WINDOW})", locale.month),
+            "month": (f"=EDATE(AsOf,{i}-HistoryMonths)", locale.month),
             "start_mrr": (f"=SUM({P})", locale.money),
             "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})", locale.money),
             "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})", locale.money),
@@ -284,7 +337,6 @@ def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, i
     ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 30)), f"A{rows['grr_month'] + 3}")
     ws.add_chart(line_chart(locale("end_mrr"), series_row(ws, rows["end_mrr"]), months, size=(9, 30)),
                  f"A{rows['grr_month'] + 22}")
-    define(wb, "MovementEnd", absolute(ws, f"B{rows['end_mrr']}:{col(1 + WINDOW)}{rows['end_mrr']}"))
     return rows
 
 
@@ -300,7 +352,7 @@ def _retention_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     for j, k in enumerate(range(12, WINDOW + 1)):
         r = 5 + j
         start, end = _months(str(k - 11)), _months(str(k + 1))
-        formula(ws, f"A{r}", f"=EDATE(AsOf,{k}-{WINDOW})", locale.month)
+        formula(ws, f"A{r}", f"=EDATE(AsOf,{k}-HistoryMonths)", locale.month)
         formula(ws, f"B{r}", f'=IFERROR(SUMPRODUCT(({start}>0)*{end})/SUM({start}),"")', locale.percent)
         formula(ws, f"C{r}", f'=IFERROR(SUMPRODUCT(({start}>0)*(({end}<{start})*{end}+({end}>={start})*{start}))'
                              f'/SUM({start}),"")', locale.percent)
@@ -328,7 +380,7 @@ def _cohorts_sheet(ws: Worksheet, locale: Locale) -> None:
         label(ws, f"B{top + 1}", locale("customers"), BOLD)
         for c in range(1, WINDOW + 1):
             r = top + 1 + c
-            formula(ws, f"A{r}", f"=EDATE(AsOf,{c}-{WINDOW})", locale.month)
+            formula(ws, f"A{r}", f"=EDATE(AsOf,{c}-HistoryMonths)", locale.month)
             formula(ws, f"B{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
             base = (f"SUMPRODUCT((D_book_first={c})*{_months(str(c + 1))})" if basis == "revenue"
                     else f"COUNTIF(D_book_first,{c})")
@@ -344,18 +396,23 @@ def _cohorts_sheet(ws: Worksheet, locale: Locale) -> None:
     widths(ws, {"A": 12, "B": 10, **{col(3 + t): 7 for t in range(WINDOW)}})
 
 
-def _health_sheet(ws: Worksheet, locale: Locale) -> None:
+_FLAG_CODES = "L"  # hidden column of the Health sheet: the flag codes of the data, in FLAGS order
+
+
+def _health_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     title(ws, locale("by_flag"), locale("not_live"))
     header_row(ws, 4, 1, [locale("health_flag"), locale("accounts"), locale("mrr"), locale("share")])
     now = f"D_book_{_M[-1]}"
     for i, flag in enumerate(FLAGS):
         r = 5 + i
         label(ws, f"A{r}", locale(f"flag.{flag}"))
-        ws[f"F{r}"] = flag
-        ws[f"F{r}"].font = Font(color="FFFFFF")
-        formula(ws, f"B{r}", f'=COUNTIFS(D_book_flag,F{r},{now},">0")', locale.integer)
-        formula(ws, f"C{r}", f"=SUMIFS({now},D_book_flag,F{r})", locale.money)
-        formula(ws, f"D{r}", "=IF(MRR>0,C{r}/MRR,0)".format(r=r), locale.percent)
+        label(ws, f"{_FLAG_CODES}{r}", flag)
+        code = f"${_FLAG_CODES}${r}"
+        formula(ws, f"B{r}", f'=COUNTIFS(D_book_flag,{code},{now},">0")', locale.integer)
+        formula(ws, f"C{r}", f"=SUMIFS({now},D_book_flag,{code})", locale.money)
+        formula(ws, f"D{r}", f"=IF(MRR>0,C{r}/MRR,0)", locale.percent)
+    ws.column_dimensions[_FLAG_CODES].hidden = True  # the codes the formulas match on
+    define(wb, "FlagCode", absolute(ws, f"{_FLAG_CODES}5:{_FLAG_CODES}{4 + len(FLAGS)}"))
     ws.add_chart(bar_chart(locale("share"), Reference(ws, min_col=4, min_row=4, max_row=4 + len(FLAGS)),
                            Reference(ws, min_col=1, min_row=5, max_row=4 + len(FLAGS)), y_format="0%"), "H3")
     top = 12
@@ -363,8 +420,9 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> None:
     for j, flag in enumerate(FLAGS):
         name_col, mrr_col = col(1 + 2 * j), col(2 + 2 * j)
         header_row(ws, top + 1, 1 + 2 * j, [locale(f"flag.{flag}"), locale("mrr")])
-        first = f'MATCH("{flag}",D_book_flag,0)'
-        count = f'COUNTIF(D_book_flag,"{flag}")'
+        code = f"${_FLAG_CODES}${5 + j}"
+        first = f"MATCH({code},D_book_flag,0)"
+        count = f"COUNTIF(D_book_flag,{code})"
         for i in range(1, KANBAN_ROWS + 1):
             r = top + 1 + i
             formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{first}+{i - 1}))')
@@ -372,8 +430,10 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> None:
         widths(ws, {name_col: 26, mrr_col: 13})
 
 
-def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], column: str, locale: Locale,
-                   from_table: str | None = None) -> None:
+def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], now_in: str, start_in: str,
+                   locale: Locale, from_table: str | None = None) -> None:
+    """Accounts, MRR and ARPA by the segment accounts are in now (`now_in`), and the cohort NRR of the 12 months
+    to AsOf by the segment they were in a year ago (`start_in`): `csxl.metrics.health.segments`."""
     header_row(ws, top, 1, [heading, locale("accounts"), locale("mrr"), locale("arpa"), "NRR"])
     now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
     for i, key in enumerate(keys):
@@ -382,26 +442,31 @@ def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], colum
             formula(ws, f"A{r}", f'=IFERROR(INDEX({from_table},{i + 1}),"")')
         else:
             label(ws, f"A{r}", key)
-        is_key = f'({column}=A{r})'
-        formula(ws, f"B{r}", f'=IF(A{r}="","",COUNTIFS({column},A{r},{now},">0"))', locale.integer)
-        formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({now},{column},A{r}))', locale.money)
+        formula(ws, f"B{r}", f'=IF(A{r}="","",COUNTIFS({now_in},A{r},{now},">0"))', locale.integer)
+        formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({now},{now_in},A{r}))', locale.money)
         formula(ws, f"D{r}", f'=IF(A{r}="","",IFERROR(C{r}/B{r},""))', locale.money)
-        formula(ws, f"E{r}", f'=IF(A{r}="","",IFERROR(SUMPRODUCT({is_key}*({year_ago}>0)*{now})'
-                             f'/SUMPRODUCT({is_key}*{year_ago}),""))', locale.percent)
+        formula(ws, f"E{r}", f'=IF(A{r}="","",IFERROR(SUMPRODUCT(({start_in}=A{r})*({year_ago}>0)*{now})'
+                             f'/SUMIFS({year_ago},{start_in},A{r}),""))', locale.percent)
 
 
-def _segments_sheet(ws: Worksheet, locale: Locale) -> None:
-    title(ws, locale("sheet.segments"))
-    _segment_block(ws, 4, locale("touch_model"), list(TOUCH_MODELS), "D_book_touch", locale)
-    _segment_block(ws, 11, locale("tier"), [""] * TIER_ROWS, "D_book_tier", locale, D("tiers", "tier"))
-    widths(ws, {"A": 20, "B": 12, "C": 18, "D": 16, "E": 12})
+def _segments_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    title(ws, locale("sheet.segments"), locale("note.segment_nrr"))
+    year_ago = f"D_book_{_M[-13]}"
+    label(ws, "A3", locale("arpa_start"))
+    formula(ws, "B3", f'=IFERROR(SUM({year_ago})/COUNTIF({year_ago},">0"),"")', locale.money)
+    define(wb, "ArpaStart", absolute(ws, "B3"))
+    _segment_block(ws, 5, locale("touch_model"), list(TOUCH_MODELS), "D_book_touch", "D_book_touch_start", locale)
+    _segment_block(ws, 11, locale("tier"), [""] * TIER_ROWS, "D_book_tier", "D_book_tier", locale, D("tiers", "tier"))
+    widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
+
+
+_CSM_HEADS = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
+              "growth_mom", "account_coverage", *[f"flag.{flag}" for flag in FLAGS]]
 
 
 def _csm_sheet(ws: Worksheet, locale: Locale) -> None:
-    title(ws, locale("sheet.csms"))
-    heads = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
-             "growth_mom", "flag.Green", "flag.Red"]
-    header_row(ws, 4, 1, [locale(h) for h in heads])
+    title(ws, locale("sheet.csms"), locale("note.coverage"))
+    header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
     last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
     won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
     now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
@@ -426,14 +491,15 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> None:
             (f'=IF(A{r}="","",SUMPRODUCT({mine}*(({won})>0)))', locale.integer),
             (f'=IF(A{r}="","",IF({answers}=0,"",({promoters}-{detractors})/{answers}*100))', "0.0"),
             (f'=IF(A{r}="","",IFERROR(C{r}/SUMIFS({before},D_book_csm,A{r})-1,""))', locale.percent),
-            (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Green",{now},">0")/B{r})',
-             locale.percent),
-            (f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,"Red",{now},">0")/B{r})',
-             locale.percent),
+            # blank until accounts are marked in the covered column of the book
+            (f'=IF(OR(A{r}="",B{r}=0,COUNT(D_book_covered)=0),"",'
+             f'COUNTIFS(D_book_csm,A{r},D_book_covered,1,{now},">0")/B{r})', locale.percent),
+            *[(f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,INDEX(FlagCode,{j}),{now},">0")'
+               f'/B{r})', locale.percent) for j in range(1, len(FLAGS) + 1)],
         ]
         for c, (expression, fmt) in enumerate(cells, start=1):
             formula(ws, f"{col(c)}{r}", expression, fmt)
-    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(heads) + 1)}})
+    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 1)}})
 
 
 def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
@@ -472,6 +538,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
 
 def _whitespace_sheet(ws: Worksheet, locale: Locale) -> None:
     title(ws, locale("sheet.whitespace"), locale("not_live"))
+    label(ws, "A3", locale("whitespace_top"))
     label(ws, "A4", locale("account"), BOLD)
     for j in range(1, MAX_PRODUCTS + 1):
         formula(ws, f"{col(1 + j)}4", f'=IFERROR(INDEX({D("products", "product")},{j}),"")', font=BOLD)
@@ -527,7 +594,8 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, i
 
 def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     label(ws, "A1", locale("title.portfolio"), Font(bold=True, size=20, color="1F3864"))
-    formula(ws, "A2", f'="{locale("as_of")}: "&TEXT(AsOf,"yyyy-mm")', font=Font(size=12, color="595959"))
+    label(ws, "A2", locale("as_of"), Font(size=12, color="595959"))
+    formula(ws, "B2", "=AsOf", locale.month, Font(size=12, color="595959"))
     mv = wb[locale("sheet.movements")]
     twelve = lambda line, n: (f"SUM(INDEX({absolute(mv, f'B{n}:{col(1 + WINDOW)}{n}')},{WINDOW - 11}):"  # noqa: E731
                               f"INDEX({absolute(mv, f'B{n}:{col(1 + WINDOW)}{n}')},{WINDOW}))")
@@ -542,8 +610,8 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         ("arpa", '=IF(Customers=0,"",MRR/Customers)', locale.money, "ARPA"),
         ("nrr", "=NRR", locale.percent, None),
         ("grr", "=GRR", locale.percent, None),
-        ("nrr_band", f'=IF(NRR="","",IF(NRR>1,"{locale("band.healthy")}",IF(NRR>=0.8,"{locale("band.retains")}",'
-                     f'"{locale("band.low")}")))', None, None),
+        ("nrr_band", f'=IF(NRR="","",IF(NRR>BandHealthy,"{locale("band.healthy")}",IF(NRR>=BandLow,'
+                     f'"{locale("band.retains")}","{locale("band.low")}")))', None, None),
         ("logo_churn", f'=IFERROR(SUMPRODUCT(({year_ago}>0)*({now}=0))/COUNTIF({year_ago},">0"),"")', locale.percent,
          "LogoChurn"),
         ("quick_ratio", f'=IFERROR(({gains})/({losses}),"")', "0.00", "QuickRatio"),
@@ -564,8 +632,14 @@ def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
 # ---------------------------------------------------------------------------------------------- data
 
 
-def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The Data tables: the wide MRR book (36 months to AsOf and the one before), survey rows, pipeline, ..."""
+def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
+                     covered: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The Data tables: the wide MRR book (36 months to AsOf and the one before), survey rows, pipeline, ...;
+    and a warning for each list longer than its block on the sheets (CSMs, tiers, products).
+
+    `covered`: the accounts with a strategic touchpoint (EBR, QBR), 1 in the book's covered column (blank for
+    every account when not given: the team marks them in the workbook).
+    """
     mrr = data.mrr[data.mrr["month"] <= as_of]
     grid = mrr_grid(mrr)
     end = grid.month_index(as_of)
@@ -581,10 +655,17 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFra
     book["name"] = book["name"].fillna(pd.Series(ids, index=ids))
     book.insert(5, "flag", flags_at(data.health, data.customers, ids, as_of).to_numpy())
     book.insert(6, "before", before)
+    book.insert(7, "covered", ids.isin(list(covered)).astype(float) if covered is not None else np.nan)
     book["flag"] = np.where(book[_M[-1]] > 0, book["flag"], "")
     # kanban order: by flag, then the largest accounts first
     book = book.sort_values(["flag", _M[-1]], ascending=[True, False]).rename_axis("customer_id").reset_index()
     space = whitespace(mrr, as_of)
+    csms = sorted(book["csm"].dropna().replace("", np.nan).dropna().unique())
+    tiers = sorted(book["tier"].dropna().astype(str).replace("", np.nan).dropna().unique())
+    shown = {"CSMs": (csms, CSM_ROWS, "CSM scorecard"), "tiers": (tiers, TIER_ROWS, "Segments sheet"),
+             "products": (list(space.columns), MAX_PRODUCTS, "Whitespace sheet")}
+    warnings = [f"the {sheet} of the portfolio shows {limit} of the {len(items)} {kind}; the others are left out"
+                for kind, (items, limit, sheet) in shown.items() if len(items) > limit]
     products = list(space.columns)[:MAX_PRODUCTS]
     space = space.assign(total=space.sum(axis=1)).sort_values("total", ascending=False).head(WHITESPACE_ROWS)
     names = book.set_index("customer_id")["name"]
@@ -594,13 +675,11 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFra
     return {
         "book": book, "mrr": _product_mrr(mrr, as_of), "whitespace": white,
         "products": pd.DataFrame({"product": products}),
-        "csms": pd.DataFrame({"csm": sorted(book["csm"].dropna().replace("", np.nan).dropna().unique())[:CSM_ROWS]}),
-        "tiers": pd.DataFrame({"tier": sorted(book["tier"].dropna().astype(str).replace("", np.nan).dropna()
-                                               .unique())[:TIER_ROWS]}),
+        "csms": pd.DataFrame({"csm": csms[:CSM_ROWS]}), "tiers": pd.DataFrame({"tier": tiers[:TIER_ROWS]}),
         "pipeline": data.pipeline if data.pipeline is not None else pd.DataFrame(),
         **{name: (frame[frame["date"] < as_of + pd.offsets.MonthBegin(1)] if frame is not None else pd.DataFrame())
            for name, frame in surveys.items()},
-    }
+    }, warnings
 
 
 def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -622,17 +701,22 @@ def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return table
 
 
-def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale) -> Workbook:
-    tables = portfolio_tables(data, as_of)
+def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale,
+                   covered: Iterable[str] | None = None) -> tuple[Workbook, list[str]]:
+    """Write the data into a portfolio template; returns it with the warnings of `portfolio_tables`."""
+    tables, warnings = portfolio_tables(data, as_of, covered)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
     set_input(wb, "AsOf", as_of)
     wb.properties.creator = "csxl"
-    return wb
+    return wb, warnings
 
 
-def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template, path):
-    """Build (or fill the team's template) and save atomically; returns the path and the template warnings."""
+def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template, path,
+                    covered: Iterable[str] | None = None):
+    """Build (or fill the team's template) and save atomically; returns the path and the warnings (what the
+    template cannot keep, lists longer than the sheets show)."""
     wb, warnings = open_template(template) if template else (portfolio_template(locale), [])
-    return atomic_save(fill_portfolio(wb, data, as_of, locale), path), warnings
+    wb, shortened = fill_portfolio(wb, data, as_of, locale, covered)
+    return atomic_save(wb, path), warnings + shortened
