@@ -1,0 +1,37 @@
+"""Redraw the pictures of docs/images from the demo data: `.venv/bin/python docs/make_images.py`.
+
+The QBR of the first demo account, in pt-BR, rendered by LibreOffice with a
+pt-BR profile (so separators and month names are those a Brazilian Excel
+shows) to pdf and by pdftoppm (poppler-utils) to png: the cover is page 1,
+the MRR sheet page 2.
+"""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from csxl.data.demo import demo_dataset
+from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
+from csxl.workbooks.labels import Locale
+from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.qbr import quarter_end
+
+IMAGES = Path(__file__).resolve().parent / "images"
+PAGES = {"qbr_cover": 1, "qbr_mrr": 2}
+
+
+def main() -> None:
+    data = demo_dataset()
+    as_of = quarter_end(data, None)
+    account = accounts_with_mrr(data, as_of)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        book, _ = write_qbr(data, account, QbrJob(as_of, Locale("pt-BR")), Path(folder) / "qbr.xlsx")
+        pdf = convert([book], Path(folder), "pdf", locale="pt-BR")[0]
+        for name, page in PAGES.items():
+            subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile",
+                            str(pdf), str(IMAGES / name)], check=True)
+            print(f"wrote {IMAGES / name}.png")
+
+
+if __name__ == "__main__":
+    main()
