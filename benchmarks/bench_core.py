@@ -95,10 +95,10 @@ FROM bridge ORDER BY m
 """
 
 
-# A child measures its own peak: ru_maxrss seen from the parent would include the parent's pages, which a
-# forked (or vforked) child counts until it execs.
-_PEAK = ("import atexit, resource, sys; atexit.register(lambda: print("
-         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); ")
+# A child reports its own peak at exit: VmHWM, the high-water mark of its address space, which starts afresh
+# at exec. ru_maxrss would not do - Linux carries it across exec, so it holds the parent's size at the fork.
+_PEAK = ("import atexit, re, sys; atexit.register(lambda: print(re.search(r'VmHWM:\\s+(\\d+)', "
+         "open('/proc/self/status').read()).group(1), file=sys.stderr)); ")
 
 
 def _process(code: str, stdout: Path) -> tuple[float, float]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.measure import measure
-from csxl.data.demo import demo_dataset
+from benchmarks.measure import measure, measure_command
+from csxl.data.demo import demo_dataset, write_demo_csv
 from csxl.metrics.forecast import (
     cohort_survivors,
     project_all_scenarios,
@@ -50,3 +50,7 @@ def main() -> None:
                     lambda data=data, as_of=as_of: write_forecast(data, as_of, Locale("pt-BR"), 24, None,
                                                                   Path(folder) / "f.xlsx"),
                     target, repeat=1)
+        write_demo_csv(Path(folder) / "demo")
+        measure_command("csxl forecast demo/ --horizon 24 (whole process)",
+                        ["forecast", str(Path(folder) / "demo"), "--horizon", "24", "--lang", "pt-BR", "-o",
+                         str(Path(folder) / "cli.xlsx")], 3.0)

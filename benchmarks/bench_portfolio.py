@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.measure import measure
-from csxl.data.demo import demo_dataset
+from benchmarks.measure import measure, measure_command
+from csxl.data.demo import demo_dataset, write_demo_csv
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import recalculated
 from csxl.workbooks.portfolio import write_portfolio
@@ -24,6 +24,9 @@ def main() -> None:
             as_of = pd.Timestamp(data.last_month)
             measure(f"portfolio workbook, {customers:,} customers x 36 months",
                     lambda: write_portfolio(data, as_of, Locale("pt-BR"), None, path), target, repeat=1)
+        write_demo_csv(folder / "demo")
+        measure_command("csxl portfolio demo/ (whole process)",
+                        ["portfolio", str(folder / "demo"), "--lang", "pt-BR", "-o", str(folder / "cli.xlsx")], 5.0)
         start = time.perf_counter()
         recalculated(path, folder / "calc")
         elapsed = time.perf_counter() - start

@@ -7,27 +7,15 @@ is what a user waits for.
 
 import functools
 import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.measure import measure
+from benchmarks.measure import measure, measure_command
 from csxl.data.demo import write_demo_csv
 from csxl.data.load import load
 from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_all_qbrs, write_qbr
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import quarter_end
-
-CSXL = str(Path(sys.executable).with_name("csxl"))
-
-
-def _command(name: str, args: list[str], target: float) -> None:
-    start = time.perf_counter()
-    subprocess.run([CSXL, *args], check=True, capture_output=True)
-    elapsed = time.perf_counter() - start
-    print(f"{name:<58} {elapsed:8.3f} s   target {target:7.3f} s   ratio {elapsed / target:5.2f}", flush=True)
 
 
 def main() -> None:
@@ -38,9 +26,9 @@ def main() -> None:
         job = QbrJob(quarter_end(data, None), Locale("pt-BR"))
         accounts = accounts_with_mrr(data, job.as_of)
         measure("one QBR (build, fill, save)", lambda: write_qbr(data, accounts[0], job, folder / "one.xlsx"), 1.0)
-        _command("csxl qbr demo/ --account ... (whole process)",
-                 ["qbr", str(folder / "data"), "--account", accounts[0], "--lang", "pt-BR", "-o",
-                  str(folder / "cli.xlsx")], 1.0)
+        measure_command("csxl qbr demo/ --account ... (whole process)",
+                        ["qbr", str(folder / "data"), "--account", accounts[0], "--lang", "pt-BR", "-o",
+                         str(folder / "cli.xlsx")], 1.0)
         loader = functools.partial(load, folder / "data")
 
         def batch():
@@ -53,6 +41,6 @@ def main() -> None:
         write_demo_csv(folder / "big", customers=600)
         big = load(folder / "big")
         paying = len(accounts_with_mrr(big, quarter_end(big, None)))
-        _command(f"csxl qbr --all, {paying} paying accounts of 600 (whole process)",
-                 ["qbr", str(folder / "big"), "--all", "-o", str(folder / "big_out")], 60.0)
+        measure_command(f"csxl qbr --all, {paying} paying accounts of 600 (whole process)",
+                        ["qbr", str(folder / "big"), "--all", "-o", str(folder / "big_out")], 60.0)
         assert len(list((folder / "big_out").glob("*.xlsx"))) == paying

@@ -133,3 +133,33 @@ def test_demo_writes_every_example_workbook_and_says_where(tmp_path):
     for path in written:
         assert str((tmp_path / "out" / path).resolve()).replace(" ", "") in printed.replace(" ", "")
     assert len(list((tmp_path / "out" / "demo-data").glob("*.csv"))) == 9
+
+
+def test_a_currency_without_a_known_usd_value_is_refused(book, tmp_path):
+    result = runner.invoke(app, ["qbr", str(book), "--account", "a", "--currency", "JPY", "-o", str(tmp_path / "q.xlsx")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("csxl: error: currency must be one of USD, BRL, MXN, EUR,")
+    assert "not 'JPY'" in result.stderr and not (tmp_path / "q.xlsx").exists()
+
+
+@pytest.mark.parametrize("kind, sheet, name", [("forecast", "Supuestos", "ForecastMRR"),
+                                               ("portfolio", "Portada", "NRR")])
+def test_forecast_and_portfolio_fill_an_exported_template_in_its_language_and_currency(tmp_path, kind, sheet, name):
+    from csxl.data.demo import write_demo_csv
+
+    data = tmp_path / "data"
+    write_demo_csv(data)
+    template = tmp_path / f"my_{kind}.xlsx"
+    result = runner.invoke(app, ["template", "export", kind, "--lang", "es", "--currency", "EUR", "-o", str(template)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(template)
+    wb[sheet]["Z1"] = "nuestra nota"  # a team's own edit
+    wb.save(template)
+    out = tmp_path / f"{kind}.xlsx"
+    result = runner.invoke(app, [kind, str(data), "--template", str(template), "--lang", "es", "--currency", "EUR",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    filled = openpyxl.load_workbook(out)
+    assert filled[sheet]["Z1"].value == "nuestra nota" and name in filled.defined_names
+    money = {c.number_format for ws in filled.worksheets for row in ws.iter_rows() for c in row}
+    assert any('"€ "' in f for f in money) and not any('"MX$ "' in f for f in money)

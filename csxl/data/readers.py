@@ -158,6 +158,14 @@ def _read_file(path: Path, named: Table | None, lone_sheet: bool = True) -> list
     return [RawTable(named or _kind_by_headers(frame), frame, np.arange(2, len(frame) + 2), str(path))]
 
 
+def read_in_folder(file: Path) -> bool:
+    """Whether reading a folder reads this file of it: a table file by its name (mrr.csv, clientes.parquet),
+    or any workbook, whose sheets are named after the tables; hidden and Excel lock files are not read."""
+    suffix = file.suffix.lower()
+    return (suffix in SUFFIXES and not file.name.startswith((".", "~$"))
+            and (table_for(file.stem) is not None or suffix in (".xlsx", ".xlsm")))
+
+
 def read_source(path: Path) -> list[RawTable]:
     """Every table in a file or folder (see the module docstring and docs/data.md for what is read)."""
     path = Path(path)
@@ -167,10 +175,9 @@ def read_source(path: Path) -> list[RawTable]:
         named = table_for(path.stem)
         return _read_file(path, None if named in (MRR, SUBSCRIPTIONS) else named)
     tables = []
-    for file in sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))):
+    for file in sorted(p for p in path.iterdir() if read_in_folder(p)):
         named = table_for(file.stem)
-        if named is not None or file.suffix.lower() in (".xlsx", ".xlsm"):
-            tables += _read_file(file, named, lone_sheet=named is not None)
+        tables += _read_file(file, named, lone_sheet=named is not None)
     seen: dict[str, RawTable] = {}
     for raw in tables:
         if raw.table.name in seen:

@@ -1,8 +1,9 @@
 """Putting values, formulas and styles into cells, with untrusted text kept as text.
 
-Two doors into a cell, never mixed: `text()` and `value()` write what came
-from data (a customer called `=HYPERLINK(...)` is stored as a string, never a
-formula), `formula()` writes a formula this package composed. Styles follow the
+Two doors into a cell, never mixed: `value()` writes what came from data (a
+customer called `=HYPERLINK(...)` is stored as a string, never a formula;
+`clean_text()` drops the characters a cell cannot hold), `formula()` writes a
+formula this package composed. Styles follow the
 finance-model conventions of DESIGN.md: inputs in blue on a pale fill, checks
 in their own style, one number format per kind of value.
 """

@@ -14,19 +14,27 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from csxl.data.schema import table_for
+from csxl.data.readers import read_in_folder
 from csxl.errors import CsxlDataError
 
 
 def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
-    """Raise if `output` is an input file or one of the table files of an input folder."""
+    """Raise if `output` is an input, or a file that reading an input folder would read.
+
+    A workbook written into the data folder would be read as data the next
+    time (csxl reads every workbook there), so it is refused even when new.
+    """
     target = Path(output).resolve()
     for source in inputs:
         source = Path(source).resolve()
-        in_folder = source.is_dir() and target.parent == source and target.exists() and table_for(target.stem)
-        if target == source or in_folder:
+        in_folder = source.is_dir() and target.parent == source and read_in_folder(target)
+        if target == source or (in_folder and target.exists()):
             raise CsxlDataError("the output would overwrite an input file", file=str(output),
                                 fix="choose another output path")
+        if in_folder:
+            raise CsxlDataError(f"the output would be read as input the next time: csxl reads every workbook and "
+                                f"table file in {source}", file=str(output),
+                                fix="write it outside the data folder, e.g. out/")
 
 
 def _umask() -> int:

@@ -231,8 +231,9 @@ class Locale:
         if self.lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
         code = (self.currency or DEFAULT_CURRENCY[self.lang]).upper()
-        if not (len(code) == 3 and code.isalpha()):
-            raise ValueError(f"currency must be a three-letter ISO code such as BRL or USD, not {self.currency!r}")
+        if code not in USD_PER_UNIT:  # the benchmark bands are in USD: a guessed rate would pick a wrong band
+            raise ValueError(f"currency must be one of {', '.join(USD_PER_UNIT)} (csxl knows their USD value for the "
+                             f"benchmark bands), not {self.currency!r}")
         object.__setattr__(self, "currency", code)
 
     def __call__(self, key: str) -> str:

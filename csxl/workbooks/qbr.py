@@ -114,7 +114,7 @@ def qbr_template(locale: Locale) -> Workbook:
     _voice_sheet(wb, sheets["voice"], locale)
     _plan_sheet(sheets["plan"], locale)
     _opportunities_sheet(sheets["opportunities"], locale, inputs)
-    _benchmark_sheet(wb, sheets["benchmark"], locale)
+    _benchmark_sheet(sheets["benchmark"], locale)
     _checks_sheet(wb, checks, locale, mrr_rows)
     _cover_sheet(wb, cover, locale, mrr_rows)
     print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
@@ -476,7 +476,7 @@ def _opportunities_sheet(ws: Worksheet, locale: Locale, inputs: InputsSheet) -> 
                            size=(8, 18), horizontal=True, stacked=True), f"A{last + 4}")
 
 
-def _benchmark_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _benchmark_sheet(ws: Worksheet, locale: Locale) -> None:
     title(ws, locale("title.benchmark"), locale("benchmark_source"))
     lines = [
         ("acv", "=ARR", locale.money),
@@ -586,7 +586,7 @@ def quarter_end(data: Dataset, as_of: str | None) -> pd.Timestamp:
     return complete.to_timestamp()
 
 
-def account_tables(data: Dataset, account: str, as_of: pd.Timestamp, locale: Locale) -> dict[str, pd.DataFrame]:
+def account_tables(data: Dataset, account: str, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
     """The rows of one account, up to the end of the AsOf month, shaped for the QBR's Data tables."""
     if account not in set(data.mrr["customer_id"]):
         raise CsxlDataError(f"account {account!r} is not in the MRR data", file=data.source,
@@ -631,7 +631,7 @@ def _before(df: pd.DataFrame | None, column: str, end: pd.Timestamp) -> pd.DataF
 
 def fill_qbr(wb: Workbook, data: Dataset, account: str, as_of: pd.Timestamp, locale: Locale) -> Workbook:
     """Write one account's data into a QBR template (the built-in one or a team's own)."""
-    for name, frame in account_tables(data, account, as_of, locale).items():
+    for name, frame in account_tables(data, account, as_of).items():
         fill_table(wb, TABLES[name], frame, locale)
     set_input(wb, "AsOf", as_of)
     wb.properties.title = None

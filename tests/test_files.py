@@ -1,0 +1,52 @@
+"""Nothing lost: outputs never overwrite or join the inputs, and a failed save leaves what was there."""
+
+import os
+
+import openpyxl
+import pytest
+
+from csxl.errors import CsxlDataError
+from csxl.workbooks.files import atomic_save, refuse_overwriting_inputs
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path):
+    data = tmp_path / "mrr.csv"
+    data.write_text("customer_id,month,mrr\nA,2026-01,10\n")
+    with pytest.raises(CsxlDataError, match="overwrite an input"):
+        refuse_overwriting_inputs(data, [data])
+    with pytest.raises(CsxlDataError, match="overwrite an input"):
+        refuse_overwriting_inputs(data, [tmp_path])
+    assert data.read_text().startswith("customer_id")
+
+
+@pytest.mark.parametrize("name", ["qbr.xlsx", "QBR_C0001.XLSM", "customers.csv", "clientes.parquet"])
+def test_a_new_file_the_folder_reader_would_read_is_refused(tmp_path, name):
+    (tmp_path / "mrr.csv").write_text("customer_id,month,mrr\nA,2026-01,10\n")
+    with pytest.raises(CsxlDataError, match=r"read as input the next time.*write it outside the data folder"):
+        refuse_overwriting_inputs(tmp_path / name, [tmp_path])
+
+
+@pytest.mark.parametrize("name", ["notes.csv", "report.pdf", "out/qbr.xlsx", ".qbr.xlsx"])
+def test_files_the_folder_reader_ignores_may_go_beside_the_data(tmp_path, name):
+    refuse_overwriting_inputs(tmp_path / name, [tmp_path])  # no error: the next load does not read them
+
+
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    path = tmp_path / "qbr.xlsx"
+    old = openpyxl.Workbook()
+    old.active["A1"] = "last quarter"
+    atomic_save(old, path)
+    before = path.read_bytes()
+    new = openpyxl.Workbook()
+    new.active["A1"] = "this quarter"
+
+    def broken_save(self, filename):
+        with open(filename, "wb") as half:
+            half.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_save(new, path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["qbr.xlsx"]
