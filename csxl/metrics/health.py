@@ -268,8 +268,14 @@ def _signal(health: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
-def health_components(health: pd.DataFrame, logins_target: float = 20, ticket_penalty: float = 10,
-                      sla_penalty: float = 15, ticket_seats: float = 10,
+# The constants of the component formulas; the QBR's Inputs sheet starts from the same values.
+COMPONENT_DEFAULTS = {"logins_target": 20, "ticket_penalty": 10, "sla_penalty": 15, "ticket_seats": 10}
+
+
+def health_components(health: pd.DataFrame, logins_target: float = COMPONENT_DEFAULTS["logins_target"],
+                      ticket_penalty: float = COMPONENT_DEFAULTS["ticket_penalty"],
+                      sla_penalty: float = COMPONENT_DEFAULTS["sla_penalty"],
+                      ticket_seats: float = COMPONENT_DEFAULTS["ticket_seats"],
                       nps: pd.Series | None = None) -> pd.DataFrame:
     """Component scores (0-100) of each row (customer, month) of the canonical health table.
 

@@ -82,7 +82,8 @@ def _answers(scores: object, lo: float, hi: float, name: str = "scores", whole: 
     return values
 
 
-def _z(confidence: float) -> float:
+def z_score(confidence: float) -> float:
+    """The two-sided normal z of a confidence level (0.95 -> 1.96), for margins of error."""
     try:
         c = float(confidence)
     except (TypeError, ValueError):
@@ -130,7 +131,7 @@ class NpsResult:
         >>> round(nps([10] * 30 + [7] * 20 + [2] * 10).moe(0.95), 2)
         18.86
         """
-        return float(_nps_moe(self.promoters, self.detractors, self.n, _z(confidence)))
+        return float(_nps_moe(self.promoters, self.detractors, self.n, z_score(confidence)))
 
     @property
     def interval(self) -> tuple[float, float]:
@@ -389,7 +390,7 @@ def survey_summary(df: pd.DataFrame, by: str | list[str] | None = None, metric: 
             table["passives"] = table["n"] - table["promoters"] - table["detractors"]
             p, d = table["promoters"].to_numpy(dtype=float), table["detractors"].to_numpy(dtype=float)
             table["nps"] = np.where(n > 0, 100.0 * (p - d) / np.where(n > 0, n, 1.0), np.nan)
-            table["margin_of_error"] = _nps_moe(p, d, n, _z(0.95))
+            table["margin_of_error"] = _nps_moe(p, d, n, z_score(0.95))
             table = table[["n", "promoters", "passives", "detractors", "nps", "margin_of_error"]]
         elif name == "csat":
             table["csat"] = np.where(n > 0, table["satisfied"].to_numpy(dtype=float) / np.where(n > 0, n, 1.0),

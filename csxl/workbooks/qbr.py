@@ -15,20 +15,18 @@ generated file in LibreOffice and compare every named output with Python.
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from scipy.stats import norm
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.health import FLAGS, health_components
+from csxl.metrics.health import COMPONENT_DEFAULTS, FLAGS
+from csxl.metrics.surveys import z_score
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
@@ -84,9 +82,6 @@ OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "NrrBand", "Healt
                 "NpsMargin", "CSAT", "CES", "RenewalDate")
 # Goal statuses the Success plan sheet translates (labels goal.<status>); any other text shows as written.
 GOAL_STATUSES = ("on_track", "at_risk", "achieved", "missed")
-# csxl.metrics' defaults that the Inputs sheet restates.
-TICKET_SEATS = inspect.signature(health_components).parameters["ticket_seats"].default
-Z_95 = float(norm.ppf(0.975))  # the z of csxl.metrics.surveys' 95% margin of error (1.96)
 
 
 def D(table: str, column: str) -> str:
@@ -132,11 +127,14 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("WeightAdoption", f"{locale('weight')}: {locale('adoption')}", 1, "0.00")
     inputs.add("WeightEngagement", f"{locale('weight')}: {locale('engagement')}", 1, "0.00")
     inputs.add("WeightSupport", f"{locale('weight')}: {locale('support')}", 1, "0.00")
-    inputs.add("LoginsTarget", locale("logins_target"), 20, locale.integer, locale("logins_unit"))
-    inputs.add("TicketPenalty", locale("ticket_penalty"), 10, locale.integer, locale("points"))
-    inputs.add("TicketSeats", locale("ticket_seats"), TICKET_SEATS, locale.integer, locale("seats"),
+    component = COMPONENT_DEFAULTS
+    inputs.add("LoginsTarget", locale("logins_target"), component["logins_target"], locale.integer,
+               locale("logins_unit"))
+    inputs.add("TicketPenalty", locale("ticket_penalty"), component["ticket_penalty"], locale.integer,
+               locale("points"))
+    inputs.add("TicketSeats", locale("ticket_seats"), component["ticket_seats"], locale.integer, locale("seats"),
                f"{locale('source_default')}: csxl.metrics.health.health_components(ticket_seats)")
-    inputs.add("SlaPenalty", locale("sla_penalty"), 15, locale.integer, locale("points"))
+    inputs.add("SlaPenalty", locale("sla_penalty"), component["sla_penalty"], locale.integer, locale("points"))
     inputs.section(locale("nrr_band"))
     inputs.add("BandHealthy", locale("band.healthy"), 1.0, locale.percent, locale("fraction"))
     inputs.add("BandLow", locale("band.low"), 0.8, locale.percent, locale("fraction"))
@@ -145,7 +143,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("PromoterFrom", locale("promoters"), 9, locale.integer, locale("score"))
     inputs.add("DetractorTo", locale("detractors"), 6, locale.integer, locale("score"))
     inputs.add("CsatFrom", locale("satisfied"), 4, locale.integer, locale("score"))
-    inputs.add("NpsZ", locale("margin_of_error"), Z_95, "0.00", "z",
+    inputs.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z",
                f"{locale('source_default')}: csxl.metrics.surveys (normal z at 95%)")
     inputs.benchmarks()
     inputs.stage_probabilities()
