@@ -179,10 +179,15 @@ def qbr(
 
 
 def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
+    """Write every account's QBR, then a summary; exit status 1 if any account was not written.
+
+    The template's warnings are printed once, before the batch: they are the same for every account.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from csxl.workbooks.jobs import write_all_qbrs
+    from csxl.workbooks.jobs import batch_warnings, write_all_qbrs
 
+    _warn(batch_warnings(job))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_err, transient=False) as progress:

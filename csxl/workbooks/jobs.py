@@ -1,8 +1,12 @@
 """Running workbook jobs: one QBR, or one per account in parallel over the machine's cores.
 
 A batch never stops at a bad account: each account's failure is caught in its
-worker and reported with its reason in the closing summary. Workers load the
-data once each (not once per account) and write each file atomically.
+worker and reported with its reason in the closing summary. A worker process
+that dies (out of memory, killed) cannot report anything, so the accounts it
+leaves unwritten are reported as such instead of ending the batch with a
+traceback. Workers load the data once each (not once per account) and write
+each file atomically. The template's warnings are the same for every account,
+so a batch computes them once (`batch_warnings`) rather than in each worker.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +53,15 @@ def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Pat
     return atomic_save(wb, path), warnings
 
 
+def batch_warnings(job: QbrJob) -> list[str]:
+    """The template's warnings, once for a whole batch (the workers' own copies are not collected).
+
+    Opening the template here also refuses an unreadable one with one error before any worker starts,
+    instead of the same failure once per account.
+    """
+    return open_template(job.template)[1] if job.template else []
+
+
 def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:
     """Accounts paying in the AsOf month: the ones that get a QBR."""
     now = data.mrr[(data.mrr["month"] == as_of) & (data.mrr["mrr"] > 0)]
@@ -66,11 +80,25 @@ def qbr_file_name(account: str) -> str:
 _WORKER: dict[str, object] = {}
 
 
+# Why the accounts of a dead worker were not written; the process cannot say more, the pool only sees it gone.
+WORKER_DIED = ("not written: a process writing QBRs stopped abruptly (out of memory or killed); "
+               "write this account again with --account")
+
+
 def _start_worker(load: Callable[[], Dataset]) -> None:
-    _WORKER["data"] = load()
+    """Load the data for this worker; a failure is kept and reported per account.
+
+    An exception escaping an initializer would print a traceback and break the whole pool.
+    """
+    try:
+        _WORKER["data"] = load()
+    except Exception as err:  # noqa: BLE001 - reported for each account by _one
+        _WORKER["error"] = f"cannot load the data in a worker: {err}"
 
 
 def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
+    if "error" in _WORKER:
+        return account, str(_WORKER["error"])
     try:
         write_qbr(_WORKER["data"], account, job, path)
         return account, None
@@ -82,12 +110,24 @@ def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
 
 def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob, out_dir: Path,
                    workers: int | None = None) -> Iterator[tuple[str, Path, str | None]]:
-    """Write one QBR per account into `out_dir`; yields (account, path, error or None) as each finishes."""
+    """Write one QBR per account into `out_dir`; yields (account, path, error or None) as each finishes.
+
+    Every account is yielded exactly once, even when a worker process dies: the pool is then broken and
+    each account not yet written comes back with `WORKER_DIED` as its error.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     paths = {a: out_dir / qbr_file_name(a) for a in accounts}
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
-        futures = [pool.submit(_one, a, job, paths[a]) for a in accounts]
+        futures = {}
+        for account in accounts:
+            try:
+                futures[pool.submit(_one, account, job, paths[account])] = account
+            except BrokenProcessPool:  # a worker died while the batch was still being handed out
+                yield account, paths[account], WORKER_DIED
         for future in as_completed(futures):
-            account, error = future.result()
+            try:
+                account, error = future.result()
+            except BrokenProcessPool:
+                account, error = futures[future], WORKER_DIED
             yield account, paths[account], error

@@ -12,17 +12,22 @@ The contract between a layout and its data is by name, not by position:
 - scalar inputs that filling sets (such as `AsOf`) are defined names too.
 
 openpyxl keeps cells, styles, formulas, tables, defined names, conditional
-formatting, data validation and charts of a template; it drops shapes,
-pictures inside charts, sparklines, slicers, pivot tables and macros. A
+formatting, data validation, charts and pictures of a template (pictures only
+because Pillow, a dependency, is installed: without it openpyxl drops them
+silently); it drops shapes and text boxes, pictures inside charts, EMF, WMF and
+SVG pictures, sparklines, slicers, pivot tables, form controls and macros. A
 template containing any of those gets a warning naming what will be lost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -151,18 +156,36 @@ _LOST_PARTS = {
     "xl/slicers/": "slicers",
     "xl/vbaProject.bin": "macros (save the filled workbook as .xlsm from Excel to keep them)",
 }
+# openpyxl re-reads each picture with Pillow and drops those it cannot re-save: Pillow reports EMF and WMF
+# both as "WMF", which openpyxl refuses, and cannot open SVG at all (the PNG copy Excel keeps of an SVG survives).
+_LOST_PICTURES = {".emf": "EMF or WMF pictures", ".wmf": "EMF or WMF pictures",
+                  ".svg": "SVG pictures (a PNG copy that Excel made of one is kept)"}
+# Drawing anchors openpyxl does not write back: shapes and text boxes, connectors, groups.
+_SHAPES = {"sp", "cxnSp", "grpSp"}
+
+
+def _has_shapes(drawing: bytes) -> bool:
+    """Whether a drawing part holds a shape, whatever namespace prefix the writing program chose."""
+    return any(element.tag.rpartition("}")[2] in _SHAPES for element in ElementTree.fromstring(drawing).iter())
 
 
 def template_warnings(path: Path) -> list[str]:
-    """What openpyxl cannot keep from this template, one sentence each."""
+    """What openpyxl cannot keep from this template, one sentence each.
+
+    Read from the package itself, because openpyxl drops these parts without a word when it loads it.
+    """
     warnings = []
     with zipfile.ZipFile(path) as package:
         names = package.namelist()
         found = {what for part, what in _LOST_PARTS.items() if any(n.startswith(part) for n in names)}
+        media = [n for n in names if n.startswith("xl/media/")]
+        found |= {_LOST_PICTURES[Path(n).suffix.lower()] for n in media if Path(n).suffix.lower() in _LOST_PICTURES}
+        if media and importlib.util.find_spec("PIL") is None:
+            found.add("pictures (install Pillow to keep them)")
         for name in names:
             if name.startswith("xl/worksheets/sheet") and b"sparklineGroup" in package.read(name):
                 found.add("sparklines")
-            if name.startswith("xl/drawings/drawing") and b"<xdr:sp>" in package.read(name).replace(b"<xdr:sp ", b"<xdr:sp>"):
+            if re.fullmatch(r"xl/drawings/drawing\d+\.xml", name) and _has_shapes(package.read(name)):
                 found.add("shapes and text boxes")
     for what in sorted(found):
         warnings.append(f"{path}: the template has {what}, which csxl cannot keep; they will be missing "
@@ -174,6 +197,6 @@ def open_template(path: Path) -> tuple[Workbook, list[str]]:
     """Load a user's template, with the warnings about what will not survive."""
     try:
         return load_workbook(path), template_warnings(path)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as err:
         raise CsxlDataError(f"cannot open the template ({err})", file=str(path),
                             fix="give an .xlsx file exported with `csxl template export`") from None

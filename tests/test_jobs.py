@@ -1,0 +1,110 @@
+"""QBR batches: the template's warnings are told once, and a worker process that dies ends in a summary."""
+
+import multiprocessing
+import os
+import shutil
+import zipfile
+from functools import partial
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import csxl.data.load
+from csxl.cli import app
+from csxl.workbooks import jobs
+from csxl.workbooks.files import atomic_save
+from csxl.workbooks.labels import Locale
+from csxl.workbooks.qbr import qbr_template
+
+runner = CliRunner()
+# b and c pay in March 2026, a does not: a batch for 2026-03 writes two QBRs
+BOOK = "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\na,2026-02,120\nb,2026-03,60\nc,2026-03,10\n"
+real_load = csxl.data.load.load
+AS_OF = pd.Timestamp("2026-03-01")
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "mrr.csv"
+    path.write_text(BOOK)
+    return path
+
+
+def flat(text: str) -> str:
+    """Console output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_a_batch_prints_the_template_warnings_once(book, tmp_path):
+    template = tmp_path / "pivot.xlsx"
+    shutil.copy(atomic_save(qbr_template(Locale("en")), tmp_path / "plain.xlsx"), template)
+    with zipfile.ZipFile(template, "a") as package:
+        package.writestr("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>")
+    out = tmp_path / "qbrs"
+    result = runner.invoke(app, ["qbr", str(book), "--all", "--as-of", "2026-03", "--template", str(template),
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["qbr_b.xlsx", "qbr_c.xlsx"]
+    stderr = flat(result.stderr)
+    assert stderr.count("csxl: warning:") == 1 and stderr.count("pivot tables") == 1
+
+
+def test_a_batch_with_an_unreadable_template_is_one_error(book, tmp_path):
+    template = tmp_path / "not_a_workbook.xlsx"
+    template.write_text("hello")
+    result = runner.invoke(app, ["qbr", str(book), "--all", "--as-of", "2026-03", "--template", str(template),
+                                 "-o", str(tmp_path / "qbrs")])
+    assert result.exit_code == 2 and flat(result.stderr).count("cannot open the template") == 1
+
+
+def load_then_die_on_c(path):
+    """The data loader, which in a worker process (not in the command itself) makes writing c's QBR kill it.
+
+    A worker runs the loader first, so the trap is set inside the worker whatever the start method.
+    """
+    if multiprocessing.parent_process() is not None:
+        write = jobs.write_qbr
+
+        def write_or_die(data, account, job, out):
+            if account == "c":
+                os._exit(1)  # as the kernel's out-of-memory killer would end it: no exception, no cleanup
+            return write(data, account, job, out)
+
+        jobs.write_qbr = write_or_die
+    return real_load(path)
+
+
+def test_a_worker_that_dies_ends_in_the_summary_not_a_traceback(book, tmp_path, monkeypatch):
+    monkeypatch.setattr(csxl.data.load, "load", load_then_die_on_c)
+    out = tmp_path / "qbrs"
+    result = runner.invoke(app, ["qbr", str(book), "--all", "--as-of", "2026-03", "-o", str(out)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    stdout = flat(result.stdout)
+    assert f"c: {jobs.WORKER_DIED}" in stdout and not (out / "qbr_c.xlsx").exists()
+    # b was written, or is listed as not written if the pool broke before it was done: never neither
+    written = (out / "qbr_b.xlsx").exists()
+    assert written != (f"b: {jobs.WORKER_DIED}" in stdout)
+    assert f"{int(written)} QBRs written to {out.resolve()}, {2 - int(written)} failed" in stdout
+    assert "Traceback" not in result.output
+
+
+def test_with_one_worker_the_accounts_before_the_death_are_written(book, tmp_path):
+    results = {a: (p, e) for a, p, e in jobs.write_all_qbrs(
+        partial(load_then_die_on_c, book), ["b", "c"], jobs.QbrJob(AS_OF, Locale("en")), tmp_path,
+        workers=1)}
+    assert results["b"][1] is None and results["b"][0].exists()
+    assert results["c"][1] == jobs.WORKER_DIED and not results["c"][0].exists()
+
+
+def broken_load():
+    raise OSError("the data folder went away")
+
+
+def test_a_loader_failing_in_the_workers_is_reported_for_each_account(tmp_path, capfd):
+    results = list(jobs.write_all_qbrs(broken_load, ["b", "c"], jobs.QbrJob(AS_OF, Locale("en")),
+                                       tmp_path, workers=2))
+    assert sorted(a for a, _, _ in results) == ["b", "c"]
+    assert all(e == "cannot load the data in a worker: the data folder went away" for _, _, e in results)
+    assert "Traceback" not in capfd.readouterr().err
+
