@@ -29,12 +29,13 @@ LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell"
          "customers_end"]
 
 
-def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame) -> dict[str, float]:
+def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame, survey_months: int = 12) -> dict[str, float]:
     moves = mrr_movements(mrr)
     now = mrr[mrr["month"] == AS_OF].groupby("customer_id")["mrr"].sum()
     now = now[now > 0]
     last12 = moves.tail(12)
-    window = answers[(answers["date"] >= AS_OF - pd.DateOffset(months=11)) & (answers["date"] < AS_OF + pd.DateOffset(months=1))]
+    window = answers[(answers["date"] >= AS_OF - pd.DateOffset(months=survey_months - 1))
+                     & (answers["date"] < AS_OF + pd.DateOffset(months=1))]
     return {"MRR": now.sum(), "ARR": 12 * now.sum(), "Customers": len(now), "ARPA": now.mean(),
             "NRR": nrr_cohort(mrr, AS_OF, 12), "GRR": grr_cohort(mrr, AS_OF, 12),
             "LogoChurn": logo_churn_cohort(mrr, AS_OF, 12),
@@ -56,10 +57,10 @@ def movement_cells(path, lang):
     return cells
 
 
-def assert_portfolio(calculated, mrr, answers, lang):
+def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
     mrr = mrr[mrr["month"] <= AS_OF]
     actual = named_values(calculated, [*OUTPUT_NAMES, "MasterCheck"])
-    for name, want in expected_names(mrr, answers).items():
+    for name, want in expected_names(mrr, answers, survey_months).items():
         assert actual[name] == pytest.approx(want, rel=1e-9), name
     assert actual["MasterCheck"] == Locale(lang)("ok")
     cells = movement_cells(calculated, lang)
@@ -100,6 +101,8 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
     ws.cell(row, m30).value = None
     (sheet, ref), = wb.defined_names["BandHealthy"].destinations
     wb[sheet][ref.replace("$", "")].value = 1.5  # a team that calls only 150% healthy
+    (sheet, ref), = wb.defined_names["SurveyMonths"].destinations
+    wb[sheet][ref.replace("$", "")].value = 2  # NPS of the last two months
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     calculated = convert([edited], tmp_path / "calc")[0]
@@ -107,7 +110,9 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
     changed = data.mrr[~((data.mrr["customer_id"] == customer) & (data.mrr["product"] == product)
                          & (data.mrr["month"] == month))]
     assert len(changed) < len(data.mrr)
-    assert_portfolio(calculated, changed, data.nps, "pt-BR")
+    assert_portfolio(calculated, changed, data.nps, "pt-BR", survey_months=2)
+    assert openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.voice")]["A18"].value == \
+        "NPS (Respostas dos últimos 2 meses)"
     cover = openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.cover")]
     band = next(row[1] for row in cover.iter_rows(values_only=True) if row[0] == Locale("pt-BR")("nrr_band"))
     assert 1 < nrr_cohort(changed[changed["month"] <= AS_OF], AS_OF, 12) < 1.5

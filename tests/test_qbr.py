@@ -206,7 +206,7 @@ def test_ticket_seats_is_an_input_with_unit_and_source():
     row = wb[sheet][ref.replace("$", "")].row
     cell, unit, note = (wb[sheet][f"{c}{row}"] for c in "BCD")
     assert cell.value == inspect.signature(health.health_components).parameters["ticket_seats"].default
-    assert cell.font.color.rgb.endswith("0000FF") and unit.value == "licenças" and "ticket_seats" in note.value
+    assert cell.font.color.rgb.endswith("0000FF") and unit.value == "licenças" and "health_components" in note.value
     formulas = [c.value for row in wb[locale("sheet.health")].iter_rows() for c in row
                 if isinstance(c.value, str) and "TicketPenalty" in c.value]
     assert len(formulas) == 12 and all("/TicketSeats)" in f for f in formulas)

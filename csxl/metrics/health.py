@@ -36,6 +36,11 @@ from csxl.metrics.movements import mrr_grid
 FLAGS = ("Activation", "Green", "Yellow", "Red", "Freeze")
 COMPONENTS = ("adoption", "engagement", "support")
 TOUCH_MODELS = ("high-touch", "mid-touch", "low-touch", "tech-touch")
+# Default thresholds (DOMAIN.md: seed 004 for the flags and touch models, seed 000 for the NRR bands); the
+# workbooks' Inputs sheets start from these same values.
+RED_BELOW, GREEN_FROM = 50.0, 75.0  # health score points
+TOUCH_HIGH_MULTIPLE, TECH_BELOW_FRACTION = 3.0, 0.25  # x the portfolio ARPA
+NRR_HEALTHY_ABOVE, NRR_LOW_BELOW = 1.0, 0.8  # NRR as a fraction
 NRR_BANDS = ("healthy", "retains most", "low")
 SIGNALS = ("active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches")
 
@@ -166,8 +171,8 @@ def _statuses(statuses: pd.Series | None, index: pd.Index) -> np.ndarray:
     return out.to_numpy(dtype=object)
 
 
-def health_flags(scores: pd.Series, statuses: pd.Series | None = None, red_below: float = 50,
-                 green_from: float = 75) -> pd.Series:
+def health_flags(scores: pd.Series, statuses: pd.Series | None = None, red_below: float = RED_BELOW,
+                 green_from: float = GREEN_FROM) -> pd.Series:
     """The flag of each account: Activation, Freeze, Green, Yellow or Red (vectorised `health_flag`).
 
     Rules, first match wins::
@@ -205,7 +210,8 @@ def health_flags(scores: pd.Series, statuses: pd.Series | None = None, red_below
     return pd.Series(flags.astype(object), index=scores.index, name="flag")
 
 
-def health_flag(score: float, red_below: float = 50, green_from: float = 75, status: str | None = None) -> str:
+def health_flag(score: float, red_below: float = RED_BELOW, green_from: float = GREEN_FROM,
+                status: str | None = None) -> str:
     """The flag of one account: "Activation" if onboarding, "Freeze" if frozen, else Green / Yellow / Red.
 
     Green >= green_from (75), Yellow >= red_below (50), Red below; "" with no
@@ -360,8 +366,9 @@ def flags_at(health: pd.DataFrame | None, customers: pd.DataFrame | None, custom
 # ---------------------------------------------------------------------------------------------- segments
 
 
-def touch_models(account_mrr: pd.Series, portfolio_arpa: float | None = None, high_multiple: float = 3.0,
-                 tech_below_fraction: float = 0.25) -> pd.Series:
+def touch_models(account_mrr: pd.Series, portfolio_arpa: float | None = None,
+                 high_multiple: float = TOUCH_HIGH_MULTIPLE,
+                 tech_below_fraction: float = TECH_BELOW_FRACTION) -> pd.Series:
     """The touch model of each account by its MRR against the portfolio ARPA (vectorised `touch_model`).
 
     Rules, with A = portfolio ARPA::
@@ -407,8 +414,9 @@ def touch_models(account_mrr: pd.Series, portfolio_arpa: float | None = None, hi
     return pd.Series(model.astype(object), index=mrr.index, name="touch_model")
 
 
-def touch_model(account_mrr: float | pd.Series, portfolio_arpa: float | None = None, high_multiple: float = 3.0,
-                tech_below_fraction: float = 0.25) -> str | pd.Series:
+def touch_model(account_mrr: float | pd.Series, portfolio_arpa: float | None = None,
+                high_multiple: float = TOUCH_HIGH_MULTIPLE,
+                tech_below_fraction: float = TECH_BELOW_FRACTION) -> str | pd.Series:
     """Touch model of one account (a str) or of several (a Series; lists and arrays too): see `touch_models`.
 
     For one account `portfolio_arpa` is required (the portfolio's MRR per
@@ -436,7 +444,8 @@ def _touch_or_blank(mrr: pd.Series, high_multiple: float, tech_below_fraction: f
 
 
 def segments(mrr: pd.DataFrame, end_month: object | None = None, months: int = 12, by: pd.Series | None = None,
-             high_multiple: float = 3.0, tech_below_fraction: float = 0.25) -> pd.DataFrame:
+             high_multiple: float = TOUCH_HIGH_MULTIPLE,
+             tech_below_fraction: float = TECH_BELOW_FRACTION) -> pd.DataFrame:
     """Accounts, MRR and ARPA of each segment at `end_month`, and its cohort NRR and GRR over the window.
 
     - accounts, mrr, arpa: the accounts paying at `end_month` (default: the
@@ -493,7 +502,7 @@ def segments(mrr: pd.DataFrame, end_month: object | None = None, months: int = 1
     return out
 
 
-def nrr_bands(nrr: pd.Series, healthy_above: float = 1.0, low_below: float = 0.8) -> pd.Series:
+def nrr_bands(nrr: pd.Series, healthy_above: float = NRR_HEALTHY_ABOVE, low_below: float = NRR_LOW_BELOW) -> pd.Series:
     """`nrr_band` of each value of a Series (NaN -> "")."""
     high = _number(healthy_above, "healthy_above", "an NRR fraction, e.g. 1.0")
     low = _number(low_below, "low_below", "an NRR fraction, e.g. 0.8")
@@ -505,7 +514,7 @@ def nrr_bands(nrr: pd.Series, healthy_above: float = 1.0, low_below: float = 0.8
     return pd.Series(band.astype(object), index=values.index, name="nrr_band")
 
 
-def nrr_band(nrr: float, healthy_above: float = 1.0, low_below: float = 0.8) -> str:
+def nrr_band(nrr: float, healthy_above: float = NRR_HEALTHY_ABOVE, low_below: float = NRR_LOW_BELOW) -> str:
     """NRR band of seed 000: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%.
 
     Rules (NRR as a fraction)::

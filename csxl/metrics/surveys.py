@@ -37,6 +37,7 @@ from scipy.stats import norm
 
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
+CSAT_SATISFIED_FROM = 4  # top-two box of a 1-5 scale
 CES_AGREE_FROM = {5: 4, 7: 5}
 SURVEY_METRICS = ("nps", "csat", "ces")
 _NUMERIC = {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
@@ -222,7 +223,7 @@ def _threshold(threshold: object, top: float) -> float:
     return t
 
 
-def csat(scores: Iterable, threshold: float = 4, scale_max: float = 5) -> float:
+def csat(scores: Iterable, threshold: float = CSAT_SATISFIED_FROM, scale_max: float = 5) -> float:
     """CSAT = share of answers at `threshold` or above: the top-two box of a 1-5 scale, as a fraction.
 
     Formula::
@@ -314,7 +315,7 @@ def score_distribution(scores: Iterable, lo: int = 0, hi: int = 10) -> pd.Series
 
 
 def survey_summary(df: pd.DataFrame, by: str | list[str] | None = None, metric: str = "nps",
-                   threshold: float = 4, scale_max: float = 5, method: str = "mean") -> pd.DataFrame:
+                   threshold: float = CSAT_SATISFIED_FROM, scale_max: float = 5, method: str = "mean") -> pd.DataFrame:
     """Answers and the survey metric per group of a canonical survey table (customer_id, date, score).
 
     `by` is None (one row, labelled "all"), "month" (the month of `date`, as

@@ -108,9 +108,6 @@ LABELS.update({
                            "(csxl)",
                            "razão agregada dos últimos 6 meses: soma do movimento / soma do MRR inicial (csxl)",
                            "razón agregada de los últimos 6 meses: suma del movimiento / suma del MRR inicial (csxl)"),
-    "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
-                   "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
-                   "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
     "note.scenario": ("one of the scenario names of the multiplier table below",
                       "um dos nomes de cenário da tabela de multiplicadores abaixo",
                       "uno de los nombres de escenario de la tabla de multiplicadores abajo"),
@@ -141,9 +138,9 @@ LABELS.update({
     "note.one_point": ("one percentage point of NRR (0.01): the step of the sensitivity table (csxl)",
                        "um ponto percentual de NRR (0,01): o passo da tabela de sensibilidade (csxl)",
                        "un punto porcentual de NRR (0,01): el paso de la tabla de sensibilidad (csxl)"),
-    "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts (csxl)",
-                       "maior diferença aceita por uma verificação: meio centavo, pelo arredondamento (csxl)",
-                       "mayor diferencia que acepta un control: medio centavo, por el redondeo (csxl)"),
+    "unit.name": ("name", "nome", "nombre"),
+    "unit.flag": ("health flag", "flag de saúde", "flag de salud"),
+    "unit.sbg": ("sBG parameter (> 0)", "parâmetro sBG (> 0)", "parámetro sBG (> 0)"),
     "gross_profit": ("Gross profit on forecast ARR", "Lucro bruto sobre o ARR previsto",
                      "Utilidad bruta sobre el ARR pronosticado"),
     "renewal_list": ("Contracts renewing in the horizon", "Contratos a renovar no horizonte",
@@ -220,7 +217,7 @@ def _list_choice(inputs: InputsSheet, name: str, options: str) -> None:
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs = InputsSheet(wb, locale)
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
-    inputs.add("Scenario", locale("scenario"), "base", None, "", locale("note.scenario"))
+    inputs.add("Scenario", locale("scenario"), "base", None, locale("unit.name"), locale("note.scenario"))
     inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), locale("note.horizon"))
     inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.currency, locale("note.trailing_new"))
     for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
@@ -236,7 +233,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     for letter, m in zip("BCDE", MULTIPLIERS):
         define(wb, f"Mult_{m}", absolute(inputs.ws, f"{letter}{first}:{letter}{last}"))
     inputs.section(locale("probability"))
-    inputs.add("CommitFlag", locale("commit_flag"), COMMIT_FLAG, None, "", locale("note.commit_flag"))
+    inputs.add("CommitFlag", locale("commit_flag"), COMMIT_FLAG, None, locale("unit.flag"), locale("note.commit_flag"))
     first, last = inputs.table([locale("health_flag"), locale("probability")],
                                [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent],
                                locale("fraction"), locale("note.probabilities"))
@@ -248,8 +245,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
     inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"), locale("note.one_point"))
     # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
-    inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
-    inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", "", locale("note.fit"))
+    inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
+    inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
     return inputs
 

@@ -1,4 +1,10 @@
-"""The Inputs sheet: every assumption of a model in one place, blue, with its unit and where it came from."""
+"""The Inputs sheet: every assumption of a model in one place, blue, with its unit and where it came from.
+
+The inputs several workbooks share (the NRR bands, the survey window, the
+check tolerance, the benchmarks and the stage probabilities) get their note
+here; a default that is a csxl.metrics default is read from csxl.metrics, so
+the workbook and Python cannot drift.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,41 @@ from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, label, mark_input, title, value, widths
-from csxl.workbooks.labels import USD_PER_UNIT, Locale
+from csxl.workbooks.labels import LABELS, USD_PER_UNIT, Locale
 
+LABELS.update({
+    # the same text as the forecast's (one definition once forecast.py uses this one)
+    "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
+                   "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
+                   "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
+    "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts (csxl)",
+                       "maior diferença aceita por uma verificação: meio centavo, pelo arredondamento (csxl)",
+                       "mayor diferencia que acepta un control: medio centavo, por el redondeo (csxl)"),
+    "note.band_healthy": ("NRR above it: a healthy base that grows by itself (csxl default, after the NRR bands of "
+                          "Customer Success practice)",
+                          "NRR acima dele: base saudável, que cresce sozinha (padrão do csxl, pelas faixas de NRR da "
+                          "prática de Customer Success)",
+                          "NRR por encima: base sana que crece sola (valor por defecto de csxl, según las franjas de "
+                          "NRR de la práctica de Customer Success)"),
+    "note.band_low": ("NRR below it: low, needs a retention strategy (csxl default)",
+                      "NRR abaixo dele: baixo, pede estratégia de retenção (padrão do csxl)",
+                      "NRR por debajo: bajo, requiere una estrategia de retención (valor por defecto de csxl)"),
+    "note.survey_months": ("survey answers dated in this many months to the as-of month count; 12 (csxl): the "
+                           "trailing year of the NRR, as in csxl.metrics.csm.csm_scorecard",
+                           "contam as respostas de pesquisa datadas nesses meses até a data-base; 12 (csxl): o "
+                           "último ano do NRR, como em csxl.metrics.csm.csm_scorecard",
+                           "cuentan las respuestas de encuesta fechadas en esos meses hasta la fecha de corte; 12 "
+                           "(csxl): el último año del NRR, como en csxl.metrics.csm.csm_scorecard"),
+    "note.usd_rate": ("approximate rate of November 2026 (csxl): set today's",
+                      "taxa aproximada de novembro de 2026 (csxl): informe a de hoje",
+                      "tasa aproximada de noviembre de 2026 (csxl): ingrese la de hoy"),
+    "note.stage_probability": ("csxl defaults (csxl.metrics.expansion.STAGE_PROBABILITY), not published rates: "
+                               "calibrate them on your won and lost opportunities",
+                               "padrões do csxl (csxl.metrics.expansion.STAGE_PROBABILITY), não são taxas "
+                               "publicadas: calibre com suas oportunidades ganhas e perdidas",
+                               "valores de csxl (csxl.metrics.expansion.STAGE_PROBABILITY), no son tasas publicadas: "
+                               "calíbrelos con sus oportunidades ganadas y perdidas"),
+})
 
 class InputsSheet:
     """Appends named inputs to an Inputs sheet; formulas refer to them by name."""
@@ -65,11 +104,12 @@ class InputsSheet:
         """UsdRate and the SaaS Capital medians by ACV band, named BenchFrom, BenchBand, BenchNRR, BenchGRR."""
         locale = self.locale
         self.section(locale("title.benchmark"))
-        self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT.get(locale.currency, 1.0), "0.0000", "USD",
-                 "approximate rate of November 2026: set today's")
+        self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT[locale.currency], "0.0000", "USD",
+                 locale("note.usd_rate"))
         first, last = self.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
                                  [list(r) for r in SAAS_CAPITAL_2023],
-                                 [locale.integer, None, locale.percent, locale.percent])
+                                 [locale.integer, None, locale.percent, locale.percent], locale("fraction"),
+                                 locale("benchmark_source"))
         for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
             define(self.wb, name, absolute(self.ws, f"{letter}{first}:{letter}{last}"))
 
@@ -79,7 +119,7 @@ class InputsSheet:
         self.section(locale("probability"))
         first, last = self.table([locale("stage"), locale("probability")],
                                  [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES],
-                                 [None, locale.percent])
+                                 [None, locale.percent], locale("fraction"), locale("note.stage_probability"))
         define(self.wb, "StageProbability", absolute(self.ws, f"B{first}:B{last}"))
 
 

@@ -50,7 +50,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "tier": ("Tier", "Tier", "Tier"),
     "period": ("Period", "Período", "Período"),
     "quarter_prefix": ("Q", "T", "T"),
-    "quarter_end": ("Quarter ending", "Trimestre encerrado em", "Trimestre cerrado en"),
     "as_of": ("As of (month)", "Data-base (mês)", "Fecha de corte (mes)"),
     "mrr": ("MRR", "MRR", "MRR"),
     "arr": ("ARR", "ARR", "ARR"),
@@ -66,7 +65,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "master_check": ("Master check", "Verificação geral", "Control general"),
     "ok": ("OK", "OK", "OK"),
     "error": ("ERROR", "ERRO", "ERROR"),
-    "currency": ("Currency", "Moeda", "Moneda"),
     # movements
     "month": ("Month", "Mês", "Mes"),
     "product": ("Product", "Produto", "Producto"),
@@ -123,8 +121,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "mean": ("Mean", "Média", "Media"),
     "answers_last": ("Answers from the last", "Respostas dos últimos", "Respuestas de los últimos"),
     "months": ("months", "meses", "meses"),
-    "window": ("Answers from the last 12 months", "Respostas dos últimos 12 meses",
-               "Respuestas de los últimos 12 meses"),
     "distribution": ("NPS answers by score", "Respostas de NPS por nota", "Respuestas de NPS por puntaje"),
     "comments": ("Latest comments", "Comentários recentes", "Comentarios recientes"),
     "date": ("Date", "Data", "Fecha"),
@@ -206,6 +202,37 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "fraction": ("fraction", "fração", "fracción"),
     "logins_unit": ("logins / user / month", "acessos / usuário / mês", "accesos / usuario / mes"),
     "source_default": ("csxl default", "padrão do csxl", "valor por defecto de csxl"),
+    "relative_weight": ("relative weight", "peso relativo", "peso relativo"),
+    "note.as_of_quarter": ("last month of the quarter reviewed: the last complete quarter of the data, or --as-of",
+                           "último mês do trimestre revisado: o último trimestre completo dos dados, ou --as-of",
+                           "último mes del trimestre revisado: el último trimestre completo de los datos, o --as-of"),
+    "note.flags": ("health flag thresholds of the seed articles' health score (csxl default: Red below 50, Green "
+                   "from 75)",
+                   "limites das flags do health score dos artigos de referência (padrão do csxl: Vermelho abaixo "
+                   "de 50, Verde a partir de 75)",
+                   "límites de las flags del health score de los artículos de referencia (valor por defecto de "
+                   "csxl: Rojo por debajo de 50, Verde desde 75)"),
+    "note.weight": ("any positive number; the score is the weighted average of the components (csxl default: "
+                    "equal weights)",
+                    "qualquer número positivo; o score é a média ponderada dos componentes (padrão do csxl: pesos "
+                    "iguais)",
+                    "cualquier número positivo; el puntaje es el promedio ponderado de los componentes (valor por "
+                    "defecto de csxl: pesos iguales)"),
+    "note.component": ("constant of the component's formula, as in csxl.metrics.health.health_components "
+                       "(csxl default)",
+                       "constante da fórmula do componente, como em csxl.metrics.health.health_components "
+                       "(padrão do csxl)",
+                       "constante de la fórmula del componente, como en csxl.metrics.health.health_components "
+                       "(valor por defecto de csxl)"),
+    "note.nps_scale": ("Net Promoter Score (Bain & Company): promoters answer 9-10, detractors 0-6",
+                       "Net Promoter Score (Bain & Company): promotores respondem 9-10, detratores 0-6",
+                       "Net Promoter Score (Bain & Company): promotores responden 9-10, detractores 0-6"),
+    "note.csat_box": ("CSAT top-two box: satisfied answers are 4 or 5 of 5",
+                      "CSAT top-two box: satisfeitos respondem 4 ou 5 de 5",
+                      "CSAT top-two box: satisfechos responden 4 o 5 de 5"),
+    "note.z": ("normal z of a 95% margin of error, as csxl.metrics.surveys computes it",
+               "z normal de uma margem de erro de 95%, como em csxl.metrics.surveys",
+               "z normal de un margen de error del 95%, como en csxl.metrics.surveys"),
 }
 
 # Excel locale tags, so that month names follow the workbook's language.

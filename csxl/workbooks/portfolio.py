@@ -35,7 +35,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics.expansion import whitespace
-from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at
+from csxl.metrics.health import (
+    FLAGS,
+    NRR_HEALTHY_ABOVE,
+    NRR_LOW_BELOW,
+    TECH_BELOW_FRACTION,
+    TOUCH_HIGH_MULTIPLE,
+    TOUCH_MODELS,
+    flags_at,
+)
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
 from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, col, formula, header_row, label, print_setup, title, widths
 from csxl.workbooks.charts import bar_chart, line_chart
@@ -60,8 +68,6 @@ _BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "to
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
-
-
 def _touch(month: str, arpa: str) -> str:
     """The touch model of the book row's MRR in one month column against a portfolio ARPA (`touch_models`)."""
     m = f"{month}{{row}}"
@@ -126,6 +132,7 @@ TABLES = {
     "products": DataTable("products", (("product", "text"),)),
 }
 
+
 LABELS.update({
     "title.portfolio": ("Portfolio review", "Revisão da carteira", "Revisión de la cartera"),
     "sheet.movements": ("Movements", "Movimentos", "Movimientos"),
@@ -180,12 +187,17 @@ LABELS.update({
                        f"Las {WHITESPACE_ROWS} mayores cuentas: MRR por producto, vacío o 0 = producto a ofrecer"),
     "history_months": ("Months shown (to the as-of month)", "Meses exibidos (até a data-base)",
                        "Meses mostrados (hasta la fecha de corte)"),
-    "note.band_healthy": ("NRR above it: a healthy, growing base (csxl default 100%)",
-                          "NRR acima dele: base saudável, que cresce (padrão do csxl 100%)",
-                          "NRR por encima: base saludable, que crece (valor de csxl 100%)"),
-    "note.band_low": ("NRR below it: low, needs a retention strategy (csxl default 80%)",
-                      "NRR abaixo dele: baixo, pede estratégia de retenção (padrão do csxl 80%)",
-                      "NRR por debajo: bajo, requiere estrategia de retención (valor de csxl 80%)"),
+    "note.touch_high": ("high-touch from this multiple of the portfolio ARPA, mid-touch from the ARPA (csxl default)",
+                        "high-touch a partir deste múltiplo do ticket médio da carteira, mid-touch a partir do "
+                        "ticket médio (padrão do csxl)",
+                        "high-touch desde este múltiplo del ARPA de la cartera, mid-touch desde el ARPA (valor por "
+                        "defecto de csxl)"),
+    "note.touch_low": ("tech-touch below this share of the portfolio ARPA, low-touch from it up to the ARPA "
+                       "(csxl default)",
+                       "tech-touch abaixo desta fração do ticket médio da carteira, low-touch daí até o ticket médio "
+                       "(padrão do csxl)",
+                       "tech-touch por debajo de esta fracción del ARPA de la cartera, low-touch desde ahí hasta el "
+                       "ARPA (valor por defecto de csxl)"),
     "accounts": ("Accounts", "Contas", "Cuentas"),
     "share": ("Share of MRR", "Participação no MRR", "Participación en el MRR"),
     "touch_model": ("Touch model", "Modelo de atendimento", "Modelo de atención"),
@@ -267,15 +279,17 @@ def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs = InputsSheet(wb, locale)
-    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), "")
-    inputs.add("TouchHigh", locale("high_multiple"), 3.0, "0.00", "x ARPA")
-    inputs.add("TouchLow", locale("low_fraction"), 0.25, "0.00", "x ARPA")
-    inputs.add("SurveyMonths", locale("window"), 12, locale.integer, locale("month"))
-    inputs.add("BandHealthy", locale("band.healthy"), 1.0, locale.percent, locale("fraction"), locale("note.band_healthy"))
-    inputs.add("BandLow", locale("band.low"), 0.8, locale.percent, locale("fraction"), locale("note.band_low"))
+    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
+    inputs.add("TouchHigh", locale("high_multiple"), TOUCH_HIGH_MULTIPLE, "0.00", "x ARPA", locale("note.touch_high"))
+    inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
+    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
+               locale("note.survey_months"))
+    inputs.add("BandHealthy", locale("band.healthy"), NRR_HEALTHY_ABOVE, locale.percent, locale("fraction"),
+               locale("note.band_healthy"))
+    inputs.add("BandLow", locale("band.low"), NRR_LOW_BELOW, locale.percent, locale("fraction"), locale("note.band_low"))
     inputs.benchmarks()
     inputs.stage_probabilities()
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
+    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
     return inputs
 
 
@@ -569,7 +583,8 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
                 locale.percent)
         formula(ws, f"E{r}", f'=IFERROR(AVERAGEIFS({D("ces", "score")},{month("ces")}),"")', "0.00")
     window = f'{D("nps", "date")},">="&EDATE(AsOf,1-SurveyMonths),{D("nps", "date")},"<"&EDATE(AsOf,1)'
-    label(ws, "A18", f"NPS ({locale('window')})", BOLD)
+    # live: the window follows the SurveyMonths input
+    formula(ws, "A18", f'="NPS ({locale("answers_last")} "&SurveyMonths&" {locale("months")})"', font=BOLD)
     formula(ws, "B18", f'=IF(COUNTIFS({window})=0,"",(COUNTIFS({window},{D("nps", "score")},">=9")-'
                        f'COUNTIFS({window},{D("nps", "score")},"<=6"))/COUNTIFS({window})*100)', "0.0", KPI_FONT)
     define(wb, "NPS", absolute(ws, "B18"))

@@ -25,8 +25,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.health import COMPONENT_DEFAULTS, FLAGS
-from csxl.metrics.surveys import z_score
+from csxl.metrics.health import (
+    COMPONENT_DEFAULTS,
+    COMPONENTS,
+    FLAGS,
+    GREEN_FROM,
+    NRR_HEALTHY_ABOVE,
+    NRR_LOW_BELOW,
+    RED_BELOW,
+)
+from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, PROMOTER_FROM, z_score
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
@@ -120,34 +128,39 @@ def qbr_template(locale: Locale) -> Workbook:
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs = InputsSheet(wb, locale)
-    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), "")
+    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of_quarter"))
     inputs.section(locale("health_score"))
-    inputs.add("RedBelow", locale("red_below"), 50, locale.integer, locale("points"))
-    inputs.add("GreenFrom", locale("green_from"), 75, locale.integer, locale("points"))
-    inputs.add("WeightAdoption", f"{locale('weight')}: {locale('adoption')}", 1, "0.00")
-    inputs.add("WeightEngagement", f"{locale('weight')}: {locale('engagement')}", 1, "0.00")
-    inputs.add("WeightSupport", f"{locale('weight')}: {locale('support')}", 1, "0.00")
-    component = COMPONENT_DEFAULTS
-    inputs.add("LoginsTarget", locale("logins_target"), component["logins_target"], locale.integer,
-               locale("logins_unit"))
-    inputs.add("TicketPenalty", locale("ticket_penalty"), component["ticket_penalty"], locale.integer,
-               locale("points"))
-    inputs.add("TicketSeats", locale("ticket_seats"), component["ticket_seats"], locale.integer, locale("seats"),
-               f"{locale('source_default')}: csxl.metrics.health.health_components(ticket_seats)")
-    inputs.add("SlaPenalty", locale("sla_penalty"), component["sla_penalty"], locale.integer, locale("points"))
+    inputs.add("RedBelow", locale("red_below"), RED_BELOW, locale.integer, locale("points"), locale("note.flags"))
+    inputs.add("GreenFrom", locale("green_from"), GREEN_FROM, locale.integer, locale("points"), locale("note.flags"))
+    for component in COMPONENTS:
+        inputs.add(f"Weight{component.title()}", f"{locale('weight')}: {locale(component)}", 1, "0.00",
+                   locale("relative_weight"), locale("note.weight"))
+    constant = COMPONENT_DEFAULTS
+    inputs.add("LoginsTarget", locale("logins_target"), constant["logins_target"], locale.integer,
+               locale("logins_unit"), locale("note.component"))
+    inputs.add("TicketPenalty", locale("ticket_penalty"), constant["ticket_penalty"], locale.integer,
+               locale("points"), locale("note.component"))
+    inputs.add("TicketSeats", locale("ticket_seats"), constant["ticket_seats"], locale.integer, locale("seats"),
+               locale("note.component"))
+    inputs.add("SlaPenalty", locale("sla_penalty"), constant["sla_penalty"], locale.integer, locale("points"),
+               locale("note.component"))
     inputs.section(locale("nrr_band"))
-    inputs.add("BandHealthy", locale("band.healthy"), 1.0, locale.percent, locale("fraction"))
-    inputs.add("BandLow", locale("band.low"), 0.8, locale.percent, locale("fraction"))
+    inputs.add("BandHealthy", locale("band.healthy"), NRR_HEALTHY_ABOVE, locale.percent, locale("fraction"),
+               locale("note.band_healthy"))
+    inputs.add("BandLow", locale("band.low"), NRR_LOW_BELOW, locale.percent, locale("fraction"), locale("note.band_low"))
     inputs.section(locale("title.voice"))
-    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"))
-    inputs.add("PromoterFrom", locale("promoters"), 9, locale.integer, locale("score"))
-    inputs.add("DetractorTo", locale("detractors"), 6, locale.integer, locale("score"))
-    inputs.add("CsatFrom", locale("satisfied"), 4, locale.integer, locale("score"))
-    inputs.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z",
-               f"{locale('source_default')}: csxl.metrics.surveys (normal z at 95%)")
+    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
+               locale("note.survey_months"))
+    inputs.add("PromoterFrom", locale("promoters"), PROMOTER_FROM, locale.integer, locale("score"),
+               locale("note.nps_scale"))
+    inputs.add("DetractorTo", locale("detractors"), DETRACTOR_UP_TO, locale.integer, locale("score"),
+               locale("note.nps_scale"))
+    inputs.add("CsatFrom", locale("satisfied"), CSAT_SATISFIED_FROM, locale.integer, locale("score"),
+               locale("note.csat_box"))
+    inputs.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z", locale("note.z"))
     inputs.benchmarks()
     inputs.stage_probabilities()
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency)
+    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
     return inputs
 
 
