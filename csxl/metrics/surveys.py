@@ -30,10 +30,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
@@ -91,7 +91,7 @@ def z_score(confidence: float) -> float:
         c = math.nan
     if not 0 < c < 1:
         raise ValueError(f"confidence must be a number between 0 and 1, e.g. 0.95; got {confidence!r}")
-    return float(norm.ppf(0.5 + c / 2))
+    return NormalDist().inv_cdf(0.5 + c / 2)
 
 
 def _nps_moe(promoters: np.ndarray | float, detractors: np.ndarray | float, n: np.ndarray | float,
@@ -127,7 +127,8 @@ class NpsResult:
         object.__setattr__(self, "margin_of_error", self.moe(0.95))
 
     def moe(self, confidence: float = 0.95) -> float:
-        """Margin of error in NPS points: z x sqrt((p + d - (p - d)^2) / n) x 100, z = norm.ppf(0.5 + confidence / 2).
+        """Margin of error in NPS points: z x sqrt((p + d - (p - d)^2) / n) x 100, z the normal quantile of
+        0.5 + confidence / 2.
 
         >>> round(nps([10] * 30 + [7] * 20 + [2] * 10).moe(0.95), 2)
         18.86
@@ -179,7 +180,7 @@ def nps_margin(scores: Iterable, confidence: float = 0.95) -> float:
 
     Formula::
 
-        MoE = z x sqrt((p + d - (p - d)^2) / n) x 100,  z = norm.ppf(0.5 + confidence / 2)
+        MoE = z x sqrt((p + d - (p - d)^2) / n) x 100,  z = the standard normal quantile of 0.5 + confidence / 2
 
     with p, d the shares of promoters and detractors: the NPS is the mean of
     a variable worth +1 (promoter), 0 (passive), -1 (detractor), whose
