@@ -58,7 +58,7 @@ from csxl.workbooks.charts import line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
-from csxl.workbooks.labels import LABELS, Locale
+from csxl.workbooks.labels import Locale, add_labels
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
 
 MAX_HORIZON = 24
@@ -83,7 +83,7 @@ TABLES = {
 }
 COHORT_ROWS = 24
 
-LABELS.update({
+add_labels({
     "title.forecast": ("Renewal and MRR forecast", "Previsão de renovações e MRR", "Pronóstico de renovaciones y MRR"),
     "sheet.renewals": ("Renewals", "Renovações", "Renovaciones"),
     "sheet.projection": ("Projection", "Projeção", "Proyección"),
@@ -91,7 +91,6 @@ LABELS.update({
     "sheet.sensitivity": ("NRR sensitivity", "Sensibilidade do NRR", "Sensibilidad del NRR"),
     "scenario": ("Scenario", "Cenário", "Escenario"),
     "horizon": ("Horizon", "Horizonte", "Horizonte"),
-    "months": ("months", "meses", "meses"),
     "new_mrr_month": ("New MRR per month (new + reactivation)", "MRR novo por mês (novo + reativação)",
                       "MRR nuevo por mes (nuevo + reactivación)"),
     "expansion_rate": ("Expansion rate per month", "Taxa de expansão mensal", "Tasa de expansión mensual"),

@@ -16,9 +16,9 @@ from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, label, mark_input, title, value, widths
-from csxl.workbooks.labels import LABELS, USD_PER_UNIT, Locale
+from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
-LABELS.update({
+add_labels({
     # the same text as the forecast's (one definition once forecast.py uses this one)
     "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
                    "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",

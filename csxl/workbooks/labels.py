@@ -235,6 +235,15 @@ LABELS: dict[str, tuple[str, str, str]] = {
                "z normal de un margen de error del 95%, como en csxl.metrics.surveys"),
 }
 
+
+def add_labels(labels: dict[str, tuple[str, str, str]]) -> None:
+    """Add a workbook module's own labels; a key that exists already is refused, so that no module's text
+    silently replaces another's (all share one table)."""
+    taken = sorted(set(labels) & set(LABELS))
+    if taken:
+        raise ValueError(f"labels defined twice: {', '.join(taken)}")
+    LABELS.update(labels)
+
 # Excel locale tags, so that month names follow the workbook's language.
 _LOCALE_TAG = {"en": "[$-409]", "pt-BR": "[$-416]", "es": "[$-C0A]"}
 _DATE = {"en": "yyyy-mm-dd", "pt-BR": "dd/mm/yyyy", "es": "dd/mm/yyyy"}

@@ -50,7 +50,7 @@ from csxl.workbooks.charts import bar_chart, line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
-from csxl.workbooks.labels import LABELS, Locale
+from csxl.workbooks.labels import Locale, add_labels
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
 
 WINDOW = 36  # months shown; the wide tables also hold the month before them
@@ -133,7 +133,7 @@ TABLES = {
 }
 
 
-LABELS.update({
+add_labels({
     "title.portfolio": ("Portfolio review", "Revisão da carteira", "Revisión de la cartera"),
     "sheet.movements": ("Movements", "Movimentos", "Movimientos"),
     "sheet.retention": ("Retention", "Retenção", "Retención"),
