@@ -5,6 +5,7 @@ import os
 import openpyxl
 import pytest
 
+from csxl.data.load import load
 from csxl.errors import CsxlDataError
 from csxl.workbooks.files import atomic_save, refuse_overwriting_inputs
 
@@ -28,7 +29,12 @@ def test_a_new_file_the_folder_reader_would_read_is_refused(tmp_path, name):
 
 @pytest.mark.parametrize("name", ["notes.csv", "report.pdf", "out/qbr.xlsx", ".qbr.xlsx"])
 def test_files_the_folder_reader_ignores_may_go_beside_the_data(tmp_path, name):
-    refuse_overwriting_inputs(tmp_path / name, [tmp_path])  # no error: the next load does not read them
+    (tmp_path / "mrr.csv").write_text("customer_id,month,mrr\nA,2026-01,10\n")
+    refuse_overwriting_inputs(tmp_path / name, [tmp_path])  # allowed, because the next load does not read it:
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_bytes(b"not a table at all \x00\xff")
+    data = load(tmp_path)
+    assert data.mrr["mrr"].tolist() == [10.0] and data.customers is None
 
 
 def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch):

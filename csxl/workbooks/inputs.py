@@ -1,8 +1,8 @@
 """The Inputs sheet: every assumption of a model in one place, blue, with its unit and where it came from.
 
-The inputs several workbooks share (the NRR bands, the survey window, the
-check tolerance, the benchmarks and the stage probabilities) get their note
-here; a default that is a csxl.metrics default is read from csxl.metrics, so
+The notes of the inputs several workbooks share (as-of month, NRR bands,
+survey window, check tolerance, benchmarks, stage probabilities) are written
+once, here. Each workbook takes its defaults from csxl.metrics' constants, so
 the workbook and Python cannot drift.
 """
 
@@ -19,7 +19,6 @@ from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, labe
 from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
 add_labels({
-    # the same text as the forecast's (one definition once forecast.py uses this one)
     "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
                    "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
                    "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
@@ -51,6 +50,7 @@ add_labels({
                                "valores de csxl (csxl.metrics.expansion.STAGE_PROBABILITY), no son tasas publicadas: "
                                "calíbrelos con sus oportunidades ganadas y perdidas"),
 })
+
 
 class InputsSheet:
     """Appends named inputs to an Inputs sheet; formulas refer to them by name."""
