@@ -140,7 +140,10 @@ def _versus_duckdb(parquet: Path, folder: Path) -> None:
     script = f"import duckdb; duckdb.sql({query!r}).write_csv({str(folder / 'duck.csv')!r})"
     duck_process, duck_rss = _best_process(script, folder / "duck.out")
     same = _same_table(folder / "csxl.csv", folder / "duck.csv")
+    # what any pandas-based command pays before reading a byte: the interpreter and the pandas import
+    floor, floor_rss = _best_process("import pandas", folder / "floor.out")
     print(f"{'csxl metrics big.parquet --format csv (whole process)':<58} {ours:8.3f} s   peak RSS {ours_rss:7.1f} MiB")
+    print(f"{'  of which the floor: a python process importing pandas':<58} {floor:8.3f} s   peak RSS {floor_rss:7.1f} MiB")
     print(f"{'DuckDB, the same movements as one SQL query (in process)':<58} {duck_query:8.3f} s")
     print(f"{'DuckDB, the same query as a whole python process':<58} {duck_process:8.3f} s   peak RSS {duck_rss:7.1f} MiB")
     print(f"csxl process / DuckDB query {ours / duck_query:5.2f}   csxl process / DuckDB process "

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from csxl.errors import CsxlDataError
-from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
+from csxl.metrics.movements import mrr_movements, period_label
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
@@ -118,7 +118,7 @@ def metrics(
     from csxl.data.load import load
 
     data = load(path)
-    table = mrr_movements(data.mrr, period.value)[MOVEMENT_COLUMNS]
+    table = mrr_movements(data.mrr, period.value, split=False)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif format is Format.json:
@@ -304,7 +304,7 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     data_dir = out / "demo-data"
     written = write_demo_csv(data_dir)
     data = load(data_dir)
-    table = mrr_movements(data.mrr, "quarter")[MOVEMENT_COLUMNS]
+    table = mrr_movements(data.mrr, "quarter", split=False)
     _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)")
     _out.print(f"\nDemo data: {len(written)} CSV files in {data_dir.resolve()}")
     as_of = quarter_end(data, None)

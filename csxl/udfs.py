@@ -364,7 +364,7 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
      period='"month" (default), "quarter" or "year"')
 def CS_MRR_MOVEMENTS(data, period=None):
     """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""
-    table = mrr_movements(mrr_frame(data), text(period, "month").lower())[MOVEMENT_COLUMNS]
+    table = mrr_movements(mrr_frame(data), text(period, "month").lower(), split=False)
     body = table.assign(period=table["period"].map(period_label)).astype(object)
     return [MOVEMENT_COLUMNS, *body.to_numpy().tolist()]
 

@@ -71,6 +71,31 @@ def test_every_month_between_first_and_last_appears_even_without_rows():
     assert list(mrr_movements(book)["churn"]) == [0, 10, 0, 0]
 
 
+def test_one_product_expansion_is_upsell_unless_flagged_as_a_price_adjustment():
+    plain = frame([("x", "Core", "2026-01", 100), ("x", "Core", "2026-02", 150)]).drop(columns=["product",
+                                                                                           "price_adjustment"])
+    feb = mrr_movements(plain).iloc[1]
+    assert (feb.expansion, feb.upsell, feb.cross_sell, feb.price_adjustment) == (50, 50, 0, 0)
+    indexed = frame([("x", "Core", "2026-01", 100), ("x", "Core", "2026-02", 110, True)])
+    feb = mrr_movements(indexed).iloc[1]
+    assert (feb.expansion, feb.upsell, feb.cross_sell, feb.price_adjustment) == (10, 0, 0, 10)
+
+
+def test_split_with_a_product_of_its_own_per_customer():
+    # 30 customers, 60 products: each grows its own product 10 -> 12 (upsell 2) and adds another at 5 (cross-sell)
+    rows = [(f"c{i}", f"P{i}", "2026-01", 10) for i in range(30)]
+    rows += [r for i in range(30) for r in ((f"c{i}", f"P{i}", "2026-02", 12), (f"c{i}", f"Q{i}", "2026-02", 5))]
+    feb = mrr_movements(frame(rows)).iloc[1]
+    assert (feb.expansion, feb.upsell, feb.cross_sell, feb.price_adjustment) == (210, 60, 150, 0)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_the_bridge_without_the_split_is_the_same_bridge(period):
+    bridge = mrr_movements(BOOK, period, split=False)
+    assert list(bridge.columns) == MOVEMENT_COLUMNS
+    pd.testing.assert_frame_equal(bridge, mrr_movements(BOOK, period)[MOVEMENT_COLUMNS])
+
+
 def test_columns_are_in_the_documented_order():
     assert list(mrr_movements(BOOK).columns[: len(MOVEMENT_COLUMNS)]) == MOVEMENT_COLUMNS
 

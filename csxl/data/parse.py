@@ -325,6 +325,9 @@ def _as_text(cells: _Cells) -> np.ndarray:
 
 def parse_ids(values: pd.Series) -> Parsed:
     """Identifiers (and free text) as trimmed text: '007' stays '007', an Excel 7.0 is '7'; blank is bad."""
+    if _is_text_dtype(values.dtype):  # CSV and Parquet text: trimmed in place, no distinct values to spread
+        text = values.str.strip().fillna("")
+        return text, (text == "").to_numpy(dtype=bool)
     cells = _Cells(values)
     text = _as_text(cells)
     series, bad = cells.spread(text, text == "", values.index, "")

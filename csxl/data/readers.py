@@ -24,8 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from csxl.data.schema import MRR, SUBSCRIPTIONS, Table, match_columns, table_for
 from csxl.errors import CsxlDataError
@@ -109,6 +107,10 @@ def _sheet_frame(ws) -> tuple[pd.DataFrame, int] | None:
 
 def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTable]:
     """The sheets named after tables; failing that (when `lone_sheet`) the first sheet as one table."""
+    # imported here: CSV and Parquet sources, the commonest, then start without openpyxl (about 0.1 s)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as err:
@@ -148,7 +150,8 @@ def _read_file(path: Path, named: Table | None, lone_sheet: bool = True) -> list
         frame = _read_csv(path)
     elif suffix == ".parquet":
         try:
-            frame = pd.read_parquet(path)
+            # dates as datetime64, not one Python date object per row
+            frame = pd.read_parquet(path, to_pandas_kwargs={"date_as_object": False})
         except (OSError, ValueError) as err:
             raise CsxlDataError(f"cannot read the Parquet file ({err})", file=str(path),
                                 fix="write it again, or export the table as CSV") from None

@@ -58,8 +58,12 @@ class MrrGrid:
 
 
 def _month_ordinals(months: pd.Series) -> np.ndarray:
-    stamps = pd.DatetimeIndex(months)
-    return stamps.year.to_numpy() * 12 + stamps.month.to_numpy() - 1
+    """Months since 0000-01 (year x 12 + month - 1), the grid's column arithmetic.
+
+    A book has few distinct months, so each is converted once and spread back.
+    """
+    codes, distinct = pd.factorize(pd.DatetimeIndex(months))
+    return (distinct.year.to_numpy() * 12 + distinct.month.to_numpy() - 1)[codes]
 
 
 def _grid_shape(mrr: pd.DataFrame) -> tuple[np.ndarray, int, pd.PeriodIndex]:
@@ -74,7 +78,7 @@ def _grid_shape(mrr: pd.DataFrame) -> tuple[np.ndarray, int, pd.PeriodIndex]:
 
 def _accumulate(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     flat = np.bincount(rows * shape[1] + cols, weights=weights, minlength=shape[0] * shape[1])
-    return np.round(flat.reshape(shape), _DECIMALS)
+    return np.round(flat, _DECIMALS, out=flat).reshape(shape)
 
 
 @dataclass(frozen=True)
@@ -136,43 +140,67 @@ def _padded(values: np.ndarray) -> np.ndarray:
     return np.hstack([np.zeros((values.shape[0], 1), dtype=values.dtype), values])
 
 
+def _at(matrix: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """matrix[:, columns]; a view, not a copy, when the columns are consecutive (monthly periods)."""
+    if len(columns) > 1 and np.all(np.diff(columns) == 1):
+        return matrix[:, columns[0]:columns[-1] + 1]
+    return matrix[:, columns]
+
+
+def _pair_codes(customer: np.ndarray, product: np.ndarray, products: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's (customer, product) pair as a code into the sorted pairs present, and those pairs.
+
+    A pair is one integer, customer code x products + product code, below
+    customers x products, so a presence mask and a running count code it
+    without hashing or sorting a million keys - unless products are so many
+    that the mask would dwarf the rows, when hashing is the cheaper way.
+    """
+    pair = customer.astype(np.int64) * products + product
+    if pair.max() >= 8 * len(pair):
+        return pd.factorize(pair, sort=True)
+    present = np.zeros(int(pair.max()) + 1, dtype=bool)
+    present[pair] = True
+    return (np.cumsum(present) - 1)[pair], np.flatnonzero(present)
+
+
 def _split_expansion(mrr: pd.DataFrame, coded: _Coded, start: np.ndarray, end: np.ndarray,
                      expansion: np.ndarray) -> dict[str, np.ndarray]:
     """Split each customer's expansion into upsell, cross-sell and price adjustment.
 
-    A (customer, product) pair is one integer, customer code x products +
-    product code; sorting the pairs keeps each customer's together, so the
-    per-customer totals are one `np.add.reduceat` over contiguous blocks.
+    The increases are computed per (customer, product) pair and summed back to
+    the customer with one `np.bincount` per kind.
     """
-    if "product" in mrr:
-        product, products = pd.factorize(mrr["product"], use_na_sentinel=False)
-        pair = coded.customer.astype(np.int64) * len(products) + product
-    else:
-        products, pair = [""], coded.customer
-    pair_codes, pairs = pd.factorize(pair, sort=True)
+    product, products = (pd.factorize(mrr["product"], use_na_sentinel=False) if "product" in mrr
+                         else (np.zeros(len(mrr), dtype=np.intp), [""]))
+    flagged = mrr["price_adjustment"].to_numpy(dtype=bool) if "price_adjustment" in mrr else np.zeros(len(mrr), bool)
+    zero = np.zeros_like(expansion)
+    if len(products) == 1 and not flagged.any():  # one product and no indexation: every increase is upsell
+        return {"upsell": expansion, "cross_sell": zero, "price_adjustment": zero}
+    pair_codes, pairs = _pair_codes(coded.customer, product, len(products))
     shape = (len(pairs), len(coded.months))
     values = _padded(_accumulate(pair_codes, coded.month, mrr["mrr"].to_numpy(dtype=float), shape))
-    flagged = mrr["price_adjustment"].to_numpy(dtype=bool) if "price_adjustment" in mrr else np.zeros(len(mrr), bool)
-    flags = _padded(np.cumsum(_accumulate(pair_codes, coded.month, flagged.astype(float), shape) > 0, axis=1))
-
-    before, after = values[:, start + 1], values[:, end + 1]
-    increase = np.maximum(after - before, 0.0)
-    adjusted = (flags[:, end + 1] - flags[:, start + 1]) > 0
+    before, after = _at(values, start + 1), _at(values, end + 1)
+    increase = after - before
+    np.maximum(increase, 0.0, out=increase)
     owned = before > 0
-    kinds = {
-        "upsell": increase * (owned & ~adjusted),
-        "cross_sell": increase * ~owned,
-        "price_adjustment": increase * (owned & adjusted),
-    }
-    owner = pairs // len(products)
-    blocks = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # every customer owns at least one pair
-    totals = {name: np.add.reduceat(amount, blocks, axis=0) for name, amount in kinds.items()}
+    upsell = np.where(owned, increase, 0.0)
+    kinds = {"upsell": upsell, "cross_sell": increase - upsell}
+    if flagged.any():
+        flags = _padded(np.cumsum(_accumulate(pair_codes, coded.month, flagged.astype(float), shape) > 0, axis=1))
+        adjusted = owned & (_at(flags, end + 1) > _at(flags, start + 1))
+        kinds["price_adjustment"] = np.where(adjusted, upsell, 0.0)
+        kinds["upsell"] = upsell - kinds["price_adjustment"]
+    periods = expansion.shape[1]
+    cells = ((pairs // len(products))[:, None] * periods + np.arange(periods)).ravel()  # customer x period
+    totals = {name: np.bincount(cells, weights=amount.ravel(), minlength=expansion.size).reshape(expansion.shape)
+              for name, amount in kinds.items()}
     gross = sum(totals.values())
-    share = {name: np.divide(t, gross, out=np.zeros_like(t), where=gross > 0) for name, t in totals.items()}
-    return {name: np.round(expansion * s, _DECIMALS) for name, s in share.items()}
+    scale = np.divide(expansion, gross, out=np.zeros_like(gross), where=gross > 0)
+    split = {name: np.round(t * scale, _DECIMALS) for name, t in totals.items()}
+    return {name: split.get(name, zero) for name in SPLIT_COLUMNS}
 
 
-def _movements(mrr: pd.DataFrame, period: str = "month") -> _Movements:
+def _movements(mrr: pd.DataFrame, period: str = "month", split: bool = True) -> _Movements:
     coded = _coded(mrr)
     grid = _grid(mrr, coded)
     periods, end = _periods(grid.months, period)
@@ -180,40 +208,43 @@ def _movements(mrr: pd.DataFrame, period: str = "month") -> _Movements:
     values = _padded(grid.values)
     ever = _padded(np.maximum.accumulate(grid.values > 0, axis=1))
 
-    s, e = values[:, start + 1], values[:, end + 1]
-    had_before = ever[:, start + 1]
+    s, e = _at(values, start + 1), _at(values, end + 1)
+    had_before = _at(ever, start + 1)
     was, now = s > 0, e > 0
-    zero = np.zeros_like(s)
-    expansion = np.where(was & (e > s), e - s, zero)
+    arrived = ~was & now
+    expansion = np.where(was & (e > s), e - s, 0.0)
     amounts = {
         "start_mrr": s,
-        "new": np.where(~was & now & ~had_before, e, zero),
-        "reactivation": np.where(~was & now & had_before, e, zero),
+        "new": np.where(arrived & ~had_before, e, 0.0),
+        "reactivation": np.where(arrived & had_before, e, 0.0),
         "expansion": expansion,
-        "contraction": np.where(was & now & (e < s), s - e, zero),
-        "churn": np.where(was & ~now, s, zero),
+        "contraction": np.where(was & now & (e < s), s - e, 0.0),
+        "churn": np.where(was & ~now, s, 0.0),
         "end_mrr": e,
     }
-    amounts.update(_split_expansion(mrr, coded, start, end, expansion))
+    if split:
+        amounts.update(_split_expansion(mrr, coded, start, end, expansion))
     return _Movements(grid.customers, periods, amounts)
 
 
-def mrr_movements(mrr: pd.DataFrame, period: str = "month") -> pd.DataFrame:
+def mrr_movements(mrr: pd.DataFrame, period: str = "month", *, split: bool = True) -> pd.DataFrame:
     """The MRR bridge of the whole book, one row per period.
 
     Columns: MOVEMENT_COLUMNS (period as a pandas Period, amounts in the
-    data's currency, rates as fractions, NaN where the start is 0) followed by
-    SPLIT_COLUMNS. Every period from the first month of the data to the last
-    appears; the first has start_mrr 0 and all of its MRR is new.
+    data's currency, rates as fractions, NaN where the start is 0) followed,
+    when `split`, by SPLIT_COLUMNS. The split is a second pass over the
+    product-level data, about half the work, so a caller that shows only the
+    bridge passes split=False. Every period from the first month of the data
+    to the last appears; the first has start_mrr 0 and all of its MRR is new.
 
     >>> rows = pd.DataFrame({"customer_id": ["a", "a", "b"], "month": pd.to_datetime(
     ...     ["2026-01-01", "2026-02-01", "2026-02-01"]), "mrr": [100.0, 120.0, 50.0]})
     >>> mrr_movements(rows).loc[1, ["start_mrr", "new", "expansion", "end_mrr", "nrr"]].tolist()
     [100.0, 50.0, 20.0, 170.0, 1.2]
     """
-    m = _movements(mrr, period)
+    m = _movements(mrr, period, split)
     a = m.amounts
-    table = pd.DataFrame({name: a[name].sum(axis=0) for name in _AMOUNTS}).round(_DECIMALS)
+    table = pd.DataFrame({name: a[name].sum(axis=0) for name in _AMOUNTS if name in a}).round(_DECIMALS)
     table.insert(0, "period", m.periods)
     table["customers_start"] = (a["start_mrr"] > 0).sum(axis=0)
     table["new_customers"] = (a["new"] > 0).sum(axis=0)
@@ -225,7 +256,7 @@ def mrr_movements(mrr: pd.DataFrame, period: str = "month") -> pd.DataFrame:
     table["logo_churn"] = rates.logo_churn(table["customers_start"], table["churned_customers"])
     table["quick_ratio"] = rates.quick_ratio(table["new"], table["expansion"], table["contraction"],
                                              table["churn"], table["reactivation"])
-    return table[MOVEMENT_COLUMNS + SPLIT_COLUMNS]
+    return table[MOVEMENT_COLUMNS + SPLIT_COLUMNS if split else MOVEMENT_COLUMNS]
 
 
 def customer_movements(mrr: pd.DataFrame, period: str = "month") -> pd.DataFrame:
