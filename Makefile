@@ -19,13 +19,15 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-# LibreOffice recalculates generated workbooks in the parity tests.
+# LibreOffice recalculates generated workbooks in the parity tests and prints them to PDF;
+# poppler's pdftotext reads back what the printed pages show (tests/test_layout.py).
 soffice:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice (headless) with apt..."; \
+	@{ command -v soffice && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (headless) and poppler-utils with apt..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils >/dev/null; }
 
 demo: $(STAMP)
 	$(BIN)/csxl demo --out out

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 INK = "1F3864"
@@ -119,6 +121,80 @@ def print_setup(worksheets: list[Worksheet]) -> None:
 def widths(ws: Worksheet, columns: dict[str, float]) -> None:
     for letter, width in columns.items():
         ws.column_dimensions[letter].width = width
+
+
+EXCEL_DEFAULT_WIDTH = 8.43  # characters of the default font, for a column no width was set for
+
+
+def _scale(cell: Cell) -> float:
+    """How much wider than the default font (11 pt, regular) the cell's font writes: size, and bold a tenth."""
+    font = cell.font
+    return (font.sz or 11) / 11 * (1.1 if font.b else 1.0) if font else 1.0
+
+
+def _widen(ws: Worksheet, needed: dict[str, float]) -> None:
+    """Columns only grow: a width a team chose for its template is never taken away."""
+    for letter, width in needed.items():
+        current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else EXCEL_DEFAULT_WIDTH
+        if width > (current or EXCEL_DEFAULT_WIDTH):
+            ws.column_dimensions[letter].width = round(width, 1)
+
+
+def _cut_off(ws: Worksheet, cell: Cell) -> bool:
+    """A label Excel would cut at its column's edge: text, on one line, with a filled cell to its right."""
+    return (cell.data_type == "s" and isinstance(cell.value, str) and not (cell.alignment and cell.alignment.wrap_text)
+            and cell.coordinate not in ws.merged_cells
+            and ws.cell(cell.row, cell.column + 1).value not in (None, ""))
+
+
+def fit_columns(worksheets: list[Worksheet]) -> None:
+    """Widen each column to the longest of its labels that the next cell would otherwise cut off.
+
+    Excel lets a text run past its column only while the cell to its right is
+    empty, and labels sit beside values; widths picked for the English labels
+    cut the longer Portuguese and Spanish ones. Widths count characters of the
+    default font.
+    """
+    for ws in worksheets:
+        needed: dict[str, float] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if _cut_off(ws, cell):
+                    width = len(cell.value) * _scale(cell) + 1
+                    needed[cell.column_letter] = max(needed.get(cell.column_letter, 0.0), width)
+        _widen(ws, needed)
+
+
+def shown_length(number_format: str, amount: float) -> int:
+    """Characters `amount` takes in a money format such as '"R$ "#,##0.00': the quoted symbol, the grouped
+    digits, the decimals and a minus sign."""
+    positive = number_format.split(";")[0]
+    symbol = "".join(re.findall(r'"([^"]*)"', positive))
+    decimals = re.search(r"0\.(0+)", positive)
+    fraction = len(decimals.group(1)) + 1 if decimals else 0
+    return len(symbol) + len(f"{int(abs(amount)):,}") + fraction + 1
+
+
+def fit_amounts(wb: Workbook, largest: float) -> None:
+    """Widen the report columns that show money so that `largest` fits in them.
+
+    Excel shows ### for a number wider than its column, and how wide an MRR
+    grid must be depends on the size of the book, known only at filling: a
+    column sized for 2,335.57 shows ### for 23,355.70. Data sheets (those
+    holding an Excel table) keep their widths, since one row never holds a
+    book's total.
+    """
+    for ws in wb.worksheets:
+        if ws.tables:
+            continue
+        needed: dict[str, float] = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                fmt = cell.number_format or ""
+                if '"' in fmt and "#,##0" in fmt and cell.coordinate not in ws.merged_cells:
+                    width = shown_length(fmt, largest) * _scale(cell) + 1
+                    needed[cell.column_letter] = max(needed.get(cell.column_letter, 0.0), width)
+        _widen(ws, needed)
 
 
 def col(index: int) -> str:

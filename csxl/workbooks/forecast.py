@@ -47,6 +47,8 @@ from csxl.workbooks.cells import (
     TOP_RULE,
     absolute,
     col,
+    fit_amounts,
+    fit_columns,
     formula,
     header_row,
     label,
@@ -59,7 +61,7 @@ from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale, add_labels
-from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, peak_arr, set_input
 
 MAX_HORIZON = 24
 CURVE_MONTHS = 36
@@ -202,6 +204,7 @@ def forecast_template(locale: Locale) -> Workbook:
     _sensitivity_sheet(wb, sheets["sensitivity"], locale)
     _checks_sheet(wb, checks, locale)
     _cover_sheet(wb, cover, locale)
+    fit_columns(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb
@@ -535,6 +538,7 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
     tables = forecast_tables(data, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
+    fit_amounts(wb, 10 * peak_arr(data.mrr[data.mrr["month"] <= as_of]))  # room for a projection that grows
     if "RenewalList" not in wb.defined_names:
         raise CsxlDataError("the template has no defined name RenewalList",
                             fix="keep the defined names of the template (or export a new one)")

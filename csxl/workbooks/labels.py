@@ -190,7 +190,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "check.bridge": ("Each month: start + movements = end", "Cada mês: inicial + movimentos = final",
                      "Cada mes: inicial + movimientos = final"),
     "check.products": ("Products add up to total MRR", "Produtos somam o MRR total",
-                       "Los productos suman el MRR total"),
+                       "Productos suman el MRR total"),
     "check.one_account": ("Data holds only this account", "Dados contêm só esta conta",
                           "Los datos contienen solo esta cuenta"),
     "check.nps_split": ("NPS answers: promoters + passives + detractors = answers",

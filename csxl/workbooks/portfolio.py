@@ -45,13 +45,14 @@ from csxl.metrics.health import (
     flags_at,
 )
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, col, formula, header_row, label, print_setup, title, widths
+from csxl.workbooks.cells import (BOLD, KPI_FONT, absolute, col, fit_amounts, fit_columns, formula, header_row, label,
+                                  print_setup, title, widths)
 from csxl.workbooks.charts import bar_chart, line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale, add_labels
-from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, set_input
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, peak_arr, set_input
 
 WINDOW = 36  # months shown; the wide tables also hold the month before them
 CSM_ROWS, KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 20, 15, 40, 10, 6
@@ -260,6 +261,7 @@ def portfolio_template(locale: Locale) -> Workbook:
     _voice_sheet(wb, sheets["voice"], locale)
     _checks_sheet(wb, checks, locale, rows)
     _cover_sheet(wb, cover, locale)
+    fit_columns(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb
@@ -723,6 +725,7 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
+    fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
     wb.properties.creator = "csxl"
     return wb, warnings

@@ -43,6 +43,8 @@ from csxl.workbooks.cells import (
     WRAP,
     absolute,
     col,
+    fit_amounts,
+    fit_columns,
     formula,
     header_row,
     label,
@@ -54,7 +56,7 @@ from csxl.workbooks.charts import bar_chart, line_chart
 from csxl.workbooks.checks import checks_sheet, ok_colours
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale
-from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, set_input
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 HISTORY = 24  # months of MRR history shown; one more column holds the month before
 PRODUCT_ROWS = 10
@@ -120,6 +122,7 @@ def qbr_template(locale: Locale) -> Workbook:
     _benchmark_sheet(sheets["benchmark"], locale)
     _checks_sheet(wb, checks, locale, mrr_rows)
     _cover_sheet(wb, cover, locale, mrr_rows)
+    fit_columns(wb.worksheets)
     print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
     sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
@@ -192,7 +195,8 @@ def _mrr_sheet(ws: Worksheet, locale: Locale) -> dict[str, int]:
                                                f"{col(c)}${header}),6)", locale.money, BOLD)
         cell.border = TOP_RULE
     rows["product_gap"] = total + 1
-    label(ws, f"A{total + 1}", f"{locale('check')}: {locale('check.products')}", Font(italic=True, color="808080"))
+    # the check's own name, as on the checks sheet: with a "Check:" prefix it would not fit column A
+    label(ws, f"A{total + 1}", locale("check.products"), Font(italic=True, color="808080"))
     for c in range(first_month_col, last_col + 1):
         letter = col(c)
         formula(ws, f"{letter}{total + 1}", f"=ROUND(SUM({letter}{first_product}:{letter}{total - 1})-{letter}{total},6)",
@@ -642,8 +646,10 @@ def _before(df: pd.DataFrame | None, column: str, end: pd.Timestamp) -> pd.DataF
 
 def fill_qbr(wb: Workbook, data: Dataset, account: str, as_of: pd.Timestamp, locale: Locale) -> Workbook:
     """Write one account's data into a QBR template (the built-in one or a team's own)."""
-    for name, frame in account_tables(data, account, as_of).items():
+    tables = account_tables(data, account, as_of)
+    for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
+    fit_amounts(wb, peak_arr(tables["mrr"]))
     set_input(wb, "AsOf", as_of)
     wb.properties.title = None
     wb.properties.subject = None

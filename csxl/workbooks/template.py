@@ -36,6 +36,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.errors import CsxlDataError
+from csxl.metrics.rates import arr
 from csxl.workbooks.cells import HEADER_FILL, HEADER_FONT, absolute, col, label, value
 from csxl.workbooks.labels import Locale
 
@@ -138,6 +139,11 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
     if excel_table.autoFilter is not None:
         excel_table.autoFilter.ref = excel_table.ref
     _point_names(wb, ws, table, rows=len(frame))
+
+
+def peak_arr(mrr: pd.DataFrame) -> float:
+    """12 x the largest monthly MRR of these rows: the size of the largest amount a report sheet shows."""
+    return float(arr(mrr.groupby("month")["mrr"].sum().max())) if len(mrr) else 0.0
 
 
 def set_input(wb: Workbook, name: str, item: object) -> None:
