@@ -1,9 +1,11 @@
-"""What a reader sees: no label cut off by the cell beside it, no amount shown as ###.
+"""What a reader sees: no label cut off by the cell beside it, no amount shown as ###, no line falling to 0.
 
 Labels are checked on the built-in templates of every kind and language.
 Amounts are checked where Excel and LibreOffice decide them, on the printed
 page: the three workbooks of a book of millions are recalculated and printed
-to PDF by LibreOffice, and pdftotext reads back what the pages show.
+to PDF by LibreOffice, and pdftotext reads back what the pages show. Lines
+are checked on the values their series read after recalculation: Excel plots
+a text "" as 0 and leaves #N/A out.
 """
 
 import dataclasses
@@ -11,7 +13,9 @@ import subprocess
 
 import pandas as pd
 import pytest
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
+from openpyxl.chart import LineChart
+from openpyxl.utils import get_column_letter, range_to_tuple
 
 from csxl.workbooks.builtin import template
 from csxl.workbooks.cells import EXCEL_DEFAULT_WIDTH
@@ -62,3 +66,25 @@ def test_a_book_of_millions_prints_every_amount(tmp_path):
         assert any(symbol in page for page in pages for symbol in CURRENCY_SYMBOLS.values()), pdf.name  # printed
         hidden = [i + 1 for i, page in enumerate(pages) if "###" in page]
         assert hidden == [], f"{pdf.name}: ### on pages {hidden}"
+
+
+def test_no_line_chart_plots_a_blank_as_zero(tmp_path):
+    data = small_book()
+    books = [write_qbr(data, ACCOUNT, QbrJob(AS_OF, Locale("en")), tmp_path / "qbr.xlsx")[0],
+             write_forecast(data, AS_OF, Locale("en"), 12, None, tmp_path / "forecast.xlsx")[0],
+             write_portfolio(data, AS_OF, Locale("en"), None, tmp_path / "portfolio.xlsx")[0]]
+    lines = 0
+    for built, calculated in zip(books, convert(books, tmp_path / "calc")):
+        values = load_workbook(calculated, data_only=True)
+        for ws in load_workbook(built).worksheets:
+            for chart in ws._charts:
+                if not isinstance(chart, LineChart):
+                    continue
+                assert chart.visible_cells_only is False, f"{built.name} {ws.title}: hidden series rows not plotted"
+                for series in chart.series:
+                    sheet, (min_col, min_row, max_col, max_row) = range_to_tuple(series.val.numRef.f)
+                    shown = [values[sheet].cell(r, c).value for r in range(min_row, max_row + 1)
+                             for c in range(min_col, max_col + 1)]
+                    assert "" not in shown and None not in shown, f"{built.name} {ws.title} {series.val.numRef.f}"
+                    lines += 1
+    assert lines >= 8  # QBR MRR and health; forecast scenarios and curves; portfolio MRR, retention, NPS

@@ -8,6 +8,28 @@ template is filled with more or fewer rows.
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+def gapped(ws: Worksheet, source: Reference, row: int | None = None) -> Reference:
+    """A hidden copy of a row or column of values for a line chart, with #N/A where the source shows "".
+
+    Excel and LibreOffice plot a formula's "" as 0, so a line would fall to
+    the axis where the data ends (beyond the forecast horizon, in a month
+    without survey answers); #N/A leaves a gap. The copy is one hidden row (a
+    column is laid along it), by default below everything on the sheet, so it
+    is never under a chart's anchor, and `line_chart` plots hidden cells: the
+    reader sees the source, never the #N/A. Call it once the sheet is laid
+    out, or give a free `row` where rows are added below at filling.
+    """
+    row = row or ws.max_row + 2
+    cells = [f"{get_column_letter(c)}{r}" for r in range(source.min_row, source.max_row + 1)
+             for c in range(source.min_col, source.max_col + 1)]
+    for offset, origin in enumerate(cells):
+        ws.cell(row, source.min_col + offset, f'=IF({origin}="",NA(),{origin})')
+    ws.row_dimensions[row].hidden = True
+    return Reference(ws, min_col=source.min_col, max_col=source.min_col + len(cells) - 1, min_row=row, max_row=row)
 
 
 def line_chart(title: str, values: Reference | dict[str, Reference], categories: Reference,
@@ -17,6 +39,7 @@ def line_chart(title: str, values: Reference | dict[str, Reference], categories:
     chart = LineChart()
     chart.title = title
     chart.height, chart.width = size
+    chart.visible_cells_only = False  # series may come from the hidden rows of `gapped`
     if isinstance(values, Reference):
         chart.add_data(values, from_rows=values.min_row == values.max_row)
         chart.legend = None

@@ -56,7 +56,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import line_chart
+from csxl.workbooks.charts import gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
@@ -284,8 +284,9 @@ def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     _renewal_rows(ws, _LIST_TOP + 1, 1, locale)
     ws.column_dimensions[_LIST_ROW].hidden = True
     widths(ws, {"A": 16, "B": 30, "C": 18, "D": 18, "E": 14, "F": 14, "G": 18})
-    chart = line_chart(locale("renewing"), Reference(ws, min_col=3, min_row=5, max_row=4 + MAX_HORIZON),
-                       Reference(ws, min_col=1, min_row=5, max_row=4 + MAX_HORIZON), size=(8, 18))
+    weighted = gapped(ws, Reference(ws, min_col=3, min_row=5, max_row=4 + MAX_HORIZON), row=total + 1)
+    chart = line_chart(locale("renewing"), weighted, Reference(ws, min_col=1, min_row=5, max_row=4 + MAX_HORIZON),
+                       size=(8, 18))
     ws.add_chart(chart, "F4")
 
 
@@ -361,9 +362,9 @@ def _projection_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
         top = rows["implied_nrr"] + 3
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, MAX_HORIZON + 1)}})
     months = Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=selected["month"], max_row=selected["month"])
-    by_scenario = {name: Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=r, max_row=r)
+    by_scenario = {name: gapped(ws, Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=r, max_row=r))
                    for name, r in ends.items()}
-    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, months, size=(9, 26)), f"A{top + 1}")
+    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, months, size=(9, 26)), f"A{ws.max_row + 2}")
 
 
 def _curves_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
@@ -380,8 +381,9 @@ def _curves_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     define(wb, "SbgCurve", absolute(ws, f"C5:C{5 + CURVE_MONTHS}"))
     _cohort_grid(ws, 8 + CURVE_MONTHS, locale)
     widths(ws, {"A": 20, "B": 20, "C": 20})
-    curves = {locale(key): Reference(ws, min_col=c, min_row=5, max_row=5 + CURVE_MONTHS)
-              for c, key in ((2, "observed"), (3, "projected"))}
+    observed = gapped(ws, Reference(ws, min_col=2, min_row=5, max_row=5 + CURVE_MONTHS))
+    curves = {locale("observed"): observed, locale("projected"): Reference(ws, min_col=3, min_row=5,
+                                                                          max_row=5 + CURVE_MONTHS)}
     ws.add_chart(line_chart(locale("sheet.curves"), curves, Reference(ws, min_col=1, min_row=5, max_row=5 + CURVE_MONTHS),
                             size=(9, 18), y_range=(0, 1), y_format="0%"), "E4")
 

@@ -47,7 +47,7 @@ from csxl.metrics.health import (
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
 from csxl.workbooks.cells import (BOLD, KPI_FONT, absolute, col, fit_amounts, fit_columns, formula, header_row, label,
                                   print_setup, title, widths)
-from csxl.workbooks.charts import bar_chart, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.inputs import InputsSheet, define
@@ -378,7 +378,7 @@ def _retention_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     define(wb, "NRR", absolute(ws, f"B{last}"))
     define(wb, "GRR", absolute(ws, f"C{last}"))
     widths(ws, {"A": 14, "B": 12, "C": 12, "D": 22, "E": 22, "G": 14, "H": 14})
-    lines = {name: Reference(ws, min_col=c, min_row=5, max_row=last) for c, name in
+    lines = {name: gapped(ws, Reference(ws, min_col=c, min_row=5, max_row=last)) for c, name in
              ((2, "NRR"), (3, "GRR"), (4, f"NRR {locale('median_nrr')}"), (5, f"GRR {locale('median_grr')}"))}
     ws.add_chart(line_chart(locale("trend_title"), lines, Reference(ws, min_col=1, min_row=5, max_row=last),
                             size=(9, 20), y_format="0%"), "G6")
@@ -591,7 +591,7 @@ def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
                        f'COUNTIFS({window},{D("nps", "score")},"<=6"))/COUNTIFS({window})*100)', "0.0", KPI_FONT)
     define(wb, "NPS", absolute(ws, "B18"))
     widths(ws, {"A": 40, "B": 12, "C": 12, "D": 12, "E": 12})
-    ws.add_chart(line_chart("NPS", Reference(ws, min_col=2, min_row=5, max_row=16),
+    ws.add_chart(line_chart("NPS", gapped(ws, Reference(ws, min_col=2, min_row=5, max_row=16)),
                             Reference(ws, min_col=1, min_row=5, max_row=16), size=(7, 16)), "G4")
 
 

@@ -52,7 +52,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart
 from csxl.workbooks.checks import checks_sheet, ok_colours
 from csxl.workbooks.inputs import InputsSheet, define
 from csxl.workbooks.labels import Locale
@@ -342,7 +342,8 @@ def _health_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     _flag_colours(ws, "C9", locale)
     widths(ws, {"A": 40, **{col(c): 11 for c in range(first, last + 1)}})
     ws.add_chart(line_chart(locale("health_score"),
-                            Reference(ws, min_col=first, max_col=last, min_row=rows["score"], max_row=rows["score"]),
+                            gapped(ws, Reference(ws, min_col=first, max_col=last, min_row=rows["score"],
+                                                 max_row=rows["score"])),
                             Reference(ws, min_col=first, max_col=last, min_row=header, max_row=header),
                             size=(7, 16), y_range=(0, 100)), f"A{rows['score'] + 3}")
 
