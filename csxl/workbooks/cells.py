@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -132,19 +133,29 @@ def _scale(cell: Cell) -> float:
     return (font.sz or 11) / 11 * (1.1 if font.b else 1.0) if font else 1.0
 
 
-def _widen(ws: Worksheet, needed: dict[str, float]) -> None:
-    """Columns only grow: a width a team chose for its template is never taken away."""
+def _fit(ws: Worksheet, width_of: Callable[[Cell], float | None]) -> None:
+    """Widen each column to the widest of its cells' needs (None: the cell needs nothing).
+
+    Columns only grow: a width a team chose for its template is never taken away.
+    """
+    needed: dict[str, float] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            width = width_of(cell)
+            if width is not None:
+                needed[cell.column_letter] = max(needed.get(cell.column_letter, 0.0), width)
     for letter, width in needed.items():
         current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else EXCEL_DEFAULT_WIDTH
         if width > (current or EXCEL_DEFAULT_WIDTH):
             ws.column_dimensions[letter].width = round(width, 1)
 
 
-def _cut_off(ws: Worksheet, cell: Cell) -> bool:
-    """A label Excel would cut at its column's edge: text, on one line, with a filled cell to its right."""
-    return (cell.data_type == "s" and isinstance(cell.value, str) and not (cell.alignment and cell.alignment.wrap_text)
-            and cell.coordinate not in ws.merged_cells
-            and ws.cell(cell.row, cell.column + 1).value not in (None, ""))
+def _label_width(cell: Cell) -> float | None:
+    """The width a label needs when Excel would cut it: text on one line with a filled cell to its right."""
+    ws = cell.parent
+    cut = (cell.data_type == "s" and isinstance(cell.value, str) and not (cell.alignment and cell.alignment.wrap_text)
+           and cell.coordinate not in ws.merged_cells and ws.cell(cell.row, cell.column + 1).value not in (None, ""))
+    return len(cell.value) * _scale(cell) + 1 if cut else None
 
 
 def fit_columns(worksheets: list[Worksheet]) -> None:
@@ -156,18 +167,16 @@ def fit_columns(worksheets: list[Worksheet]) -> None:
     default font.
     """
     for ws in worksheets:
-        needed: dict[str, float] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if _cut_off(ws, cell):
-                    width = len(cell.value) * _scale(cell) + 1
-                    needed[cell.column_letter] = max(needed.get(cell.column_letter, 0.0), width)
-        _widen(ws, needed)
+        _fit(ws, _label_width)
 
 
 def shown_length(number_format: str, amount: float) -> int:
     """Characters `amount` takes in a money format such as '"R$ "#,##0.00': the quoted symbol, the grouped
-    digits, the decimals and a minus sign."""
+    digits, the decimals and a minus sign.
+
+    >>> len("-R$ 16.190.457,82"), shown_length('"R$ "#,##0.00;-"R$ "#,##0.00', 16_190_457.82)
+    (17, 17)
+    """
     positive = number_format.split(";")[0]
     symbol = "".join(re.findall(r'"([^"]*)"', positive))
     decimals = re.search(r"0\.(0+)", positive)
@@ -176,7 +185,7 @@ def shown_length(number_format: str, amount: float) -> int:
 
 
 def fit_amounts(wb: Workbook, largest: float) -> None:
-    """Widen the report columns that show money so that `largest` fits in them.
+    """Widen the report columns that show money (a format with a quoted currency symbol) so `largest` fits.
 
     Excel shows ### for a number wider than its column, and how wide an MRR
     grid must be depends on the size of the book, known only at filling: a
@@ -184,17 +193,15 @@ def fit_amounts(wb: Workbook, largest: float) -> None:
     holding an Excel table) keep their widths, since one row never holds a
     book's total.
     """
+    def money_width(cell: Cell) -> float | None:
+        fmt = cell.number_format or ""
+        if '"' in fmt and "#,##0" in fmt and cell.coordinate not in cell.parent.merged_cells:
+            return shown_length(fmt, largest) * _scale(cell) + 1
+        return None
+
     for ws in wb.worksheets:
-        if ws.tables:
-            continue
-        needed: dict[str, float] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                fmt = cell.number_format or ""
-                if '"' in fmt and "#,##0" in fmt and cell.coordinate not in ws.merged_cells:
-                    width = shown_length(fmt, largest) * _scale(cell) + 1
-                    needed[cell.column_letter] = max(needed.get(cell.column_letter, 0.0), width)
-        _widen(ws, needed)
+        if not ws.tables:
+            _fit(ws, money_width)
 
 
 def col(index: int) -> str:

@@ -15,9 +15,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 def gapped(ws: Worksheet, source: Reference, row: int | None = None) -> Reference:
     """A hidden copy of a row or column of values for a line chart, with #N/A where the source shows "".
 
-    Excel and LibreOffice plot a formula's "" as 0, so a line would fall to
-    the axis where the data ends (beyond the forecast horizon, in a month
-    without survey answers); #N/A leaves a gap. The copy is one hidden row (a
+    Excel plots a formula's "" as 0, so a line would fall to the axis where
+    the data ends (beyond the forecast horizon, in a month without survey
+    answers); #N/A it leaves out (LibreOffice plots both as 0, so there the
+    line still falls). The copy is one hidden row (a
     column is laid along it), by default below everything on the sheet, so it
     is never under a chart's anchor, and `line_chart` plots hidden cells: the
     reader sees the source, never the #N/A. Call it once the sheet is laid
