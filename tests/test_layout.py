@@ -10,6 +10,7 @@ a text "" as 0 and leaves #N/A out.
 
 import dataclasses
 import subprocess
+import textwrap
 
 import pandas as pd
 import pytest
@@ -30,18 +31,25 @@ AS_OF = pd.Timestamp("2026-09-01")
 
 
 def cut_labels(wb) -> list[str]:
-    """Text cells on one line, with a filled cell to their right, longer than their column is wide
-    (widths count characters of the 11-point default font)."""
+    """Text cells on one line, with a filled cell to their right, longer than their column is wide; wrapped
+    text in a row of set height with more lines than fit (widths count characters of the 11-point default
+    font, a line of it is 15 points high)."""
     cut = []
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if (cell.data_type != "s" or not isinstance(cell.value, str) or cell.alignment.wrap_text
-                        or ws.cell(cell.row, cell.column + 1).value in (None, "")):
+                if cell.data_type != "s" or not isinstance(cell.value, str):
                     continue
                 letter = get_column_letter(cell.column)
                 width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else EXCEL_DEFAULT_WIDTH
-                if len(cell.value) * (cell.font.sz or 11) / 11 > width:  # a character is as wide as its font
+                size = (cell.font.sz or 11) / 11  # a character is as wide, and a line as high, as its font
+                height = ws.row_dimensions[cell.row].height if cell.row in ws.row_dimensions else None
+                if cell.alignment.wrap_text:
+                    lines = len(textwrap.wrap(cell.value, int(width / size)))
+                    if height and lines * 15 * size > height:
+                        cut.append(f"{ws.title}!{cell.coordinate} {cell.value!r}: {lines} lines in {height} pt")
+                elif (ws.cell(cell.row, cell.column + 1).value not in (None, "")
+                      and len(cell.value) * size > width):
                     cut.append(f"{ws.title}!{cell.coordinate} {cell.value!r} in width {width}")
     return cut
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import textwrap
 from collections.abc import Callable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -158,16 +159,32 @@ def _label_width(cell: Cell) -> float | None:
     return len(cell.value) * _scale(cell) + 1 if cut else None
 
 
-def fit_columns(worksheets: list[Worksheet]) -> None:
-    """Widen each column to the longest of its labels that the next cell would otherwise cut off.
+def _wrapped_lines(cell: Cell) -> int:
+    """Lines a wrapped label takes in its column, wrapping at words as Excel does."""
+    letter = cell.column_letter
+    width = cell.parent.column_dimensions[letter].width if letter in cell.parent.column_dimensions else None
+    chars = max(int(((width or EXCEL_DEFAULT_WIDTH) - 1) / _scale(cell)), 1)
+    return max(len(textwrap.wrap(cell.value, chars)), 1)
+
+
+def fit_labels(worksheets: list[Worksheet]) -> None:
+    """Widen each column to the longest label the next cell would cut off, and deepen the rows of set height
+    (header rows) to their wrapped labels.
 
     Excel lets a text run past its column only while the cell to its right is
     empty, and labels sit beside values; widths picked for the English labels
-    cut the longer Portuguese and Spanish ones. Widths count characters of the
-    default font.
+    cut the longer Portuguese and Spanish ones. A wrapped header in a row of
+    fixed height shows only the lines that fit. Widths count characters of
+    the default font; a line of it is 15 points high. Call it once the
+    column widths are set.
     """
     for ws in worksheets:
         _fit(ws, _label_width)
+        for row, dimension in ws.row_dimensions.items():
+            if dimension.height:
+                lines = [_wrapped_lines(c) * 15 * (c.font.sz or 11) / 11 for c in ws[row]
+                         if isinstance(c.value, str) and c.data_type == "s" and c.alignment.wrap_text]
+                dimension.height = max([dimension.height, *lines])
 
 
 def shown_length(number_format: str, amount: float) -> int:

@@ -48,7 +48,7 @@ from csxl.workbooks.cells import (
     absolute,
     col,
     fit_amounts,
-    fit_columns,
+    fit_labels,
     formula,
     header_row,
     label,
@@ -204,7 +204,7 @@ def forecast_template(locale: Locale) -> Workbook:
     _sensitivity_sheet(wb, sheets["sensitivity"], locale)
     _checks_sheet(wb, checks, locale)
     _cover_sheet(wb, cover, locale)
-    fit_columns(wb.worksheets)
+    fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb

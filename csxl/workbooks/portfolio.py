@@ -45,7 +45,7 @@ from csxl.metrics.health import (
     flags_at,
 )
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.cells import (BOLD, KPI_FONT, absolute, col, fit_amounts, fit_columns, formula, header_row, label,
+from csxl.workbooks.cells import (BOLD, KPI_FONT, absolute, col, fit_amounts, fit_labels, formula, header_row, label,
                                   print_setup, title, widths)
 from csxl.workbooks.charts import bar_chart, gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
@@ -261,7 +261,7 @@ def portfolio_template(locale: Locale) -> Workbook:
     _voice_sheet(wb, sheets["voice"], locale)
     _checks_sheet(wb, checks, locale, rows)
     _cover_sheet(wb, cover, locale)
-    fit_columns(wb.worksheets)
+    fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     wb.calculation.fullCalcOnLoad = True
     return wb

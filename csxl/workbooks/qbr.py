@@ -44,7 +44,7 @@ from csxl.workbooks.cells import (
     absolute,
     col,
     fit_amounts,
-    fit_columns,
+    fit_labels,
     formula,
     header_row,
     label,
@@ -122,7 +122,7 @@ def qbr_template(locale: Locale) -> Workbook:
     _benchmark_sheet(sheets["benchmark"], locale)
     _checks_sheet(wb, checks, locale, mrr_rows)
     _cover_sheet(wb, cover, locale, mrr_rows)
-    fit_columns(wb.worksheets)
+    fit_labels(wb.worksheets)
     print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
     sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
