@@ -206,6 +206,7 @@ def forecast_template(locale: Locale) -> Workbook:
     _cover_sheet(wb, cover, locale)
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
+    sheets["projection"].page_setup.fitToWidth = 2  # 24 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
     return wb
 

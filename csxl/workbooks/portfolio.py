@@ -263,6 +263,7 @@ def portfolio_template(locale: Locale) -> Workbook:
     _cover_sheet(wb, cover, locale)
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
+    sheets["movements"].page_setup.fitToWidth = 3  # 37 months do not fit one page legibly: a year a page
     wb.calculation.fullCalcOnLoad = True
     return wb
 
