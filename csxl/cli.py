@@ -95,11 +95,15 @@ def _cell(name: str, value) -> str:
     return f"{value:,.0f}" if isinstance(value, float) else str(value)
 
 
-def _print_table(table: pd.DataFrame, title: str) -> None:
-    """Two readable tables: the MRR bridge, then rates and customer counts."""
+def _print_table(table: pd.DataFrame, title: str, last_month: pd.Timestamp) -> None:
+    """Two readable tables: the MRR bridge, then rates and customer counts; a note when the last quarter or
+    year is still open, since its movements run only to the last month of the data."""
     records = _records(table)
+    last = table["period"].iloc[-1]
+    open_period = last.asfreq("M", "end") != pd.Period(last_month, "M")
+    note = f"{period_label(last)} is partial: the data ends in {last_month:%Y-%m}" if open_period else None
     for columns, caption in ((_BRIDGE, "MRR bridge"), (_RATES_AND_COUNTS, "rates and customers")):
-        view = Table(title=f"{title}: {caption}", header_style="bold")
+        view = Table(title=f"{title}: {caption}", header_style="bold", caption=note)
         for name in columns:
             view.add_column(_SHORT.get(name, name), justify="left" if name == "period" else "right", no_wrap=True)
         for record in records:
@@ -125,7 +129,7 @@ def metrics(
         json.dump(_records(table), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        _print_table(table, f"MRR movements by {period.value} - {path}")
+        _print_table(table, f"MRR movements by {period.value} - {path}", data.mrr["month"].max())
 
 
 class Lang(str, Enum):
@@ -305,7 +309,7 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     written = write_demo_csv(data_dir)
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)
-    _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)")
+    _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)", data.mrr["month"].max())
     _out.print(f"\nDemo data: {len(written)} CSV files in {data_dir.resolve()}")
     as_of = quarter_end(data, None)
     for account, lang in zip(accounts_with_mrr(data, as_of)[:3], ("en", "pt-BR", "es")):

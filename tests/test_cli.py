@@ -49,6 +49,16 @@ def test_table_output_is_readable(book):
     assert result.exit_code == 0 and "2026-02" in result.stdout and "80.0%" in result.stdout
 
 
+def test_table_output_says_when_the_last_quarter_is_still_open(book, tmp_path):
+    # the book ends in March: its first quarter is whole; one April row leaves the second one open
+    whole = runner.invoke(app, ["metrics", str(book), "--period", "quarter"])
+    assert whole.exit_code == 0 and "partial" not in whole.stdout
+    longer = tmp_path / "longer.csv"
+    longer.write_text(BOOK + "c,2026-04,10\n")
+    open_quarter = runner.invoke(app, ["metrics", str(longer), "--period", "quarter"])
+    assert "2026-Q2 is partial: the data ends in 2026-04" in " ".join(open_quarter.stdout.split())
+
+
 def test_bad_input_is_one_line_on_stderr_with_exit_status_2(tmp_path):
     bad = tmp_path / "mrr.csv"
     bad.write_text("customer_id,month,mrr\na,2026-01,ten\n")
