@@ -152,7 +152,14 @@ def _decimal_separator(body: pd.Series) -> str:
     return "," if (dots > 0).any() else "."
 
 
+# digits with at most two decimals after a point: no thousands separator, nothing to decide, the common export
+# ([0-9], not \d: Python's \d also matches other scripts' digits, which float() and pandas do not read)
+_PLAIN = r"-?[0-9]+(?:\.[0-9]{1,2})?"
+
+
 def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    if text.str.fullmatch(_PLAIN).all():
+        return pd.to_numeric(text).to_numpy(dtype=float), np.zeros(len(text), dtype=bool)
     spaced = text.str.contains(_SPACES).to_numpy(dtype=bool)
     if spaced.any():  # "1 234,56" (es), "R$ 1.234,56", "1'234.56"
         text = text.copy()

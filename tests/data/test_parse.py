@@ -5,6 +5,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csxl.data.parse import blank, parse_bools, parse_dates, parse_enum, parse_ids, parse_months, parse_numbers
 
@@ -44,6 +46,29 @@ def test_a_column_without_proof_has_no_decimals():
 def test_values_contradicting_the_column_convention_are_bad():
     values, bad = parse_numbers(column("1.234,56", "9", "1,234.56"))
     assert values.iloc[0] == 1234.56 and bad.tolist() == [False, False, True]
+
+
+# digits with up to two decimals after a point, as most exports write amounts and counts
+plain = st.builds(lambda whole, cents: f"{whole}" if cents is None else f"{whole}.{cents}",
+                  st.integers(-10**9, 10**9), st.none() | st.from_regex(r"[0-9]{1,2}", fullmatch=True))
+
+
+@given(st.lists(plain, min_size=1, max_size=30))
+def test_plain_numbers_read_as_python_reads_them(texts):
+    for dtype in (object, str):
+        values, bad = parse_numbers(column(*texts, dtype=dtype))
+        assert values.tolist() == [float(t) for t in texts] and not bad.any()
+
+
+def test_digits_of_other_scripts_are_not_numbers():
+    values, bad = parse_numbers(column("0.\u0660", "12"))  # an Arabic-Indic zero
+    assert np.isnan(values.iloc[0]) and bad.tolist() == [True, False]
+
+
+def test_a_value_with_three_decimals_leaves_the_column_to_its_convention():
+    # "2.50" alone proves a decimal point; next to "1.500" too, since "2.50" comes first
+    assert parse_numbers(column("2.50", "1.500"))[0].tolist() == [2.5, 1.5]
+    assert parse_numbers(column("1.500", "3"))[0].tolist() == [1500.0, 3.0]
 
 
 @pytest.mark.parametrize("text", ["abc", "12%", "1.23.4", "-", "R$", "12 abc", "(5", "1,2,3"])
