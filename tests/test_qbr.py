@@ -338,9 +338,9 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
 
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute (DESIGN.md).
-PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH", "IF",
-            "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP", "ROWS",
-            "SQRT", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
+PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH", "EXACT",
+            "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP", "ROWS",
+            "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
 
 
 def test_outputs_use_only_portable_functions():

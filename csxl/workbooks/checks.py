@@ -8,36 +8,34 @@ cover shows it, as finance-model conventions ask.
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csxl.workbooks.cells import BOLD, KPI_FONT, absolute, formula, header_row, label, title, widths
-from csxl.workbooks.inputs import define
+from csxl.workbooks.anchors import Anchor, Anchors, column_span
+from csxl.workbooks.cells import BOLD, KPI_FONT, formula, header_row, label, title, widths
+from csxl.workbooks.colours import ok_colours
+from csxl.workbooks.formulas import text
 from csxl.workbooks.labels import Locale
 
 
-def ok_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
-    """Green for OK, red for ERROR."""
-    for word, colour in (("ok", "C6EFCE"), ("error", "FFC7CE")):
-        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale(word)}"'],
-                                                      fill=PatternFill("solid", fgColor=colour)))
+def checks_sheet(ws: Worksheet, locale: Locale, checks: list[tuple[str, str]]) -> Anchors:
+    """Write (label key, formula) checks and the master check, named MasterCheck.
 
-
-def checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, checks: list[tuple[str, str]]) -> None:
-    """Write (label key, formula) checks, the master check, and name it MasterCheck."""
+    Anchors: each check's difference cell by its label key, "results" (the OK/ERROR column) and "master".
+    """
     title(ws, locale("title.checks"))
     header_row(ws, 3, 1, [locale("check"), locale("difference"), locale("result")])
-    ok, error = locale("ok"), locale("error")
+    ok, error = text(locale("ok")), text(locale("error"))
+    results = column_span(ws, 3, 4, 3 + len(checks))
+    a = Anchors({"results": results})
     for i, (key, expression) in enumerate(checks):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key))
-        formula(ws, f"B{r}", expression, "#,##0.00")
-        formula(ws, f"C{r}", f'=IF(ABS(B{r})<=Tolerance,"{ok}","{error}")', font=BOLD)
-    last = 3 + len(checks)
-    label(ws, f"A{last + 2}", locale("master_check"), BOLD)
-    formula(ws, f"C{last + 2}", f'=IF(COUNTIF(C4:C{last},"{ok}")={len(checks)},"{ok}","{error}")', font=KPI_FONT)
-    define(wb, "MasterCheck", absolute(ws, f"C{last + 2}"))
-    ok_colours(ws, f"C4:C{last + 2}", locale)
+        a[key] = difference = Anchor(ws, results.row + i, 2)
+        label(ws, f"A{difference.row}", locale(key))
+        formula(ws, difference.local, expression, "#,##0.00")
+        formula(ws, results.cell(i).local, f"=IF(ABS({difference.local})<=Tolerance,{ok},{error})", font=BOLD)
+    a["master"] = master = Anchor(ws, results.bottom + 2, 3)
+    label(ws, f"A{master.row}", locale("master_check"), BOLD)
+    formula(ws, master.local, f"=IF(COUNTIF({results.local},{ok})={len(checks)},{ok},{error})", font=KPI_FONT)
+    master.define(ws.parent, "MasterCheck")
+    ok_colours(ws, f"{results.local.split(':')[0]}:{master.local}", locale)
     widths(ws, {"A": 64, "B": 14, "C": 12})
+    return a

@@ -9,12 +9,14 @@ the workbook and Python cannot drift.
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
+from csxl.metrics.health import NRR_HEALTHY_ABOVE, NRR_LOW_BELOW
+from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, PROMOTER_FROM, z_score
+from csxl.workbooks.anchors import define
 from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, label, mark_input, title, value, widths
 from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
@@ -100,6 +102,31 @@ class InputsSheet:
         return first, below - 1
 
 
+    def nrr_bands(self) -> None:
+        """BandHealthy and BandLow: the NRR bands of `csxl.metrics.health.nrr_band`."""
+        locale = self.locale
+        self.section(locale("nrr_band"))
+        self.add("BandHealthy", locale("band.healthy"), NRR_HEALTHY_ABOVE, locale.percent, locale("fraction"),
+                 locale("note.band_healthy"))
+        self.add("BandLow", locale("band.low"), NRR_LOW_BELOW, locale.percent, locale("fraction"),
+                 locale("note.band_low"))
+
+    def surveys(self, margin: bool = False) -> None:
+        """SurveyMonths and the score thresholds of `csxl.metrics.surveys` (PromoterFrom, DetractorTo, CsatFrom),
+        and with `margin` the z of the NPS margin of error (NpsZ)."""
+        locale = self.locale
+        self.section(locale("title.voice"))
+        self.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
+                 locale("note.survey_months"))
+        self.add("PromoterFrom", locale("promoters"), PROMOTER_FROM, locale.integer, locale("score"),
+                 locale("note.nps_scale"))
+        self.add("DetractorTo", locale("detractors"), DETRACTOR_UP_TO, locale.integer, locale("score"),
+                 locale("note.nps_scale"))
+        self.add("CsatFrom", locale("satisfied"), CSAT_SATISFIED_FROM, locale.integer, locale("score"),
+                 locale("note.csat_box"))
+        if margin:
+            self.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z", locale("note.z"))
+
     def benchmarks(self) -> None:
         """UsdRate and the SaaS Capital medians by ACV band, named BenchFrom, BenchBand, BenchNRR, BenchGRR."""
         locale = self.locale
@@ -121,10 +148,3 @@ class InputsSheet:
                                  [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES],
                                  [None, locale.percent], locale("fraction"), locale("note.stage_probability"))
         define(self.wb, "StageProbability", absolute(self.ws, f"B{first}:B{last}"))
-
-
-def define(wb: Workbook, name: str, target: str) -> None:
-    """Create or re-point a workbook-level defined name."""
-    if name in wb.defined_names:
-        del wb.defined_names[name]
-    wb.defined_names[name] = DefinedName(name, attr_text=target)

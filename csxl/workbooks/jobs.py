@@ -26,7 +26,7 @@ from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
-from csxl.workbooks.qbr import fill_qbr, qbr_template
+from csxl.workbooks.qbr import KIND
 from csxl.workbooks.template import open_template
 
 
@@ -41,16 +41,11 @@ class QbrJob:
 
 def build_qbr(data: Dataset, account: str, job: QbrJob):
     """The filled QBR workbook of one account, and the template warnings."""
-    if job.template:
-        wb, warnings = open_template(job.template)
-    else:
-        wb, warnings = qbr_template(job.locale), []
-    return fill_qbr(wb, data, account, job.as_of, job.locale), warnings
+    return KIND.build(data, job.as_of, job.locale, job.template, account=account)
 
 
 def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Path, list[str]]:
-    wb, warnings = build_qbr(data, account, job)
-    return atomic_save(wb, path), warnings
+    return KIND.write(data, job.as_of, job.locale, path, job.template, account=account)
 
 
 def batch_warnings(job: QbrJob) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -25,23 +24,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.health import (
-    COMPONENT_DEFAULTS,
-    COMPONENTS,
-    FLAGS,
-    GREEN_FROM,
-    NRR_HEALTHY_ABOVE,
-    NRR_LOW_BELOW,
-    RED_BELOW,
-)
-from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, PROMOTER_FROM, z_score
+from csxl.metrics.expansion import OPEN_STAGES
+from csxl.metrics.health import COMPONENT_DEFAULTS, COMPONENTS, GREEN_FROM, RED_BELOW
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
     SUBTITLE,
     TOP_RULE,
     WRAP,
-    absolute,
     col,
     fit_amounts,
     fit_labels,
@@ -53,8 +44,25 @@ from csxl.workbooks.cells import (
     widths,
 )
 from csxl.workbooks.charts import bar_chart, gapped, line_chart
-from csxl.workbooks.checks import checks_sheet, ok_colours
-from csxl.workbooks.inputs import InputsSheet, define
+from csxl.workbooks.checks import checks_sheet
+from csxl.workbooks.colours import band_colours, flag_colours, ok_colours
+from csxl.workbooks.formulas import (
+    Tables,
+    acv_band,
+    ces,
+    exact,
+    health_flag,
+    nps,
+    nps_counts,
+    nps_margin,
+    nrr_band,
+    one_of,
+    sum_where,
+    text,
+    window_criteria,
+)
+from csxl.workbooks.inputs import InputsSheet
+from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
@@ -65,7 +73,7 @@ COMMENT_ROWS = 12
 HEALTH_MONTHS = 12
 
 _SURVEY = (("customer_id", "text"), ("date", "date"), ("score", "number"), ("comment", "text"))
-TABLES = {
+TABLES = Tables({
     "customer": DataTable("customer", (
         ("customer_id", "text"), ("name", "text"), ("segment", "text"), ("tier", "text"), ("csm", "text"),
         ("industry", "text"), ("region", "text"), ("start_date", "date"), ("renewal_date", "date"),
@@ -86,7 +94,8 @@ TABLES = {
     "goals": DataTable("goals", (
         ("customer_id", "text"), ("goal", "text"), ("kpi", "text"), ("baseline", "number"), ("target", "number"),
         ("actual", "number"), ("due_date", "date"), ("status", "text"))),
-}
+})
+D = TABLES  # D("mrr", "month"): the checked defined name of a Data column, for formulas
 # Defined names of the key outputs; other workbooks can link to them.
 OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "NrrBand", "HealthScore", "HealthFlag", "NPS",
                 "NpsMargin", "CSAT", "CES", "RenewalDate")
@@ -94,16 +103,11 @@ OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "NrrBand", "Healt
 GOAL_STATUSES = ("on_track", "at_risk", "achieved", "missed")
 
 
-def D(table: str, column: str) -> str:
-    """Defined name of a Data column, for formulas."""
-    return TABLES[table].column_name(column)
-
-
 # ---------------------------------------------------------------------------------------------- layout
 
 
-def qbr_template(locale: Locale) -> Workbook:
-    """The QBR layout in `locale`, with empty Data tables."""
+def qbr_layout(locale: Locale) -> Layout:
+    """The QBR layout in `locale`, with empty Data tables, and the anchors of every sheet."""
     wb = Workbook()
     cover = wb.active
     cover.title = locale("sheet.cover")
@@ -113,20 +117,25 @@ def qbr_template(locale: Locale) -> Workbook:
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
-    mrr_rows = _mrr_sheet(sheets["mrr"], locale)
-    _products_sheet(sheets["products"], locale, mrr_rows)
-    _health_sheet(wb, sheets["health"], locale)
-    _voice_sheet(wb, sheets["voice"], locale)
-    _plan_sheet(sheets["plan"], locale)
-    _opportunities_sheet(sheets["opportunities"], locale, inputs)
-    _benchmark_sheet(sheets["benchmark"], locale)
-    _checks_sheet(wb, checks, locale, mrr_rows)
-    _cover_sheet(wb, cover, locale, mrr_rows)
+    anchors = {"mrr": _mrr_sheet(sheets["mrr"], locale)}
+    anchors["products"] = _products_sheet(sheets["products"], locale, anchors["mrr"])
+    anchors["health"] = _health_sheet(sheets["health"], locale)
+    anchors["voice"] = _voice_sheet(sheets["voice"], locale)
+    anchors["plan"] = _plan_sheet(sheets["plan"], locale)
+    anchors["opportunities"] = _opportunities_sheet(sheets["opportunities"], locale)
+    anchors["benchmark"] = _benchmark_sheet(sheets["benchmark"], locale)
+    anchors["checks"] = _checks_sheet(checks, locale, anchors)
+    anchors["cover"] = _cover_sheet(cover, locale, anchors["mrr"])
     fit_labels(wb.worksheets)
     print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
     sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
-    return wb
+    return Layout(wb, anchors)
+
+
+def qbr_template(locale: Locale) -> Workbook:
+    """The QBR layout in `locale`, with empty Data tables."""
+    return qbr_layout(locale).wb
 
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
@@ -147,138 +156,136 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
                locale("note.component"))
     inputs.add("SlaPenalty", locale("sla_penalty"), constant["sla_penalty"], locale.integer, locale("points"),
                locale("note.component"))
-    inputs.section(locale("nrr_band"))
-    inputs.add("BandHealthy", locale("band.healthy"), NRR_HEALTHY_ABOVE, locale.percent, locale("fraction"),
-               locale("note.band_healthy"))
-    inputs.add("BandLow", locale("band.low"), NRR_LOW_BELOW, locale.percent, locale("fraction"), locale("note.band_low"))
-    inputs.section(locale("title.voice"))
-    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
-               locale("note.survey_months"))
-    inputs.add("PromoterFrom", locale("promoters"), PROMOTER_FROM, locale.integer, locale("score"),
-               locale("note.nps_scale"))
-    inputs.add("DetractorTo", locale("detractors"), DETRACTOR_UP_TO, locale.integer, locale("score"),
-               locale("note.nps_scale"))
-    inputs.add("CsatFrom", locale("satisfied"), CSAT_SATISFIED_FROM, locale.integer, locale("score"),
-               locale("note.csat_box"))
-    inputs.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z", locale("note.z"))
+    inputs.nrr_bands()
+    inputs.surveys(margin=True)
     inputs.benchmarks()
     inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
     return inputs
 
 
-def _mrr_sheet(ws: Worksheet, locale: Locale) -> dict[str, int]:
-    """Products by month, total MRR and the movements of each month; returns the row of each line."""
+_MOVEMENTS = ["start_mrr", "had_mrr_before", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr"]
+
+
+def _mrr_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Products by month, total MRR and the movements of each month.
+
+    Anchors: "months" (the month before the window, then the window), "window" (its months), "products" (the
+    product names), "product_mrr" (products x months), "total", "product_gap", and each movement line.
+    """
     title(ws, locale("title.mrr"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
-    header = 4
-    label(ws, f"A{header}", locale("product"), BOLD)
-    first_month_col = 2  # column B holds the month before the window
-    last_col = first_month_col + HISTORY
-    formula(ws, f"B{header}", f"=EDATE(AsOf,-{HISTORY})", locale.month, BOLD)
-    for c in range(first_month_col + 1, last_col + 1):
-        formula(ws, f"{col(c)}{header}", f"=EDATE({col(c - 1)}{header},1)", locale.month, BOLD)
-    rows: dict[str, int] = {"header": header, "first_col": first_month_col, "last_col": last_col}
+    header, first_col = 4, 2  # column B holds the month before the window
+    last_col = first_col + HISTORY
     first_product = header + 1
-    for r in range(first_product, first_product + PRODUCT_ROWS):
-        formula(ws, f"A{r}", f'=IFERROR(INDEX({D("products", "product")},ROWS($A${first_product}:A{r})),"")')
-        for c in range(first_month_col, last_col + 1):
-            m = f"{col(c)}${header}"
-            formula(ws, f"{col(c)}{r}", f'=IF($A{r}="","",SUMIFS({D("mrr", "mrr")},{D("mrr", "product")},$A{r},'
-                                        f'{D("mrr", "month")},{m}))', locale.money)
-    rows["products"] = first_product
     total = first_product + PRODUCT_ROWS
-    rows["total"] = total
-    label(ws, f"A{total}", locale("total_mrr"), BOLD)
-    for c in range(first_month_col, last_col + 1):
-        cell = formula(ws, f"{col(c)}{total}", f"=ROUND(SUMIFS({D('mrr', 'mrr')},{D('mrr', 'month')},"
-                                               f"{col(c)}${header}),6)", locale.money, BOLD)
-        cell.border = TOP_RULE
-    rows["product_gap"] = total + 1
-    # the check's own name, as on the checks sheet: with a "Check:" prefix it would not fit column A
-    label(ws, f"A{total + 1}", locale("check.products"), Font(italic=True, color="808080"))
-    for c in range(first_month_col, last_col + 1):
-        letter = col(c)
-        formula(ws, f"{letter}{total + 1}", f"=ROUND(SUM({letter}{first_product}:{letter}{total - 1})-{letter}{total},6)",
-                locale.money, Font(italic=True, color="808080"))
+    a = Anchors({
+        "months": row_span(ws, header, first_col, last_col),
+        "window": row_span(ws, header, first_col + 1, last_col),
+        "products": column_span(ws, 1, first_product, total - 1),
+        "product_mrr": Anchor(ws, first_product, first_col, total - 1, last_col),
+        "total": row_span(ws, total, first_col, last_col),
+        "product_gap": row_span(ws, total + 1, first_col, last_col),
+    })
+    for offset, line in enumerate(_MOVEMENTS):
+        a[line] = row_span(ws, total + 4 + offset, first_col + 1, last_col)
 
-    label(ws, f"A{total + 3}", locale("movements"), BOLD)
-    lines = ["start_mrr", "had_mrr_before", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr"]
-    for offset, line in enumerate(lines):
-        rows[line] = total + 4 + offset
-        label(ws, f"A{rows[line]}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
-    for c in range(first_month_col + 1, last_col + 1):
-        this, prev = col(c), col(c - 1)
-        s, e, h = (f"{this}{rows['start_mrr']}", f"{this}{total}", f"{this}{rows['had_mrr_before']}")
+    label(ws, f"A{header}", locale("product"), BOLD)
+    months = list(a["months"].cells())
+    formula(ws, months[0].local, f"=EDATE(AsOf,-{HISTORY})", locale.month, BOLD)
+    for previous, month in zip(months, months[1:]):
+        formula(ws, month.local, f"=EDATE({previous.local},1)", locale.month, BOLD)
+    mrr, product, month_col = D("mrr", "mrr"), D("mrr", "product"), D("mrr", "month")
+    for i, name in enumerate(a["products"].cells()):
+        rank = f"ROWS({a['products'].cell(0).a1(absolute=True)}:{name.local})"
+        formula(ws, name.local, f'=IFERROR(INDEX({D("products", "product")},{rank}),"")')
+        for month, cell in zip(months, a["product_mrr"].row_of(i).cells()):
+            m, key = f"{month.letter}${header}", f"${name.local}"
+            formula(ws, cell.local, f'=IF({key}="","",{sum_where(mrr, exact(product, key), f"{month_col}={m}")})',
+                    locale.money)
+    label(ws, f"A{total}", locale("total_mrr"), BOLD)
+    for month, cell in zip(months, a["total"].cells()):
+        formula(ws, cell.local, f"=ROUND(SUMIFS({mrr},{month_col},{month.letter}${header}),6)", locale.money,
+                BOLD).border = TOP_RULE
+    # the check's own name, as on the checks sheet: with a "Check:" prefix it would not fit column A
+    grey = Font(italic=True, color="808080")
+    label(ws, f"A{a['product_gap'].row}", locale("check.products"), grey)
+    for c, cell in enumerate(a["product_gap"].cells()):
+        products = a["product_mrr"].column_of(c).local
+        formula(ws, cell.local, f"=ROUND(SUM({products})-{a['total'].cell(c).local},6)", locale.money, grey)
+
+    label(ws, f"A{a['start_mrr'].row - 1}", locale("movements"), BOLD)
+    for line in _MOVEMENTS:
+        label(ws, f"A{a[line].row}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
+    for k, month in enumerate(a["window"].cells()):
+        at = {line: a[line].cell(k).local for line in _MOVEMENTS}
+        s, e, h = at["start_mrr"], a["total"].cell(k + 1).local, at["had_mrr_before"]
         cells = {
-            "start_mrr": f"={prev}{total}",
-            "had_mrr_before": f'=IF(COUNTIFS({D("mrr", "month")},"<="&{prev}${header},{D("mrr", "mrr")},">0")>0,1,0)',
+            "start_mrr": f"={a['total'].cell(k).local}",
+            "had_mrr_before": f'=IF(COUNTIFS({month_col},"<="&{months[k].letter}${header},{mrr},">0")>0,1,0)',
             "new": f"=IF(AND({s}=0,{e}>0,{h}=0),{e},0)",
             "reactivation": f"=IF(AND({s}=0,{e}>0,{h}=1),{e},0)",
             "expansion": f"=IF(AND({s}>0,{e}>{s}),{e}-{s},0)",
             "contraction": f"=IF(AND({s}>0,{e}>0,{e}<{s}),{s}-{e},0)",
             "churn": f"=IF(AND({s}>0,{e}=0),{s},0)",
-            "end_mrr": (f"={s}+{this}{rows['new']}+{this}{rows['reactivation']}+{this}{rows['expansion']}"
-                        f"-{this}{rows['contraction']}-{this}{rows['churn']}"),
+            "end_mrr": f"={s}+{at['new']}+{at['reactivation']}+{at['expansion']}-{at['contraction']}-{at['churn']}",
         }
         for line, expression in cells.items():
-            formula(ws, f"{this}{rows[line]}", expression, "0" if line == "had_mrr_before" else locale.money)
-    ws.row_dimensions[rows["had_mrr_before"]].hidden = True  # a helper of new vs reactivation, not for the reader
-    widths(ws, {"A": 30, **{col(c): 12 for c in range(first_month_col, last_col + 1)}})
+            formula(ws, at[line], expression, "0" if line == "had_mrr_before" else locale.money)
+    ws.row_dimensions[a["had_mrr_before"].row].hidden = True  # a helper of new vs reactivation, not for the reader
+    widths(ws, {"A": 30, **{col(c): 12 for c in range(first_col, last_col + 1)}})
     ws.freeze_panes = f"B{header + 1}"
 
-    months = Reference(ws, min_col=first_month_col + 1, max_col=last_col, min_row=header, max_row=header)
-    row_of = lambda line: Reference(ws, min_col=first_month_col + 1, max_col=last_col,  # noqa: E731
-                                    min_row=rows[line], max_row=rows[line])
-    anchor = rows["end_mrr"] + 2
-    ws.add_chart(line_chart(locale("total_mrr"), row_of("total"), months, size=(7.5, 26)), f"A{anchor}")
-    lines = ("new", "reactivation", "expansion", "contraction", "churn")
+    window = a["window"].reference()
+    below = a["end_mrr"].row + 2
+    ws.add_chart(line_chart(locale("total_mrr"), a["total"].part(1, -1).reference(), window, size=(7.5, 26)),
+                 f"A{below}")
+    shown = ("new", "reactivation", "expansion", "contraction", "churn")
     # side by side, one under each half of the months, so that neither is cut by a page break
-    ws.add_chart(bar_chart(locale("movements"), {locale(line): row_of(line) for line in lines}, months,
-                           size=(7.5, 26)), f"{col(first_month_col + HISTORY // 2 + 1)}{anchor}")
-    return rows
+    ws.add_chart(bar_chart(locale("movements"), {locale(line): a[line].reference() for line in shown}, window,
+                           size=(7.5, 26)), f"{a['window'].cell(HISTORY // 2).letter}{below}")
+    return a
 
 
-def _cell(ws: Worksheet, rows: dict[str, int], line: str, months_back: int = 0) -> str:
-    """Absolute reference to the MRR sheet cell of `line`, `months_back` months before AsOf."""
-    return absolute(ws, f"{col(rows['last_col'] - months_back)}{rows[line]}")
-
-
-def _products_sheet(ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
+def _products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
+    """The products with their MRR now and a year ago. Anchors: "names", "now", "year_ago", "difference",
+    "owned", "whitespace" (columns over the product rows) and "total_now"."""
     title(ws, locale("title.products"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
     header_row(ws, 4, 1, [locale("product"), locale("owned"), locale("mrr_now"), locale("mrr_year_ago"),
                           locale("difference"), locale("whitespace")])
-    mrr_ws = ws.parent[locale("sheet.mrr")]
-    now_col, ago_col = col(rows["last_col"]), col(rows["last_col"] - 12)
+    first, last = 5, 4 + PRODUCT_ROWS
+    a = Anchors({key: column_span(ws, c, first, last) for c, key in
+                 enumerate(("names", "owned", "now", "year_ago", "difference", "whitespace"), start=1)})
+    yes, no = text(locale("yes")), text(locale("no"))
     for i in range(PRODUCT_ROWS):
-        r, source = 5 + i, rows["products"] + i
-        formula(ws, f"A{r}", f"={absolute(mrr_ws, f'A{source}')}")
-        formula(ws, f"C{r}", f'=IF(A{r}="","",{absolute(mrr_ws, f"{now_col}{source}")})', locale.money)
-        formula(ws, f"D{r}", f'=IF(A{r}="","",{absolute(mrr_ws, f"{ago_col}{source}")})', locale.money)
-        formula(ws, f"E{r}", f'=IF(A{r}="","",C{r}-D{r})', locale.money)
-        formula(ws, f"B{r}", f'=IF(A{r}="","",IF(C{r}>0,"{locale("yes")}","{locale("no")}"))')
-        formula(ws, f"F{r}", f'=IF(A{r}="","",IF(C{r}>0,"","{locale("yes")}"))')
-    last = 4 + PRODUCT_ROWS
+        name, now, ago = (a[k].cell(i).local for k in ("names", "now", "year_ago"))
+        source = mrr["product_mrr"].row_of(i)
+        formula(ws, name, f"={mrr['products'].cell(i).ref}")
+        formula(ws, now, f'=IF({name}="","",{source.cell(-1).ref})', locale.money)
+        formula(ws, ago, f'=IF({name}="","",{source.cell(-13).ref})', locale.money)
+        formula(ws, a["difference"].cell(i).local, f'=IF({name}="","",{now}-{ago})', locale.money)
+        formula(ws, a["owned"].cell(i).local, f'=IF({name}="","",IF({now}>0,{yes},{no}))')
+        formula(ws, a["whitespace"].cell(i).local, f'=IF({name}="","",IF({now}>0,"",{yes}))')
     label(ws, f"A{last + 1}", locale("total"), BOLD)
-    for letter in "CDE":
-        formula(ws, f"{letter}{last + 1}", f"=SUM({letter}5:{letter}{last})", locale.money, BOLD).border = TOP_RULE
+    for key in ("now", "year_ago", "difference"):
+        a[f"total_{key}"] = total = a[key].offset(rows=PRODUCT_ROWS).cell(0)
+        formula(ws, total.local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
     green = PatternFill("solid", fgColor="C6EFCE")
     amber = PatternFill("solid", fgColor="FFEB9C")
-    ws.conditional_formatting.add(f"B5:B{last}", CellIsRule(operator="equal", formula=[f'"{locale("yes")}"'],
-                                                            fill=green))
-    ws.conditional_formatting.add(f"F5:F{last}", CellIsRule(operator="equal", formula=[f'"{locale("yes")}"'],
-                                                            fill=amber))
+    ws.conditional_formatting.add(a["owned"].local, CellIsRule(operator="equal", formula=[yes], fill=green))
+    ws.conditional_formatting.add(a["whitespace"].local, CellIsRule(operator="equal", formula=[yes], fill=amber))
     widths(ws, {"A": 28, "B": 12, "C": 16, "D": 18, "E": 14, "F": 16})
-    ws.add_chart(bar_chart(locale("mrr_now"), Reference(ws, min_col=3, min_row=4, max_row=last),
-                           Reference(ws, min_col=1, min_row=5, max_row=last), horizontal=True), "H4")
+    ws.add_chart(bar_chart(locale("mrr_now"), a["now"].grow(top=1).reference(),
+                           a["names"].reference(), horizontal=True), "H4")
+    return a
 
 
-def _health_component_formulas(c: str, rows: dict[str, int]) -> dict[str, str]:
-    """Component scores of one month (column c) from the signal rows; blank when the month has no data."""
-    has = f"{c}{rows['has_data']}"
-    users, seats = f"{c}{rows['active_users']}", f"{c}{rows['licensed_seats']}"
-    logins, tickets, sla = f"{c}{rows['logins']}", f"{c}{rows['support_tickets']}", f"{c}{rows['sla_breaches']}"
+def _health_component_formulas(at: dict[str, str]) -> dict[str, str]:
+    """Component scores of one month from its signal cells (`csxl.metrics.health.health_components`); blank when
+    the month has no data."""
+    has, users, seats = at["has_data"], at["active_users"], at["licensed_seats"]
+    logins, tickets, sla = at["logins"], at["support_tickets"], at["sla_breaches"]
     return {
         "adoption": f'=IF(OR({has}=0,{seats}<=0),"",MIN(100,100*{users}/{seats}))',
         "engagement": f'=IF(OR({has}=0,{users}<=0),"",MIN(100,100*{logins}/{users}/LoginsTarget))',
@@ -287,307 +294,294 @@ def _health_component_formulas(c: str, rows: dict[str, int]) -> dict[str, str]:
     }
 
 
-def _health_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+_SIGNALS = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]
+_COMPONENTS = ["adoption", "engagement", "support"]
+_WEIGHTS = {"adoption": "WeightAdoption", "engagement": "WeightEngagement", "support": "WeightSupport"}
+
+
+def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The health score now (components, weights, score, flag) and its trend by month.
+
+    Anchors: "months", "has_data", each signal and component, "score" (lines over the months), "score_now",
+    "flag".
+    """
     title(ws, locale("title.health"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
     header = 12
+    first, last = 2, 1 + HEALTH_MONTHS
+    a = Anchors({"months": row_span(ws, header, first, last), "has_data": row_span(ws, header + 1, first, last)})
+    for i, signal in enumerate(_SIGNALS):
+        a[signal] = row_span(ws, header + 2 + i, first, last)
+    for i, component in enumerate(_COMPONENTS):
+        a[component] = row_span(ws, header + 3 + len(_SIGNALS) + i, first, last)
+    a["score"] = row_span(ws, a["support"].row + 1, first, last)
     label(ws, f"A{header - 1}", locale("trend"), BOLD)
     label(ws, f"A{header}", locale("month"), BOLD)
-    first, last = 2, 1 + HEALTH_MONTHS
-    for c in range(first, last + 1):
-        formula(ws, f"{col(c)}{header}", f"=EDATE(AsOf,{c - last})", locale.month, BOLD)
-    signals = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]
-    rows = {"has_data": header + 1}
-    rows.update({s: header + 2 + i for i, s in enumerate(signals)})
-    components = ["adoption", "engagement", "support"]
-    rows.update({k: header + 3 + len(signals) + i for i, k in enumerate(components)})
-    rows["score"] = rows["support"] + 1
-    label(ws, f"A{rows['has_data']}", locale("answers"), Font(italic=True, color="808080"))
-    for s in signals:
-        label(ws, f"A{rows[s]}", locale(s))
-    for k in components:
-        label(ws, f"A{rows[k]}", locale(k))
-    label(ws, f"A{rows['score']}", locale("health_score"), BOLD)
-    weights = {"adoption": "WeightAdoption", "engagement": "WeightEngagement", "support": "WeightSupport"}
-    for c in range(first, last + 1):
-        letter = col(c)
-        m = f"{letter}${header}"
-        formula(ws, f"{letter}{rows['has_data']}", f"=COUNTIFS({D('health', 'month')},{m})", "0",
-                Font(italic=True, color="808080"))
-        for s in signals:
-            formula(ws, f"{letter}{rows[s]}", f"=SUMIFS({D('health', s)},{D('health', 'month')},{m})", locale.integer)
-        for k, expression in _health_component_formulas(letter, rows).items():
-            formula(ws, f"{letter}{rows[k]}", expression, locale.number)
-        used = "+".join(f"IF(ISNUMBER({letter}{rows[k]}),{weights[k]},0)" for k in components)
-        weighted = "+".join(f"IF(ISNUMBER({letter}{rows[k]}),{letter}{rows[k]}*{weights[k]},0)" for k in components)
-        formula(ws, f"{letter}{rows['score']}", f'=IF(({used})=0,"",({weighted})/({used}))', locale.number, BOLD)
+    grey = Font(italic=True, color="808080")
+    label(ws, f"A{a['has_data'].row}", locale("answers"), grey)
+    for key in (*_SIGNALS, *_COMPONENTS):
+        label(ws, f"A{a[key].row}", locale(key))
+    label(ws, f"A{a['score'].row}", locale("health_score"), BOLD)
+    month_col = D("health", "month")
+    for k, month in enumerate(a["months"].cells()):
+        formula(ws, month.local, f"=EDATE(AsOf,{k + 1 - HEALTH_MONTHS})", locale.month, BOLD)
+        m = f"{month.letter}${header}"
+        at = {key: a[key].cell(k).local for key in ("has_data", *_SIGNALS, *_COMPONENTS, "score")}
+        formula(ws, at["has_data"], f"=COUNTIFS({month_col},{m})", "0", grey)
+        for signal in _SIGNALS:
+            formula(ws, at[signal], f"=SUMIFS({D('health', signal)},{month_col},{m})", locale.integer)
+        for component, expression in _health_component_formulas(at).items():
+            formula(ws, at[component], expression, locale.number)
+        used = "+".join(f"IF(ISNUMBER({at[k]}),{_WEIGHTS[k]},0)" for k in _COMPONENTS)
+        weighted = "+".join(f"IF(ISNUMBER({at[k]}),{at[k]}*{_WEIGHTS[k]},0)" for k in _COMPONENTS)
+        formula(ws, at["score"], f'=IF(({used})=0,"",({weighted})/({used}))', locale.number, BOLD)
 
     header_row(ws, 4, 1, [locale("component"), locale("weight"), locale("score")])
-    now = col(last)
-    for i, k in enumerate(components):
+    for i, component in enumerate(_COMPONENTS):
         r = 5 + i
-        label(ws, f"A{r}", locale(k))
-        formula(ws, f"B{r}", f"={weights[k]}", "0.00")
-        formula(ws, f"C{r}", f"={now}{rows[k]}", locale.number)
-    label(ws, "A8", locale("health_score"), BOLD)
-    formula(ws, "C8", f"={now}{rows['score']}", locale.number, KPI_FONT)
-    define(wb, "HealthScore", absolute(ws, "C8"))
-    label(ws, "A9", locale("health_flag"), BOLD)
-    status = f"INDEX({D('customer', 'status')},1)"
-    flag = (f'=IF({status}="onboarding","{locale("flag.Activation")}",IF({status}="frozen","{locale("flag.Freeze")}",'
-            f'IF(C8="","",IF(C8>=GreenFrom,"{locale("flag.Green")}",IF(C8>=RedBelow,"{locale("flag.Yellow")}",'
-            f'"{locale("flag.Red")}")))))')
-    formula(ws, "C9", flag, font=KPI_FONT)
-    define(wb, "HealthFlag", absolute(ws, "C9"))
-    _flag_colours(ws, "C9", locale)
+        label(ws, f"A{r}", locale(component))
+        formula(ws, f"B{r}", f"={_WEIGHTS[component]}", "0.00")
+        formula(ws, f"C{r}", f"={a[component].cell(-1).local}", locale.number)
+    now = lines(ws, 5 + len(_COMPONENTS), [
+        Line("score_now", locale("health_score"), f"={a['score'].cell(-1).local}", locale.number, KPI_FONT,
+             "HealthScore"),
+        Line("flag", locale("health_flag"),
+             lambda b: "=" + health_flag(b["score_now"].local, f"INDEX({D('customer', 'status')},1)", locale),
+             font=KPI_FONT, name="HealthFlag"),
+    ], value_col=3, label_font=BOLD)
+    a.update(now)
+    flag_colours(ws, a["flag"].local, locale)
     widths(ws, {"A": 40, **{col(c): 11 for c in range(first, last + 1)}})
-    ws.add_chart(line_chart(locale("health_score"),
-                            gapped(ws, Reference(ws, min_col=first, max_col=last, min_row=rows["score"],
-                                                 max_row=rows["score"])),
-                            Reference(ws, min_col=first, max_col=last, min_row=header, max_row=header),
-                            size=(7, 16), y_range=(0, 100)), f"A{rows['score'] + 3}")
+    ws.add_chart(line_chart(locale("health_score"), gapped(ws, a["score"].reference()), a["months"].reference(),
+                            size=(7, 16), y_range=(0, 100)), f"A{a['score'].row + 3}")
+    return a
 
 
-_FLAG_FILLS = {"Activation": "BDD7EE", "Green": "C6EFCE", "Yellow": "FFEB9C", "Red": "FFC7CE", "Freeze": "D9D9D9"}
+def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """NPS, CSAT and CES of the survey window, the NPS distribution and the latest comments.
 
-
-def _flag_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
-    for flag in FLAGS:
-        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale(f"flag.{flag}")}"'],
-                                                      fill=PatternFill("solid", fgColor=_FLAG_FILLS[flag])))
-
-
-_BAND_FILLS = {"band.healthy": _FLAG_FILLS["Green"], "band.retains": _FLAG_FILLS["Yellow"],
-               "band.low": _FLAG_FILLS["Red"]}
-
-
-def _band_colours(ws: Worksheet, ref: str, locale: Locale) -> None:
-    for key, fill in _BAND_FILLS.items():
-        ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{locale(key)}"'],
-                                                      fill=PatternFill("solid", fgColor=fill)))
-
-
-def _window(table: str) -> str:
-    """COUNTIFS criteria selecting the survey answers of the window ending with the AsOf month."""
-    return (f'{D(table, "date")},">="&EDATE(AsOf,1-SurveyMonths),{D(table, "date")},"<"&EDATE(AsOf,1)')
-
-
-def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+    Anchors: the NPS lines ("answers", "promoters", "passives", "detractors", "nps", "margin_of_error"),
+    "csat_answers", "csat", "ces_answers", "ces", "distribution" and "comments".
+    """
     title(ws, locale("title.voice"))
-    formula(ws, "A2", f'="{locale("answers_last")} "&SurveyMonths&" {locale("months")}"', font=SUBTITLE)
+    formula(ws, "A2", f'={text(locale("answers_last") + " ")}&SurveyMonths&{text(" " + locale("months"))}',
+            font=SUBTITLE)
     header_row(ws, 4, 1, [locale("nps"), locale("value")])
-    w = _window("nps")
-    score = D("nps", "score")
-    lines = [
-        ("answers", f"=COUNTIFS({w})", locale.integer),
-        ("promoters", f'=COUNTIFS({w},{score},">="&PromoterFrom)', locale.integer),
-        ("passives", f'=COUNTIFS({w},{score},">"&DetractorTo,{score},"<"&PromoterFrom)', locale.integer),
-        ("detractors", f'=COUNTIFS({w},{score},"<="&DetractorTo)', locale.integer),
-        ("nps", '=IF(B5=0,"",(B6-B8)/B5*100)', "0.0"),
-        ("margin_of_error", '=IF(B5=0,"",NpsZ*SQRT((B6/B5+B8/B5-(B6/B5-B8/B5)^2)/B5)*100)', "0.0"),
-    ]
-    for i, (key, expression, fmt) in enumerate(lines):
-        label(ws, f"A{5 + i}", locale(key))
-        formula(ws, f"B{5 + i}", expression, fmt, KPI_FONT if key == "nps" else None)
-    define(wb, "NPS", absolute(ws, "B9"))
-    define(wb, "NpsMargin", absolute(ws, "B10"))
-
-    header_row(ws, 12, 1, [locale("csat"), locale("value")])
-    wc = _window("csat")
-    label(ws, "A13", locale("answers"))
-    formula(ws, "B13", f"=COUNTIFS({wc})", locale.integer)
-    label(ws, "A14", locale("satisfied"))
-    formula(ws, "B14", f'=COUNTIFS({wc},{D("csat", "score")},">="&CsatFrom)', locale.integer)
-    label(ws, "A15", locale("csat"))
-    formula(ws, "B15", '=IF(B13=0,"",B14/B13)', locale.percent, KPI_FONT)
-    define(wb, "CSAT", absolute(ws, "B15"))
-
-    header_row(ws, 17, 1, [locale("ces"), locale("value")])
-    we = _window("ces")
-    label(ws, "A18", locale("answers"))
-    formula(ws, "B18", f"=COUNTIFS({we})", locale.integer)
-    label(ws, "A19", locale("mean"))
-    formula(ws, "B19", f'=IF(B18=0,"",AVERAGEIFS({D("ces", "score")},{we}))', "0.00", KPI_FONT)
-    define(wb, "CES", absolute(ws, "B19"))
+    counts = nps_counts(D("nps", "score"), window_criteria(D("nps", "date")))
+    a = lines(ws, 5, [
+        *(Line(key, locale(key), f"={expression}", locale.integer) for key, expression in counts.items()),
+        Line("nps", locale("nps"), lambda b: "=" + nps(b["promoters"].local, b["detractors"].local,
+                                                        b["answers"].local), "0.0", KPI_FONT, "NPS"),
+        Line("margin_of_error", locale("margin_of_error"),
+             lambda b: "=" + nps_margin(b["promoters"].local, b["detractors"].local, b["answers"].local), "0.0",
+             name="NpsMargin"),
+    ])
+    header_row(ws, a["margin_of_error"].row + 2, 1, [locale("csat"), locale("value")])
+    satisfied = window_criteria(D("csat", "date"))
+    a.update(lines(ws, a["margin_of_error"].row + 3, [
+        Line("csat_answers", locale("answers"), f"=COUNTIFS({satisfied})", locale.integer),
+        Line("satisfied", locale("satisfied"), f'=COUNTIFS({satisfied},{D("csat", "score")},">="&CsatFrom)',
+             locale.integer),
+        Line("csat", locale("csat"), lambda b: f'=IF({b["csat_answers"].local}=0,"",'
+                                               f'{b["satisfied"].local}/{b["csat_answers"].local})',
+             locale.percent, KPI_FONT, "CSAT"),
+    ]))
+    header_row(ws, a["csat"].row + 2, 1, [locale("ces"), locale("value")])
+    effort = window_criteria(D("ces", "date"))
+    a.update(lines(ws, a["csat"].row + 3, [
+        Line("ces_answers", locale("answers"), f"=COUNTIFS({effort})", locale.integer),
+        Line("ces", locale("mean"), "=" + ces(D("ces", "score"), effort), "0.00", KPI_FONT, "CES"),
+    ]))
 
     header_row(ws, 4, 6, [locale("score"), locale("answers")])
-    for k in range(11):
-        r = 5 + k
-        ws[f"F{r}"] = k
-        formula(ws, f"G{r}", f"=COUNTIFS({w},{score},F{r})", locale.integer)
-    ws.add_chart(bar_chart(locale("distribution"), Reference(ws, min_col=7, min_row=4, max_row=15),
-                           Reference(ws, min_col=6, min_row=5, max_row=15), size=(7, 14)), "I4")
+    a["scores"] = column_span(ws, 6, 5, 15)
+    a["distribution"] = column_span(ws, 7, 5, 15)
+    w, score = window_criteria(D("nps", "date")), D("nps", "score")
+    for k, (mark, cell) in enumerate(zip(a["scores"].cells(), a["distribution"].cells())):
+        ws[mark.local] = k
+        formula(ws, cell.local, f"=COUNTIFS({w},{score},{mark.local})", locale.integer)
+    ws.add_chart(bar_chart(locale("distribution"), a["distribution"].grow(top=1).reference(),
+                           a["scores"].reference(), size=(7, 14)), "I4")
 
-    top = 22
+    top = a["ces"].row + 3
     label(ws, f"A{top}", locale("comments"), BOLD)
     header_row(ws, top + 1, 1, [locale("date"), locale("survey"), locale("score"), locale("comment")])
+    a["comments"] = Anchor(ws, top + 2, 1, top + 1 + COMMENT_ROWS, 4)
     # The comments table is sorted newest first: the window's comments follow those dated after AsOf.
     after = f'COUNTIFS({D("comments", "date")},">="&EDATE(AsOf,1))'
+    window = window_criteria(D("comments", "date"))
     for k in range(COMMENT_ROWS):
-        r = top + 2 + k
-        n = f"ROWS($A${top + 2}:A{r})"
-        for letter, column in (("A", "date"), ("B", "survey"), ("C", "score"), ("D", "comment")):
+        row = a["comments"].row_of(k)
+        n = f"ROWS({a['comments'].cell(0).a1(absolute=True)}:{row.cell(0).local})"
+        for cell, column in zip(row.cells(), ("date", "survey", "score", "comment")):
             item = f'INDEX({D("comments", column)},{after}+{n})'
-            formula(ws, f"{letter}{r}", f'=IF({n}>COUNTIFS({_window("comments")}),"",'
-                                        f'IFERROR(IF({item}="","",{item}),""))', locale.date if letter == "A" else None)
-        ws[f"D{r}"].alignment = WRAP
+            formula(ws, cell.local, f'=IF({n}>COUNTIFS({window}),"",IFERROR(IF({item}="","",{item}),""))',
+                    locale.date if column == "date" else None)
+        ws[row.cell(-1).local].alignment = WRAP
     widths(ws, {"A": 34, "B": 14, "C": 10, "D": 70, "E": 3, "F": 10, "G": 12})
+    return a
 
 
-def _plan_sheet(ws: Worksheet, locale: Locale) -> None:
+_GOAL_COLUMNS = ["goal", "kpi", "baseline", "target", "actual", "progress", "due_date", "status"]
+
+
+def _plan_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The success plan's goals with their progress. Anchors: one column area per goal column."""
     title(ws, locale("title.plan"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
-    columns = ["goal", "kpi", "baseline", "target", "actual", "progress", "due_date", "status"]
-    header_row(ws, 4, 1, [locale(c) for c in columns])
+    header_row(ws, 4, 1, [locale(c) for c in _GOAL_COLUMNS])
+    a = Anchors({c: column_span(ws, i, 5, 4 + GOAL_ROWS) for i, c in enumerate(_GOAL_COLUMNS, start=1)})
     fmts = {"baseline": "#,##0.##", "target": "#,##0.##", "actual": "#,##0.##", "due_date": locale.date}
+    statuses = {status: locale(f"goal.{status}") for status in GOAL_STATUSES}
     for k in range(GOAL_ROWS):
-        r = 5 + k
-        n = f"ROWS($A$5:A{r})"
-        for i, column in enumerate(columns):
-            letter = "ABCDEFGH"[i]
+        at = {c: a[c].cell(k).local for c in _GOAL_COLUMNS}
+        n = f"ROWS({a['goal'].cell(0).a1(absolute=True)}:{at['goal']})"
+        for column in _GOAL_COLUMNS:
             if column == "progress":
-                formula(ws, f"{letter}{r}", f'=IF(OR(C{r}="",D{r}="",E{r}="",D{r}=C{r}),"",(E{r}-C{r})/(D{r}-C{r}))',
+                b, t, x = at["baseline"], at["target"], at["actual"]
+                formula(ws, at[column], f'=IF(OR({b}="",{t}="",{x}="",{t}={b}),"",({x}-{b})/({t}-{b}))',
                         locale.percent)
                 continue
             item = f'INDEX({D("goals", column)},{n})'
-            shown = item
-            if column == "status":  # a known status in the reader's language (exact comparison, no wildcards)
-                for status in reversed(GOAL_STATUSES):
-                    shown = f'IF({item}="{status}","{locale(f"goal.{status}")}",{shown})'
-            formula(ws, f"{letter}{r}", f'=IFERROR(IF({item}="","",{shown}),"")', fmts.get(column))
-        ws[f"A{r}"].alignment = WRAP
+            # a known status in the reader's language (compared exactly); any other text as written
+            shown = one_of(statuses, item, item) if column == "status" else item
+            formula(ws, at[column], f'=IFERROR(IF({item}="","",{shown}),"")', fmts.get(column))
+        ws[at["goal"]].alignment = WRAP
     widths(ws, {"A": 44, "B": 24, "C": 12, "D": 12, "E": 12, "F": 11, "G": 13, "H": 14})
-    ws.conditional_formatting.add(f"F5:F{4 + GOAL_ROWS}", FormulaRule(formula=['AND(ISNUMBER(F5),F5>=1)'],
-                                                                      fill=PatternFill("solid", fgColor="C6EFCE")))
+    first = a["progress"].cell(0).local
+    ws.conditional_formatting.add(a["progress"].local, FormulaRule(formula=[f"AND(ISNUMBER({first}),{first}>=1)"],
+                                                                  fill=PatternFill("solid", fgColor="C6EFCE")))
+    return a
 
 
-def _opportunities_sheet(ws: Worksheet, locale: Locale, inputs: InputsSheet) -> None:
+def _opportunities_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The account's pipeline by stage and type, weighted by the stage probabilities.
+
+    Anchors: "amounts" (stages x types), "total" and "weighted" (by stage), "total_by_type", "pipeline_total",
+    "weighted_total".
+    """
     title(ws, locale("title.opportunities"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
     types = list(OPPORTUNITY_TYPES)
     header_row(ws, 4, 1, [locale("stage"), *[locale(f"type.{t}") for t in types], locale("total"),
                           locale("probability"), locale("weighted")])
+    first, last = 5, 4 + len(STAGES)
+    a = Anchors({"stages": column_span(ws, 1, first, last),
+                 "amounts": Anchor(ws, first, 2, last, 1 + len(types)),
+                 "total": column_span(ws, 2 + len(types), first, last),
+                 "probability": column_span(ws, 3 + len(types), first, last),
+                 "weighted": column_span(ws, 4 + len(types), first, last)})
+    amount, stage_col, type_col = D("pipeline", "amount"), D("pipeline", "stage"), D("pipeline", "type")
     for i, stage in enumerate(STAGES):
-        r = 5 + i
-        label(ws, f"A{r}", locale(f"stage.{stage}"))
-        for j, kind in enumerate(types):
-            letter = col(2 + j)
-            formula(ws, f"{letter}{r}", f'=SUMIFS({D("pipeline", "amount")},{D("pipeline", "stage")},"{stage}",'
-                                        f'{D("pipeline", "type")},"{kind}")', locale.money)
-        total_col, p_col, w_col = col(2 + len(types)), col(3 + len(types)), col(4 + len(types))
-        formula(ws, f"{total_col}{r}", f"=SUM(B{r}:{col(1 + len(types))}{r})", locale.money, BOLD)
-        formula(ws, f"{p_col}{r}", f"=INDEX(StageProbability,{i + 1})", locale.percent)
-        formula(ws, f"{w_col}{r}", f"={total_col}{r}*{p_col}{r}", locale.money)
-    last = 4 + len(STAGES)
+        label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
+        row = a["amounts"].row_of(i)
+        for cell, kind in zip(row.cells(), types):
+            formula(ws, cell.local, "=" + sum_where(amount, exact(stage_col, text(stage)), exact(type_col, text(kind))),
+                    locale.money)
+        total, p = a["total"].cell(i).local, a["probability"].cell(i).local
+        formula(ws, total, f"=SUM({row.local})", locale.money, BOLD)
+        formula(ws, p, f"=INDEX(StageProbability,{i + 1})", locale.percent)
+        formula(ws, a["weighted"].cell(i).local, f"={total}*{p}", locale.money)
     label(ws, f"A{last + 1}", locale("total"), BOLD)
-    for j in range(len(types) + 1):
-        letter = col(2 + j)
-        formula(ws, f"{letter}{last + 1}", f"=SUM({letter}5:{letter}{last})", locale.money, BOLD).border = TOP_RULE
-    w_col = col(4 + len(types))
-    formula(ws, f"{w_col}{last + 1}", f"=SUM({w_col}5:{w_col}{last})", locale.money, BOLD).border = TOP_RULE
+    a["total_by_type"] = a["amounts"].row_of(-1).offset(rows=1)
+    for c, cell in enumerate(a["total_by_type"].cells()):
+        formula(ws, cell.local, f"=SUM({a['amounts'].column_of(c).local})", locale.money, BOLD).border = TOP_RULE
+    for key, total_key in (("total", "pipeline_total"), ("weighted", "weighted_total")):
+        a[total_key] = a[key].cell(-1).offset(rows=1)
+        formula(ws, a[total_key].local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
     widths(ws, {"A": 22, **{col(c): 15 for c in range(2, 5 + len(types))}})
-    open_rows = 4 + len(STAGES) - 2  # won and lost are not pipeline
-    by_type = {locale(f"type.{t}"): Reference(ws, min_col=2 + j, min_row=5, max_row=open_rows) for j, t in enumerate(types)}
-    ws.add_chart(bar_chart(locale("open_pipeline"), by_type, Reference(ws, min_col=1, min_row=5, max_row=open_rows),
+    open_stages = len(OPEN_STAGES)  # won and lost are not pipeline
+    by_type = {locale(f"type.{t}"): a["amounts"].column_of(j).part(0, open_stages - 1).reference()
+               for j, t in enumerate(types)}
+    ws.add_chart(bar_chart(locale("open_pipeline"), by_type, a["stages"].part(0, open_stages - 1).reference(),
                            size=(8, 18), horizontal=True, stacked=True), f"A{last + 4}")
+    return a
 
 
-def _benchmark_sheet(ws: Worksheet, locale: Locale) -> None:
+def _benchmark_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The account's NRR and GRR beside the SaaS Capital medians of its ACV band."""
     title(ws, locale("title.benchmark"), locale("benchmark_source"))
-    lines = [
-        ("acv", "=ARR", locale.money),
-        ("acv_usd", "=ARR*UsdRate", '"US$ "#,##0'),
-        ("acv_band", "=INDEX(BenchBand,MATCH(B5,BenchFrom,1))", None),
-    ]
-    for i, (key, expression, fmt) in enumerate(lines):
-        label(ws, f"A{4 + i}", locale(key))
-        formula(ws, f"B{4 + i}", expression, fmt)
-    header_row(ws, 8, 1, [locale("metric"), locale("this_account"), "SaaS Capital", locale("difference")])
-    for r, (metric, bench) in enumerate((("NRR", "BenchNRR"), ("GRR", "BenchGRR")), start=9):
+    a = lines(ws, 4, [
+        Line("acv", locale("acv"), "=ARR", locale.money),
+        Line("acv_usd", locale("acv_usd"), "=ARR*UsdRate", '"US$ "#,##0'),
+        Line("acv_band", locale("acv_band"), lambda b: "=" + acv_band(b["acv_usd"].local)),
+    ])
+    top = a["acv_band"].row + 2
+    header_row(ws, top, 1, [locale("metric"), locale("this_account"), "SaaS Capital", locale("difference")])
+    usd = a["acv_usd"].a1(absolute=True)
+    for r, (metric, bench) in enumerate((("NRR", "BenchNRR"), ("GRR", "BenchGRR")), start=top + 1):
         label(ws, f"A{r}", metric)
+        a[f"account_{metric.lower()}"] = Anchor(ws, r, 2)
+        a[f"bench_{metric.lower()}"] = Anchor(ws, r, 3)
         formula(ws, f"B{r}", f"={metric}", locale.percent)
-        formula(ws, f"C{r}", f"=INDEX({bench},MATCH($B$5,BenchFrom,1))", locale.percent)
+        formula(ws, f"C{r}", "=" + acv_band(usd, bench), locale.percent)
         formula(ws, f"D{r}", f'=IF(B{r}="","",B{r}-C{r})', '+0.0%;-0.0%')
     widths(ws, {"A": 26, "B": 18, "C": 18, "D": 14})
-    compared = {locale("this_account"): Reference(ws, min_col=2, min_row=9, max_row=10),
-                "SaaS Capital": Reference(ws, min_col=3, min_row=9, max_row=10)}
-    ws.add_chart(bar_chart(locale("title.benchmark"), compared, Reference(ws, min_col=1, min_row=9, max_row=10),
+    compared = {locale("this_account"): column_span(ws, 2, top + 1, top + 2).reference(),
+                "SaaS Capital": column_span(ws, 3, top + 1, top + 2).reference()}
+    ws.add_chart(bar_chart(locale("title.benchmark"), compared, column_span(ws, 1, top + 1, top + 2).reference(),
                            size=(7, 14), y_format="0%"), "F4")
+    return a
 
 
-def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
-    mrr_ws = wb[locale("sheet.mrr")]
-    first, last = col(rows["first_col"] + 1), col(rows["last_col"])
-    gap = rows["product_gap"]
-    bridge = "+".join(f"SUMPRODUCT(ABS({absolute(mrr_ws, f'{first}{rows[a]}:{last}{rows[a]}')}-"
-                      f"{absolute(mrr_ws, f'{first}{rows[b]}:{last}{rows[b]}')}))"
-                      for a, b in (("end_mrr", "total"),))
+def _checks_sheet(ws: Worksheet, locale: Locale, anchors: dict[str, Anchors]) -> Anchors:
+    mrr, voice = anchors["mrr"], anchors["voice"]
     one_account = "+".join(
         f'SUMPRODUCT(({D(t, "customer_id")}<>INDEX({D("customer", "customer_id")},1))*({D(t, "customer_id")}<>""))'
         for t in ("mrr", "health", "nps", "csat", "ces", "pipeline", "goals"))
-    checks_sheet(wb, ws, locale, [
-        ("check.bridge", f"={bridge}"),
-        ("check.products", f"=SUMPRODUCT(ABS({absolute(mrr_ws, f'B{gap}:{last}{gap}')}))"),
+    split = "-".join(voice[k].ref for k in ("answers", "promoters", "passives", "detractors"))
+    return checks_sheet(ws, locale, [
+        ("check.bridge", f"=SUMPRODUCT(ABS({mrr['end_mrr'].ref}-{mrr['total'].part(1, -1).ref}))"),
+        ("check.products", f"=SUMPRODUCT(ABS({mrr['product_gap'].ref}))"),
         ("check.one_account", f"={one_account}+(COUNTA({D('customer', 'customer_id')})<>1)"),
-        ("check.nps_split", f"=ABS({absolute(wb[locale('sheet.voice')], 'B5')}-"
-                            f"{absolute(wb[locale('sheet.voice')], 'B6')}-{absolute(wb[locale('sheet.voice')], 'B7')}-"
-                            f"{absolute(wb[locale('sheet.voice')], 'B8')})"),
-        ("check.weights", "=(WeightAdoption<=0)+(WeightEngagement<=0)+(WeightSupport<=0)"),
+        ("check.nps_split", f"=ABS({split})"),
+        ("check.weights", "=" + "+".join(f"({w}<=0)" for w in _WEIGHTS.values())),
     ])
 
 
-def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
-    mrr_ws = wb[locale("sheet.mrr")]
+def _cover_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     label(ws, "A1", locale("title.qbr"), Font(bold=True, size=12, color="595959"))
+    a = Anchors({"account": Anchor(ws, 2, 1)})
     formula(ws, "A2", f"=INDEX({D('customer', 'name')},1)", font=Font(bold=True, size=20, color="1F3864"))
-    define(wb, "Account", absolute(ws, "A2"))
-    formula(ws, "A3", f'="{locale("period")}: {locale("quarter_prefix")}"&ROUNDUP(MONTH(AsOf)/3,0)&" "&YEAR(AsOf)',
-            font=Font(size=12, color="595959"))
-    end, start = _cell(mrr_ws, rows, "total"), _cell(mrr_ws, rows, "total", 12)
-    info = [
-        ("account_id", f"=INDEX({D('customer', 'customer_id')},1)", None, None),
-        ("csm", f"=INDEX({D('customer', 'csm')},1)", None, None),
-        ("segment", f"=INDEX({D('customer', 'segment')},1)", None, None),
-        ("tier", f"=INDEX({D('customer', 'tier')},1)", None, None),
-        ("as_of", "=AsOf", locale.month, None),
-        ("renewal_date", f'=IF(INDEX({D("customer", "renewal_date")},1)="","",INDEX({D("customer", "renewal_date")},1))',
-         locale.date, "RenewalDate"),
-    ]
-    kpis = [
-        ("mrr", f"={end}", locale.money, "MRR"),
-        ("arr", "=12*MRR", locale.money, "ARR"),
-        ("nrr", f'=IF({start}>0,{end}/{start},"")', locale.percent, "NRR"),
-        ("grr", f'=IF({start}>0,MIN({end},{start})/{start},"")', locale.percent, "GRR"),
-        ("nrr_band", f'=IF(NRR="","",IF(NRR>BandHealthy,"{locale("band.healthy")}",IF(NRR>=BandLow,'
-                     f'"{locale("band.retains")}","{locale("band.low")}")))', None, "NrrBand"),
-        ("health_score", "=HealthScore", locale.number, None),
-        ("health_flag", "=HealthFlag", None, None),
-        ("nps", "=NPS", "0.0", None),
-        ("csat", "=CSAT", locale.percent, None),
-        ("master_check", "=MasterCheck", None, None),
-    ]
-    for i, (key, expression, fmt, name) in enumerate(info):
-        r = 5 + i
-        label(ws, f"A{r}", locale(key), Font(color="595959"))
-        cell = formula(ws, f"B{r}", expression, fmt, BOLD)
-        cell.alignment = Alignment(horizontal="left")
-        if name:
-            define(wb, name, absolute(ws, f"B{r}"))
-    for i, (key, expression, fmt, name) in enumerate(kpis):
-        r = 5 + i
-        label(ws, f"D{r}", locale(key), Font(color="595959"))
-        cell = formula(ws, f"E{r}", expression, fmt, BOLD if key == "nrr_band" else KPI_FONT)
-        cell.alignment = Alignment(horizontal="right")
-        if name:
-            define(wb, name, absolute(ws, f"E{r}"))
-    _band_colours(ws, "E9", locale)
-    _flag_colours(ws, "E11", locale)
-    ok_colours(ws, "E14", locale)
+    a["account"].define(ws.parent, "Account")
+    formula(ws, "A3", f'={text(locale("period") + ": " + locale("quarter_prefix"))}&ROUNDUP(MONTH(AsOf)/3,0)&" "&'
+                      f"YEAR(AsOf)", font=Font(size=12, color="595959"))
+    end, start = mrr["total"].cell(-1).ref, mrr["total"].cell(-13).ref
+    first = lambda column: f"INDEX({D('customer', column)},1)"  # noqa: E731
+    grey = Font(color="595959")
+    a.update(lines(ws, 5, [
+        Line("account_id", locale("account_id"), f"={first('customer_id')}", font=BOLD),
+        Line("csm", locale("csm"), f"={first('csm')}", font=BOLD),
+        Line("segment", locale("segment"), f"={first('segment')}", font=BOLD),
+        Line("tier", locale("tier"), f"={first('tier')}", font=BOLD),
+        Line("as_of", locale("as_of"), "=AsOf", locale.month, BOLD),
+        Line("renewal_date", locale("renewal_date"), f'=IF({first("renewal_date")}="","",{first("renewal_date")})',
+             locale.date, BOLD, "RenewalDate"),
+    ], label_font=grey))
+    a.update(lines(ws, 5, [
+        Line("mrr", locale("mrr"), f"={end}", locale.money, KPI_FONT, "MRR"),
+        Line("arr", locale("arr"), "=12*MRR", locale.money, KPI_FONT, "ARR"),
+        Line("nrr", locale("nrr"), f'=IF({start}>0,{end}/{start},"")', locale.percent, KPI_FONT, "NRR"),
+        Line("grr", locale("grr"), f'=IF({start}>0,MIN({end},{start})/{start},"")', locale.percent, KPI_FONT, "GRR"),
+        Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD, name="NrrBand"),
+        Line("health_score", locale("health_score"), "=HealthScore", locale.number, KPI_FONT),
+        Line("health_flag", locale("health_flag"), "=HealthFlag", font=KPI_FONT),
+        Line("nps", locale("nps"), "=NPS", "0.0", KPI_FONT),
+        Line("csat", locale("csat"), "=CSAT", locale.percent, KPI_FONT),
+        Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
+    ], label_col=4, value_col=5, label_font=grey))
+    for key in ("account_id", "csm", "segment", "tier", "as_of", "renewal_date"):
+        ws[a[key].local].alignment = Alignment(horizontal="left")
+    for key in ("mrr", "arr", "nrr", "grr", "nrr_band", "health_score", "health_flag", "nps", "csat", "master_check"):
+        ws[a[key].local].alignment = Alignment(horizontal="right")
+    band_colours(ws, a["nrr_band"].local, locale)
+    flag_colours(ws, a["health_flag"].local, locale)
+    ok_colours(ws, a["master_check"].local, locale)
     widths(ws, {"A": 22, "B": 30, "C": 4, "D": 22, "E": 34})
     ws.row_dimensions[2].height = 30
-    span = {"min_col": rows["first_col"] + 1, "max_col": rows["last_col"]}
-    ws.add_chart(line_chart(locale("total_mrr"), Reference(mrr_ws, **span, min_row=rows["total"], max_row=rows["total"]),
-                            Reference(mrr_ws, **span, min_row=rows["header"], max_row=rows["header"])), "A17")
+    ws.add_chart(line_chart(locale("total_mrr"), mrr["total"].part(1, -1).reference(), mrr["window"].reference()),
+                 "A17")
+    return a
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -645,8 +639,8 @@ def _before(df: pd.DataFrame | None, column: str, end: pd.Timestamp) -> pd.DataF
     return None if df is None else df[df[column] < end]
 
 
-def fill_qbr(wb: Workbook, data: Dataset, account: str, as_of: pd.Timestamp, locale: Locale) -> Workbook:
-    """Write one account's data into a QBR template (the built-in one or a team's own)."""
+def fill_qbr(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, account: str) -> list[str]:
+    """Write one account's data into a QBR template (the built-in one or a team's own); nothing to warn about."""
     tables = account_tables(data, account, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
@@ -655,4 +649,7 @@ def fill_qbr(wb: Workbook, data: Dataset, account: str, as_of: pd.Timestamp, loc
     wb.properties.title = None
     wb.properties.subject = None
     wb.properties.creator = "csxl"
-    return wb
+    return []
+
+
+KIND = WorkbookKind("qbr", TABLES, OUTPUT_NAMES, qbr_layout, fill_qbr)
