@@ -23,36 +23,61 @@ outgrows are reported in the warnings `write_portfolio` returns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import Reference
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
-from csxl.metrics.expansion import whitespace
-from csxl.metrics.health import (
-    FLAGS,
-    NRR_HEALTHY_ABOVE,
-    NRR_LOW_BELOW,
-    TECH_BELOW_FRACTION,
-    TOUCH_HIGH_MULTIPLE,
-    TOUCH_MODELS,
-    flags_at,
-)
+from csxl.metrics.expansion import OPEN_STAGES, whitespace
+from csxl.metrics.health import FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS, flags_at
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.cells import (BOLD, KPI_FONT, absolute, col, fit_amounts, fit_labels, formula, header_row, label,
-                                  print_setup, title, widths)
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, define, lines, row_span
+from csxl.workbooks.cells import (
+    BOLD,
+    KPI_FONT,
+    absolute,
+    col,
+    fit_amounts,
+    fit_labels,
+    formula,
+    header_row,
+    label,
+    print_setup,
+    title,
+    widths,
+)
 from csxl.workbooks.charts import bar_chart, gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
-from csxl.workbooks.files import atomic_save
-from csxl.workbooks.inputs import InputsSheet, define
+from csxl.workbooks.colours import band_colours, ok_colours
+from csxl.workbooks.formulas import (
+    Tables,
+    acv_band,
+    ces,
+    count_where,
+    csat,
+    distinct_without_case,
+    equals,
+    exact,
+    lookup_key,
+    month_criteria,
+    nps,
+    nps_counts,
+    nrr_band,
+    sum_where,
+    text,
+    window_criteria,
+    window_mask,
+)
+from csxl.workbooks.inputs import InputsSheet
+from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
-from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, peak_arr, set_input
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 WINDOW = 36  # months shown; the wide tables also hold the month before them
 CSM_ROWS, KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 20, 15, 40, 10, 6
@@ -69,6 +94,9 @@ _BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "to
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
+_ID = f"{_book('customer_id')}{{row}}"  # the book row's customer id, in a calculated column's formula
+
+
 def _touch(month: str, arpa: str) -> str:
     """The touch model of the book row's MRR in one month column against a portfolio ARPA (`touch_models`)."""
     m = f"{month}{{row}}"
@@ -102,14 +130,15 @@ def _split(kind: str, k: int) -> str:
             f"IFERROR(SUMPRODUCT({part})/SUMPRODUCT(({c}>{p})*({c}-{p})),0),0)")
 
 
-TABLES = {
+TABLES = Tables({
     "mrr": DataTable("mrr", (("customer_id", "text"), ("product", "text"), *[(m, "number") for m in _M],
                              *[(a, "number") for a in _A])),
     "book": DataTable("book", (
         *_BOOK_DATA,
-        ("item_row", f"=IFERROR(MATCH({_book('customer_id')}{{row}},D_mrr_customer_id,0),0)"),
+        # the block of this customer's product rows, found by its id as written (no wildcard)
+        ("item_row", f"=IFERROR(MATCH({lookup_key(_ID)},D_mrr_customer_id,0),0)"),
         ("item_last", f"=IF({_book('item_row')}{{row}}=0,0,{_book('item_row')}{{row}}+COUNTIF(D_mrr_customer_id,"
-                      f"{_book('customer_id')}{{row}})-1)"),
+                      f"{equals(_ID)})-1)"),
         *[(m, _month_total(k)) for k, m in enumerate(_M)],
         # the window month k it first paid in: 0 if it paid at or before m00, WINDOW + 1 if never
         ("first", f"=IF({_book('before')}{{row}}>0,0,IFERROR(SUMPRODUCT(MATCH(TRUE,{_month_col(0)}{{row}}:{_NOW}{{row}}"
@@ -123,7 +152,8 @@ TABLES = {
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
     "nps": DataTable("nps", (("customer_id", "text"), ("date", "date"), ("score", "number"),
-                             ("csm", '=IFERROR(INDEX(D_book_csm,MATCH(A{row},D_book_customer_id,0)),"")'))),
+                             ("csm", f'=IFERROR(INDEX(D_book_csm,MATCH({lookup_key("A{row}")},D_book_customer_id,'
+                                     '0)),"")'))),
     "csat": DataTable("csat", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
     "ces": DataTable("ces", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
     "pipeline": DataTable("pipeline", (("opportunity_id", "text"), ("customer_id", "text"), ("stage", "text"),
@@ -131,7 +161,8 @@ TABLES = {
     "whitespace": DataTable("whitespace", (("customer_id", "text"), ("name", "text"),
                                            *[(f"p{j}", "number") for j in range(1, MAX_PRODUCTS + 1)])),
     "products": DataTable("products", (("product", "text"),)),
-}
+})
+D = TABLES  # D("book", "csm"): the checked defined name of a Data column, for formulas
 
 
 add_labels({
@@ -229,17 +260,13 @@ add_labels({
 })
 
 
-def D(table: str, column: str) -> str:
-    return TABLES[table].column_name(column)
-
-
 def _months(k: str) -> str:
     """The MRR of every customer in month column k (1 = m00) of the wide table."""
     return f"INDEX(Months,0,{k})"
 
 
-def portfolio_template(locale: Locale) -> Workbook:
-    """The portfolio layout in `locale`, with empty Data tables."""
+def portfolio_layout(locale: Locale) -> Layout:
+    """The portfolio layout in `locale`, with empty Data tables, and the anchors of every sheet."""
     wb = Workbook()
     cover = wb.active
     cover.title = locale("sheet.cover")
@@ -250,22 +277,27 @@ def portfolio_template(locale: Locale) -> Workbook:
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
     _point_blocks(wb, rows=0, product_rows=0)
-    rows = _movements_sheet(wb, sheets["movements"], locale)
-    _retention_sheet(wb, sheets["retention"], locale)
-    _cohorts_sheet(sheets["cohorts"], locale)
-    _health_sheet(wb, sheets["health"], locale)
-    _segments_sheet(wb, sheets["segments"], locale)
-    _csm_sheet(sheets["csms"], locale)
-    _funnel_sheet(sheets["funnel"], locale)
-    _whitespace_sheet(sheets["whitespace"], locale)
-    _voice_sheet(wb, sheets["voice"], locale)
-    _checks_sheet(wb, checks, locale, rows)
-    _cover_sheet(wb, cover, locale)
+    anchors = {"movements": _movements_sheet(sheets["movements"], locale)}
+    anchors["retention"] = _retention_sheet(sheets["retention"], locale)
+    anchors["cohorts"] = _cohorts_sheet(sheets["cohorts"], locale)
+    anchors["health"] = _health_sheet(sheets["health"], locale)
+    anchors["segments"] = _segments_sheet(sheets["segments"], locale)
+    anchors["csms"] = _csm_sheet(sheets["csms"], locale)
+    anchors["funnel"] = _funnel_sheet(sheets["funnel"], locale)
+    anchors["whitespace"] = _whitespace_sheet(sheets["whitespace"], locale)
+    anchors["voice"] = _voice_sheet(sheets["voice"], locale)
+    anchors["checks"] = _checks_sheet(checks, locale, anchors)
+    anchors["cover"] = _cover_sheet(cover, locale, anchors["movements"])
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     sheets["movements"].page_setup.fitToWidth = 3  # 37 months do not fit one page legibly: a year a page
     wb.calculation.fullCalcOnLoad = True
-    return wb
+    return Layout(wb, anchors)
+
+
+def portfolio_template(locale: Locale) -> Workbook:
+    """The portfolio layout in `locale`, with empty Data tables."""
+    return portfolio_layout(locale).wb
 
 
 def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
@@ -285,11 +317,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
     inputs.add("TouchHigh", locale("high_multiple"), TOUCH_HIGH_MULTIPLE, "0.00", "x ARPA", locale("note.touch_high"))
     inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
-    inputs.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
-               locale("note.survey_months"))
-    inputs.add("BandHealthy", locale("band.healthy"), NRR_HEALTHY_ABOVE, locale.percent, locale("fraction"),
-               locale("note.band_healthy"))
-    inputs.add("BandLow", locale("band.low"), NRR_LOW_BELOW, locale.percent, locale("fraction"), locale("note.band_low"))
+    inputs.nrr_bands()
+    inputs.surveys()
     inputs.benchmarks()
     inputs.stage_probabilities()
     inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
@@ -301,33 +330,40 @@ _LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell
           "customers_end", "nrr_month", "grr_month"]
 
 
-def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, int]:
+def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The monthly bridge of the whole book. Anchors: "history_months", "index" and "month" (over the window's
+    months) and each line of `_LINES` (a line area over the months)."""
     title(ws, locale("sheet.movements"))
-    label(ws, "A3", locale("history_months"))
-    formula(ws, "B3", "=COLUMNS(Months)-1", locale.integer)
-    define(wb, "HistoryMonths", absolute(ws, "B3"))
-    rows = {"index": 4, "month": 5, **{line: 6 + i for i, line in enumerate(_LINES)}}
+    a = lines(ws, 3, [Line("history_months", locale("history_months"), "=COLUMNS(Months)-1", locale.integer,
+                           name="HistoryMonths")])
+    first, last = 2, 1 + WINDOW
+    a.update({"index": row_span(ws, 4, first, last), "month": row_span(ws, 5, first, last)})
+    for i, line in enumerate(_LINES):
+        a[line] = row_span(ws, 6 + i, first, last)
     label(ws, "A4", "#", Font(color="808080"))
     label(ws, "A5", locale("month"), BOLD)
     for line in _LINES:
-        cell = label(ws, f"A{rows[line]}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
+        cell = label(ws, f"A{a[line].row}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
         if line in SPLIT_COLUMNS:
             cell.alignment = Alignment(indent=2)
     for k in range(1, WINDOW + 1):
-        c = col(1 + k)
-        ws[f"{c}4"] = k
-        ws[f"{c}4"].font = Font(color="808080")
-        i = f"{c}$4"
+        index = a["index"].cell(k - 1)
+        ws[index.local] = k
+        ws[index.local].font = Font(color="808080")
+        i = f"{index.letter}${index.row}"
         P, C = _months(i), _months(f"{i}+1")
         # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
         first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
-        r = {line: f"{c}{n}" for line, n in rows.items()}
+        r = {line: a[line].cell(k - 1).local for line in ("month", *_LINES)}
         cells = {
             "month": (f"=EDATE(AsOf,{i}-HistoryMonths)", locale.month),
             "start_mrr": (f"=SUM({P})", locale.money),
             "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})", locale.money),
             "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})", locale.money),
             "expansion": (f"=SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))", locale.money),
+            "upsell": (f"=SUM(INDEX(Upsell,0,{i}))", locale.money),
+            "cross_sell": (f"=SUM(INDEX(CrossSell,0,{i}))", locale.money),
+            "price_adjustment": (f"={r['expansion']}-{r['upsell']}-{r['cross_sell']}", locale.money),
             "contraction": (f"=SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))", locale.money),
             "churn": (f"=SUMPRODUCT(({P}>0)*({C}=0)*{P})", locale.money),
             "end_mrr": (f"=SUM({C})", locale.money),
@@ -341,59 +377,65 @@ def _movements_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> dict[str, i
             "grr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}-{r["contraction"]}-{r["churn"]})'
                           f'/{r["start_mrr"]},"")', locale.percent),
         }
-        cells["upsell"] = (f"=SUM(INDEX(Upsell,0,{i}))", locale.money)
-        cells["cross_sell"] = (f"=SUM(INDEX(CrossSell,0,{i}))", locale.money)
-        cells["price_adjustment"] = (f"={r['expansion']}-{r['upsell']}-{r['cross_sell']}", locale.money)
         for line, (expression, fmt) in cells.items():
             formula(ws, r[line], expression, fmt, Font(italic=True) if line in SPLIT_COLUMNS else None)
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, WINDOW + 1)}})
     ws.freeze_panes = "B6"
-    months = Reference(ws, min_col=2, max_col=1 + WINDOW, min_row=5, max_row=5)
-    series = {locale(line): Reference(ws, min_col=2, max_col=1 + WINDOW, min_row=rows[line], max_row=rows[line])
-              for line in ("new", "reactivation", "expansion", "contraction", "churn")}
-    ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 30)), f"A{rows['grr_month'] + 3}")
-    ws.add_chart(line_chart(locale("end_mrr"), series_row(ws, rows["end_mrr"]), months, size=(9, 30)),
-                 f"A{rows['grr_month'] + 22}")
-    return rows
+    months = a["month"].reference()
+    shown = ("new", "reactivation", "expansion", "contraction", "churn")
+    series = {locale(line): a[line].reference() for line in shown}
+    ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 30)), f"A{a['grr_month'].row + 3}")
+    ws.add_chart(line_chart(locale("end_mrr"), a["end_mrr"].reference(), months, size=(9, 30)),
+                 f"A{a['grr_month'].row + 22}")
+    return a
 
 
-def series_row(ws: Worksheet, row: int) -> Reference:
-    return Reference(ws, min_col=2, max_col=1 + WINDOW, min_row=row, max_row=row)
-
-
-def _retention_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """NRR and GRR over the trailing 12 months, month by month, beside the SaaS Capital medians of the book's
+    ACV band. Anchors: "months", "nrr", "grr", "bench_nrr", "bench_grr" (columns) and "band"."""
     title(ws, locale("trend_title"), locale("benchmark_source"))
     header_row(ws, 4, 1, [locale("month"), "NRR", "GRR", f"NRR {locale('median_nrr')}", f"GRR {locale('median_grr')}"])
     label(ws, "G4", locale("acv_band"), BOLD)
-    formula(ws, "H4", "=INDEX(BenchBand,MATCH(ARPA*12*UsdRate,BenchFrom,1))")
+    acv = "ARPA*12*UsdRate"
+    a = Anchors({"band": Anchor(ws, 4, 8)})
+    formula(ws, a["band"].local, "=" + acv_band(acv))
+    first, last = 5, 5 + WINDOW - 12
+    for c, key in enumerate(("months", "nrr", "grr", "bench_nrr", "bench_grr"), start=1):
+        a[key] = column_span(ws, c, first, last)
     for j, k in enumerate(range(12, WINDOW + 1)):
-        r = 5 + j
+        at = {key: a[key].cell(j).local for key in ("months", "nrr", "grr", "bench_nrr", "bench_grr")}
         start, end = _months(str(k - 11)), _months(str(k + 1))
-        formula(ws, f"A{r}", f"=EDATE(AsOf,{k}-HistoryMonths)", locale.month)
-        formula(ws, f"B{r}", f'=IFERROR(SUMPRODUCT(({start}>0)*{end})/SUM({start}),"")', locale.percent)
-        formula(ws, f"C{r}", f'=IFERROR(SUMPRODUCT(({start}>0)*(({end}<{start})*{end}+({end}>={start})*{start}))'
-                             f'/SUM({start}),"")', locale.percent)
-        formula(ws, f"D{r}", "=INDEX(BenchNRR,MATCH(ARPA*12*UsdRate,BenchFrom,1))", locale.percent)
-        formula(ws, f"E{r}", "=INDEX(BenchGRR,MATCH(ARPA*12*UsdRate,BenchFrom,1))", locale.percent)
-    last = 5 + WINDOW - 12
-    define(wb, "NRR", absolute(ws, f"B{last}"))
-    define(wb, "GRR", absolute(ws, f"C{last}"))
+        formula(ws, at["months"], f"=EDATE(AsOf,{k}-HistoryMonths)", locale.month)
+        formula(ws, at["nrr"], f'=IFERROR(SUMPRODUCT(({start}>0)*{end})/SUM({start}),"")', locale.percent)
+        formula(ws, at["grr"], f'=IFERROR(SUMPRODUCT(({start}>0)*(({end}<{start})*{end}+({end}>={start})*{start}))'
+                               f'/SUM({start}),"")', locale.percent)
+        formula(ws, at["bench_nrr"], "=" + acv_band(acv, "BenchNRR"), locale.percent)
+        formula(ws, at["bench_grr"], "=" + acv_band(acv, "BenchGRR"), locale.percent)
+    a["nrr"].cell(-1).define(ws.parent, "NRR")
+    a["grr"].cell(-1).define(ws.parent, "GRR")
     widths(ws, {"A": 14, "B": 12, "C": 12, "D": 22, "E": 22, "G": 14, "H": 14})
-    lines = {name: gapped(ws, Reference(ws, min_col=c, min_row=5, max_row=last)) for c, name in
-             ((2, "NRR"), (3, "GRR"), (4, f"NRR {locale('median_nrr')}"), (5, f"GRR {locale('median_grr')}"))}
-    ws.add_chart(line_chart(locale("trend_title"), lines, Reference(ws, min_col=1, min_row=5, max_row=last),
-                            size=(9, 20), y_format="0%"), "G6")
+    trend = {name: gapped(ws, a[key].reference()) for key, name in
+             (("nrr", "NRR"), ("grr", "GRR"), ("bench_nrr", f"NRR {locale('median_nrr')}"),
+              ("bench_grr", f"GRR {locale('median_grr')}"))}
+    ws.add_chart(line_chart(locale("trend_title"), trend, a["months"].reference(), size=(9, 20), y_format="0%"), "G6")
+    return a
 
 
-def _cohorts_sheet(ws: Worksheet, locale: Locale) -> None:
+def _cohorts_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Revenue and logo retention by start month and age. Anchors: "revenue" and "logo" (start months x ages),
+    "revenue_starts"/"logo_starts" (their start months) and "customers" (each cohort's size)."""
     title(ws, locale("sheet.cohorts"))
+    a = Anchors()
     for block, (key, basis) in enumerate((("cohort_revenue", "revenue"), ("cohort_logo", "logo"))):
         top = 4 + block * (WINDOW + 5)
+        a[basis] = Anchor(ws, top + 2, 3, top + 1 + WINDOW, 2 + WINDOW)
+        a[f"{basis}_starts"] = column_span(ws, 1, top + 2, top + 1 + WINDOW)
+        if basis == "revenue":
+            a["customers"] = column_span(ws, 2, top + 2, top + 1 + WINDOW)
         label(ws, f"A{top}", locale(key), BOLD)
         label(ws, f"A{top + 1}", locale("month"), BOLD)
         for t in range(WINDOW):
-            cell = ws.cell(top + 1, 3 + t, t)
-            cell.font = BOLD
+            ws.cell(top + 1, 3 + t, t).font = BOLD
         label(ws, f"B{top + 1}", locale("customers"), BOLD)
         for c in range(1, WINDOW + 1):
             r = top + 1 + c
@@ -403,160 +445,201 @@ def _cohorts_sheet(ws: Worksheet, locale: Locale) -> None:
                     else f"COUNTIF(D_book_first,{c})")
             for t in range(WINDOW - c + 1):
                 column = col(3 + t)
-                value = (f"SUMPRODUCT((D_book_first={c})*{_months(f'{c}+{column}${top + 1}+1')})" if basis == "revenue"
-                         else f"SUMPRODUCT((D_book_first={c})*({_months(f'{c}+{column}${top + 1}+1')}>0))")
-                formula(ws, f"{column}{r}", f'=IFERROR({value}/{base},"")', locale.percent)
-        area = f"C{top + 2}:{col(2 + WINDOW)}{top + 1 + WINDOW}"
-        ws.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="F8696B",
-                                                           mid_type="num", mid_value=0.75, mid_color="FFEB84",
-                                                           end_type="num", end_value=1, end_color="63BE7B"))
+                age = _months(f"{c}+{column}${top + 1}+1")
+                kept = (f"SUMPRODUCT((D_book_first={c})*{age})" if basis == "revenue"
+                        else f"SUMPRODUCT((D_book_first={c})*({age}>0))")
+                formula(ws, f"{column}{r}", f'=IFERROR({kept}/{base},"")', locale.percent)
+        ws.conditional_formatting.add(a[basis].local, ColorScaleRule(
+            start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.75,
+            mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
     widths(ws, {"A": 12, "B": 10, **{col(3 + t): 7 for t in range(WINDOW)}})
+    return a
 
 
-_FLAG_CODES = "L"  # hidden column of the Health sheet: the flag codes of the data, in FLAGS order
+_FLAG_CODES = 12  # hidden column L of the Health sheet: the flag codes of the data, in FLAGS order
 
 
-def _health_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Accounts and MRR by health flag, and the kanban of the largest accounts under each.
+
+    Anchors: "codes", "accounts", "mrr", "share" (columns over FLAGS) and "kanban".
+    """
     title(ws, locale("by_flag"), locale("not_live"))
     header_row(ws, 4, 1, [locale("health_flag"), locale("accounts"), locale("mrr"), locale("share")])
+    first, last = 5, 4 + len(FLAGS)
+    a = Anchors({"flags": column_span(ws, 1, first, last), "accounts": column_span(ws, 2, first, last),
+                 "mrr": column_span(ws, 3, first, last), "share": column_span(ws, 4, first, last),
+                 "codes": column_span(ws, _FLAG_CODES, first, last)})
     now = f"D_book_{_M[-1]}"
     for i, flag in enumerate(FLAGS):
-        r = 5 + i
-        label(ws, f"A{r}", locale(f"flag.{flag}"))
-        label(ws, f"{_FLAG_CODES}{r}", flag)
-        code = f"${_FLAG_CODES}${r}"
-        formula(ws, f"B{r}", f'=COUNTIFS(D_book_flag,{code},{now},">0")', locale.integer)
-        formula(ws, f"C{r}", f"=SUMIFS({now},D_book_flag,{code})", locale.money)
-        formula(ws, f"D{r}", f"=IF(MRR>0,C{r}/MRR,0)", locale.percent)
-    ws.column_dimensions[_FLAG_CODES].hidden = True  # the codes the formulas match on
-    define(wb, "FlagCode", absolute(ws, f"{_FLAG_CODES}5:{_FLAG_CODES}{4 + len(FLAGS)}"))
-    ws.add_chart(bar_chart(locale("share"), Reference(ws, min_col=4, min_row=4, max_row=4 + len(FLAGS)),
-                           Reference(ws, min_col=1, min_row=5, max_row=4 + len(FLAGS)), y_format="0%"), "H3")
+        at = {key: a[key].cell(i).local for key in ("flags", "accounts", "mrr", "share", "codes")}
+        label(ws, at["flags"], locale(f"flag.{flag}"))
+        label(ws, at["codes"], flag)
+        code = a["codes"].cell(i).a1(absolute=True)
+        formula(ws, at["accounts"], "=" + count_where(exact("D_book_flag", code), f"{now}>0"), locale.integer)
+        formula(ws, at["mrr"], "=" + sum_where(now, exact("D_book_flag", code)), locale.money)
+        formula(ws, at["share"], f"=IF(MRR>0,{at['mrr']}/MRR,0)", locale.percent)
+    ws.column_dimensions[a["codes"].letter].hidden = True  # the codes the formulas match on
+    a["codes"].define(ws.parent, "FlagCode")
+    ws.add_chart(bar_chart(locale("share"), a["share"].grow(top=1).reference(), a["flags"].reference(),
+                           y_format="0%"), "H3")
     top = 12
     label(ws, f"A{top}", locale("kanban"), BOLD)
+    a["kanban"] = Anchor(ws, top + 2, 1, top + 1 + KANBAN_ROWS, 2 * len(FLAGS))
     for j, flag in enumerate(FLAGS):
         name_col, mrr_col = col(1 + 2 * j), col(2 + 2 * j)
         header_row(ws, top + 1, 1 + 2 * j, [locale(f"flag.{flag}"), locale("mrr")])
-        code = f"${_FLAG_CODES}${5 + j}"
-        first = f"MATCH({code},D_book_flag,0)"
-        count = f"COUNTIF(D_book_flag,{code})"
+        code = a["codes"].cell(j).a1(absolute=True)
+        # the book is sorted by flag: a flag's accounts are one block, found by the (exact) flag code
+        block = f"MATCH({lookup_key(code)},D_book_flag,0)"
+        count = f"COUNTIF(D_book_flag,{equals(code)})"
         for i in range(1, KANBAN_ROWS + 1):
             r = top + 1 + i
-            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{first}+{i - 1}))')
-            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{first}+{i - 1}))', locale.money)
+            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{block}+{i - 1}))')
+            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{block}+{i - 1}))', locale.money)
         widths(ws, {name_col: 26, mrr_col: 13})
+    return a
 
 
 def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], now_in: str, start_in: str,
-                   locale: Locale, from_table: str | None = None) -> None:
+                   locale: Locale, from_table: str | None = None) -> Anchor:
     """Accounts, MRR and ARPA by the segment accounts are in now (`now_in`), and the cohort NRR of the 12 months
-    to AsOf by the segment they were in a year ago (`start_in`): `csxl.metrics.health.segments`."""
+    to AsOf by the segment they were in a year ago (`start_in`): `csxl.metrics.health.segments`. Returns the
+    block (segments x the five columns)."""
     header_row(ws, top, 1, [heading, locale("accounts"), locale("mrr"), locale("arpa"), "NRR"])
     now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
+    block = Anchor(ws, top + 1, 1, top + len(keys), 5)
     for i, key in enumerate(keys):
-        r = top + 1 + i
+        name, accounts, mrr, arpa, nrr = (cell.local for cell in block.row_of(i).cells())
         if from_table:
-            formula(ws, f"A{r}", f'=IFERROR(INDEX({from_table},{i + 1}),"")')
+            formula(ws, name, f'=IFERROR(INDEX({from_table},{i + 1}),"")')
         else:
-            label(ws, f"A{r}", key)
-        formula(ws, f"B{r}", f'=IF(A{r}="","",COUNTIFS({now_in},A{r},{now},">0"))', locale.integer)
-        formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({now},{now_in},A{r}))', locale.money)
-        formula(ws, f"D{r}", f'=IF(A{r}="","",IFERROR(C{r}/B{r},""))', locale.money)
-        formula(ws, f"E{r}", f'=IF(A{r}="","",IFERROR(SUMPRODUCT(({start_in}=A{r})*({year_ago}>0)*{now})'
-                             f'/SUMIFS({year_ago},{start_in},A{r}),""))', locale.percent)
+            label(ws, name, key)
+        is_now, was = exact(now_in, name), exact(start_in, name)
+        formula(ws, accounts, f'=IF({name}="","",{count_where(is_now, f"{now}>0")})', locale.integer)
+        formula(ws, mrr, f'=IF({name}="","",{sum_where(now, is_now)})', locale.money)
+        formula(ws, arpa, f'=IF({name}="","",IFERROR({mrr}/{accounts},""))', locale.money)
+        formula(ws, nrr, f'=IF({name}="","",IFERROR({sum_where(now, was, f"{year_ago}>0")}'
+                         f'/{sum_where(year_ago, was)},""))', locale.percent)
+    return block
 
 
-def _segments_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _segments_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Accounts, MRR, ARPA and NRR by touch model and by tier. Anchors: "arpa_start", "touch", "tier"."""
     title(ws, locale("sheet.segments"), locale("note.segment_nrr"))
     year_ago = f"D_book_{_M[-13]}"
-    label(ws, "A3", locale("arpa_start"))
-    formula(ws, "B3", f'=IFERROR(SUM({year_ago})/COUNTIF({year_ago},">0"),"")', locale.money)
-    define(wb, "ArpaStart", absolute(ws, "B3"))
-    _segment_block(ws, 5, locale("touch_model"), list(TOUCH_MODELS), "D_book_touch", "D_book_touch_start", locale)
-    _segment_block(ws, 11, locale("tier"), [""] * TIER_ROWS, "D_book_tier", "D_book_tier", locale, D("tiers", "tier"))
+    a = lines(ws, 3, [Line("arpa_start", locale("arpa_start"), f'=IFERROR(SUM({year_ago})/COUNTIF({year_ago},">0"),"")',
+                           locale.money, name="ArpaStart")])
+    a["touch"] = _segment_block(ws, 5, locale("touch_model"), list(TOUCH_MODELS), "D_book_touch",
+                                "D_book_touch_start", locale)
+    a["tier"] = _segment_block(ws, a["touch"].bottom + 2, locale("tier"), [""] * TIER_ROWS, "D_book_tier",
+                               "D_book_tier", locale, D("tiers", "tier"))
     widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
+    return a
 
 
 _CSM_HEADS = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
               "growth_mom", "account_coverage", *[f"flag.{flag}" for flag in FLAGS]]
 
 
-def _csm_sheet(ws: Worksheet, locale: Locale) -> None:
+def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The CSM scorecard (`csxl.metrics.csm.csm_scorecard`). Anchors: "scorecard" (CSMs x `_CSM_HEADS`)."""
     title(ws, locale("sheet.csms"), locale("note.coverage"))
     header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
+    a = Anchors({"scorecard": Anchor(ws, 5, 1, 4 + CSM_ROWS, len(_CSM_HEADS))})
     last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
     won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
     now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
-    window = 'D_nps_date,">="&EDATE(AsOf,1-SurveyMonths),D_nps_date,"<"&EDATE(AsOf,1)'
+    answers_window = window_mask("D_nps_date")
     for i in range(CSM_ROWS):
-        r = 5 + i
-        mine = f"(D_book_csm=A{r})"
+        at = dict(zip(_CSM_HEADS, (cell.local for cell in a["scorecard"].row_of(i).cells())))
+        csm = at["csm"]
+        mine = f"EXACT(D_book_csm,{csm})"
         expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
                              f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
-        promoters = f'COUNTIFS({window},D_nps_csm,A{r},D_nps_score,">=9")'
-        detractors = f'COUNTIFS({window},D_nps_csm,A{r},D_nps_score,"<=6")'
-        answers = f"COUNTIFS({window},D_nps_csm,A{r})"
-        cells = [
-            (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
-            (f'=IF(A{r}="","",COUNTIFS(D_book_csm,A{r},{now},">0"))', locale.integer),
-            (f'=IF(A{r}="","",SUMIFS({now},D_book_csm,A{r}))', locale.money),
-            (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*{now})/SUMPRODUCT({mine}*{year_ago}),""))',
-             locale.percent),
-            (f'=IF(A{r}="","",IFERROR(SUMPRODUCT({mine}*({year_ago}>0)*({now}>0))/SUMPRODUCT({mine}*({year_ago}>0)),""))',
-             locale.percent),
-            (f'=IF(A{r}="","",{expansion})', locale.money),
-            (f'=IF(A{r}="","",SUMPRODUCT({mine}*(({won})>0)))', locale.integer),
-            (f'=IF(A{r}="","",IF({answers}=0,"",({promoters}-{detractors})/{answers}*100))', "0.0"),
-            (f'=IF(A{r}="","",IFERROR(C{r}/SUMIFS({before},D_book_csm,A{r})-1,""))', locale.percent),
+        said = (exact("D_nps_csm", csm), answers_window)
+        promoters = count_where(*said, "D_nps_score>=PromoterFrom")
+        detractors = count_where(*said, "D_nps_score<=DetractorTo")
+        answers = count_where(*said)
+        given = lambda expression: f'=IF({csm}="","",{expression})'  # noqa: E731
+        accounts = at["accounts"]
+        cells = {
+            "csm": (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
+            "accounts": (given(count_where(mine, f"{now}>0")), locale.integer),
+            "mrr": (given(sum_where(now, mine)), locale.money),
+            "mrr_retained": (given(f'IFERROR({sum_where(now, mine, f"{year_ago}>0")}/{sum_where(year_ago, mine)},"")'),
+                             locale.percent),
+            "logo_retention": (given(f'IFERROR({count_where(mine, f"{year_ago}>0", f"{now}>0")}/'
+                                     f'{count_where(mine, f"{year_ago}>0")},"")'), locale.percent),
+            "expansion_mrr": (given(expansion), locale.money),
+            "accounts_expanded": (given(count_where(mine, f"({won})>0")), locale.integer),
+            "nps": (given(nps(promoters, detractors, answers)), "0.0"),
+            "growth_mom": (given(f'IFERROR({at["mrr"]}/{sum_where(before, mine)}-1,"")'), locale.percent),
             # blank until accounts are marked in the covered column of the book
-            (f'=IF(OR(A{r}="",B{r}=0,COUNT(D_book_covered)=0),"",'
-             f'COUNTIFS(D_book_csm,A{r},D_book_covered,1,{now},">0")/B{r})', locale.percent),
-            *[(f'=IF(OR(A{r}="",B{r}=0),"",COUNTIFS(D_book_csm,A{r},D_book_flag,INDEX(FlagCode,{j}),{now},">0")'
-               f'/B{r})', locale.percent) for j in range(1, len(FLAGS) + 1)],
-        ]
-        for c, (expression, fmt) in enumerate(cells, start=1):
-            formula(ws, f"{col(c)}{r}", expression, fmt)
+            "account_coverage": (f'=IF(OR({csm}="",{accounts}=0,COUNT(D_book_covered)=0),"",'
+                                 f'{count_where(mine, "D_book_covered=1", f"{now}>0")}/{accounts})', locale.percent),
+            **{f"flag.{flag}": (f'=IF(OR({csm}="",{accounts}=0),"",'
+                                f'{count_where(mine, exact("D_book_flag", f"INDEX(FlagCode,{j})"), f"{now}>0")}'
+                                f'/{accounts})', locale.percent) for j, flag in enumerate(FLAGS, start=1)},
+        }
+        for head, (expression, fmt) in cells.items():
+            formula(ws, at[head], expression, fmt)
     widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 1)}})
+    return a
 
 
-def _funnel_sheet(ws: Worksheet, locale: Locale) -> None:
+def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The expand funnel by stage (`csxl.metrics.expansion.funnel`) and the weighted open pipeline by type
+    (`weighted_pipeline`). Anchors: "count", "amount", "reached", "conversion" (columns over STAGES), "weighted"
+    (column over OPPORTUNITY_TYPES)."""
     title(ws, locale("sheet.funnel"))
     header_row(ws, 4, 1, [locale("stage"), locale("opportunities"), locale("mrr"), locale("reached"),
                           locale("conversion"), "code"])
+    first, last = 5, 4 + len(STAGES)
+    a = Anchors({key: column_span(ws, c, first, last) for c, key in
+                 enumerate(("stages", "count", "amount", "reached", "conversion", "codes"), start=1)})
+    stage_col, amount = D("pipeline", "stage"), D("pipeline", "amount")
     for i, stage in enumerate(STAGES):
-        r = 5 + i
-        label(ws, f"A{r}", locale(f"stage.{stage}"))
-        ws[f"F{r}"] = stage
-        formula(ws, f"B{r}", f'=COUNTIF({D("pipeline", "stage")},F{r})', locale.integer)
-        formula(ws, f"C{r}", f'=SUMIFS({D("pipeline", "amount")},{D("pipeline", "stage")},F{r})', locale.money)
-    won, lost = 5 + STAGES.index("won"), 5 + STAGES.index("lost")
-    for i in range(len(STAGES[:5])):
-        r = 5 + i
-        reached = f"=SUM(B{r}:B{4 + 5})+B{won}" + (f"+B{lost}" if i == 0 else "")
-        formula(ws, f"D{r}", reached, locale.integer)
-        following = f"D{r + 1}" if i < 4 else f"B{won}"
-        formula(ws, f"E{r}", f'=IF(D{r}=0,"",{following}/D{r})', locale.percent)
-    formula(ws, f"D{won}", f"=B{won}", locale.integer)
-    formula(ws, f"D{lost}", f"=B{lost}", locale.integer)
-    top = 14
+        label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
+        code = a["codes"].cell(i).local
+        label(ws, code, stage)
+        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code)), locale.integer)
+        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code)), locale.money)
+    count = lambda stage: a["count"].cell(STAGES.index(stage)).local  # noqa: E731
+    for i, stage in enumerate(OPEN_STAGES):
+        # an opportunity reached a stage if it is there or further on (won included; lost only reached the first)
+        later = a["count"].part(i, len(OPEN_STAGES) - 1).local
+        reached = f"=SUM({later})+{count('won')}" + (f"+{count('lost')}" if i == 0 else "")
+        formula(ws, a["reached"].cell(i).local, reached, locale.integer)
+        following = a["reached"].cell(i + 1).local if i < len(OPEN_STAGES) - 1 else count("won")
+        formula(ws, a["conversion"].cell(i).local, f'=IF({a["reached"].cell(i).local}=0,"",{following}'
+                                                   f'/{a["reached"].cell(i).local})', locale.percent)
+    for stage in ("won", "lost"):
+        formula(ws, a["reached"].cell(STAGES.index(stage)).local, f"={count(stage)}", locale.integer)
+    top = last + 3
     header_row(ws, top, 1, [locale("type"), locale("weighted")])
+    a["weighted"] = column_span(ws, 2, top + 1, top + len(OPPORTUNITY_TYPES))
+    type_col = D("pipeline", "type")
     for j, kind in enumerate(OPPORTUNITY_TYPES):
-        r = top + 1 + j
-        label(ws, f"A{r}", locale(f"type.{kind}"))
-        weighted = "+".join(f'SUMIFS({D("pipeline", "amount")},{D("pipeline", "type")},"{kind}",'
-                            f'{D("pipeline", "stage")},"{stage}")*INDEX(StageProbability,{STAGES.index(stage) + 1})'
-                            for stage in STAGES[:5])
-        formula(ws, f"B{r}", f"={weighted}", locale.money)
+        cell = a["weighted"].cell(j)
+        label(ws, f"A{cell.row}", locale(f"type.{kind}"))
+        weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage))) +
+                            f"*INDEX(StageProbability,{STAGES.index(stage) + 1})" for stage in OPEN_STAGES)
+        formula(ws, cell.local, f"={weighted}", locale.money)
     widths(ws, {"A": 22, "B": 16, "C": 16, "D": 18, "E": 22, "F": 12})
-    ws.column_dimensions["F"].hidden = True  # stage codes the formulas match on
-    ws.add_chart(bar_chart(locale("reached"), Reference(ws, min_col=4, min_row=4, max_row=9),
-                           Reference(ws, min_col=1, min_row=5, max_row=9), horizontal=True), "H4")
+    ws.column_dimensions[a["codes"].letter].hidden = True  # stage codes the formulas match on
+    shown = a["reached"].part(0, len(OPEN_STAGES) - 1)
+    ws.add_chart(bar_chart(locale("reached"), shown.grow(top=1).reference(),
+                           a["stages"].part(0, len(OPEN_STAGES) - 1).reference(), horizontal=True), "H4")
+    return a
 
 
-def _whitespace_sheet(ws: Worksheet, locale: Locale) -> None:
+def _whitespace_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The largest accounts' MRR by product: a blank or 0 is a product to offer. Anchors: "grid"."""
     title(ws, locale("sheet.whitespace"), locale("not_live"))
     label(ws, "A3", locale("whitespace_top"))
     label(ws, "A4", locale("account"), BOLD)
+    a = Anchors({"grid": Anchor(ws, 5, 2, 4 + WHITESPACE_ROWS, 1 + MAX_PRODUCTS)})
     for j in range(1, MAX_PRODUCTS + 1):
         formula(ws, f"{col(1 + j)}4", f'=IFERROR(INDEX({D("products", "product")},{j}),"")', font=BOLD)
     for i in range(1, WHITESPACE_ROWS + 1):
@@ -565,86 +648,85 @@ def _whitespace_sheet(ws: Worksheet, locale: Locale) -> None:
         for j in range(1, MAX_PRODUCTS + 1):
             formula(ws, f"{col(1 + j)}{r}", f'=IF(OR($A{r}="",{col(1 + j)}$4=""),"",'
                                             f'INDEX({D("whitespace", f"p{j}")},{i}))', locale.money_round)
-    area = f"B5:{col(1 + MAX_PRODUCTS)}{4 + WHITESPACE_ROWS}"
-    ws.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
-                                                       end_type="max", end_color="5B9BD5"))
+    ws.conditional_formatting.add(a["grid"].local, ColorScaleRule(start_type="num", start_value=0,
+                                                                  start_color="FFFFFF", end_type="max",
+                                                                  end_color="5B9BD5"))
     widths(ws, {"A": 30, **{col(1 + j): 14 for j in range(1, MAX_PRODUCTS + 1)}})
+    return a
 
 
-def _voice_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """NPS, CSAT and CES by month over the last 12 months, and the NPS of the survey window.
+
+    Anchors: "months", "nps", "answers", "csat", "ces" (columns over the months), "window_nps" (named NPS).
+    """
     title(ws, locale("title.voice"))
     header_row(ws, 4, 1, [locale("month"), "NPS", locale("answers"), "CSAT", "CES"])
+    a = Anchors({key: column_span(ws, c, 5, 16) for c, key in
+                 enumerate(("months", "nps", "answers", "csat", "ces"), start=1)})
     for i in range(12):
-        r = 5 + i
-        formula(ws, f"A{r}", f"=EDATE(AsOf,{i - 11})", locale.month)
-        month = lambda t: f'{D(t, "date")},">="&A{r},{D(t, "date")},"<"&EDATE(A{r},1)'  # noqa: E731
-        n = f"COUNTIFS({month('nps')})"
-        formula(ws, f"C{r}", f"={n}", locale.integer)
-        formula(ws, f"B{r}", f'=IF(C{r}=0,"",(COUNTIFS({month("nps")},{D("nps", "score")},">=9")-'
-                             f'COUNTIFS({month("nps")},{D("nps", "score")},"<=6"))/C{r}*100)', "0.0")
-        formula(ws, f"D{r}", f'=IFERROR(COUNTIFS({month("csat")},{D("csat", "score")},">=4")/COUNTIFS({month("csat")}),"")',
+        at = {key: a[key].cell(i).local for key in ("months", "nps", "answers", "csat", "ces")}
+        formula(ws, at["months"], f"=EDATE(AsOf,{i - 11})", locale.month)
+        counts = nps_counts(D("nps", "score"), month_criteria(D("nps", "date"), at["months"]))
+        formula(ws, at["answers"], f"={counts['answers']}", locale.integer)
+        formula(ws, at["nps"], "=" + nps(counts["promoters"], counts["detractors"], at["answers"]), "0.0")
+        formula(ws, at["csat"], "=" + csat(D("csat", "score"), month_criteria(D("csat", "date"), at["months"])),
                 locale.percent)
-        formula(ws, f"E{r}", f'=IFERROR(AVERAGEIFS({D("ces", "score")},{month("ces")}),"")', "0.00")
-    window = f'{D("nps", "date")},">="&EDATE(AsOf,1-SurveyMonths),{D("nps", "date")},"<"&EDATE(AsOf,1)'
+        formula(ws, at["ces"], "=" + ces(D("ces", "score"), month_criteria(D("ces", "date"), at["months"])), "0.00")
+    window = nps_counts(D("nps", "score"), window_criteria(D("nps", "date")))
     # live: the window follows the SurveyMonths input
+    a.update(lines(ws, 18, [Line("window_nps", "", "=" + nps(window["promoters"], window["detractors"],
+                                                              window["answers"]), "0.0", KPI_FONT, "NPS")]))
     formula(ws, "A18", f'="NPS ({locale("answers_last")} "&SurveyMonths&" {locale("months")})"', font=BOLD)
-    formula(ws, "B18", f'=IF(COUNTIFS({window})=0,"",(COUNTIFS({window},{D("nps", "score")},">=9")-'
-                       f'COUNTIFS({window},{D("nps", "score")},"<=6"))/COUNTIFS({window})*100)', "0.0", KPI_FONT)
-    define(wb, "NPS", absolute(ws, "B18"))
     widths(ws, {"A": 40, "B": 12, "C": 12, "D": 12, "E": 12})
-    ws.add_chart(line_chart("NPS", gapped(ws, Reference(ws, min_col=2, min_row=5, max_row=16)),
-                            Reference(ws, min_col=1, min_row=5, max_row=16), size=(7, 16)), "G4")
+    ws.add_chart(line_chart("NPS", gapped(ws, a["nps"].reference()), a["months"].reference(), size=(7, 16)), "G4")
+    return a
 
 
-def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale, rows: dict[str, int]) -> None:
-    mv = wb[locale("sheet.movements")]
-    span = lambda line: absolute(mv, f"B{rows[line]}:{col(1 + WINDOW)}{rows[line]}")  # noqa: E731
-    checks_sheet(wb, ws, locale, [
-        ("check.bridge", f"=SUMPRODUCT(ABS({span('start_mrr')}+{span('new')}+{span('reactivation')}+{span('expansion')}"
-                         f"-{span('contraction')}-{span('churn')}-{span('end_mrr')}))"),
-        ("check.counts", f"=SUMPRODUCT(ABS({span('customers_start')}+{span('new_customers')}+"
-                         f"{span('reactivated_customers')}-{span('churned_customers')}-{span('customers_end')}))"),
+def _checks_sheet(ws: Worksheet, locale: Locale, anchors: dict[str, Anchors]) -> Anchors:
+    mv, flags = anchors["movements"], anchors["health"]
+    span = {line: mv[line].ref for line in _LINES}
+    return checks_sheet(ws, locale, [
+        ("check.bridge", f"=SUMPRODUCT(ABS({span['start_mrr']}+{span['new']}+{span['reactivation']}"
+                         f"+{span['expansion']}-{span['contraction']}-{span['churn']}-{span['end_mrr']}))"),
+        ("check.counts", f"=SUMPRODUCT(ABS({span['customers_start']}+{span['new_customers']}+"
+                         f"{span['reactivated_customers']}-{span['churned_customers']}-{span['customers_end']}))"),
         ("check.book_products", "=SUM(Months)-SUM(ProductMonths)"),
-        ("check.flags", f"=Customers-SUM({absolute(wb[locale('sheet.health')], f'B5:B{4 + len(FLAGS)}')})"
+        ("check.flags", f"=Customers-SUM({flags['accounts'].ref})"
                         f'-COUNTIFS(D_book_flag,"",D_book_{_M[-1]},">0")'),
     ])
 
 
-def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
     label(ws, "A1", locale("title.portfolio"), Font(bold=True, size=20, color="1F3864"))
-    label(ws, "A2", locale("as_of"), Font(size=12, color="595959"))
-    formula(ws, "B2", "=AsOf", locale.month, Font(size=12, color="595959"))
-    mv = wb[locale("sheet.movements")]
-    twelve = lambda line, n: (f"SUM(INDEX({absolute(mv, f'B{n}:{col(1 + WINDOW)}{n}')},{WINDOW - 11}):"  # noqa: E731
-                              f"INDEX({absolute(mv, f'B{n}:{col(1 + WINDOW)}{n}')},{WINDOW}))")
-    rows = {line: 6 + i for i, line in enumerate(_LINES)}
-    gains = "+".join(twelve(line, rows[line]) for line in ("new", "expansion", "reactivation"))
-    losses = "+".join(twelve(line, rows[line]) for line in ("contraction", "churn"))
+    grey = Font(size=12, color="595959")
+    a = lines(ws, 2, [Line("as_of", locale("as_of"), "=AsOf", locale.month, grey)], label_font=grey)
+    twelve = lambda line: f"SUM({mv[line].part(-12, -1).ref})"  # noqa: E731
+    gains = "+".join(twelve(line) for line in ("new", "expansion", "reactivation"))
+    losses = "+".join(twelve(line) for line in ("contraction", "churn"))
     now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
-    lines = [
-        ("mrr", f"=SUM({now})", locale.money, "MRR"),
-        ("arr", "=12*MRR", locale.money, "ARR"),
-        ("customers", f'=COUNTIF({now},">0")', locale.integer, "Customers"),
-        ("arpa", '=IF(Customers=0,"",MRR/Customers)', locale.money, "ARPA"),
-        ("nrr", "=NRR", locale.percent, None),
-        ("grr", "=GRR", locale.percent, None),
-        ("nrr_band", f'=IF(NRR="","",IF(NRR>BandHealthy,"{locale("band.healthy")}",IF(NRR>=BandLow,'
-                     f'"{locale("band.retains")}","{locale("band.low")}")))', None, None),
-        ("logo_churn", f'=IFERROR(SUMPRODUCT(({year_ago}>0)*({now}=0))/COUNTIF({year_ago},">0"),"")', locale.percent,
-         "LogoChurn"),
-        ("quick_ratio", f'=IFERROR(({gains})/({losses}),"")', "0.00", "QuickRatio"),
-        ("nps", "=NPS", "0.0", None),
-        ("master_check", "=MasterCheck", None, None),
-    ]
-    for i, (key, expression, fmt, name) in enumerate(lines):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key), Font(color="595959"))
-        formula(ws, f"B{r}", expression, fmt, BOLD if key == "nrr_band" else KPI_FONT)
-        if name:
-            define(wb, name, absolute(ws, f"B{r}"))
+    a.update(lines(ws, 4, [
+        Line("mrr", locale("mrr"), f"=SUM({now})", locale.money, KPI_FONT, "MRR"),
+        Line("arr", locale("arr"), "=12*MRR", locale.money, KPI_FONT, "ARR"),
+        Line("customers", locale("customers"), f'=COUNTIF({now},">0")', locale.integer, KPI_FONT, "Customers"),
+        Line("arpa", locale("arpa"), '=IF(Customers=0,"",MRR/Customers)', locale.money, KPI_FONT, "ARPA"),
+        Line("nrr", locale("nrr"), "=NRR", locale.percent, KPI_FONT),
+        Line("grr", locale("grr"), "=GRR", locale.percent, KPI_FONT),
+        Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD),
+        Line("logo_churn", locale("logo_churn"),
+             f'=IFERROR(SUMPRODUCT(({year_ago}>0)*({now}=0))/COUNTIF({year_ago},">0"),"")', locale.percent,
+             KPI_FONT, "LogoChurn"),
+        Line("quick_ratio", locale("quick_ratio"), f'=IFERROR(({gains})/({losses}),"")', "0.00", KPI_FONT,
+             "QuickRatio"),
+        Line("nps", locale("nps"), "=NPS", "0.0", KPI_FONT),
+        Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
+    ], label_font=Font(color="595959")))
+    band_colours(ws, a["nrr_band"].local, locale)
+    ok_colours(ws, a["master_check"].local, locale)
     widths(ws, {"A": 34, "B": 34})
-    ws.add_chart(line_chart(locale("end_mrr"), series_row(mv, rows["end_mrr"]),
-                            Reference(mv, min_col=2, max_col=1 + WINDOW, min_row=5, max_row=5), size=(8, 20)), "D3")
+    ws.add_chart(line_chart(locale("end_mrr"), mv["end_mrr"].reference(), mv["month"].reference(), size=(8, 20)),
+                 "D3")
+    return a
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -659,6 +741,7 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     every account when not given: the team marks them in the workbook).
     """
     mrr = data.mrr[data.mrr["month"] <= as_of]
+    distinct_without_case(mrr["customer_id"].unique(), "customer id", data.source)
     grid = mrr_grid(mrr)
     end = grid.month_index(as_of)
     columns = [end - WINDOW + k for k in range(WINDOW + 1)]
@@ -720,8 +803,8 @@ def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale,
-                   covered: Iterable[str] | None = None) -> tuple[Workbook, list[str]]:
-    """Write the data into a portfolio template; returns it with the warnings of `portfolio_tables`."""
+                   covered: Iterable[str] | None = None) -> list[str]:
+    """Write the data into a portfolio template; returns the warnings of `portfolio_tables`."""
     tables, warnings = portfolio_tables(data, as_of, covered)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
@@ -729,13 +812,14 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
     fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
     wb.properties.creator = "csxl"
-    return wb, warnings
+    return warnings
 
 
-def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template, path,
-                    covered: Iterable[str] | None = None):
+KIND = WorkbookKind("portfolio", TABLES, OUTPUT_NAMES, portfolio_layout, fill_portfolio)
+
+
+def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None, path: Path,
+                    covered: Iterable[str] | None = None) -> tuple[Path, list[str]]:
     """Build (or fill the team's template) and save atomically; returns the path and the warnings (what the
     template cannot keep, lists longer than the sheets show)."""
-    wb, warnings = open_template(template) if template else (portfolio_template(locale), [])
-    wb, shortened = fill_portfolio(wb, data, as_of, locale, covered)
-    return atomic_save(wb, path), warnings + shortened
+    return KIND.write(data, as_of, locale, path, template, covered=covered)

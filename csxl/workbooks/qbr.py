@@ -113,7 +113,7 @@ def qbr_layout(locale: Locale) -> Layout:
     cover.title = locale("sheet.cover")
     sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in
               ("mrr", "products", "health", "voice", "plan", "opportunities", "benchmark")}
-    inputs = _inputs(wb, locale)
+    _inputs(wb, locale)
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
