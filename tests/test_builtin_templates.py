@@ -5,7 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from csxl.workbooks.builtin import LAYOUTS, SHIPPED, template
+from csxl.workbooks.builtin import KINDS, SHIPPED, template
 from csxl.workbooks.labels import LANGUAGES, Locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ def contents(wb):
             sorted(t for ws in wb.worksheets for t in ws.tables))
 
 
-@pytest.mark.parametrize("kind", list(LAYOUTS))
+@pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_shipped_template_is_current(kind, lang, tmp_path):
     shipped = openpyxl.load_workbook(SHIPPED / f"{kind}_{lang}.xlsx")
@@ -31,4 +31,4 @@ def test_shipped_template_is_current(kind, lang, tmp_path):
 
 def test_templates_folder_is_the_shipped_one():
     assert (ROOT / "templates").resolve() == SHIPPED
-    assert len(list(SHIPPED.glob("*.xlsx"))) == len(LAYOUTS) * len(LANGUAGES)
+    assert len(list(SHIPPED.glob("*.xlsx"))) == len(KINDS) * len(LANGUAGES)

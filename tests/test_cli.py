@@ -170,6 +170,6 @@ def test_forecast_and_portfolio_fill_an_exported_template_in_its_language_and_cu
                                  "-o", str(out)])
     assert result.exit_code == 0, result.output
     filled = openpyxl.load_workbook(out)
-    assert filled[sheet]["Z1"].value == "nuestra nota" and name in filled.defined_names
+    assert filled[sheet]["Z1"].value == "nuestra nota" and name in filled.defined_names  # own cell
     money = {c.number_format for ws in filled.worksheets for row in ws.iter_rows() for c in row}
     assert any('"€ "' in f for f in money) and not any('"MX$ "' in f for f in money)

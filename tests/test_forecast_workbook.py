@@ -8,11 +8,11 @@ from csxl.data.demo import demo_dataset
 from csxl.metrics.forecast import ForecastRates, project_mrr, renewal_forecast, trailing_rates
 from csxl.metrics.sbg import sbg_survival
 from csxl.workbooks.files import atomic_save
-from csxl.workbooks.forecast import OUTPUT_NAMES, account_flags, fill_forecast, forecast_inputs, forecast_template
+from csxl.workbooks.forecast import KIND, OUTPUT_NAMES, account_flags, forecast_inputs
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from tests.books import small_book
-from tests.workbook_values import blank, named_values
+from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-09-01")
 
@@ -25,7 +25,7 @@ def book():
 @pytest.fixture(scope="module")
 def generated(book, tmp_path_factory):
     folder = tmp_path_factory.mktemp("forecast")
-    wb = fill_forecast(forecast_template(Locale("es")), book, AS_OF, Locale("es"), horizon=12)
+    wb, _ = KIND.build(book, AS_OF, Locale("es"), horizon=12)
     path = atomic_save(wb, folder / "forecast.xlsx")
     return path, convert([path], folder / "calc")[0]
 
@@ -86,14 +86,15 @@ def test_projection_and_cover_follow_the_inputs(generated):
     path, calculated = generated
     locale = Locale("es")
     wb = openpyxl.load_workbook(calculated, data_only=True)
-    projection = wb[locale("sheet.projection")]
-    months = [c.value for c in projection[9][1:]]  # the selected scenario's month row, horizon 12 of 24
-    assert all(not blank(v) for v in months[:12]) and all(blank(v) for v in months[12:])
-    cover = wb[locale("sheet.cover")]
-    assert (cover["A2"].value, pd.Timestamp(cover["B2"].value)) == (locale("as_of"), AS_OF)
-    assert (cover["D2"].value, cover["F2"].value) == ("base", 12)
+    month_row = KIND.layout(locale).anchors["projection"]["month"]  # the selected scenario's months, horizon 12 of 24
+    months = [wb[month_row.ws.title][cell.local].value for cell in month_row.cells()]
+    assert len(months) == 24 and all(not blank(v) for v in months[:12]) and all(blank(v) for v in months[12:])
+    cover = lambda key, cols=0: anchored(wb, "forecast", locale, "cover", key, cols).value  # noqa: E731
+    assert (cover("as_of", -1), pd.Timestamp(cover("as_of"))) == (locale("as_of"), AS_OF)
+    assert (cover("scenario"), cover("horizon")) == ("base", 12)
     template = openpyxl.load_workbook(path)
-    assert template[locale("sheet.cover")]["B2"].number_format == locale.month  # no TEXT(): the reader's own format
+    # no TEXT(): the reader's own format
+    assert anchored(template, "forecast", locale, "cover", "as_of").number_format == locale.month
     inputs = template[locale("sheet.inputs")]
     choice, = [v for v in inputs.data_validations.dataValidation if v.formula1 == "ScenarioName"]
     (_, scenario), = template.defined_names["Scenario"].destinations
@@ -140,7 +141,7 @@ def all_green_book():
 def test_an_all_green_book_passes_the_master_check_and_a_broken_probability_fails_it(tmp_path):
     book = all_green_book()
     assert set(account_flags(book, AS_OF)) == {"Green"}
-    path = atomic_save(fill_forecast(forecast_template(Locale("en")), book, AS_OF, Locale("en")), tmp_path / "f.xlsx")
+    path = atomic_save(KIND.build(book, AS_OF, Locale("en"))[0], tmp_path / "f.xlsx")
     wb = openpyxl.load_workbook(path)
     (sheet, ref), = wb.defined_names["RenewalProbability"].destinations
     green = next(row[0] for row in wb[sheet][ref.replace("$", "")] if row[0].offset(0, -1).value == "Green")

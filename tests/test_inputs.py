@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from csxl.metrics.health import health_flags, nrr_bands, touch_models
-from csxl.workbooks.builtin import LAYOUTS
+from csxl.workbooks.builtin import KINDS
+from csxl.workbooks.inputs import NOTE_COLUMN, UNIT_COLUMN
 from csxl.workbooks.labels import LANGUAGES, Locale
 
 
@@ -20,22 +21,22 @@ def input_rows(wb, locale) -> dict[str, tuple[object, object]]:
             continue
         cells = ws[ref.replace("$", "")]
         row = cells.row if not isinstance(cells, tuple) else cells[-1][-1].row + 1
-        rows[name] = (ws[f"C{row}"].value, ws[f"D{row}"].value)
+        rows[name] = (ws.cell(row, UNIT_COLUMN).value, ws.cell(row, NOTE_COLUMN).value)
     return rows
 
 
 def inputs_of(kind: str, lang: str = "en") -> dict[str, object]:
-    wb = LAYOUTS[kind](Locale(lang))
+    wb = KINDS[kind].template(Locale(lang))
     ws = wb[Locale(lang)("sheet.inputs")]
     return {name: ws[ref.replace("$", "")].value for name, defined in wb.defined_names.items()
             for (sheet, ref), in [defined.destinations] if sheet == ws.title and ":" not in ref}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("kind", list(LAYOUTS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_every_input_has_a_unit_and_says_where_its_default_comes_from(kind, lang):
     locale = Locale(lang)
-    rows = input_rows(LAYOUTS[kind](locale), locale)
+    rows = input_rows(KINDS[kind].template(locale), locale)
     assert {"AsOf", "Tolerance"} <= set(rows) and len(rows) > 10
     assert [name for name, (unit, _) in rows.items() if not unit] == []
     assert [name for name, (_, note) in rows.items() if not note or note.strip() == locale("source_default")] == []

@@ -15,7 +15,7 @@ from csxl.metrics.surveys import nps
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
-from tests.workbook_values import blank, named_values
+from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
 
@@ -111,8 +111,9 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
                          & (data.mrr["month"] == month))]
     assert len(changed) < len(data.mrr)
     assert_portfolio(calculated, changed, data.nps, "pt-BR", survey_months=2)
-    assert openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.voice")]["A18"].value == \
-        "NPS (Respostas dos últimos 2 meses)"
+    window = anchored(openpyxl.load_workbook(calculated, data_only=True), "portfolio", Locale("pt-BR"), "voice",
+                      "window_nps", cols=-1)
+    assert window.value == "NPS (Respostas dos últimos 2 meses)"
     cover = openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.cover")]
     band = next(row[1] for row in cover.iter_rows(values_only=True) if row[0] == Locale("pt-BR")("nrr_band"))
     assert 1 < nrr_cohort(changed[changed["month"] <= AS_OF], AS_OF, 12) < 1.5
@@ -122,10 +123,12 @@ def test_one_mrr_edit_recalculates_movements_and_retention(generated, tmp_path):
 def test_cover_and_health_sheet_layout(generated):
     _, path, calculated = generated
     locale = Locale("pt-BR")
-    cover = openpyxl.load_workbook(calculated, data_only=True)[locale("sheet.cover")]
-    assert (cover["A2"].value, pd.Timestamp(cover["B2"].value)) == (locale("as_of"), AS_OF)
+    recalculated = openpyxl.load_workbook(calculated, data_only=True)
+    as_of = lambda cols=0: anchored(recalculated, "portfolio", locale, "cover", "as_of", cols).value  # noqa: E731
+    assert (as_of(-1), pd.Timestamp(as_of())) == (locale("as_of"), AS_OF)
     wb = openpyxl.load_workbook(path)
-    assert wb[locale("sheet.cover")]["B2"].number_format == locale.month  # no TEXT(): the reader's own format
+    # no TEXT(): the reader's own format
+    assert anchored(wb, "portfolio", locale, "cover", "as_of").number_format == locale.month
     (sheet, ref), = wb.defined_names["FlagCode"].destinations
     codes = wb[sheet][ref.replace("$", "")]
     assert [row[0].value for row in codes] == list(FLAGS)

@@ -14,13 +14,21 @@ import pytest
 from csxl.metrics import health, surveys
 from csxl.metrics.movements import customer_movements
 from csxl.metrics.retention import grr_cohort, nrr_cohort
+from csxl.workbooks.anchors import named
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import LABELS, LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.qbr import COMMENT_ROWS, HISTORY, OUTPUT_NAMES, TABLES, qbr_template, quarter_end
+from csxl.workbooks.qbr import (
+    COMMENT_ROWS,
+    HISTORY,
+    OUTPUT_NAMES,
+    TABLES,
+    qbr_template,
+    quarter_end,
+)
 from tests.books import ACCOUNT, OTHERS, small_book
-from tests.workbook_values import blank, named_values
+from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-09-01")
 BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
@@ -195,8 +203,8 @@ def test_survey_window_ticket_seats_and_nrr_bands_are_live_inputs(book, generate
     comments = expected_comments(book, ACCOUNT, earlier, 2)
     assert 0 < len(comments) <= COMMENT_ROWS
     assert_latest_comments(shown_comments(recalculated, locale), comments)
-    voice = openpyxl.load_workbook(recalculated, data_only=True)[locale("sheet.voice")]
-    assert voice["A2"].value == "Answers from the last 2 months"
+    window = anchored(openpyxl.load_workbook(recalculated, data_only=True), "qbr", locale, "voice", "window")
+    assert window.value == "Answers from the last 2 months"
 
 
 def test_ticket_seats_is_an_input_with_unit_and_source():
@@ -332,19 +340,23 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
     assert "INDEX(D_customer_name,1)" in formulas and text[1:] not in formulas  # never inside a formula
     shown = openpyxl.load_workbook(calculated, data_only=True)
     assert named_values(calculated, ["Account"])["Account"] == text
-    assert shown[f"{data}_customer"]["B2"].value == text
+    name = named(shown, "D_customer_name").cell(0)
+    assert (name.ws.title, shown[name.ws.title][name.local].value) == (f"{data}_customer", text)
     assert text in [c.value for c in shown[locale("sheet.voice")]["D"]]  # the latest comment
     assert text in [c.value for c in shown[locale("sheet.plan")]["A"]]  # the goal
 
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute (DESIGN.md).
-PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH", "EXACT",
-            "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP", "ROWS",
-            "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
+PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COLUMNS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH",
+            "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP",
+            "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
 
 
-def test_outputs_use_only_portable_functions():
-    wb = qbr_template(Locale("en"))
+@pytest.mark.parametrize("kind", ["qbr", "portfolio", "forecast"])
+def test_outputs_use_only_portable_functions(kind):
+    from csxl.workbooks.builtin import KINDS
+
+    wb = KINDS[kind].template(Locale("en"))
     formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith("=")]
     assert len(formulas) > 500

@@ -11,13 +11,14 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
-from PIL import Image
 from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string
+from PIL import Image
 
 from csxl.errors import CsxlDataError
+from csxl.workbooks.anchors import named
+from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.files import atomic_save
-from csxl.workbooks.builtin import LAYOUTS
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
@@ -52,8 +53,8 @@ def team_template(tmp_path_factory):
     chart.add_data(Reference(team, min_col=2, min_row=4, max_row=6))
     chart.set_categories(Reference(team, min_col=1, min_row=4, max_row=6))
     team.add_chart(chart, "D2")
-    cover = wb["Capa"]
-    cover["A2"].font = Font(name="Georgia", size=22, color="C00000")
+    account = named(wb, "Account")  # the cover's account name
+    account.ws[account.local].font = Font(name="Georgia", size=22, color="C00000")
     (sheet, cell), = wb.defined_names["RedBelow"].destinations
     wb[sheet][cell].value = 40  # the team's own threshold
     path = folder / "team.xlsx"
@@ -69,18 +70,20 @@ def test_team_edits_survive_filling_and_recalculate(team_template, tmp_path):
     filled = atomic_save(wb, tmp_path / "filled.xlsx")
     assert len(chart_parts(filled)) == built_in_charts + 1
     reread = openpyxl.load_workbook(filled)
-    assert reread["Capa"]["A2"].font.name == "Georgia" and reread["Capa"]["A2"].font.color.rgb.endswith("C00000")
+    account = named(reread, "Account")
+    font = account.ws[account.local].font
+    assert account.ws.title == "Capa" and font.name == "Georgia" and font.color.rgb.endswith("C00000")
     (sheet, cell), = reread.defined_names["RedBelow"].destinations
     assert reread[sheet][cell].value == 40
     calculated = convert([filled], tmp_path / "calc")[0]
     team = openpyxl.load_workbook(calculated, data_only=True)["Equipe"]
     mine = book.mrr[(book.mrr.customer_id == ACCOUNT) & (book.mrr.month <= AS_OF)]
-    assert team["B1"].value == pytest.approx(mine["mrr"].sum())
+    assert team["B1"].value == pytest.approx(mine["mrr"].sum())  # own cell
     answers = book.nps[(book.nps.customer_id == ACCOUNT) & (book.nps.date < AS_OF + pd.DateOffset(months=1))]
-    assert team["B2"].value == len(answers)
+    assert team["B2"].value == len(answers)  # own cell
     now = mine[mine.month == AS_OF].set_index("product")["mrr"]
     for r, product in enumerate(("Core", "Analytics", "Automation"), start=4):
-        assert team[f"B{r}"].value == pytest.approx(now.get(product, 0.0))
+        assert team[f"B{r}"].value == pytest.approx(now.get(product, 0.0))  # own cell
     assert named_values(calculated, ["MRR"])["MRR"] == pytest.approx(now.sum())
 
 
@@ -301,10 +304,10 @@ def defined_names(path):
         return re.findall(r'<definedName\b[^>]*\bname="([^"]+)"', package.read("xl/workbook.xml").decode())
 
 
-@pytest.mark.parametrize("kind", LAYOUTS)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_defined_name_is_a_legal_excel_name(kind, tmp_path):
     for lang in LANGUAGES:
-        names = defined_names(atomic_save(LAYOUTS[kind](Locale(lang)), tmp_path / f"{kind}_{lang}.xlsx"))
+        names = defined_names(atomic_save(KINDS[kind].template(Locale(lang)), tmp_path / f"{kind}_{lang}.xlsx"))
         assert len(names) > 20
         assert {n: excel_name_problem(n) for n in names if excel_name_problem(n)} == {}, (kind, lang)
 

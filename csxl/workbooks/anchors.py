@@ -119,6 +119,15 @@ class Anchor:
         return self
 
 
+def named(wb: Workbook, name: str) -> Anchor:
+    """The cell or area behind a defined name of `wb`, wherever the workbook's owner moved it."""
+    from openpyxl.utils.cell import range_boundaries
+
+    (sheet, area), = wb.defined_names[name].destinations
+    first_col, first_row, last_col, last_row = range_boundaries(area.replace("$", ""))
+    return Anchor(wb[sheet], first_row, first_col, last_row, last_col)
+
+
 def row_span(ws: Worksheet, row: int, first_col: int, last_col: int) -> Anchor:
     return Anchor(ws, row, first_col, row, last_col)
 

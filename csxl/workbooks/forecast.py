@@ -18,9 +18,10 @@ of Data_contracts, which filling sorts by renewal date, then ARR.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -41,11 +42,11 @@ from csxl.metrics.forecast import (
 from csxl.metrics.movements import mrr_movements
 from csxl.metrics.retention import nrr_cohort
 from csxl.metrics.sbg import sbg_fit_cohorts
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
     TOP_RULE,
-    absolute,
     col,
     fit_amounts,
     fit_labels,
@@ -58,23 +59,25 @@ from csxl.workbooks.cells import (
 )
 from csxl.workbooks.charts import gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
-from csxl.workbooks.files import atomic_save
-from csxl.workbooks.inputs import InputsSheet, define
+from csxl.workbooks.colours import ok_colours
+from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where
+from csxl.workbooks.inputs import InputsSheet
+from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
-from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template, peak_arr, set_input
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 MAX_HORIZON = 24
 CURVE_MONTHS = 36
 OUTPUT_NAMES = ("ForecastMRR", "ForecastARR", "CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")
 _IN_HORIZON = "=IF(AND(C{row}>EOMONTH(AsOf,0),C{row}<=EOMONTH(AsOf,Horizon)),1,0)"
-TABLES = {
+TABLES = Tables({
     "bridge": DataTable("bridge", (
         ("month", "month"), ("start_mrr", "number"), ("new", "number"), ("reactivation", "number"),
         ("expansion", "number"), ("contraction", "number"), ("churn", "number"), ("end_mrr", "number"))),
     "contracts": DataTable("contracts", (
         ("customer_id", "text"), ("name", "text"), ("renewal_date", "date"), ("mrr", "number"), ("flag", "text"),
         ("arr", "=12*D{row}"), ("in_horizon", _IN_HORIZON),
-        ("probability", "=IFERROR(INDEX(RenewalProbability,MATCH(E{row},RenewalFlag,0)),0)"),
+        ("probability", f"=IFERROR(INDEX(RenewalProbability,MATCH({lookup_key('E{row}')},RenewalFlag,0)),0)"),
         ("weighted_arr", "=F{row}*G{row}*H{row}"),
         # rank among the contracts renewing in the horizon, in the order of the rows (filling sorts them by renewal
         # date, then ARR descending): a running count, linear, where ranking each row against all rows with
@@ -82,7 +85,8 @@ TABLES = {
         ("order", '=IF(G{row}<>1,"",COUNTIF($G$1:G{row},1))'))),
     "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
     "cohorts": DataTable("cohorts", (("cohort", "month"), ("tenure", "number"), ("survivors", "number"))),
-}
+})
+D = TABLES  # D("contracts", "arr"): the checked defined name of a Data column, for formulas
 COHORT_ROWS = 24
 
 add_labels({
@@ -183,12 +187,8 @@ add_labels({
 })
 
 
-def D(table: str, column: str) -> str:
-    return TABLES[table].column_name(column)
-
-
-def forecast_template(locale: Locale) -> Workbook:
-    """The forecast layout in `locale`, with empty Data tables."""
+def forecast_layout(locale: Locale) -> Layout:
+    """The forecast layout in `locale`, with empty Data tables, and the anchors of every sheet."""
     wb = Workbook()
     cover = wb.active
     cover.title = locale("sheet.cover")
@@ -198,17 +198,22 @@ def forecast_template(locale: Locale) -> Workbook:
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
-    _renewals_sheet(wb, sheets["renewals"], locale)
-    _projection_sheet(wb, sheets["projection"], locale)
-    _curves_sheet(wb, sheets["curves"], locale)
-    _sensitivity_sheet(wb, sheets["sensitivity"], locale)
-    _checks_sheet(wb, checks, locale)
-    _cover_sheet(wb, cover, locale)
+    anchors = {"renewals": _renewals_sheet(sheets["renewals"], locale),
+               "projection": _projection_sheet(sheets["projection"], locale),
+               "curves": _curves_sheet(sheets["curves"], locale),
+               "sensitivity": _sensitivity_sheet(sheets["sensitivity"], locale)}
+    anchors["checks"] = _checks_sheet(checks, locale)
+    anchors["cover"] = _cover_sheet(cover, locale)
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     sheets["projection"].page_setup.fitToWidth = 2  # 24 months do not fit one page legibly
     wb.calculation.fullCalcOnLoad = True
-    return wb
+    return Layout(wb, anchors)
+
+
+def forecast_template(locale: Locale) -> Workbook:
+    """The forecast layout in `locale`, with empty Data tables."""
+    return forecast_layout(locale).wb
 
 
 def _list_choice(inputs: InputsSheet, name: str, options: str) -> None:
@@ -229,21 +234,21 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
                       ("ChurnRate", "churn_rate")):
         inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing_rate"))
     inputs.section(locale("multiplier"))
-    first, last = inputs.table([locale("scenario"), *[locale(m) for m in ("new", "expansion", "contraction", "churn")]],
+    multipliers = inputs.table([locale("scenario"), *[locale(m) for m in MULTIPLIERS]],
                                [[name, *[SCENARIOS[name][m] for m in MULTIPLIERS]] for name in SCENARIOS],
-                               [None, "0.00", "0.00", "0.00", "0.00"], locale("unit.multiplier"),
+                               [None, *["0.00"] * len(MULTIPLIERS)], locale("unit.multiplier"),
                                locale("note.multipliers"))
-    define(wb, "ScenarioName", absolute(inputs.ws, f"A{first}:A{last}"))
+    multipliers.column_of(0).define(wb, "ScenarioName")
     _list_choice(inputs, "Scenario", "ScenarioName")
-    for letter, m in zip("BCDE", MULTIPLIERS):
-        define(wb, f"Mult_{m}", absolute(inputs.ws, f"{letter}{first}:{letter}{last}"))
+    for c, m in enumerate(MULTIPLIERS, start=1):
+        multipliers.column_of(c).define(wb, f"Mult_{m}")
     inputs.section(locale("probability"))
     inputs.add("CommitFlag", locale("commit_flag"), COMMIT_FLAG, None, locale("unit.flag"), locale("note.commit_flag"))
-    first, last = inputs.table([locale("health_flag"), locale("probability")],
-                               [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent],
-                               locale("fraction"), locale("note.probabilities"))
-    define(wb, "RenewalFlag", absolute(inputs.ws, f"A{first}:A{last}"))
-    define(wb, "RenewalProbability", absolute(inputs.ws, f"B{first}:B{last}"))
+    probabilities = inputs.table([locale("health_flag"), locale("probability")],
+                                 [[flag, p] for flag, p in RENEWAL_PROBABILITIES.items()], [None, locale.percent],
+                                 locale("fraction"), locale("note.probabilities"))
+    probabilities.column_of(0).define(wb, "RenewalFlag")
+    probabilities.column_of(1).define(wb, "RenewalProbability")
     _list_choice(inputs, "CommitFlag", "RenewalFlag")
     inputs.section(locale("title.forecast"))
     inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"), locale("note.gross_margin"))
@@ -256,39 +261,48 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     return inputs
 
 
-_LIST_TOP = 8 + MAX_HORIZON  # the list of renewing contracts starts below the monthly totals
 _LIST = ("order", "name", "renewal_date", "arr", "flag", "probability", "weighted_arr")  # Data_contracts columns
 _LIST_ROW = "H"  # hidden column: the Data_contracts row of the list's k-th contract
 
 
-def _renewals_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Renewing ARR by month (commit, weighted, best case) and the live list of contracts renewing in the horizon.
+
+    Anchors: "months", "commit", "weighted", "best_case" (columns over the horizon's months), their totals
+    "commit_total", "weighted_total", "best_case_total", "list" (the list's header row).
+    """
     title(ws, locale("renewing"))
     header_row(ws, 4, 1, [locale("month"), locale("commit"), locale("weighted"), locale("best_case")])
+    first, last = 5, 4 + MAX_HORIZON
+    a = Anchors({key: column_span(ws, c, first, last) for c, key in
+                 enumerate(("months", "commit", "weighted", "best_case"), start=1)})
     arr, date, flag = D("contracts", "arr"), D("contracts", "renewal_date"), D("contracts", "flag")
-    for k in range(1, MAX_HORIZON + 1):
-        r = 4 + k
-        formula(ws, f"A{r}", f'=IF({k}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k - 1}))', locale.month)
-        window = f'{date},">="&A{r},{date},"<="&EOMONTH(A{r},0)'
-        formula(ws, f"B{r}", f'=IF(A{r}="","",SUMIFS({arr},{window},{flag},CommitFlag))', locale.money)
-        formula(ws, f"C{r}", f'=IF(A{r}="","",SUMIFS({D("contracts", "weighted_arr")},{window}))', locale.money)
-        formula(ws, f"D{r}", f'=IF(A{r}="","",SUMIFS({arr},{window}))', locale.money)
-    total = 5 + MAX_HORIZON
-    label(ws, f"A{total}", locale("total"), BOLD)
-    for letter, name in zip("BCD", ("CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")):
-        formula(ws, f"{letter}{total}", f"=SUM({letter}5:{letter}{total - 1})", locale.money, BOLD).border = TOP_RULE
-        define(wb, name, absolute(ws, f"{letter}{total}"))
-    label(ws, f"A{_LIST_TOP}", locale("renewal_list"), BOLD)
-    formula(ws, f"C{_LIST_TOP}", f'=COUNTIF({D("contracts", "in_horizon")},1)', locale.integer, BOLD)
-    header_row(ws, _LIST_TOP + 1, 1, ["#", locale("account"), locale("renewal_date"), "ARR", locale("health_flag"),
-                                      locale("probability"), locale("weighted_arr")])
-    define(wb, "RenewalList", absolute(ws, f"A{_LIST_TOP + 1}"))
-    _renewal_rows(ws, _LIST_TOP + 1, 1, locale)
+    for k in range(MAX_HORIZON):
+        month = a["months"].cell(k).local
+        formula(ws, month, f'=IF({k + 1}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k}))', locale.month)
+        due = f"({date}>={month})*({date}<=EOMONTH({month},0))"
+        for key, expression in (("commit", sum_where(arr, due, exact(flag, "CommitFlag"))),
+                                ("weighted", sum_where(D("contracts", "weighted_arr"), due)),
+                                ("best_case", sum_where(arr, due))):
+            formula(ws, a[key].cell(k).local, f'=IF({month}="","",{expression})', locale.money)
+    label(ws, f"A{last + 1}", locale("total"), BOLD)
+    for key, name in (("commit", "CommitRenewalARR"), ("weighted", "WeightedRenewalARR"),
+                      ("best_case", "BestCaseRenewalARR")):
+        a[f"{key}_total"] = total = a[key].cell(-1).offset(rows=1)
+        formula(ws, total.local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
+        total.define(ws.parent, name)
+    top = last + 3  # the list of renewing contracts starts below the monthly totals
+    label(ws, f"A{top}", locale("renewal_list"), BOLD)
+    formula(ws, f"C{top}", f'=COUNTIF({D("contracts", "in_horizon")},1)', locale.integer, BOLD)
+    header_row(ws, top + 1, 1, ["#", locale("account"), locale("renewal_date"), "ARR", locale("health_flag"),
+                                locale("probability"), locale("weighted_arr")])
+    a["list"] = Anchor(ws, top + 1, 1).define(ws.parent, "RenewalList")
+    _renewal_rows(ws, top + 1, 1, locale)
     ws.column_dimensions[_LIST_ROW].hidden = True
     widths(ws, {"A": 16, "B": 30, "C": 18, "D": 18, "E": 14, "F": 14, "G": 18})
-    weighted = gapped(ws, Reference(ws, min_col=3, min_row=5, max_row=4 + MAX_HORIZON), row=total + 1)
-    chart = line_chart(locale("renewing"), weighted, Reference(ws, min_col=1, min_row=5, max_row=4 + MAX_HORIZON),
-                       size=(8, 18))
-    ws.add_chart(chart, "F4")
+    weighted = gapped(ws, a["weighted"].reference(), row=last + 2)
+    ws.add_chart(line_chart(locale("renewing"), weighted, a["months"].reference(), size=(8, 18)), "F4")
+    return a
 
 
 def _renewal_rows(ws: Worksheet, header: int, count: int, locale: Locale) -> None:
@@ -310,87 +324,96 @@ def _renewal_rows(ws: Worksheet, header: int, count: int, locale: Locale) -> Non
                     formats.get(column))
 
 
+_BRIDGE = ["month", "start_mrr", "new", "expansion", "contraction", "churn", "end_mrr", "arr"]
+
+
 def _bridge_block(ws: Worksheet, top: int, name: str, multipliers: dict[str, str], locale: Locale,
-                  font: Font | None = None) -> dict[str, int]:
-    """One scenario's monthly bridge: rows start .. ARR, months 1..MAX_HORIZON in columns B onwards."""
+                  font: Font | None = None) -> Anchors:
+    """One scenario's monthly bridge (`csxl.metrics.forecast`): lines start .. ARR over months 1..MAX_HORIZON,
+    and the NRR it implies ("implied_nrr")."""
     label(ws, f"A{top}", name, font or BOLD)
-    lines = ["month", "start_mrr", "new", "expansion", "contraction", "churn", "end_mrr", "arr"]
-    rows = {line: top + 1 + i for i, line in enumerate(lines)}
-    for line, r in rows.items():
-        label(ws, f"A{r}", locale(line))
-    for k in range(1, MAX_HORIZON + 1):
-        c, p = col(1 + k), col(k)
-        start = "StartMRR" if k == 1 else f"{p}{rows['end_mrr']}"
-        s = f"{c}{rows['start_mrr']}"
+    a = Anchors({line: row_span(ws, top + 1 + i, 2, 1 + MAX_HORIZON) for i, line in enumerate(_BRIDGE)})
+    for line in _BRIDGE:
+        label(ws, f"A{a[line].row}", locale(line))
+    for k in range(MAX_HORIZON):
+        at = {line: a[line].cell(k).local for line in _BRIDGE}
+        s = at["start_mrr"]
         cells = {
-            "month": (f"=EDATE(AsOf,{k})", locale.month),
-            "start_mrr": (f"={start}", locale.money),
-            "new": (f"=NewMRR*{multipliers['new']}", locale.money),
-            "expansion": (f"={s}*ExpansionRate*{multipliers['expansion']}", locale.money),
-            "contraction": (f"={s}*ContractionRate*{multipliers['contraction']}", locale.money),
-            "churn": (f"={s}*ChurnRate*{multipliers['churn']}", locale.money),
-            "end_mrr": (f"={s}+{c}{rows['new']}+{c}{rows['expansion']}-{c}{rows['contraction']}-{c}{rows['churn']}",
-                        locale.money),
-            "arr": (f"=12*{c}{rows['end_mrr']}", locale.money),
+            "month": (f"EDATE(AsOf,{k + 1})", locale.month),
+            "start_mrr": ("StartMRR" if k == 0 else a["end_mrr"].cell(k - 1).local, locale.money),
+            "new": (f"NewMRR*{multipliers['new']}", locale.money),
+            "expansion": (f"{s}*ExpansionRate*{multipliers['expansion']}", locale.money),
+            "contraction": (f"{s}*ContractionRate*{multipliers['contraction']}", locale.money),
+            "churn": (f"{s}*ChurnRate*{multipliers['churn']}", locale.money),
+            "end_mrr": (f"{s}+{at['new']}+{at['expansion']}-{at['contraction']}-{at['churn']}", locale.money),
+            "arr": (f"12*{at['end_mrr']}", locale.money),
         }
         for line, (expression, fmt) in cells.items():
-            formula(ws, f"{c}{rows[line]}", f'=IF({k}>Horizon,"",{expression[1:]})', fmt)
-    nrr_row = rows["arr"] + 1
-    label(ws, f"A{nrr_row}", locale("implied_nrr"))
-    formula(ws, f"B{nrr_row}", f"=(1+ExpansionRate*{multipliers['expansion']}-ContractionRate*"
-                               f"{multipliers['contraction']}-ChurnRate*{multipliers['churn']})^12", locale.percent)
-    rows["implied_nrr"] = nrr_row
-    return rows
+            formula(ws, at[line], f'=IF({k + 1}>Horizon,"",{expression})', fmt)
+    a.update(lines(ws, a["arr"].row + 1, [Line(
+        "implied_nrr", locale("implied_nrr"), f"=(1+ExpansionRate*{multipliers['expansion']}-ContractionRate*"
+                                              f"{multipliers['contraction']}-ChurnRate*{multipliers['churn']})^12",
+        locale.percent)]))
+    return a
 
 
-def _projection_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _projection_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The selected scenario's bridge, then every scenario's. Anchors: "multipliers" (the selected scenario's,
+    over MULTIPLIERS), the selected bridge's lines and one "end_mrr" line per scenario ("end_mrr.<name>")."""
     title(ws, locale("sheet.projection"))
     label(ws, "A3", locale("selected"), BOLD)
     formula(ws, "B3", "=Scenario", font=BOLD)
-    for i, m in enumerate(MULTIPLIERS):
-        label(ws, f"C{3 + i}", f"{locale('multiplier')}: {locale(m)}")
-        formula(ws, f"D{3 + i}", f"=INDEX(Mult_{m},MATCH(Scenario,ScenarioName,0))", "0.00")
-    selected = _bridge_block(ws, 8, locale("selected"), {m: f"$D${3 + i}" for i, m in enumerate(MULTIPLIERS)},
+    a = Anchors({"multipliers": column_span(ws, 4, 3, 2 + len(MULTIPLIERS))})
+    for cell, m in zip(a["multipliers"].cells(), MULTIPLIERS):
+        label(ws, f"C{cell.row}", f"{locale('multiplier')}: {locale(m)}")
+        formula(ws, cell.local, f"=INDEX(Mult_{m},MATCH(Scenario,ScenarioName,0))", "0.00")
+    selected = _bridge_block(ws, a["multipliers"].bottom + 2, locale("selected"),
+                             {m: cell.a1(absolute=True) for cell, m in zip(a["multipliers"].cells(), MULTIPLIERS)},
                              locale, KPI_FONT)
-    end_row = selected["end_mrr"]
-    define(wb, "SelectedEnd", absolute(ws, f"B{end_row}:{col(1 + MAX_HORIZON)}{end_row}"))
-    define(wb, "ImpliedNRR", absolute(ws, f"B{selected['implied_nrr']}"))
-    top = selected["implied_nrr"] + 3
-    ends = {}
+    a.update(selected)
+    selected["end_mrr"].define(ws.parent, "SelectedEnd")
+    selected["implied_nrr"].define(ws.parent, "ImpliedNRR")
+    top = selected["implied_nrr"].row + 3
     for i, name in enumerate(SCENARIOS, start=1):
-        rows = _bridge_block(ws, top, name, {m: f"INDEX(Mult_{m},{i})" for m in MULTIPLIERS}, locale)
-        ends[name] = rows["end_mrr"]
-        top = rows["implied_nrr"] + 3
+        block = _bridge_block(ws, top, name, {m: f"INDEX(Mult_{m},{i})" for m in MULTIPLIERS}, locale)
+        a[f"end_mrr.{name}"] = block["end_mrr"]
+        top = block["implied_nrr"].row + 3
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, MAX_HORIZON + 1)}})
-    months = Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=selected["month"], max_row=selected["month"])
-    by_scenario = {name: gapped(ws, Reference(ws, min_col=2, max_col=1 + MAX_HORIZON, min_row=r, max_row=r))
-                   for name, r in ends.items()}
-    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, months, size=(9, 26)), f"A{ws.max_row + 2}")
+    by_scenario = {name: gapped(ws, a[f"end_mrr.{name}"].reference()) for name in SCENARIOS}
+    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, selected["month"].reference(), size=(9, 26)),
+                 f"A{ws.max_row + 2}")
+    return a
 
 
-def _curves_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _curves_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """Observed survival by tenure beside the sBG curve (`csxl.metrics.sbg`), and the latest cohorts.
+
+    Anchors: "tenure", "observed", "projected" (columns over tenures 0..CURVE_MONTHS) and "cohorts".
+    """
     title(ws, locale("sheet.curves"), locale("note.fit"))
     header_row(ws, 4, 1, [locale("tenure"), locale("observed"), locale("projected")])
+    a = Anchors({key: column_span(ws, c, 5, 5 + CURVE_MONTHS) for c, key in
+                 enumerate(("tenure", "observed", "projected"), start=1)})
     tenure, customers, survivors = D("survival", "tenure"), D("survival", "customers"), D("survival", "survivors")
     for k in range(CURVE_MONTHS + 1):
-        r = 5 + k
-        ws[f"A{r}"] = k
-        formula(ws, f"B{r}", f'=IFERROR(SUMIFS({survivors},{tenure},A{r})/SUMIFS({customers},{tenure},A{r}),"")',
+        t, observed, projected = (a[key].cell(k).local for key in ("tenure", "observed", "projected"))
+        ws[t] = k
+        formula(ws, observed, f'=IFERROR(SUMIFS({survivors},{tenure},{t})/SUMIFS({customers},{tenure},{t}),"")',
                 locale.percent)
-        projected = "=1" if k == 0 else f"=C{r - 1}*(Beta+A{r}-1)/(Alpha+Beta+A{r}-1)"
-        formula(ws, f"C{r}", projected, locale.percent)
-    define(wb, "SbgCurve", absolute(ws, f"C5:C{5 + CURVE_MONTHS}"))
-    _cohort_grid(ws, 8 + CURVE_MONTHS, locale)
+        before = a["projected"].cell(k - 1).local if k else None
+        formula(ws, projected, "=1" if k == 0 else f"={before}*(Beta+{t}-1)/(Alpha+Beta+{t}-1)", locale.percent)
+    a["projected"].define(ws.parent, "SbgCurve")
+    a["cohorts"] = _cohort_grid(ws, a["tenure"].bottom + 3, locale)
     widths(ws, {"A": 20, "B": 20, "C": 20})
-    observed = gapped(ws, Reference(ws, min_col=2, min_row=5, max_row=5 + CURVE_MONTHS))
-    curves = {locale("observed"): observed, locale("projected"): Reference(ws, min_col=3, min_row=5,
-                                                                          max_row=5 + CURVE_MONTHS)}
-    ws.add_chart(line_chart(locale("sheet.curves"), curves, Reference(ws, min_col=1, min_row=5, max_row=5 + CURVE_MONTHS),
-                            size=(9, 18), y_range=(0, 1), y_format="0%"), "E4")
+    curves = {locale("observed"): gapped(ws, a["observed"].reference()), locale("projected"): a["projected"].reference()}
+    ws.add_chart(line_chart(locale("sheet.curves"), curves, a["tenure"].reference(), size=(9, 18), y_range=(0, 1),
+                            y_format="0%"), "E4")
+    return a
 
 
-def _cohort_grid(ws: Worksheet, top: int, locale: Locale) -> None:
-    """The latest cohorts by tenure: observed survival where the data has it, the sBG projection after."""
+def _cohort_grid(ws: Worksheet, top: int, locale: Locale) -> Anchor:
+    """The latest cohorts by tenure: observed survival where the data has it, the sBG projection after.
+    Returns the grid (cohorts x tenures)."""
     label(ws, f"A{top}", locale("by_cohort"), BOLD)
     label(ws, f"A{top + 1}", locale("cohort"), BOLD)
     cohort, tenure, alive = D("cohorts", "cohort"), D("cohorts", "tenure"), D("cohorts", "survivors")
@@ -415,31 +438,46 @@ def _cohort_grid(ws: Worksheet, top: int, locale: Locale) -> None:
         font=Font(italic=True, color="808080")))
     for t in range(COHORT_ROWS + 1):
         ws.column_dimensions[col(2 + t)].width = max(ws.column_dimensions[col(2 + t)].width or 0, 8)
+    return Anchor(ws, top + 2, 2, top + 1 + COHORT_ROWS, 2 + COHORT_ROWS)
 
 
-def _sensitivity_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+_POINTS = range(-5, 6)  # points of NRR around today's
+_YEARS = range(1, 6)
+
+
+def _sensitivity_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """ARR after 1..5 years of compounding at today's NRR plus or minus points (`csxl.metrics.forecast`), and what
+    one point is worth. Anchors: "arr_now", "nrr" (column over the points), "arr" (points x years, named
+    SensitivityARR) and "point_value" (over the years, named PointValue)."""
     title(ws, locale("sheet.sensitivity"))
-    label(ws, "A3", locale("arr_now"))
-    formula(ws, "B3", "=12*StartMRR", locale.money, BOLD)
-    header_row(ws, 5, 1, [locale("points"), "NRR", *[f"{locale('years')}: {y}" for y in range(1, 6)]])
-    for i, k in enumerate(range(-5, 6)):
-        r = 6 + i
-        ws[f"A{r}"] = k
-        formula(ws, f"B{r}", f"=CurrentNRR+A{r}*OnePoint", locale.percent)
-        for y in range(1, 6):
-            formula(ws, f"{col(2 + y)}{r}", f"=$B$3*$B{r}^{y}", locale.money, BOLD if k == 0 else None)
-    label(ws, "A18", locale("point_value"), BOLD)
-    for y in range(1, 6):
-        c = col(2 + y)
-        formula(ws, f"{c}18", f"={c}12-{c}11", locale.money, BOLD)
-    widths(ws, {"A": 28, "B": 20, **{col(2 + y): 18 for y in range(1, 6)}})
+    a = lines(ws, 3, [Line("arr_now", locale("arr_now"), "=12*StartMRR", locale.money, BOLD)])
+    top = 5
+    header_row(ws, top, 1, [locale("points"), "NRR", *[f"{locale('years')}: {y}" for y in _YEARS]])
+    a["points"] = column_span(ws, 1, top + 1, top + len(_POINTS))
+    a["nrr"] = column_span(ws, 2, top + 1, top + len(_POINTS))
+    a["arr"] = Anchor(ws, top + 1, 3, top + len(_POINTS), 2 + len(_YEARS)).define(ws.parent, "SensitivityARR")
+    arr_now = a["arr_now"].a1(absolute=True)
+    for i, k in enumerate(_POINTS):
+        point, nrr = a["points"].cell(i), a["nrr"].cell(i)
+        ws[point.local] = k
+        formula(ws, nrr.local, f"=CurrentNRR+{point.local}*OnePoint", locale.percent)
+        for j, y in enumerate(_YEARS):
+            formula(ws, a["arr"].at(i, j).local, f"={arr_now}*${nrr.letter}{nrr.row}^{y}", locale.money,
+                    BOLD if k == 0 else None)
+    today, one_up = _POINTS.index(0), _POINTS.index(1)
+    label(ws, f"A{a['arr'].bottom + 2}", locale("point_value"), BOLD)
+    a["point_value"] = row_span(ws, a["arr"].bottom + 2, 3, 2 + len(_YEARS)).define(ws.parent, "PointValue")
+    for j, cell in enumerate(a["point_value"].cells()):
+        formula(ws, cell.local, f"={a['arr'].at(one_up, j).local}-{a['arr'].at(today, j).local}", locale.money, BOLD)
+    widths(ws, {"A": 28, "B": 20, **{col(2 + y): 18 for y in _YEARS}})
+    return a
 
 
-def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _checks_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     b = {c: D("bridge", c) for c in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
     history = (f"=SUMPRODUCT(ABS({b['start_mrr']}+{b['new']}+{b['reactivation']}+{b['expansion']}"
                f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
-    checks_sheet(wb, ws, locale, [
+    return checks_sheet(ws, locale, [
         ("check.history", history),
         # commit (the chosen flag at face value) may exceed weighted in a mostly-Green book; neither may exceed best case
         ("check.renewals", "=MAX(0,CommitRenewalARR-BestCaseRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
@@ -449,32 +487,31 @@ def _checks_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
     ])
 
 
-def _cover_sheet(wb: Workbook, ws: Worksheet, locale: Locale) -> None:
+def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     label(ws, "A1", locale("title.forecast"), Font(bold=True, size=20, color="1F3864"))
     grey = Font(size=12, color="595959")
+    a = Anchors()
     for c, (key, expression, fmt) in enumerate((("as_of", "=AsOf", locale.month), ("scenario", "=Scenario", None),
                                                  ("horizon", "=Horizon", f'0" {locale("months")}"'))):
         label(ws, f"{col(1 + 2 * c)}2", locale(key), grey)
-        formula(ws, f"{col(2 + 2 * c)}2", expression, fmt, grey)
-    lines = [
-        ("start_mrr", f"=INDEX({D('bridge', 'end_mrr')},MATCH(AsOf,{D('bridge', 'month')},0))", locale.money,
-         "StartMRR"),
-        ("forecast_mrr", "=INDEX(SelectedEnd,Horizon)", locale.money, "ForecastMRR"),
-        ("forecast_arr", "=12*ForecastMRR", locale.money, "ForecastARR"),
-        ("implied_nrr", "=ImpliedNRR", locale.percent, None),
-        ("commit", "=CommitRenewalARR", locale.money, None),
-        ("weighted", "=WeightedRenewalARR", locale.money, None),
-        ("best_case", "=BestCaseRenewalARR", locale.money, None),
-        ("gross_profit", "=ForecastARR*GrossMargin", locale.money, None),
-        ("master_check", "=MasterCheck", None, None),
-    ]
-    for i, (key, expression, fmt, name) in enumerate(lines):
-        r = 4 + i
-        label(ws, f"A{r}", locale(key), Font(color="595959"))
-        formula(ws, f"B{r}", expression, fmt, KPI_FONT)
-        if name:
-            define(wb, name, absolute(ws, f"B{r}"))
+        a[key] = Anchor(ws, 2, 2 + 2 * c)
+        formula(ws, a[key].local, expression, fmt, grey)
+    a.update(lines(ws, 4, [
+        Line("start_mrr", locale("start_mrr"), f"=INDEX({D('bridge', 'end_mrr')},MATCH(AsOf,{D('bridge', 'month')},0))",
+             locale.money, KPI_FONT, "StartMRR"),
+        Line("forecast_mrr", locale("forecast_mrr"), "=INDEX(SelectedEnd,Horizon)", locale.money, KPI_FONT,
+             "ForecastMRR"),
+        Line("forecast_arr", locale("forecast_arr"), "=12*ForecastMRR", locale.money, KPI_FONT, "ForecastARR"),
+        Line("implied_nrr", locale("implied_nrr"), "=ImpliedNRR", locale.percent, KPI_FONT),
+        Line("commit", locale("commit"), "=CommitRenewalARR", locale.money, KPI_FONT),
+        Line("weighted", locale("weighted"), "=WeightedRenewalARR", locale.money, KPI_FONT),
+        Line("best_case", locale("best_case"), "=BestCaseRenewalARR", locale.money, KPI_FONT),
+        Line("gross_profit", locale("gross_profit"), "=ForecastARR*GrossMargin", locale.money, KPI_FONT),
+        Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
+    ], label_font=Font(color="595959")))
+    ok_colours(ws, a["master_check"].local, locale)
     widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})
+    return a
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -525,17 +562,8 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
     return {"bridge": bridge, "contracts": contracts, "survival": survival, "cohorts": cohorts}
 
 
-def write_forecast(data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int, template, path):
-    """Build (or fill the team's template), save atomically; returns the path and the template warnings."""
-    if template:
-        wb, warnings = open_template(template)
-    else:
-        wb, warnings = forecast_template(locale), []
-    return atomic_save(fill_forecast(wb, data, as_of, locale, horizon), path), warnings
-
-
-def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int = 12) -> Workbook:
-    """Write the data and the measured defaults into a forecast template."""
+def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int = 12) -> list[str]:
+    """Write the data and the measured defaults into a forecast template; nothing to warn about."""
     if not 1 <= horizon <= MAX_HORIZON:
         raise CsxlDataError(f"--horizon must be from 1 to {MAX_HORIZON} months", fix="use 12 or 24")
     tables = forecast_tables(data, as_of)
@@ -545,11 +573,19 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
     if "RenewalList" not in wb.defined_names:
         raise CsxlDataError("the template has no defined name RenewalList",
                             fix="keep the defined names of the template (or export a new one)")
-    (sheet, header), = wb.defined_names["RenewalList"].destinations
-    _renewal_rows(wb[sheet], int("".join(ch for ch in header if ch.isdigit())), max(len(tables["contracts"]), 1),
-                  locale)
+    header = named(wb, "RenewalList")
+    _renewal_rows(header.ws, header.row, max(len(tables["contracts"]), 1), locale)
     for name, item in forecast_inputs(data, as_of).items():
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
     wb.properties.creator = "csxl"
-    return wb
+    return []
+
+
+KIND = WorkbookKind("forecast", TABLES, OUTPUT_NAMES, forecast_layout, fill_forecast)
+
+
+def write_forecast(data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int, template: Path | None,
+                   path: Path) -> tuple[Path, list[str]]:
+    """Build (or fill the team's template), save atomically; returns the path and the template warnings."""
+    return KIND.write(data, as_of, locale, path, template, horizon=horizon)

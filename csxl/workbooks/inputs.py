@@ -16,8 +16,8 @@ from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.metrics.health import NRR_HEALTHY_ABOVE, NRR_LOW_BELOW
 from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, PROMOTER_FROM, z_score
-from csxl.workbooks.anchors import define
-from csxl.workbooks.cells import BOLD, SUBTITLE, absolute, col, header_row, label, mark_input, title, value, widths
+from csxl.workbooks.anchors import Anchor
+from csxl.workbooks.cells import BOLD, SUBTITLE, col, header_row, label, mark_input, title, value, widths
 from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
 add_labels({
@@ -54,6 +54,9 @@ add_labels({
 })
 
 
+UNIT_COLUMN, NOTE_COLUMN = 3, 4  # beside each input's value (column 2), or below a lookup table
+
+
 class InputsSheet:
     """Appends named inputs to an Inputs sheet; formulas refer to them by name."""
 
@@ -78,16 +81,16 @@ class InputsSheet:
         label(self.ws, f"A{self.row}", words)
         mark_input(value(self.ws, f"B{self.row}", item, fmt))
         if unit:
-            label(self.ws, f"C{self.row}", unit)
-        label(self.ws, f"D{self.row}", note or self.locale("source_default"))
-        define(self.wb, name, absolute(self.ws, f"B{self.row}"))
+            label(self.ws, f"{col(UNIT_COLUMN)}{self.row}", unit)
+        label(self.ws, f"{col(NOTE_COLUMN)}{self.row}", note or self.locale("source_default"))
+        Anchor(self.ws, self.row, 2).define(self.wb, name)
         self.row += 1
         return name
 
     def table(self, header: list[str], rows: list[list[object]], formats: list[str | None], unit: str = "",
-              note: str = "") -> tuple[int, int]:
+              note: str = "") -> Anchor:
         """A block of input rows (a lookup table), its unit and note on the line below it (under the sheet's
-        Unit and Note columns); returns its first and last row."""
+        Unit and Note columns); returns the block's area (rows x columns)."""
         header_row(self.ws, self.row, 1, header)
         first = self.row + 1
         for r, items in enumerate(rows, start=first):
@@ -95,11 +98,11 @@ class InputsSheet:
                 cell = value(self.ws, f"{col(c + 1)}{r}", item, fmt)
                 mark_input(cell)
         below = first + len(rows)
-        for letter, words in (("C", unit), ("D", note)):
+        for column, words in ((UNIT_COLUMN, unit), (NOTE_COLUMN, note)):
             if words:
-                label(self.ws, f"{letter}{below}", words, SUBTITLE)
+                label(self.ws, f"{col(column)}{below}", words, SUBTITLE)
         self.row = below + 1
-        return first, below - 1
+        return Anchor(self.ws, first, 1, below - 1, len(formats))
 
 
     def nrr_bands(self) -> None:
@@ -133,18 +136,18 @@ class InputsSheet:
         self.section(locale("title.benchmark"))
         self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT[locale.currency], "0.0000", "USD",
                  locale("note.usd_rate"))
-        first, last = self.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
-                                 [list(r) for r in SAAS_CAPITAL_2023],
-                                 [locale.integer, None, locale.percent, locale.percent], locale("fraction"),
-                                 locale("benchmark_source"))
-        for name, letter in (("BenchFrom", "A"), ("BenchBand", "B"), ("BenchNRR", "C"), ("BenchGRR", "D")):
-            define(self.wb, name, absolute(self.ws, f"{letter}{first}:{letter}{last}"))
+        table = self.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
+                           [list(r) for r in SAAS_CAPITAL_2023],
+                           [locale.integer, None, locale.percent, locale.percent], locale("fraction"),
+                           locale("benchmark_source"))
+        for c, name in enumerate(("BenchFrom", "BenchBand", "BenchNRR", "BenchGRR")):
+            table.column_of(c).define(self.wb, name)
 
     def stage_probabilities(self) -> None:
         """The probability of each funnel stage, named StageProbability (in STAGES order)."""
         locale = self.locale
         self.section(locale("probability"))
-        first, last = self.table([locale("stage"), locale("probability")],
-                                 [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES],
-                                 [None, locale.percent], locale("fraction"), locale("note.stage_probability"))
-        define(self.wb, "StageProbability", absolute(self.ws, f"B{first}:B{last}"))
+        table = self.table([locale("stage"), locale("probability")],
+                           [[locale(f"stage.{s}"), STAGE_PROBABILITY[s]] for s in STAGES],
+                           [None, locale.percent], locale("fraction"), locale("note.stage_probability"))
+        table.column_of(1).define(self.wb, "StageProbability")

@@ -24,7 +24,6 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
-from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import KIND
 from csxl.workbooks.template import open_template

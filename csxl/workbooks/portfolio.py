@@ -37,11 +37,10 @@ from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics.expansion import OPEN_STAGES, whitespace
 from csxl.metrics.health import FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS, flags_at
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, define, lines, row_span
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
-    absolute,
     col,
     fit_amounts,
     fit_labels,
@@ -304,12 +303,11 @@ def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
     """The month, upsell and cross-sell blocks of the book, and the month block of the product rows,
     under one name each."""
     products = next(ws for ws in wb.worksheets if TABLES["mrr"].table_name in ws.tables)
-    define(wb, "ProductMonths", absolute(products, f"C2:{col(2 + len(_M))}{max(product_rows, 1) + 1}"))
+    Anchor(products, 2, 3, max(product_rows, 1) + 1, 2 + len(_M)).define(wb, "ProductMonths")
     ws = next(ws for ws in wb.worksheets if TABLES["book"].table_name in ws.tables)
     last = max(rows, 1) + 1
-    define(wb, "Months", absolute(ws, f"{_month_col(0)}2:{_month_col(WINDOW)}{last}"))
-    for columns, name in ((_U, "Upsell"), (_X, "CrossSell")):
-        define(wb, name, absolute(ws, f"{_book(columns[0])}2:{_book(columns[-1])}{last}"))
+    for columns, name in ((_M, "Months"), (_U, "Upsell"), (_X, "CrossSell")):
+        Anchor(ws, 2, _BOOK.index(columns[0]) + 1, last, _BOOK.index(columns[-1]) + 1).define(wb, name)
 
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
@@ -480,7 +478,8 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["mrr"], "=" + sum_where(now, exact("D_book_flag", code)), locale.money)
         formula(ws, at["share"], f"=IF(MRR>0,{at['mrr']}/MRR,0)", locale.percent)
     ws.column_dimensions[a["codes"].letter].hidden = True  # the codes the formulas match on
-    a["codes"].define(ws.parent, "FlagCode")
+    for key, name in (("codes", "FlagCode"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"), ("share", "FlagShare")):
+        a[key].define(ws.parent, name)
     ws.add_chart(bar_chart(locale("share"), a["share"].grow(top=1).reference(), a["flags"].reference(),
                            y_format="0%"), "H3")
     top = 12
@@ -626,6 +625,9 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage))) +
                             f"*INDEX(StageProbability,{STAGES.index(stage) + 1})" for stage in OPEN_STAGES)
         formula(ws, cell.local, f"={weighted}", locale.money)
+    for key, name in (("count", "FunnelCount"), ("amount", "FunnelAmount"), ("reached", "FunnelReached"),
+                      ("conversion", "FunnelConversion"), ("weighted", "WeightedByType")):
+        a[key].define(ws.parent, name)
     widths(ws, {"A": 22, "B": 16, "C": 16, "D": 18, "E": 22, "F": 12})
     ws.column_dimensions[a["codes"].letter].hidden = True  # stage codes the formulas match on
     shown = a["reached"].part(0, len(OPEN_STAGES) - 1)
@@ -678,6 +680,8 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a.update(lines(ws, 18, [Line("window_nps", "", "=" + nps(window["promoters"], window["detractors"],
                                                               window["answers"]), "0.0", KPI_FONT, "NPS")]))
     formula(ws, "A18", f'="NPS ({locale("answers_last")} "&SurveyMonths&" {locale("months")})"', font=BOLD)
+    for key, name in (("nps", "VoiceNPS"), ("answers", "VoiceAnswers"), ("csat", "VoiceCSAT"), ("ces", "VoiceCES")):
+        a[key].define(ws.parent, name)
     widths(ws, {"A": 40, "B": 12, "C": 12, "D": 12, "E": 12})
     ws.add_chart(line_chart("NPS", gapped(ws, a["nps"].reference()), a["months"].reference(), size=(7, 16)), "G4")
     return a

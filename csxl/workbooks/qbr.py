@@ -271,6 +271,8 @@ def _products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     for key in ("now", "year_ago", "difference"):
         a[f"total_{key}"] = total = a[key].offset(rows=PRODUCT_ROWS).cell(0)
         formula(ws, total.local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
+    a["names"].define(ws.parent, "ProductNames")
+    a["now"].define(ws.parent, "ProductsNow")
     green = PatternFill("solid", fgColor="C6EFCE")
     amber = PatternFill("solid", fgColor="FFEB9C")
     ws.conditional_formatting.add(a["owned"].local, CellIsRule(operator="equal", formula=[yes], fill=green))
@@ -360,12 +362,11 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """NPS, CSAT and CES of the survey window, the NPS distribution and the latest comments.
 
-    Anchors: the NPS lines ("answers", "promoters", "passives", "detractors", "nps", "margin_of_error"),
+    Anchors: "window" (the subtitle naming it), the NPS lines ("answers", "promoters", "passives", "detractors",
+    "nps", "margin_of_error"),
     "csat_answers", "csat", "ces_answers", "ces", "distribution" and "comments".
     """
     title(ws, locale("title.voice"))
-    formula(ws, "A2", f'={text(locale("answers_last") + " ")}&SurveyMonths&{text(" " + locale("months"))}',
-            font=SUBTITLE)
     header_row(ws, 4, 1, [locale("nps"), locale("value")])
     counts = nps_counts(D("nps", "score"), window_criteria(D("nps", "date")))
     a = lines(ws, 5, [
@@ -376,6 +377,9 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
              lambda b: "=" + nps_margin(b["promoters"].local, b["detractors"].local, b["answers"].local), "0.0",
              name="NpsMargin"),
     ])
+    a["window"] = Anchor(ws, 2, 1)
+    formula(ws, a["window"].local, f'={text(locale("answers_last") + " ")}&SurveyMonths&{text(" " + locale("months"))}',
+            font=SUBTITLE)
     header_row(ws, a["margin_of_error"].row + 2, 1, [locale("csat"), locale("value")])
     satisfied = window_criteria(D("csat", "date"))
     a.update(lines(ws, a["margin_of_error"].row + 3, [
@@ -489,6 +493,8 @@ def _opportunities_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for key, total_key in (("total", "pipeline_total"), ("weighted", "weighted_total")):
         a[total_key] = a[key].cell(-1).offset(rows=1)
         formula(ws, a[total_key].local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
+    a["total"].define(ws.parent, "PipelineByStage")
+    a["weighted"].define(ws.parent, "PipelineWeighted")
     widths(ws, {"A": 22, **{col(c): 15 for c in range(2, 5 + len(types))}})
     open_stages = len(OPEN_STAGES)  # won and lost are not pipeline
     by_type = {locale(f"type.{t}"): a["amounts"].column_of(j).part(0, open_stages - 1).reference()
@@ -504,7 +510,7 @@ def _benchmark_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a = lines(ws, 4, [
         Line("acv", locale("acv"), "=ARR", locale.money),
         Line("acv_usd", locale("acv_usd"), "=ARR*UsdRate", '"US$ "#,##0'),
-        Line("acv_band", locale("acv_band"), lambda b: "=" + acv_band(b["acv_usd"].local)),
+        Line("acv_band", locale("acv_band"), lambda b: "=" + acv_band(b["acv_usd"].local), name="AcvBand"),
     ])
     top = a["acv_band"].row + 2
     header_row(ws, top, 1, [locale("metric"), locale("this_account"), "SaaS Capital", locale("difference")])
@@ -516,6 +522,8 @@ def _benchmark_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, f"B{r}", f"={metric}", locale.percent)
         formula(ws, f"C{r}", "=" + acv_band(usd, bench), locale.percent)
         formula(ws, f"D{r}", f'=IF(B{r}="","",B{r}-C{r})', '+0.0%;-0.0%')
+    a["bench_nrr"].define(ws.parent, "BenchmarkNRR")
+    a["bench_grr"].define(ws.parent, "BenchmarkGRR")
     widths(ws, {"A": 26, "B": 18, "C": 18, "D": 14})
     compared = {locale("this_account"): column_span(ws, 2, top + 1, top + 2).reference(),
                 "SaaS Capital": column_span(ws, 3, top + 1, top + 2).reference()}

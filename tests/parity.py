@@ -1,0 +1,205 @@
+"""The parity registry: each defined name and named block of a workbook kind, and the csxl.metrics computation
+that defines it.
+
+`REGISTRY[kind][name](case)` gives the value a recalculated workbook must show
+under `name`: a number, a text, or a list for a block (read row by row, blank
+cells as None). tests/test_parity.py walks every entry in every language; a
+new figure on a sheet gets a defined name and one line here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from csxl.data.dataset import Dataset
+from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
+from csxl.metrics import health, surveys
+from csxl.metrics.benchmarks import saas_capital_benchmark
+from csxl.metrics.expansion import STAGE_PROBABILITY, funnel, weighted_pipeline, whitespace
+from csxl.metrics.forecast import nrr_point_value, nrr_sensitivity, project_mrr, renewal_forecast, trailing_rates
+from csxl.metrics.health import mrr_by_flag
+from csxl.metrics.movements import mrr_movements
+from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
+from csxl.workbooks.labels import USD_PER_UNIT, Locale
+
+BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated workbook: its data, as-of month, language and (for a QBR) account."""
+
+    data: Dataset
+    as_of: pd.Timestamp
+    locale: Locale
+    account: str | None = None
+
+    @property
+    def mrr(self) -> pd.DataFrame:
+        """The MRR rows the workbook holds: the account's (QBR) or the book's, to the as-of month."""
+        rows = self.data.mrr[self.data.mrr["month"] <= self.as_of]
+        return rows[rows["customer_id"] == self.account] if self.account else rows
+
+    def mine(self, table: str) -> pd.DataFrame:
+        frame = getattr(self.data, table)
+        return frame[frame["customer_id"] == self.account] if self.account else frame
+
+    def window(self, table: str, months: int = 12) -> pd.DataFrame:
+        """Survey answers of the `months` months to the end of the as-of month."""
+        answers = self.mine(table)
+        return answers[(answers["date"] >= self.as_of - pd.DateOffset(months=months - 1))
+                       & (answers["date"] < self.as_of + pd.DateOffset(months=1))]
+
+    def in_month(self, table: str, month: pd.Timestamp) -> pd.DataFrame:
+        answers = self.mine(table)
+        return answers[(answers["date"] >= month) & (answers["date"] < month + pd.DateOffset(months=1))]
+
+    @property
+    def months(self) -> list[pd.Timestamp]:
+        """The twelve months to the as-of month, oldest first."""
+        return [self.as_of - pd.DateOffset(months=11 - k) for k in range(12)]
+
+
+def _nan_blank(values) -> list:
+    return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+
+
+def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
+    def customer(case: Case) -> pd.Series:
+        return case.data.customers.set_index("customer_id").loc[case.account]
+
+    def components(case: Case) -> pd.Series:
+        signals = case.mine("health")
+        return health.health_components(signals[signals["month"] == case.as_of]).iloc[0]
+
+    def score(case: Case) -> float:
+        return health.health_score(components(case)[["adoption", "engagement", "support"]].to_numpy())
+
+    def mrr(case: Case) -> float:
+        return case.mrr.loc[case.mrr["month"] == case.as_of, "mrr"].sum()
+
+    def band(case: Case) -> str:
+        label = health.nrr_band(nrr_cohort(case.mrr, case.as_of, 12))
+        return case.locale(BAND_LABELS[label]) if label else ""
+
+    def flag(case: Case) -> str:
+        found = health.health_flag(score(case), status=customer(case)["status"])
+        return case.locale(f"flag.{found}") if found else ""
+
+    def acv_usd(case: Case) -> float:
+        return 12 * mrr(case) * USD_PER_UNIT[case.locale.currency]
+
+    def products_now(case: Case) -> list:
+        products = sorted(case.data.mrr["product"].unique())
+        table = whitespace(case.mrr, case.as_of, products)
+        owned = table.loc[case.account] if case.account in table.index else pd.Series(0.0, index=products)
+        return list(owned.reindex(products).to_numpy())
+
+    def pipeline_by_stage(case: Case) -> list:
+        return list(funnel(case.mine("pipeline"))["amount"].reindex(list(STAGES)).to_numpy())
+
+    return {
+        "Account": lambda case: customer(case)["name"],
+        "AsOf": lambda case: case.as_of.to_pydatetime(),
+        "MRR": mrr,
+        "ARR": lambda case: 12 * mrr(case),
+        "NRR": lambda case: nrr_cohort(case.mrr, case.as_of, 12),
+        "GRR": lambda case: grr_cohort(case.mrr, case.as_of, 12),
+        "NrrBand": band,
+        "HealthScore": score,
+        "HealthFlag": flag,
+        "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
+        "NpsMargin": lambda case: surveys.nps(case.window("nps")["score"]).margin_of_error,
+        "CSAT": lambda case: surveys.csat(case.window("csat")["score"]),
+        "CES": lambda case: surveys.ces(case.window("ces")["score"]),
+        "RenewalDate": lambda case: customer(case)["renewal_date"].to_pydatetime(),
+        "ProductsNow": products_now,
+        "PipelineByStage": pipeline_by_stage,
+        "PipelineWeighted": lambda case: [a * STAGE_PROBABILITY[s] for a, s in zip(pipeline_by_stage(case), STAGES)],
+        "AcvBand": lambda case: saas_capital_benchmark(acv_usd(case))[0],
+        "BenchmarkNRR": lambda case: saas_capital_benchmark(acv_usd(case))[1],
+        "BenchmarkGRR": lambda case: saas_capital_benchmark(acv_usd(case))[2],
+    }
+
+
+def _now(case: Case) -> pd.Series:
+    """MRR by paying customer in the as-of month."""
+    now = case.mrr[case.mrr["month"] == case.as_of].groupby("customer_id")["mrr"].sum()
+    return now[now > 0]
+
+
+def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
+    def flags(case: Case) -> pd.DataFrame:
+        now = _now(case)
+        return mrr_by_flag(now, health.flags_at(case.data.health, case.data.customers, now.index, case.as_of))
+
+    def quick_ratio(case: Case) -> float:
+        year = mrr_movements(case.mrr).tail(12)
+        return year[["new", "expansion", "reactivation"]].sum().sum() / year[["contraction", "churn"]].sum().sum()
+
+    def by_month(case: Case, measure: Callable[[pd.DataFrame], float], table: str) -> list:
+        return _nan_blank([measure(case.in_month(table, m)) for m in case.months])
+
+    conversion = lambda case: _nan_blank(funnel(case.data.pipeline)["conversion"].to_numpy())  # noqa: E731
+    return {
+        "MRR": lambda case: _now(case).sum(),
+        "ARR": lambda case: 12 * _now(case).sum(),
+        "Customers": lambda case: len(_now(case)),
+        "ARPA": lambda case: _now(case).mean(),
+        "NRR": lambda case: nrr_cohort(case.mrr, case.as_of, 12),
+        "GRR": lambda case: grr_cohort(case.mrr, case.as_of, 12),
+        "LogoChurn": lambda case: logo_churn_cohort(case.mrr, case.as_of, 12),
+        "QuickRatio": quick_ratio,
+        "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
+        "FunnelCount": lambda case: list(funnel(case.data.pipeline)["count"].to_numpy()),
+        "FunnelAmount": lambda case: list(funnel(case.data.pipeline)["amount"].to_numpy()),
+        "FunnelReached": lambda case: list(funnel(case.data.pipeline)["reached"].to_numpy()),
+        "FunnelConversion": conversion,
+        "WeightedByType": lambda case: list(weighted_pipeline(case.data.pipeline).reindex(
+            list(OPPORTUNITY_TYPES)).to_numpy()),
+        "FlagAccounts": lambda case: list(flags(case)["accounts"].to_numpy()),
+        "FlagMRR": lambda case: list(flags(case)["mrr"].to_numpy()),
+        "VoiceAnswers": lambda case: by_month(case, len, "nps"),
+        "VoiceNPS": lambda case: by_month(case, lambda d: surveys.nps(d["score"]).score if len(d) else np.nan, "nps"),
+        "VoiceCSAT": lambda case: by_month(case, lambda d: surveys.csat(d["score"]) if len(d) else np.nan, "csat"),
+        "VoiceCES": lambda case: by_month(case, lambda d: surveys.ces(d["score"]) if len(d) else np.nan, "ces"),
+    }
+
+
+def _forecast_blocks() -> dict[str, Callable[[Case], object]]:
+    def arr_now(case: Case) -> float:
+        return 12 * case.mrr.loc[case.mrr["month"] == case.as_of, "mrr"].sum()
+
+    def nrr(case: Case) -> float:
+        return nrr_cohort(case.mrr, case.as_of, 12)
+
+    def end(case: Case) -> float:
+        rates = trailing_rates(case.data.mrr, 6, case.as_of)
+        return project_mrr(rates, 12, "base")["end_mrr"].iloc[-1]
+
+    def renewals(case: Case) -> pd.DataFrame:
+        flags = health.flags_at(case.data.health, case.data.customers, pd.Index(case.data.mrr["customer_id"].unique()),
+                                case.as_of)
+        return renewal_forecast(case.data.customers, _now(case), flags, case.as_of, 12)
+
+    return {
+        "ForecastMRR": end,
+        "ForecastARR": lambda case: 12 * end(case),
+        "CommitRenewalARR": lambda case: renewals(case).query("flag == 'Green'")["arr"].sum(),
+        "WeightedRenewalARR": lambda case: renewals(case)["weighted_arr"].sum(),
+        "BestCaseRenewalARR": lambda case: renewals(case)["arr"].sum(),
+        "SensitivityARR": lambda case: list(nrr_sensitivity(arr_now(case), nrr(case)).to_numpy().ravel()),
+        "PointValue": lambda case: [nrr_point_value(arr_now(case), nrr(case), years) for years in range(1, 6)],
+    }
+
+
+REGISTRY: dict[str, dict[str, Callable[[Case], object]]] = {
+    "qbr": _qbr_outputs(),
+    "portfolio": _portfolio_blocks(),
+    "forecast": _forecast_blocks(),
+}
