@@ -62,3 +62,19 @@ def small_book(seed: int = 11) -> Dataset:
     })
     return Dataset(mrr=mrr, customers=customers, nps=nps, csat=csat, ces=ces, health=health, pipeline=pipeline,
                    goals=goals, source="tests/books.py")
+
+
+# Names that are patterns or comparisons where Excel takes text as a criterion (SUMIFS, COUNTIFS, MATCH): each
+# pair would be counted together if a workbook matched them as patterns, and spaces must count as written.
+HOSTILE_PRODUCTS = {"Core": "Add-on*", "Analytics": "Add-on pack", "Automation": " =1<2>~? "}
+HOSTILE_CSMS = {"Ana Souza": "Ana*", "Bruno Lima": "Ana Lima", "Carla Dias": "<>Carla~"}
+HOSTILE_TIERS = {"1": "1*", "2": "1", "3": " >2"}
+
+
+def hostile_book() -> Dataset:
+    """The small book with its products, CSMs and tiers renamed to texts that are wildcards or comparisons."""
+    book = small_book()
+    rename = lambda frame, column, names: frame.assign(**{column: frame[column].replace(names)})  # noqa: E731
+    customers = rename(rename(book.customers, "csm", HOSTILE_CSMS), "tier", HOSTILE_TIERS)
+    return Dataset(**{**book.__dict__, "mrr": rename(book.mrr, "product", HOSTILE_PRODUCTS), "customers": customers,
+                      "pipeline": rename(book.pipeline, "product", HOSTILE_PRODUCTS)})

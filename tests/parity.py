@@ -20,6 +20,7 @@ from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics import health, surveys
 from csxl.metrics.benchmarks import saas_capital_benchmark
+from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.expansion import STAGE_PROBABILITY, funnel, weighted_pipeline, whitespace
 from csxl.metrics.forecast import nrr_point_value, nrr_sensitivity, project_mrr, renewal_forecast, trailing_rates
 from csxl.metrics.health import mrr_by_flag
@@ -145,6 +146,23 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
     def by_month(case: Case, measure: Callable[[pd.DataFrame], float], table: str) -> list:
         return _nan_blank([measure(case.in_month(table, m)) for m in case.months])
 
+    def scorecard(case: Case) -> list:
+        """csm_scorecard's rows in the sheet's columns, the CSMs sorted as the scorecard lists them."""
+        flags = health.flags_at(case.data.health, case.data.customers, pd.Index(case.mrr["customer_id"].unique()),
+                                case.as_of)
+        table = csm_scorecard(case.mrr, case.data.customers, case.as_of, 12, case.data.nps, flags=flags)
+        table = table[table["csm"] != "(unassigned)"].sort_values("csm")
+        shares = [f"share_{flag}" for flag in health.FLAGS]
+        table[shares] = table.reindex(columns=shares).fillna(0.0)  # a flag none of a CSM's accounts has: 0
+        columns = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded",
+                   "nps", "mrr_growth_mom", "account_coverage", *shares]
+        return _nan_blank(table[columns].to_numpy().ravel())
+
+    def by_segment(case: Case, by: pd.Series | None) -> list:
+        table = health.segments(case.mrr, case.as_of, 12, by=by)
+        return _nan_blank(table.reset_index()[[table.index.name or "index", "accounts", "mrr", "arpa", "nrr"]]
+                          .to_numpy().ravel())
+
     conversion = lambda case: _nan_blank(funnel(case.data.pipeline)["conversion"].to_numpy())  # noqa: E731
     return {
         "MRR": lambda case: _now(case).sum(),
@@ -156,6 +174,9 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "LogoChurn": lambda case: logo_churn_cohort(case.mrr, case.as_of, 12),
         "QuickRatio": quick_ratio,
         "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
+        "CsmScorecard": scorecard,
+        "SegmentsTouch": lambda case: by_segment(case, None),
+        "SegmentsTier": lambda case: by_segment(case, case.data.customers.set_index("customer_id")["tier"]),
         "FunnelCount": lambda case: list(funnel(case.data.pipeline)["count"].to_numpy()),
         "FunnelAmount": lambda case: list(funnel(case.data.pipeline)["amount"].to_numpy()),
         "FunnelReached": lambda case: list(funnel(case.data.pipeline)["reached"].to_numpy()),

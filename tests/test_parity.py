@@ -1,5 +1,6 @@
 """One parity harness: every entry of tests/parity.py's registry, in every language, after LibreOffice
-recalculates the three workbook kinds built from one small book."""
+recalculates the three workbook kinds built from a small book and from the same book with products, CSMs and
+tiers named like criteria (`Add-on*` beside `Add-on pack`, `Ana*` beside `Ana Lima`, `<>`, `~`, `?`, spaces)."""
 
 import math
 
@@ -11,7 +12,7 @@ from csxl.workbooks.anchors import named
 from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
-from tests.books import ACCOUNT, small_book
+from tests.books import ACCOUNT, hostile_book, small_book
 from tests.parity import REGISTRY, Case
 from tests.workbook_values import blank
 
@@ -19,19 +20,25 @@ AS_OF = pd.Timestamp("2026-09-01")
 OPTIONS = {"qbr": {"account": ACCOUNT}, "portfolio": {}, "forecast": {"horizon": 12}}
 
 
+BOOKS = {"small": small_book, "hostile": hostile_book}  # hostile: products, CSMs, tiers named like criteria
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    """Every kind in every language, recalculated by LibreOffice in one run: {(kind, lang): (workbook, case)}."""
+    """Every kind in every language from each book, recalculated by LibreOffice in one run:
+    {(book, kind, lang): (workbook, case)}."""
     folder = tmp_path_factory.mktemp("parity")
-    book = small_book()
-    written = {}
-    for kind in KINDS:
-        for lang in LANGUAGES:
-            path, _ = KINDS[kind].write(book, AS_OF, Locale(lang), folder / f"{kind}_{lang}.xlsx", **OPTIONS[kind])
-            written[(kind, lang)] = path
+    written, cases = {}, {}
+    for name, make in BOOKS.items():
+        book = make()
+        for kind in KINDS:
+            for lang in LANGUAGES:
+                key = (name, kind, lang)
+                written[key], _ = KINDS[kind].write(book, AS_OF, Locale(lang), folder / f"{name}_{kind}_{lang}.xlsx",
+                                                    **OPTIONS[kind])
+                cases[key] = Case(book, AS_OF, Locale(lang), OPTIONS[kind].get("account"))
     converted = dict(zip(written, convert(list(written.values()), folder / "calc")))
-    case = lambda kind, lang: Case(book, AS_OF, Locale(lang), OPTIONS[kind].get("account"))  # noqa: E731
-    return {key: (openpyxl.load_workbook(path, data_only=True), case(*key)) for key, path in converted.items()}
+    return {key: (openpyxl.load_workbook(path, data_only=True), cases[key]) for key, path in converted.items()}
 
 
 def shown(wb, name: str):
@@ -54,20 +61,22 @@ def same(got, want) -> bool:
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("book", BOOKS)
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(("kind", "name"), [(kind, name) for kind, names in REGISTRY.items() for name in names])
-def test_named_figure_equals_csxl_metrics(recalculated, kind, name, lang):
-    wb, case = recalculated[(kind, lang)]
+def test_named_figure_equals_csxl_metrics(recalculated, book, kind, name, lang):
+    wb, case = recalculated[(book, kind, lang)]
     want = REGISTRY[kind][name](case)
     got = shown(wb, name)
     assert same(got, want), (got, want)
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("book", BOOKS)
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_master_check_is_ok(recalculated, kind, lang):
-    wb, _ = recalculated[(kind, lang)]
+def test_master_check_is_ok(recalculated, book, kind, lang):
+    wb, _ = recalculated[(book, kind, lang)]
     assert shown(wb, "MasterCheck") == Locale(lang)("ok")
 
 

@@ -533,6 +533,8 @@ def _segments_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                                 "D_book_touch_start", locale)
     a["tier"] = _segment_block(ws, a["touch"].bottom + 2, locale("tier"), [""] * TIER_ROWS, "D_book_tier",
                                "D_book_tier", locale, D("tiers", "tier"))
+    a["touch"].define(ws.parent, "SegmentsTouch")
+    a["tier"].define(ws.parent, "SegmentsTier")
     widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
     return a
 
@@ -583,6 +585,7 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         }
         for head, (expression, fmt) in cells.items():
             formula(ws, at[head], expression, fmt)
+    a["scorecard"].define(ws.parent, "CsmScorecard")
     widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 1)}})
     return a
 
