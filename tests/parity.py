@@ -21,8 +21,19 @@ from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics import health, surveys
 from csxl.metrics.benchmarks import saas_capital_benchmark
 from csxl.metrics.csm import csm_scorecard
-from csxl.metrics.expansion import STAGE_PROBABILITY, funnel, weighted_pipeline, whitespace
-from csxl.metrics.forecast import nrr_point_value, nrr_sensitivity, project_mrr, renewal_forecast, trailing_rates
+from csxl.metrics.expansion import (
+    STAGE_PROBABILITY,
+    funnel,
+    weighted_pipeline,
+    whitespace,
+)
+from csxl.metrics.forecast import (
+    nrr_point_value,
+    nrr_sensitivity,
+    project_mrr,
+    renewal_forecast,
+    trailing_rates,
+)
 from csxl.metrics.health import mrr_by_flag
 from csxl.metrics.movements import mrr_movements
 from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort

@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 
 from csxl.data.demo import demo_dataset
-from csxl.metrics.forecast import ForecastRates, project_mrr, renewal_forecast, trailing_rates
+from csxl.metrics.forecast import (
+    ForecastRates,
+    project_mrr,
+    renewal_forecast,
+    trailing_rates,
+)
 from csxl.metrics.sbg import sbg_survival
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.forecast import KIND, OUTPUT_NAMES, account_flags, forecast_inputs

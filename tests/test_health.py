@@ -9,8 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_movements import frame
-
 from csxl.metrics import health
 from csxl.metrics.health import (
     FLAGS,
@@ -28,6 +26,7 @@ from csxl.metrics.health import (
     touch_model,
     touch_models,
 )
+from tests.test_movements import frame
 
 
 def test_docstring_examples():

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csxl.metrics.movements import MOVEMENT_COLUMNS, customer_movements, mrr_movements, period_label
+from csxl.metrics.movements import (
+    MOVEMENT_COLUMNS,
+    customer_movements,
+    mrr_movements,
+    period_label,
+)
 from csxl.metrics.retention import grr_cohort, nrr_cohort
 from tests.reference import reference_movements
 

@@ -10,8 +10,16 @@ from csxl.data.demo import demo_dataset
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at, segments, touch_models
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_movements
-from csxl.metrics.retention import cohort_retention, grr_cohort, logo_churn_cohort, nrr_cohort, retention_trend
+from csxl.metrics.retention import (
+    cohort_retention,
+    grr_cohort,
+    logo_churn_cohort,
+    nrr_cohort,
+    retention_trend,
+)
 from csxl.metrics.surveys import nps
+from csxl.workbooks.anchors import named
+from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
@@ -45,16 +53,12 @@ def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame, survey_months: int 
 
 
 def movement_cells(path, lang):
-    locale = Locale(lang)
-    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.movements")]
-    labels = {locale(line): line for line in LINES}
-    months = [pd.Timestamp(c.value) for c in ws[5][1:1 + WINDOW]]
-    cells = {}
-    for row in ws.iter_rows(min_row=6, max_row=30):
-        if row[0].value in labels:
-            for month, cell in zip(months, row[1:1 + WINDOW]):
-                cells[(month, labels[row[0].value])] = cell.value
-    return cells
+    """The Movements sheet's lines by month, found through the sheet's anchors: {(month, line): value}."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    anchors = KINDS["portfolio"].layout(Locale(lang)).anchors["movements"]
+    values = lambda key: [wb[a.ws.title][a.local].value for a in anchors[key].cells()]  # noqa: E731
+    months = [pd.Timestamp(m) for m in values("month")]
+    return {(month, line): value for line in LINES for month, value in zip(months, values(line))}
 
 
 def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
@@ -145,7 +149,8 @@ def test_lists_longer_than_their_sheets_are_announced(tmp_path):
 
 def test_csm_scorecard_equals_python(generated):
     data, _, calculated = generated
-    ws = openpyxl.load_workbook(calculated, data_only=True)[Locale("pt-BR")("sheet.csms")]
+    wb = openpyxl.load_workbook(calculated, data_only=True)
+    area = named(wb, "CsmScorecard")
     mrr = data.mrr[data.mrr["month"] <= AS_OF]
     flags = flags_at(data.health, data.customers, pd.Index(mrr["customer_id"].unique()), AS_OF)
     python = csm_scorecard(mrr, data.customers, AS_OF, 12, data.nps, flags=flags,
@@ -154,8 +159,9 @@ def test_csm_scorecard_equals_python(generated):
     python[shares] = python.reindex(columns=shares).fillna(0.0)  # a flag nobody of a CSM has: a share of 0
     columns = ["accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
                "mrr_growth_mom", "account_coverage", *shares]
-    assert ws.max_column == 1 + len(columns)
-    rows = [row for row in ws.iter_rows(min_row=5, max_row=4 + CSM_ROWS, values_only=True) if row[0]]
+    assert area.right - area.col == len(columns) and area.bottom - area.row + 1 == CSM_ROWS
+    rows = [row for row in area.ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col,
+                                             max_col=area.right, values_only=True) if row[0]]
     assert len(rows) == len(python.index.drop("(unassigned)", errors="ignore"))
     for row in rows:
         for column, value in zip(columns, row[1:], strict=True):
@@ -167,14 +173,15 @@ def test_csm_scorecard_equals_python(generated):
 
 def test_segments_equal_python(generated):
     data, _, calculated = generated
-    locale = Locale("pt-BR")
-    ws = openpyxl.load_workbook(calculated, data_only=True)[locale("sheet.segments")]
+    wb = openpyxl.load_workbook(calculated, data_only=True)
     mrr = data.mrr[data.mrr["month"] <= AS_OF]
     by_touch = segments(mrr, AS_OF, 12)
     by_tier = segments(mrr, AS_OF, 12, by=data.customers.set_index("customer_id")["tier"])
     columns = ["accounts", "mrr", "arpa", "nrr"]
-    for first, last, python in ((6, 9, by_touch), (12, 17, by_tier)):
-        rows = [row for row in ws.iter_rows(min_row=first, max_row=last, max_col=5, values_only=True) if row[0]]
+    for name, python in (("SegmentsTouch", by_touch), ("SegmentsTier", by_tier)):
+        area = named(wb, name)
+        rows = [row for row in area.ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col,
+                                                 max_col=area.right, values_only=True) if row[0]]
         assert [row[0] for row in rows] == list(python.index)
         for row in rows:
             for column, value in zip(columns, row[1:], strict=True):
@@ -195,7 +202,9 @@ def test_retention_trend_and_cohorts_equal_python(generated):
     wb = openpyxl.load_workbook(calculated, data_only=True)
     mrr = data.mrr[data.mrr["month"] <= AS_OF]
     trend = retention_trend(mrr).set_index("month")
-    rows = list(wb[locale("sheet.retention")].iter_rows(min_row=5, max_row=5 + WINDOW - 12, max_col=3, values_only=True))
+    anchors = KINDS["portfolio"].layout(locale).anchors
+    column = lambda sheet, key: [wb[a.ws.title][a.local].value for a in anchors[sheet][key].cells()]  # noqa: E731
+    rows = list(zip(column("retention", "months"), column("retention", "nrr"), column("retention", "grr")))
     assert pd.Timestamp(rows[-1][0]) == AS_OF
     for month, nrr, grr in rows:
         period = pd.Period(month, "M")
@@ -203,18 +212,19 @@ def test_retention_trend_and_cohorts_equal_python(generated):
             assert blank(nrr) and blank(grr)
             continue
         assert (nrr, grr) == pytest.approx((trend.loc[period, "nrr"], trend.loc[period, "grr"]), rel=1e-9), period
-    ws = wb[locale("sheet.cohorts")]
-    for block, basis in enumerate(("revenue", "logo")):
+    for basis in ("revenue", "logo"):
         python = cohort_retention(mrr, basis)
-        top = 4 + block * (WINDOW + 5)
+        grid = anchors["cohorts"][basis]
         checked = 0
-        for row in ws.iter_rows(min_row=top + 2, max_row=top + 1 + WINDOW, values_only=True):
-            cohort = pd.Period(row[0], "M")
+        rows = wb[grid.ws.title].iter_rows(min_row=grid.row, max_row=grid.bottom, min_col=grid.col,
+                                           max_col=grid.right, values_only=True)
+        for start, size, row in zip(column("cohorts", f"{basis}_starts"), column("cohorts", "customers"), rows):
+            cohort = pd.Period(start, "M")
             if cohort not in python.index:  # nobody's first month
-                assert row[1] == 0
+                assert size == 0
                 continue
-            assert row[1] == python.loc[cohort, "customers"]
-            for since, value in enumerate(row[2:2 + WINDOW]):
+            assert size == python.loc[cohort, "customers"]
+            for since, value in enumerate(row):
                 if cohort + since <= pd.Period(AS_OF, "M"):
                     assert value == pytest.approx(python.loc[cohort, since], rel=1e-9), (basis, cohort, since)
                     checked += 1

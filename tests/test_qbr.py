@@ -22,6 +22,7 @@ from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.qbr import (
     COMMENT_ROWS,
     HISTORY,
+    KIND,
     OUTPUT_NAMES,
     TABLES,
     qbr_template,
@@ -103,19 +104,18 @@ def test_every_named_output_equals_python(book, generated, lang):
     assert actual["MasterCheck"] == Locale(lang)("ok")
 
 
+def layout_values(wb, lang, sheet):
+    """A function from an anchor key of a QBR sheet to the values of its cells in `wb`."""
+    anchors = KIND.layout(Locale(lang)).anchors[sheet]
+    return lambda key: [wb[a.ws.title][a.local].value for a in anchors[key].cells()]
+
+
 def movement_cells(path, lang):
     """The MRR sheet's monthly movements, as {(month, line): value}."""
-    locale = Locale(lang)
-    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.mrr")]
-    lines = {locale(k): k for k in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn",
-                                     "end_mrr")}
-    months = [c.value for c in ws[4][2:2 + HISTORY]]
-    values = {}
-    for row in ws.iter_rows(min_row=5):
-        if row[0].value in lines:
-            for month, cell in zip(months, row[2:2 + HISTORY]):
-                values[(pd.Timestamp(month), lines[row[0].value])] = cell.value
-    return values
+    values = layout_values(openpyxl.load_workbook(path, data_only=True), lang, "mrr")
+    months = [pd.Timestamp(m) for m in values("window")]
+    return {(month, line): value for line in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn",
+                                              "end_mrr") for month, value in zip(months, values(line))}
 
 
 def test_every_movement_cell_equals_python(book, generated):
@@ -176,9 +176,10 @@ def expected_comments(data, account, as_of, months):
 
 
 def shown_comments(path, locale):
-    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.voice")]
-    header = next(c.row for c in ws["D"] if c.value == locale("comment"))
-    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=header + 1, max_col=4) if not blank(row[0].value)]
+    area = KIND.layout(locale).anchors["voice"]["comments"]
+    ws = openpyxl.load_workbook(path, data_only=True)[area.ws.title]
+    return [row for row in ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col, max_col=area.right,
+                                        values_only=True) if not blank(row[0])]
 
 
 def assert_latest_comments(shown, expected):
@@ -255,8 +256,8 @@ def test_a_frozen_or_onboarding_account_is_flagged_by_its_status(book, other_acc
 
 def goal_statuses(path, locale):
     """{goal: status shown} of the Success plan sheet of a recalculated QBR."""
-    ws = openpyxl.load_workbook(path, data_only=True)[locale("sheet.plan")]
-    return {row[0].value: row[7].value for row in ws.iter_rows(min_row=5) if row[0].value}
+    values = layout_values(openpyxl.load_workbook(path, data_only=True), locale.lang, "plan")
+    return {goal: status for goal, status in zip(values("goal"), values("status")) if goal}
 
 
 def test_goal_statuses_show_in_the_workbook_language(generated, other_accounts):

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort, retention_trend
+from csxl.metrics.retention import (
+    cohort_retention,
+    grr_cohort,
+    nrr_cohort,
+    retention_trend,
+)
 from tests.test_movements import books, frame
 
 # Three customers; a window from 2025-01 to 2026-01 (12 months):
