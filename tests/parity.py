@@ -28,6 +28,7 @@ from csxl.metrics.expansion import (
     whitespace,
 )
 from csxl.metrics.forecast import (
+    days_to_renewal,
     nrr_point_value,
     nrr_sensitivity,
     project_mrr,
@@ -130,6 +131,7 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         "CSAT": lambda case: surveys.csat(case.window("csat")["score"]),
         "CES": lambda case: surveys.ces(case.window("ces")["score"]),
         "RenewalDate": lambda case: customer(case)["renewal_date"].to_pydatetime(),
+        "DaysToRenewal": lambda case: days_to_renewal(customer(case)["renewal_date"], case.as_of),
         "ProductsNow": products_now,
         "PipelineByStage": pipeline_by_stage,
         "PipelineWeighted": lambda case: [a * STAGE_PROBABILITY[s] for a, s in zip(pipeline_by_stage(case), STAGES)],

@@ -204,6 +204,21 @@ def next_renewal(renewal_date: pd.Series, term_months: pd.Series, after: pd.Time
     return rolled.where(rolled > after, _add_months(renewal_date, (terms + 1) * term))
 
 
+def days_to_renewal(renewal_date: object, as_of: object) -> float:
+    """Days from the end of the as-of month to the renewal date (negative once it passed); NaN without a date.
+
+    The QBR's cover shows it beside the renewal date: a review held after the
+    quarter closes counts from the quarter's last day.
+
+    >>> days_to_renewal("2026-12-15", "2026-09")
+    76.0
+    """
+    if renewal_date is None or pd.isna(renewal_date):
+        return float("nan")
+    month_end = pd.Period(pd.Timestamp(as_of), "M").end_time.normalize()
+    return float((pd.Timestamp(renewal_date).normalize() - month_end).days)
+
+
 def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: object,
                      horizon: int = 12, probabilities: dict[str, float] = RENEWAL_PROBABILITIES) -> pd.DataFrame:
     """Contracts renewing in the `horizon` months after the as-of month, each weighted by its health flag.

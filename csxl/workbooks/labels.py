@@ -62,6 +62,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "csat": ("CSAT", "CSAT", "CSAT"),
     "ces": ("CES", "CES", "CES"),
     "renewal_date": ("Renewal date", "Data de renovação", "Fecha de renovación"),
+    "days_to_renewal": ("Days to renewal", "Dias até a renovação", "Días hasta la renovación"),
     "master_check": ("Master check", "Verificação geral", "Control general"),
     "ok": ("OK", "OK", "OK"),
     "error": ("ERROR", "ERRO", "ERROR"),

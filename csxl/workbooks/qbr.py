@@ -98,7 +98,7 @@ TABLES = Tables({
 D = TABLES  # D("mrr", "month"): the checked defined name of a Data column, for formulas
 # Defined names of the key outputs; other workbooks can link to them.
 OUTPUT_NAMES = ("Account", "AsOf", "MRR", "ARR", "NRR", "GRR", "NrrBand", "HealthScore", "HealthFlag", "NPS",
-                "NpsMargin", "CSAT", "CES", "RenewalDate")
+                "NpsMargin", "CSAT", "CES", "RenewalDate", "DaysToRenewal")
 # Goal statuses the Success plan sheet translates (labels goal.<status>); any other text shows as written.
 GOAL_STATUSES = ("on_track", "at_risk", "achieved", "missed")
 
@@ -565,6 +565,8 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
         Line("as_of", locale("as_of"), "=AsOf", locale.month, BOLD),
         Line("renewal_date", locale("renewal_date"), f'=IF({first("renewal_date")}="","",{first("renewal_date")})',
              locale.date, BOLD, "RenewalDate"),
+        Line("days_to_renewal", locale("days_to_renewal"), '=IF(RenewalDate="","",RenewalDate-EOMONTH(AsOf,0))',
+             locale.integer, BOLD, "DaysToRenewal"),
     ], label_font=grey))
     a.update(lines(ws, 5, [
         Line("mrr", locale("mrr"), f"={end}", locale.money, KPI_FONT, "MRR"),
@@ -578,7 +580,7 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
         Line("csat", locale("csat"), "=CSAT", locale.percent, KPI_FONT),
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_col=4, value_col=5, label_font=grey))
-    for key in ("account_id", "csm", "segment", "tier", "as_of", "renewal_date"):
+    for key in ("account_id", "csm", "segment", "tier", "as_of", "renewal_date", "days_to_renewal"):
         ws[a[key].local].alignment = Alignment(horizontal="left")
     for key in ("mrr", "arr", "nrr", "grr", "nrr_band", "health_score", "health_flag", "nps", "csat", "master_check"):
         ws[a[key].local].alignment = Alignment(horizontal="right")
