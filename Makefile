@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test bench soffice clean
+.PHONY: demo test test-fast lint bench soffice clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,17 @@ soffice:
 demo: $(STAMP)
 	$(BIN)/csxl demo --out out
 
-test: $(STAMP) soffice
+# ruff (style, imports, bugbear) and mypy (types, with pandas-stubs) over the package, the tests and the benchmarks
+lint: $(STAMP)
+	$(BIN)/ruff check csxl tests benchmarks docs
+	$(BIN)/mypy
+
+test: $(STAMP) soffice lint
 	$(BIN)/python -m pytest -q
+
+# the suite without LibreOffice (no recalculation, no printing): for the edit-test loop, under two minutes
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not libreoffice"
 
 bench: $(BENCH_STAMP) soffice
 	$(BIN)/python -m benchmarks

@@ -105,7 +105,7 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         return case.locale(f"flag.{found}") if found else ""
 
     def acv_usd(case: Case) -> float:
-        return 12 * mrr(case) * USD_PER_UNIT[case.locale.currency]
+        return 12 * mrr(case) * USD_PER_UNIT[case.locale.code]
 
     def products_now(case: Case) -> list:
         products = sorted(case.data.mrr["product"].unique())

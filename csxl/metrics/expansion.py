@@ -213,7 +213,7 @@ def whitespace(mrr: pd.DataFrame, month: object | None = None, products: Iterabl
         when = months.max()
     else:
         try:
-            when = pd.Period(month, "M").to_timestamp()
+            when = pd.Period(month, "M").to_timestamp()  # type: ignore[arg-type]  # anything pandas reads as a month
         except (TypeError, ValueError):
             raise ValueError(f"month must be a month such as 2026-03; got {month!r}") from None
     product = (mrr["product"] if "product" in mrr else pd.Series("", index=mrr.index)).fillna("").astype(str)

@@ -15,6 +15,7 @@ compares the two. docs/metrics.md ("Forecasting") has the formulas and sources.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -204,7 +205,7 @@ def next_renewal(renewal_date: pd.Series, term_months: pd.Series, after: pd.Time
     return rolled.where(rolled > after, _add_months(renewal_date, (terms + 1) * term))
 
 
-def days_to_renewal(renewal_date: object, as_of: object) -> float:
+def days_to_renewal(renewal_date: str | dt.date | None, as_of: str | dt.date) -> float:
     """Days from the end of the as-of month to the renewal date (negative once it passed); NaN without a date.
 
     The QBR's cover shows it beside the renewal date: a review held after the

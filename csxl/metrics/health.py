@@ -259,7 +259,7 @@ def mrr_by_flag(mrr_by_customer: pd.Series, flags: pd.Series) -> pd.DataFrame:
     table["accounts"] = table["accounts"].astype("int64")
     table["share"] = _div(table["mrr"].to_numpy(), table["mrr"].sum())
     table.index.name = "flag"
-    return table
+    return pd.DataFrame(table)
 
 
 # ---------------------------------------------------------------------------------------------- components

@@ -53,7 +53,7 @@ class MrrGrid:
 
     def month_index(self, month: object) -> int:
         """Column of a month ('2026-03', a Timestamp or a Period); -1 if before the data."""
-        period = pd.Period(month, freq="M")
+        period = pd.Period(month, freq="M")  # type: ignore[arg-type]  # anything pandas reads as a month
         return int((period - self.months[0]).n) if period >= self.months[0] else -1
 
 
@@ -63,7 +63,8 @@ def _month_ordinals(months: pd.Series) -> np.ndarray:
     A book has few distinct months, so each is converted once and spread back.
     """
     codes, distinct = pd.factorize(pd.DatetimeIndex(months))
-    return (distinct.year.to_numpy() * 12 + distinct.month.to_numpy() - 1)[codes]
+    days = pd.DatetimeIndex(distinct)
+    return (days.year.to_numpy() * 12 + days.month.to_numpy() - 1)[codes]
 
 
 def _grid_shape(mrr: pd.DataFrame) -> tuple[np.ndarray, int, pd.PeriodIndex]:

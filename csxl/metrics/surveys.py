@@ -206,7 +206,7 @@ def nps_margin(scores: Iterable, confidence: float = 0.95) -> float:
 
 def _scale(scale_max: object, name: str = "scale_max") -> float:
     try:
-        value = float(scale_max)
+        value = float(scale_max)  # type: ignore[arg-type]  # what is not a number is refused below
     except (TypeError, ValueError):
         value = math.nan
     if not value >= 2 or value != round(value):

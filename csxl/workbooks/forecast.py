@@ -229,7 +229,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
     inputs.add("Scenario", locale("scenario"), "base", None, locale("unit.name"), locale("note.scenario"))
     inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), locale("note.horizon"))
-    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.currency, locale("note.trailing_new"))
+    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.code, locale("note.trailing_new"))
     for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
                       ("ChurnRate", "churn_rate")):
         inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing_rate"))
@@ -257,7 +257,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
     inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
     inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
+    inputs.tolerance()
     return inputs
 
 
@@ -553,7 +553,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
         }).sort_values(["renewal_date", "mrr", "customer_id"], ascending=[True, False, True])
     # pooled survival by tenure: each cohort counts while it is observed
     survivors = cohort_survivors(mine)
-    long = survivors.stack().rename("survivors").reset_index().dropna()
+    long = pd.Series(survivors.stack(), name="survivors").reset_index().dropna()
     long.columns = ["cohort", "tenure", "survivors"]
     long["customers"] = survivors[0].reindex(long["cohort"]).to_numpy()
     survival = long.groupby("tenure")[["customers", "survivors"]].sum().reset_index()

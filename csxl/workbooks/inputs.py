@@ -130,11 +130,15 @@ class InputsSheet:
         if margin:
             self.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z", locale("note.z"))
 
+    def tolerance(self) -> None:
+        """Tolerance: the largest difference a check of the Checks sheet accepts."""
+        self.add("Tolerance", self.locale("check"), 0.005, "0.000", self.locale.code, self.locale("note.tolerance"))
+
     def benchmarks(self) -> None:
         """UsdRate and the SaaS Capital medians by ACV band, named BenchFrom, BenchBand, BenchNRR, BenchGRR."""
         locale = self.locale
         self.section(locale("title.benchmark"))
-        self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT[locale.currency], "0.0000", "USD",
+        self.add("UsdRate", locale("usd_rate"), USD_PER_UNIT[locale.code], "0.0000", "USD",
                  locale("note.usd_rate"))
         table = self.table([locale("band_from"), locale("acv_band"), locale("median_nrr"), locale("median_grr")],
                            [list(r) for r in SAAS_CAPITAL_2023],

@@ -277,13 +277,18 @@ class Locale:
         return LABELS[key][LANGUAGES.index(self.lang)]
 
     @property
+    def code(self) -> str:
+        """The ISO code of the currency (set by __post_init__, whether given or the language's default)."""
+        return str(self.currency)
+
+    @property
     def money(self) -> str:
-        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
+        symbol = CURRENCY_SYMBOLS.get(self.code, self.code)
         return f'"{symbol} "#,##0.00;-"{symbol} "#,##0.00'
 
     @property
     def money_round(self) -> str:
-        symbol = CURRENCY_SYMBOLS.get(self.currency, self.currency)
+        symbol = CURRENCY_SYMBOLS.get(self.code, self.code)
         return f'"{symbol} "#,##0;-"{symbol} "#,##0'
 
     @property

@@ -319,7 +319,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.surveys()
     inputs.benchmarks()
     inputs.stage_probabilities()
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
+    inputs.tolerance()
     return inputs
 
 
@@ -336,8 +336,8 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                            name="HistoryMonths")])
     first, last = 2, 1 + WINDOW
     a.update({"index": row_span(ws, 4, first, last), "month": row_span(ws, 5, first, last)})
-    for i, line in enumerate(_LINES):
-        a[line] = row_span(ws, 6 + i, first, last)
+    for offset, line in enumerate(_LINES):
+        a[line] = row_span(ws, 6 + offset, first, last)
     label(ws, "A4", "#", Font(color="808080"))
     label(ws, "A5", locale("month"), BOLD)
     for line in _LINES:
@@ -348,7 +348,7 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         index = a["index"].cell(k - 1)
         ws[index.local] = k
         ws[index.local].font = Font(color="808080")
-        i = f"{index.letter}${index.row}"
+        i = f"{index.letter}${index.row}"  # the month's index cell, in the formulas
         P, C = _months(i), _months(f"{i}+1")
         # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
         first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
@@ -768,8 +768,8 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     # kanban order: by flag, then the largest accounts first
     book = book.sort_values(["flag", _M[-1]], ascending=[True, False]).rename_axis("customer_id").reset_index()
     space = whitespace(mrr, as_of)
-    csms = sorted(book["csm"].dropna().replace("", np.nan).dropna().unique())
-    tiers = sorted(book["tier"].dropna().astype(str).replace("", np.nan).dropna().unique())
+    csms = sorted({csm for csm in book["csm"].dropna() if csm != ""})
+    tiers = sorted({tier for tier in book["tier"].dropna().astype(str) if tier != ""})
     shown = {"CSMs": (csms, CSM_ROWS, "CSM scorecard"), "tiers": (tiers, TIER_ROWS, "Segments sheet"),
              "products": (list(space.columns), MAX_PRODUCTS, "Whitespace sheet")}
     warnings = [f"the {sheet} of the portfolio shows {limit} of the {len(items)} {kind}; the others are left out"

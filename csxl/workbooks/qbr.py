@@ -160,7 +160,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.surveys(margin=True)
     inputs.benchmarks()
     inputs.stage_probabilities()
-    inputs.add("Tolerance", locale("check"), 0.005, "0.000", locale.currency, locale("note.tolerance"))
+    inputs.tolerance()
     return inputs
 
 
@@ -613,8 +613,7 @@ def account_tables(data: Dataset, account: str, as_of: pd.Timestamp) -> dict[str
                             fix="pass an id from the customer_id column")
     end = as_of + pd.offsets.MonthBegin(1)
     mine = lambda df: None if df is None else df[df["customer_id"] == account]  # noqa: E731
-    mrr = mine(data.mrr)
-    mrr = mrr[mrr["month"] < end]
+    mrr = data.mrr[(data.mrr["customer_id"] == account) & (data.mrr["month"] < end)]
     products = sorted(data.mrr["product"].unique())
     if len(products) > PRODUCT_ROWS:
         raise CsxlDataError(f"the data has {len(products)} products; the QBR shows at most {PRODUCT_ROWS}",
