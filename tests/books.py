@@ -78,3 +78,14 @@ def hostile_book() -> Dataset:
     customers = rename(rename(book.customers, "csm", HOSTILE_CSMS), "tier", HOSTILE_TIERS)
     return Dataset(**{**book.__dict__, "mrr": rename(book.mrr, "product", HOSTILE_PRODUCTS), "customers": customers,
                       "pipeline": rename(book.pipeline, "product", HOSTILE_PRODUCTS)})
+
+
+def sparse_book() -> Dataset:
+    """The small book where the account has answered NPS twice and CES never in its last year, and CSAT once:
+    scores from too few answers, or none, that a QBR must not show as facts."""
+    book = small_book()
+    recent = lambda frame, keep: pd.concat([  # noqa: E731
+        frame[(frame["customer_id"] != ACCOUNT) | (frame["date"] < "2025-10-01")],
+        frame[(frame["customer_id"] == ACCOUNT) & (frame["date"] >= "2025-10-01")].head(keep)])
+    return Dataset(**{**book.__dict__, "nps": recent(book.nps, 2), "csat": recent(book.csat, 1),
+                      "ces": recent(book.ces, 0)})

@@ -17,12 +17,11 @@ import numpy as np
 import pandas as pd
 
 from csxl.data.dataset import Dataset
-from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
+from csxl.data.schema import OPPORTUNITY_TYPES
 from csxl.metrics import health, surveys
-from csxl.metrics.benchmarks import saas_capital_benchmark
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.expansion import (
-    STAGE_PROBABILITY,
+    OPEN_STAGES,
     funnel,
     weighted_pipeline,
     whitespace,
@@ -38,7 +37,7 @@ from csxl.metrics.forecast import (
 from csxl.metrics.health import mrr_by_flag
 from csxl.metrics.movements import mrr_movements
 from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
-from csxl.workbooks.labels import USD_PER_UNIT, Locale
+from csxl.workbooks.labels import Locale
 
 BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
@@ -51,6 +50,10 @@ class Case:
     as_of: pd.Timestamp
     locale: Locale
     account: str | None = None
+    # Inputs changed from their defaults in the workbook, as a reader would change them
+    survey_months: int = 12
+    ticket_seats: int = 10
+    bands: tuple[float, float] = (1.0, 0.8)
 
     @property
     def mrr(self) -> pd.DataFrame:
@@ -62,10 +65,10 @@ class Case:
         frame = getattr(self.data, table)
         return frame[frame["customer_id"] == self.account] if self.account else frame
 
-    def window(self, table: str, months: int = 12) -> pd.DataFrame:
-        """Survey answers of the `months` months to the end of the as-of month."""
+    def window(self, table: str) -> pd.DataFrame:
+        """Survey answers of the SurveyMonths months to the end of the as-of month."""
         answers = self.mine(table)
-        return answers[(answers["date"] >= self.as_of - pd.DateOffset(months=months - 1))
+        return answers[(answers["date"] >= self.as_of - pd.DateOffset(months=self.survey_months - 1))
                        & (answers["date"] < self.as_of + pd.DateOffset(months=1))]
 
     def in_month(self, table: str, month: pd.Timestamp) -> pd.DataFrame:
@@ -88,7 +91,7 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
 
     def components(case: Case) -> pd.Series:
         signals = case.mine("health")
-        return health.health_components(signals[signals["month"] == case.as_of]).iloc[0]
+        return health.health_components(signals[signals["month"] == case.as_of], ticket_seats=case.ticket_seats).iloc[0]
 
     def score(case: Case) -> float:
         return health.health_score(components(case)[["adoption", "engagement", "support"]].to_numpy())
@@ -97,15 +100,13 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         return case.mrr.loc[case.mrr["month"] == case.as_of, "mrr"].sum()
 
     def band(case: Case) -> str:
-        label = health.nrr_band(nrr_cohort(case.mrr, case.as_of, 12))
+        label = health.nrr_band(nrr_cohort(case.mrr, case.as_of, 12), *case.bands)
         return case.locale(BAND_LABELS[label]) if label else ""
 
     def flag(case: Case) -> str:
         found = health.health_flag(score(case), status=customer(case)["status"])
         return case.locale(f"flag.{found}") if found else ""
 
-    def acv_usd(case: Case) -> float:
-        return 12 * mrr(case) * USD_PER_UNIT[case.locale.code]
 
     def products_now(case: Case) -> list:
         products = sorted(case.data.mrr["product"].unique())
@@ -113,8 +114,29 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         owned = table.loc[case.account] if case.account in table.index else pd.Series(0.0, index=products)
         return list(owned.reindex(products).to_numpy())
 
-    def pipeline_by_stage(case: Case) -> list:
-        return list(funnel(case.mine("pipeline"))["amount"].reindex(list(STAGES)).to_numpy())
+    def reported(case: Case, table: str, score: Callable[[pd.Series], float], instead: object = "") -> object:
+        """`surveys.enough_answers`: the score of the window's answers, or the text a workbook shows instead
+        (`instead` None: blank)."""
+        answers = case.window(table)["score"]
+        if surveys.enough_answers(len(answers)):
+            return score(answers)
+        if instead is None:
+            return None
+        return case.locale("no_answers") if len(answers) == 0 else f'{case.locale("too_few")} (n = {len(answers)})'
+
+    def last_answer(case: Case) -> object:
+        dates = pd.concat([case.mine(t)["date"] for t in ("nps", "csat", "ces")])
+        dates = dates[dates < case.as_of + pd.DateOffset(months=1)]
+        return dates.max().to_pydatetime() if len(dates) else None
+
+    def open_pipeline(case: Case, expansion: bool) -> float:
+        """MRR of the account's open opportunities: expansion (every type but renewal) or renewals."""
+        pipeline = case.mine("pipeline")
+        return pipeline.loc[pipeline["stage"].isin(OPEN_STAGES) & ((pipeline["type"] != "renewal") == expansion),
+                            "amount"].sum()
+
+    def weighted_by_type(case: Case) -> pd.Series:
+        return weighted_pipeline(case.mine("pipeline")).reindex(list(OPPORTUNITY_TYPES))
 
     return {
         "Account": lambda case: customer(case)["name"],
@@ -126,18 +148,22 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         "NrrBand": band,
         "HealthScore": score,
         "HealthFlag": flag,
-        "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
-        "NpsMargin": lambda case: surveys.nps(case.window("nps")["score"]).margin_of_error,
-        "CSAT": lambda case: surveys.csat(case.window("csat")["score"]),
-        "CES": lambda case: surveys.ces(case.window("ces")["score"]),
+        "NPS": lambda case: reported(case, "nps", lambda scores: surveys.nps(scores).score),
+        "NpsMargin": lambda case: reported(case, "nps", lambda scores: surveys.nps(scores).margin_of_error, None),
+        "CSAT": lambda case: reported(case, "csat", surveys.csat),
+        "CES": lambda case: reported(case, "ces", surveys.ces),
+        "NpsAnswers": lambda case: len(case.window("nps")),
+        "CsatAnswers": lambda case: len(case.window("csat")),
+        "CesAnswers": lambda case: len(case.window("ces")),
+        "LastAnswer": last_answer,
         "RenewalDate": lambda case: customer(case)["renewal_date"].to_pydatetime(),
         "DaysToRenewal": lambda case: days_to_renewal(customer(case)["renewal_date"], case.as_of),
         "ProductsNow": products_now,
-        "PipelineByStage": pipeline_by_stage,
-        "PipelineWeighted": lambda case: [a * STAGE_PROBABILITY[s] for a, s in zip(pipeline_by_stage(case), STAGES)],
-        "AcvBand": lambda case: saas_capital_benchmark(acv_usd(case))[0],
-        "BenchmarkNRR": lambda case: saas_capital_benchmark(acv_usd(case))[1],
-        "BenchmarkGRR": lambda case: saas_capital_benchmark(acv_usd(case))[2],
+        "OpenExpansion": lambda case: open_pipeline(case, expansion=True),
+        "OpenRenewals": lambda case: open_pipeline(case, expansion=False),
+        "WeightedExpansion": lambda case: weighted_by_type(case).drop("renewal").sum(),
+        "WeightedRenewals": lambda case: weighted_by_type(case)["renewal"],
+        "WeightedByType": lambda case: list(weighted_by_type(case).to_numpy()),
     }
 
 

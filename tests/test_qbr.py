@@ -11,9 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from csxl.metrics import health, surveys
+from csxl.metrics import health
 from csxl.metrics.movements import customer_movements
-from csxl.metrics.retention import grr_cohort, nrr_cohort
 from csxl.workbooks.anchors import named
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
@@ -29,43 +28,16 @@ from csxl.workbooks.qbr import (
     quarter_end,
 )
 from tests.books import ACCOUNT, OTHERS, small_book
+from tests.parity import REGISTRY, Case
 from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-09-01")
-BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
 
 def expected_outputs(data, account, as_of, locale, survey_months=12, ticket_seats=10, bands=(1.0, 0.8)):
-    """Every named output of a QBR, computed in Python by csxl.metrics (defaults: the Inputs sheet's)."""
-    mine = data.mrr[(data.mrr.customer_id == account) & (data.mrr.month <= as_of)]
-    customer = data.customers.set_index("customer_id").loc[account]
-    window = lambda df: df[(df.customer_id == account)  # noqa: E731
-                           & (df.date >= as_of - pd.DateOffset(months=survey_months - 1))
-                           & (df.date < as_of + pd.DateOffset(months=1))]
-    signals = data.health[(data.health.customer_id == account) & (data.health.month == as_of)]
-    components = health.health_components(signals, ticket_seats=ticket_seats).iloc[0]
-    score = health.health_score(components[["adoption", "engagement", "support"]].to_numpy())
-    flag = health.health_flag(score, status=customer["status"])
-    mrr = mine.loc[mine.month == as_of, "mrr"].sum()
-    nrr = nrr_cohort(mine, as_of, 12)
-    band = health.nrr_band(nrr, *bands)
-    nps = surveys.nps(window(data.nps)["score"])
-    return {
-        "Account": customer["name"],
-        "AsOf": as_of.to_pydatetime(),
-        "MRR": mrr,
-        "ARR": 12 * mrr,
-        "NRR": nrr,
-        "GRR": grr_cohort(mine, as_of, 12),
-        "NrrBand": locale(BAND_LABELS[band]) if band else "",
-        "HealthScore": score,
-        "HealthFlag": locale(f"flag.{flag}") if flag else "",
-        "NPS": nps.score,
-        "NpsMargin": nps.margin_of_error,
-        "CSAT": surveys.csat(window(data.csat)["score"]),
-        "CES": surveys.ces(window(data.ces)["score"]),
-        "RenewalDate": customer["renewal_date"].to_pydatetime(),
-    }
+    """Every named output of a QBR from the parity registry (csxl.metrics), with some Inputs changed."""
+    case = Case(data, as_of, locale, account, survey_months, ticket_seats, bands)
+    return {name: REGISTRY["qbr"][name](case) for name in OUTPUT_NAMES}
 
 
 def assert_matches(actual: dict, expected: dict):

@@ -38,6 +38,7 @@ import pandas as pd
 PROMOTER_FROM = 9
 DETRACTOR_UP_TO = 6
 CSAT_SATISFIED_FROM = 4  # top-two box of a 1-5 scale
+MIN_ANSWERS = 5  # below it a score is not reported: with 4 answers an NPS moves in steps of 25 points
 CES_AGREE_FROM = {5: 4, 7: 5}
 SURVEY_METRICS = ("nps", "csat", "ces")
 _NUMERIC = {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
@@ -92,6 +93,21 @@ def z_score(confidence: float) -> float:
     if not 0 < c < 1:
         raise ValueError(f"confidence must be a number between 0 and 1, e.g. 0.95; got {confidence!r}")
     return NormalDist().inv_cdf(0.5 + c / 2)
+
+
+def enough_answers(answers: int, min_answers: int = MIN_ANSWERS) -> bool:
+    """Whether a survey score from `answers` answers is worth reporting (the workbooks' `MinAnswers` input).
+
+    With n answers an NPS can only take steps of 100 / n points and its 95%
+    margin of error reaches 196 / sqrt(n) points (n = 1: 0 to 100 or -100,
+    margin 0 by the formula, which says nothing); csxl's default of 5 answers
+    is a presentation rule, not a statistical test: below it the workbooks show
+    "too few answers (n = 2)" instead of the score.
+
+    >>> enough_answers(2), enough_answers(5)
+    (False, True)
+    """
+    return answers >= min_answers
 
 
 def _nps_moe(promoters: np.ndarray | float, detractors: np.ndarray | float, n: np.ndarray | float,

@@ -126,6 +126,13 @@ def nps_counts(scores: str, criteria: str) -> dict[str, str]:
     }
 
 
+def reported(score: str, answers: str, locale: Locale) -> str:
+    """`csxl.metrics.surveys.enough_answers`: the score from `answers` answers, or "no answers" / "too few answers
+    (n = 2)" below the `MinAnswers` input."""
+    return (f'IF({answers}=0,{text(locale("no_answers"))},IF({answers}<MinAnswers,'
+            f'{text(locale("too_few") + " (n = ")}&{answers}&")",{score}))')
+
+
 def csat(scores: str, criteria: str) -> str:
     """`csxl.metrics.surveys.csat`: the share of answers at `CsatFrom` or more (top-two box), blank without any."""
     return f'IFERROR(COUNTIFS({criteria},{scores},">="&CsatFrom)/COUNTIFS({criteria}),"")'

@@ -15,12 +15,24 @@ from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.metrics.health import NRR_HEALTHY_ABOVE, NRR_LOW_BELOW
-from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, PROMOTER_FROM, z_score
+from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, MIN_ANSWERS, PROMOTER_FROM, z_score
 from csxl.workbooks.anchors import Anchor
 from csxl.workbooks.cells import BOLD, SUBTITLE, col, header_row, label, mark_input, title, value, widths
 from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
 add_labels({
+    "min_answers": ("Fewest answers to show a score", "Mínimo de respostas para mostrar a nota",
+                    "Mínimo de respuestas para mostrar la nota"),
+    "note.min_answers": ("below it NPS, CSAT and CES read 'too few answers (n = ...)': a score from 1 or 2 answers "
+                         "says little (csxl default: 5)",
+                         "abaixo dele NPS, CSAT e CES mostram 'poucas respostas (n = ...)': uma nota de 1 ou 2 "
+                         "respostas diz pouco (padrão do csxl: 5)",
+                         "por debajo NPS, CSAT y CES muestran 'pocas respuestas (n = ...)': una nota de 1 o 2 "
+                         "respuestas dice poco (valor por defecto de csxl: 5)"),
+    "no_answers": ("no answers", "sem respostas", "sin respuestas"),
+    "too_few": ("too few answers", "poucas respostas", "pocas respuestas"),
+    "last_answer": ("Last survey answer", "Última resposta de pesquisa", "Última respuesta de encuesta"),
+    "survey_answers": ("Answers (NPS / CSAT / CES)", "Respostas (NPS / CSAT / CES)", "Respuestas (NPS / CSAT / CES)"),
     "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
                    "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
                    "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
@@ -116,7 +128,8 @@ class InputsSheet:
 
     def surveys(self, margin: bool = False) -> None:
         """SurveyMonths and the score thresholds of `csxl.metrics.surveys` (PromoterFrom, DetractorTo, CsatFrom),
-        and with `margin` the z of the NPS margin of error (NpsZ)."""
+        and with `margin` (one account's scores) the z of the NPS margin of error (NpsZ) and the fewest answers a
+        score is shown from (MinAnswers)."""
         locale = self.locale
         self.section(locale("title.voice"))
         self.add("SurveyMonths", locale("answers_last"), 12, locale.integer, locale("months"),
@@ -129,6 +142,8 @@ class InputsSheet:
                  locale("note.csat_box"))
         if margin:
             self.add("NpsZ", locale("margin_of_error"), z_score(0.95), "0.00", "z", locale("note.z"))
+            self.add("MinAnswers", locale("min_answers"), MIN_ANSWERS, locale.integer, locale("answers"),
+                     locale("note.min_answers"))
 
     def tolerance(self) -> None:
         """Tolerance: the largest difference a check of the Checks sheet accepts."""

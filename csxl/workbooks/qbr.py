@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
-from csxl.metrics.expansion import OPEN_STAGES
+from csxl.metrics.expansion import CLOSED_STAGES, OPEN_STAGES
 from csxl.metrics.health import COMPONENT_DEFAULTS, COMPONENTS, GREEN_FROM, RED_BELOW
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
 from csxl.workbooks.cells import (
@@ -48,8 +48,6 @@ from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, flag_colours, ok_colours
 from csxl.workbooks.formulas import (
     Tables,
-    acv_band,
-    ces,
     exact,
     health_flag,
     nps,
@@ -57,6 +55,7 @@ from csxl.workbooks.formulas import (
     nps_margin,
     nrr_band,
     one_of,
+    reported,
     sum_where,
     text,
     window_criteria,
@@ -112,7 +111,7 @@ def qbr_layout(locale: Locale) -> Layout:
     cover = wb.active
     cover.title = locale("sheet.cover")
     sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in
-              ("mrr", "products", "health", "voice", "plan", "opportunities", "benchmark")}
+              ("mrr", "products", "health", "voice", "plan", "opportunities")}
     _inputs(wb, locale)
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
@@ -123,7 +122,6 @@ def qbr_layout(locale: Locale) -> Layout:
     anchors["voice"] = _voice_sheet(sheets["voice"], locale)
     anchors["plan"] = _plan_sheet(sheets["plan"], locale)
     anchors["opportunities"] = _opportunities_sheet(sheets["opportunities"], locale)
-    anchors["benchmark"] = _benchmark_sheet(sheets["benchmark"], locale)
     anchors["checks"] = _checks_sheet(checks, locale, anchors)
     anchors["cover"] = _cover_sheet(cover, locale, anchors["mrr"])
     fit_labels(wb.worksheets)
@@ -158,7 +156,6 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
                locale("note.component"))
     inputs.nrr_bands()
     inputs.surveys(margin=True)
-    inputs.benchmarks()
     inputs.stage_probabilities()
     inputs.tolerance()
     return inputs
@@ -370,11 +367,14 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     header_row(ws, 4, 1, [locale("nps"), locale("value")])
     counts = nps_counts(D("nps", "score"), window_criteria(D("nps", "date")))
     a = lines(ws, 5, [
-        *(Line(key, locale(key), f"={expression}", locale.integer) for key, expression in counts.items()),
-        Line("nps", locale("nps"), lambda b: "=" + nps(b["promoters"].local, b["detractors"].local,
-                                                        b["answers"].local), "0.0", KPI_FONT, "NPS"),
+        *(Line(key, locale(key), f"={expression}", locale.integer, name="NpsAnswers" if key == "answers" else None)
+          for key, expression in counts.items()),
+        Line("nps", locale("nps"), lambda b: "=" + reported(nps(b["promoters"].local, b["detractors"].local,
+                                                                 b["answers"].local), b["answers"].local, locale),
+             "0", KPI_FONT, "NPS"),
         Line("margin_of_error", locale("margin_of_error"),
-             lambda b: "=" + nps_margin(b["promoters"].local, b["detractors"].local, b["answers"].local), "0.0",
+             lambda b: f'=IF({b["answers"].local}<MinAnswers,"",'
+                       f'{nps_margin(b["promoters"].local, b["detractors"].local, b["answers"].local)})', "0.0",
              name="NpsMargin"),
     ])
     a["window"] = Anchor(ws, 2, 1)
@@ -383,18 +383,23 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     header_row(ws, a["margin_of_error"].row + 2, 1, [locale("csat"), locale("value")])
     satisfied = window_criteria(D("csat", "date"))
     a.update(lines(ws, a["margin_of_error"].row + 3, [
-        Line("csat_answers", locale("answers"), f"=COUNTIFS({satisfied})", locale.integer),
+        Line("csat_answers", locale("answers"), f"=COUNTIFS({satisfied})", locale.integer, name="CsatAnswers"),
         Line("satisfied", locale("satisfied"), f'=COUNTIFS({satisfied},{D("csat", "score")},">="&CsatFrom)',
              locale.integer),
-        Line("csat", locale("csat"), lambda b: f'=IF({b["csat_answers"].local}=0,"",'
-                                               f'{b["satisfied"].local}/{b["csat_answers"].local})',
+        Line("csat", locale("csat"), lambda b: "=" + reported(f'{b["satisfied"].local}/{b["csat_answers"].local}',
+                                                              b["csat_answers"].local, locale),
              locale.percent, KPI_FONT, "CSAT"),
     ]))
     header_row(ws, a["csat"].row + 2, 1, [locale("ces"), locale("value")])
     effort = window_criteria(D("ces", "date"))
+    last = "MAX(" + ",".join(f'SUMPRODUCT(MAX(({D(t, "date")}<EDATE(AsOf,1))*{D(t, "date")}))'
+                             for t in ("nps", "csat", "ces")) + ")"
     a.update(lines(ws, a["csat"].row + 3, [
-        Line("ces_answers", locale("answers"), f"=COUNTIFS({effort})", locale.integer),
-        Line("ces", locale("mean"), "=" + ces(D("ces", "score"), effort), "0.00", KPI_FONT, "CES"),
+        Line("ces_answers", locale("answers"), f"=COUNTIFS({effort})", locale.integer, name="CesAnswers"),
+        Line("ces", locale("mean"), lambda b: "=" + reported(f'AVERAGEIFS({D("ces", "score")},{effort})',
+                                                             b["ces_answers"].local, locale), "0.00", KPI_FONT, "CES"),
+        # the date of the newest answer of any survey up to AsOf: when the window has none, when the last one was
+        Line("last_answer", locale("last_answer"), f'=IF({last}=0,"",{last})', locale.date, name="LastAnswer"),
     ]))
 
     header_row(ws, 4, 6, [locale("score"), locale("answers")])
@@ -407,7 +412,7 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     ws.add_chart(bar_chart(locale("distribution"), a["distribution"].grow(top=1).reference(),
                            a["scores"].reference(), size=(7, 14)), "I4")
 
-    top = a["ces"].row + 3
+    top = a["last_answer"].row + 3
     label(ws, f"A{top}", locale("comments"), BOLD)
     header_row(ws, top + 1, 1, [locale("date"), locale("survey"), locale("score"), locale("comment")])
     a["comments"] = Anchor(ws, top + 2, 1, top + 1 + COMMENT_ROWS, 4)
@@ -458,77 +463,68 @@ def _plan_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     return a
 
 
-def _opportunities_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The account's pipeline by stage and type, weighted by the stage probabilities.
+_EXPANSION_TYPES = tuple(t for t in OPPORTUNITY_TYPES if t != "renewal")
 
-    Anchors: "amounts" (stages x types), "total" and "weighted" (by stage), "total_by_type", "pipeline_total",
-    "weighted_total".
-    """
+
+def _opportunities_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The account's open pipeline by stage: expansion by type and renewals on their own, each weighted by the
+    stage probabilities (`csxl.metrics.expansion.weighted_pipeline`); won and lost deals below, outside every
+    total. Anchors: "open" (open stages x the columns), "open_total" (its total row), "closed" (won and lost),
+    "weighted" (column over OPPORTUNITY_TYPES, named WeightedByType)."""
     title(ws, locale("title.opportunities"))
     formula(ws, "A2", "=Account", font=Font(italic=True))
-    types = list(OPPORTUNITY_TYPES)
-    header_row(ws, 4, 1, [locale("stage"), *[locale(f"type.{t}") for t in types], locale("total"),
-                          locale("probability"), locale("weighted")])
-    first, last = 5, 4 + len(STAGES)
-    a = Anchors({"stages": column_span(ws, 1, first, last),
-                 "amounts": Anchor(ws, first, 2, last, 1 + len(types)),
-                 "total": column_span(ws, 2 + len(types), first, last),
-                 "probability": column_span(ws, 3 + len(types), first, last),
-                 "weighted": column_span(ws, 4 + len(types), first, last)})
+    heads = [*(f"type.{t}" for t in _EXPANSION_TYPES), "expansion_total", "type.renewal", "probability",
+             "weighted_expansion", "weighted_renewal"]
+    header_row(ws, 4, 1, [locale("stage"), *[locale(h) for h in heads]])
+    a = Anchors({"open": Anchor(ws, 5, 2, 4 + len(OPEN_STAGES), 1 + len(heads))})
     amount, stage_col, type_col = D("pipeline", "amount"), D("pipeline", "stage"), D("pipeline", "type")
-    for i, stage in enumerate(STAGES):
-        label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
-        row = a["amounts"].row_of(i)
-        for cell, kind in zip(row.cells(), types):
-            formula(ws, cell.local, "=" + sum_where(amount, exact(stage_col, text(stage)), exact(type_col, text(kind))),
-                    locale.money)
-        total, p = a["total"].cell(i).local, a["probability"].cell(i).local
-        formula(ws, total, f"=SUM({row.local})", locale.money, BOLD)
-        formula(ws, p, f"=INDEX(StageProbability,{i + 1})", locale.percent)
-        formula(ws, a["weighted"].cell(i).local, f"={total}*{p}", locale.money)
-    label(ws, f"A{last + 1}", locale("total"), BOLD)
-    a["total_by_type"] = a["amounts"].row_of(-1).offset(rows=1)
-    for c, cell in enumerate(a["total_by_type"].cells()):
-        formula(ws, cell.local, f"=SUM({a['amounts'].column_of(c).local})", locale.money, BOLD).border = TOP_RULE
-    for key, total_key in (("total", "pipeline_total"), ("weighted", "weighted_total")):
-        a[total_key] = a[key].cell(-1).offset(rows=1)
-        formula(ws, a[total_key].local, f"=SUM({a[key].local})", locale.money, BOLD).border = TOP_RULE
-    a["total"].define(ws.parent, "PipelineByStage")
-    a["weighted"].define(ws.parent, "PipelineWeighted")
-    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, 5 + len(types))}})
-    open_stages = len(OPEN_STAGES)  # won and lost are not pipeline
-    by_type = {locale(f"type.{t}"): a["amounts"].column_of(j).part(0, open_stages - 1).reference()
-               for j, t in enumerate(types)}
-    ws.add_chart(bar_chart(locale("open_pipeline"), by_type, a["stages"].part(0, open_stages - 1).reference(),
-                           size=(8, 18), horizontal=True, stacked=True), f"A{last + 4}")
-    return a
+    of = lambda stage, kind: sum_where(amount, exact(stage_col, text(stage)), exact(type_col, text(kind)))  # noqa: E731
+    for i, stage in enumerate(OPEN_STAGES):
+        at = dict(zip(heads, (cell.local for cell in a["open"].row_of(i).cells())))
+        label(ws, f"A{a['open'].row + i}", locale(f"stage.{stage}"))
+        for kind in _EXPANSION_TYPES:
+            formula(ws, at[f"type.{kind}"], "=" + of(stage, kind), locale.money)
+        expansion = ",".join(at[f"type.{kind}"] for kind in _EXPANSION_TYPES)
+        formula(ws, at["expansion_total"], f"=SUM({expansion})", locale.money, BOLD)
+        formula(ws, at["type.renewal"], "=" + of(stage, "renewal"), locale.money)
+        formula(ws, at["probability"], f"=INDEX(StageProbability,{STAGES.index(stage) + 1})", locale.percent)
+        formula(ws, at["weighted_expansion"], f"={at['expansion_total']}*{at['probability']}", locale.money)
+        formula(ws, at["weighted_renewal"], f"={at['type.renewal']}*{at['probability']}", locale.money)
+    a["open_total"] = total = a["open"].row_of(-1).offset(rows=1)
+    label(ws, f"A{total.row}", locale("open_pipeline"), BOLD)
+    for c, cell in enumerate(total.cells()):
+        if heads[c] != "probability":
+            formula(ws, cell.local, f"=SUM({a['open'].column_of(c).local})", locale.money, BOLD).border = TOP_RULE
+    for key, c in (("OpenExpansion", heads.index("expansion_total")), ("OpenRenewals", heads.index("type.renewal")),
+                   ("WeightedExpansion", heads.index("weighted_expansion")),
+                   ("WeightedRenewals", heads.index("weighted_renewal"))):
+        total.cell(c).define(ws.parent, key)
 
+    top = total.row + 2
+    label(ws, f"A{top}", locale("closed_deals"), BOLD)
+    a["closed"] = Anchor(ws, top + 1, 2, top + len(CLOSED_STAGES), 1 + len(_EXPANSION_TYPES) + 2)
+    for i, stage in enumerate(CLOSED_STAGES):
+        cells = [cell.local for cell in a["closed"].row_of(i).cells()]
+        label(ws, f"A{a['closed'].row + i}", locale(f"stage.{stage}"))
+        for cell, kind in zip(cells, (*_EXPANSION_TYPES, None, "renewal")):
+            if kind:
+                formula(ws, cell, "=" + of(stage, kind), locale.money)
+        formula(ws, cells[len(_EXPANSION_TYPES)], f"=SUM({','.join(cells[:len(_EXPANSION_TYPES)])})", locale.money)
 
-def _benchmark_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The account's NRR and GRR beside the SaaS Capital medians of its ACV band."""
-    title(ws, locale("title.benchmark"), locale("benchmark_source"))
-    a = lines(ws, 4, [
-        Line("acv", locale("acv"), "=ARR", locale.money),
-        Line("acv_usd", locale("acv_usd"), "=ARR*UsdRate", '"US$ "#,##0'),
-        Line("acv_band", locale("acv_band"), lambda b: "=" + acv_band(b["acv_usd"].local), name="AcvBand"),
-    ])
-    top = a["acv_band"].row + 2
-    header_row(ws, top, 1, [locale("metric"), locale("this_account"), "SaaS Capital", locale("difference")])
-    usd = a["acv_usd"].a1(absolute=True)
-    for r, (metric, bench) in enumerate((("NRR", "BenchNRR"), ("GRR", "BenchGRR")), start=top + 1):
-        label(ws, f"A{r}", metric)
-        a[f"account_{metric.lower()}"] = Anchor(ws, r, 2)
-        a[f"bench_{metric.lower()}"] = Anchor(ws, r, 3)
-        formula(ws, f"B{r}", f"={metric}", locale.percent)
-        formula(ws, f"C{r}", "=" + acv_band(usd, bench), locale.percent)
-        formula(ws, f"D{r}", f'=IF(B{r}="","",B{r}-C{r})', '+0.0%;-0.0%')
-    a["bench_nrr"].define(ws.parent, "BenchmarkNRR")
-    a["bench_grr"].define(ws.parent, "BenchmarkGRR")
-    widths(ws, {"A": 26, "B": 18, "C": 18, "D": 14})
-    compared = {locale("this_account"): column_span(ws, 2, top + 1, top + 2).reference(),
-                "SaaS Capital": column_span(ws, 3, top + 1, top + 2).reference()}
-    ws.add_chart(bar_chart(locale("title.benchmark"), compared, column_span(ws, 1, top + 1, top + 2).reference(),
-                           size=(7, 14), y_format="0%"), "F4")
+    top = a["closed"].bottom + 2
+    header_row(ws, top, 1, [locale("type"), locale("weighted")])
+    a["weighted"] = column_span(ws, 2, top + 1, top + len(OPPORTUNITY_TYPES))
+    for j, kind in enumerate(OPPORTUNITY_TYPES):
+        label(ws, f"A{top + 1 + j}", locale(f"type.{kind}"))
+        weighted = "+".join(f"{of(stage, kind)}*INDEX(StageProbability,{STAGES.index(stage) + 1})"
+                            for stage in OPEN_STAGES)
+        formula(ws, a["weighted"].cell(j).local, f"={weighted}", locale.money)
+    a["weighted"].define(ws.parent, "WeightedByType")
+    widths(ws, {"A": 24, **{col(c): 15 for c in range(2, 2 + len(heads))}})
+    by_type = {locale(f"type.{t}"): a["open"].column_of(j).reference() for j, t in enumerate(_EXPANSION_TYPES)}
+    ws.add_chart(bar_chart(locale("open_pipeline"), by_type,
+                           column_span(ws, 1, a["open"].row, a["open"].bottom).reference(),
+                           size=(8, 18), horizontal=True, stacked=True), f"A{a['weighted'].bottom + 3}")
     return a
 
 
@@ -576,13 +572,15 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
         Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD, name="NrrBand"),
         Line("health_score", locale("health_score"), "=HealthScore", locale.number, KPI_FONT),
         Line("health_flag", locale("health_flag"), "=HealthFlag", font=KPI_FONT),
-        Line("nps", locale("nps"), "=NPS", "0.0", KPI_FONT),
+        Line("nps", locale("nps"), "=NPS", "0", KPI_FONT),
         Line("csat", locale("csat"), "=CSAT", locale.percent, KPI_FONT),
+        Line("survey_answers", locale("survey_answers"), '=NpsAnswers&" / "&CsatAnswers&" / "&CesAnswers', font=BOLD),
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_col=4, value_col=5, label_font=grey))
     for key in ("account_id", "csm", "segment", "tier", "as_of", "renewal_date", "days_to_renewal"):
         ws[a[key].local].alignment = Alignment(horizontal="left")
-    for key in ("mrr", "arr", "nrr", "grr", "nrr_band", "health_score", "health_flag", "nps", "csat", "master_check"):
+    for key in ("mrr", "arr", "nrr", "grr", "nrr_band", "health_score", "health_flag", "nps", "csat", "survey_answers",
+                "master_check"):
         ws[a[key].local].alignment = Alignment(horizontal="right")
     band_colours(ws, a["nrr_band"].local, locale)
     flag_colours(ws, a["health_flag"].local, locale)
