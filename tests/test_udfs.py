@@ -238,7 +238,7 @@ def test_every_argument_of_every_rate_is_named_when_it_is_wrong(name):
         given[i] = "dez"  # a word, as a mistyped cell holds
         assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
         given[i] = dt.datetime(2026, 3, 1)  # a date cell in a money argument
-        assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
+        assert function(*given) == f"#VALUE! {arg} must be a number, not a date", (name, arg)
         if arg not in FUNCTIONS[name].optional and not (name == "CS_ARPA" and arg == "mrr"):
             given[i] = None  # a blank cell in a required argument
             assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
