@@ -5,10 +5,12 @@ Regenerate after changing a function: `python -m csxl.function_docs`.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
-from csxl.udfs import EMPTY, FUNCTIONS, MESSAGE_LIMIT
+from csxl.udfs import EMPTY, FUNCTIONS, MESSAGE_LIMIT, Function
 
 INTRO = f"""# Excel functions
 
@@ -68,6 +70,35 @@ def readme_table() -> str:
     """The function table of the README's Excel section."""
     rows = ["| function | returns |", "|---|---|", *[f"| `{signature(f)}` | {f.summary} |" for f in FUNCTIONS.values()]]
     return "\n".join(rows) + "\n"
+
+
+def example_args(f: Function) -> list[Any]:
+    """The arguments of a function's documented example as Excel passes them: numbers as floats, quoted text as
+    text, and a reference as the cells the registry gives for it."""
+    inner = re.fullmatch(rf"={f.name}\((.*)\)", f.example)
+    if inner is None:
+        raise ValueError(f"{f.name}: the example {f.example!r} is not a call of {f.name}")
+    args = []
+    for token in (t.strip() for t in inner.group(1).split(",")):
+        if token.startswith('"'):
+            args.append(token.strip('"'))
+        elif token in f.cells:
+            args.append(f.cells[token])
+        else:
+            args.append(float(token))
+    return args
+
+
+def example_result(f: Function) -> Any:
+    """What the example must return as the docs state it: the value the result text opens with, or for a table
+    the columns it shows."""
+    if f.shows:
+        return f.shows
+    first = f.result.split()[0]
+    try:
+        return float(first)
+    except ValueError:
+        return first
 
 
 def write(path: Path | None = None) -> Path:
