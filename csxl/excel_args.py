@@ -197,18 +197,43 @@ _FLOATS = {float, type(None)}
 _DATETIMES = {dt.datetime, type(None)}
 
 
-def _column(values: list) -> np.ndarray:
+# the dates pandas holds (nanoseconds from 1970); a date outside them would wrap around to another century
+FIRST_DATE, LAST_DATE = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+
+
+def check_date(value: Any, where: str) -> None:
+    """Refuse a date cell csxl cannot hold, rather than read it as a date centuries away."""
+    if isinstance(value, dt.date):
+        day = dt.date(value.year, value.month, value.day)
+        if not FIRST_DATE.date() <= day <= LAST_DATE.date():
+            raise ValueError(f"{where}: {day.isoformat()} is outside the dates csxl reads "
+                             f"({FIRST_DATE.date().isoformat()} to {LAST_DATE.date().isoformat()})")
+
+
+def _year_in_range(value: dt.date) -> bool:
+    return FIRST_DATE.year < value.year < LAST_DATE.year
+
+
+def _column(values: list, where: str) -> np.ndarray:
     """One column of a range as an array: floats and datetimes converted at once, anything else as it is.
 
     A column holding only numbers (or only dates) and blanks becomes float64
     (datetime64) so the parsers take their fast paths; a column mixing in text
-    stays as objects and the parsers name the bad cell.
+    stays as objects and the parsers name the bad cell. A date too far away
+    for pandas is an error naming its row (`where` says the column).
     """
     kinds = set(map(type, values))
     if kinds <= _FLOATS:
         return np.array(values, dtype=float)
+    dates = [(i, v) for i, v in enumerate(values) if isinstance(v, dt.date)] if not kinds <= _DATETIMES else []
     if kinds <= _DATETIMES:
-        return pd.DatetimeIndex(values).as_unit("ns").to_numpy()
+        try:
+            return pd.DatetimeIndex(values).as_unit("ns").to_numpy()
+        except pd.errors.OutOfBoundsDatetime:
+            dates = list(enumerate(values))
+    for i, value in dates:
+        if value is not None and not _year_in_range(value):
+            check_date(value, where.format(row=i + 2))
     return np.array(values, dtype=object)
 
 
@@ -229,13 +254,20 @@ def mrr_frame(data: Any, name: str = "data") -> pd.DataFrame:
     columns = [[row[i] for row in body] for i in range(len(header))]
     for values in columns:
         _no_ranges_inside(set(map(type, values)), name)
-    frame = pd.DataFrame({i: _column(values) for i, values in enumerate(columns)})
+    frame = pd.DataFrame({i: _column(values, f'{name}, row {{row}}, column "{header[i]}"')
+                          for i, values in enumerate(columns)})
     frame.columns = header
     raw = RawTable(MRR, frame, np.arange(2, len(frame) + 2), name)
     try:
         canonical = canonical_table(raw)
     except CsxlDataError as err:
         raise ValueError(str(err)) from None
+    infinite = ~np.isfinite(canonical["mrr"].to_numpy(dtype=float))
+    if infinite.any():  # text such as "1e309"
+        raise ValueError(f"{name}, row {canonical['_row'].to_numpy()[infinite][0]}: the MRR is too large for a number")
+    with np.errstate(over="ignore"):
+        if not np.isfinite(canonical["mrr"].sum()):
+            raise ValueError(f"{name}: the MRR adds up to more than a number can hold")
     if "product" not in canonical:
         canonical["product"] = ""
     if "price_adjustment" not in canonical:

@@ -35,7 +35,7 @@ except ImportError:
 
 from csxl.data.parse import parse_months
 from csxl.data.schema import canonical_value
-from csxl.excel_args import mrr_frame, number, numbers, optional_number, text
+from csxl.excel_args import check_date, mrr_frame, number, numbers, optional_number, text
 from csxl.metrics import expansion, health, rates, surveys
 from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
 from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
@@ -278,7 +278,8 @@ def CS_CAC(sales_marketing_spend, new_customers):
      gross_margin="Gross margin as a fraction (optional, default 1)")
 def CS_CAC_PAYBACK(cac, arpa, gross_margin=None):
     """CAC payback in months: CAC / (ARPA x gross margin); under 12 is healthy."""
-    return rates.cac_payback(number(cac, "cac"), number(arpa, "arpa"), optional_number(gross_margin, "gross_margin", 1.0))
+    return rates.cac_payback(number(cac, "cac"), number(arpa, "arpa"),
+                             optional_number(gross_margin, "gross_margin", 1.0))
 
 
 @udf("=CS_LTV_CAC(20000, 5000)", "4", ltv="Lifetime value", cac="Customer acquisition cost")
@@ -317,7 +318,10 @@ def CS_NPS(scores):
      scores=f"Range of answers from 0 to 10 {SKIPPED}", confidence="Confidence level (optional, default 0.95)")
 def CS_NPS_MOE(scores, confidence=None):
     """Margin of error of the NPS in points: z x sqrt((p + d - (p - d)^2) / n) x 100, z = 1.96 at 95%."""
-    return surveys.nps(numbers(scores, "scores")).moe(optional_number(confidence, "confidence", 0.95))
+    level = optional_number(confidence, "confidence", 0.95)
+    if 0 < level < 1 <= 0.5 + level / 2:
+        raise ValueError("confidence is too close to 1 for a margin of error")
+    return surveys.nps(numbers(scores, "scores")).moe(level)
 
 
 @udf("=CS_CSAT(B2:B6)", "0.6 for 5, 4, 3, 2, 5", cells={"B2:B6": [[5.0], [4.0], [3.0], [2.0], [5.0]]},
@@ -350,7 +354,16 @@ def CS_HEALTH_SCORE(scores, weights=None):
     w = _cells(weights, "weights")
     if w.size != values.size or (w.ndim == values.ndim == 2 and w.shape != values.shape):
         raise ValueError("weights must have the same shape as scores")
-    return health.health_score(parsed, [number(v, "weights") for v in w.ravel()])
+    weights = [number(v, "weights") for v in w.ravel()]
+    _fits("weights", weights)
+    return health.health_score(parsed, weights)
+
+
+def _fits(name: str, values: Any) -> None:
+    """Refuse values whose sum no number can hold (it would turn averages into blanks or zeros)."""
+    with np.errstate(over="ignore"):
+        if not np.isfinite(np.sum(values)):
+            raise ValueError(f"{name}: the values add up to more than a number can hold")
 
 
 def _cells(value: Any, name: str) -> np.ndarray:
@@ -397,6 +410,7 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
     book = numbers(portfolio_mrr, "portfolio_mrr")
     rates.check_nonnegative(account_mrr=account, portfolio_mrr=book)
     paying = book[book > 0]
+    _fits("portfolio_mrr", paying)
     if not len(paying):
         raise ValueError("portfolio_mrr has no account with MRR above 0")
     return health.touch_model(pd.Series([account]), paying.mean()).iloc[0]
@@ -411,7 +425,7 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
      data="Range with a header row: customer, month, mrr and optionally product",
      period='"month" (default), "quarter" or "year"')
 def CS_MRR_MOVEMENTS(data, period=None):
-    """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""
+    """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""  # noqa: E501
     table = mrr_movements(mrr_frame(data), text(period, "month").lower(), split=False)
     body = table.assign(period=table["period"].map(period_label)).astype(object)
     return [MOVEMENT_COLUMNS, *body.to_numpy().tolist()]
@@ -455,6 +469,7 @@ def _months(value: Any) -> int:
 
 
 def _month(value: Any) -> pd.Period:
+    check_date(value, "end_month")
     months, bad = parse_months(pd.Series([value], dtype=object))
     if bad.any() or pd.isna(months.iloc[0]):
         raise ValueError("end_month must be a month such as 2026-09 or a date")

@@ -258,7 +258,8 @@ def test_counts_of_a_part_cannot_exceed_the_whole():
     (udfs.CS_LOGO_CHURN, (200.0, 300.0), "customers_lost (300) must not exceed customers_start (200)"),
     (udfs.CS_RETENTION_RATE, (200.0, 10.0, 20.0), "new_customers (20) must not exceed customers_end (10)"),
     # 300 at the end of which 20 new: 280 retained out of 200 at the start cannot happen
-    (udfs.CS_RETENTION_RATE, (200.0, 300.0, 20.0), "customers_end - new_customers (280) must not exceed customers_start (200)"),
+    (udfs.CS_RETENTION_RATE, (200.0, 300.0, 20.0),
+     "customers_end - new_customers (280) must not exceed customers_start (200)"),
     (udfs.CS_LIFETIME, (1.5,), "monthly_churn (1.5) must not exceed 1"),
     (udfs.CS_LTV, (500.0, 2.0), "monthly_churn (2) must not exceed 1"),
     (udfs.CS_LTV, (500.0, 0.02, 70.0), "gross_margin (70) must not exceed 1"),  # 70 typed for 70%
