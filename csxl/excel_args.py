@@ -53,6 +53,8 @@ def number(value: Any, name: str) -> float:
         raise ValueError(f"{name} must be a number")
     try:
         result = _from_text(value) if isinstance(value, str) else float(value)
+    except OverflowError:  # a Python int beyond any float
+        result = np.inf
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number") from None
     if np.isinf(result):
@@ -132,15 +134,19 @@ def numbers(values: Any, name: str) -> np.ndarray:
     cells = list(itertools.chain.from_iterable(values)) if width else values
     kinds = set(map(type, cells))
     _no_ranges_inside(kinds, name)
-    if kinds <= _NUMBERS:
-        array = np.fromiter(cells, float, len(cells))
-    elif kinds <= _NUMBERS | {type(None)}:
-        array = np.array(cells, dtype=float)  # None -> NaN
-    else:
-        array = _slow_numbers(cells, name, skip, width)
+    too_large = f"{name} holds a number too large for a cell"
+    try:
+        if kinds <= _NUMBERS:
+            array = np.fromiter(cells, float, len(cells))
+        elif kinds <= _NUMBERS | {type(None)}:
+            array = np.array(cells, dtype=float)  # None -> NaN
+        else:
+            array = _slow_numbers(cells, name, skip, width)
+    except OverflowError:  # a Python int beyond any float
+        raise ValueError(too_large) from None
     array = array[~np.isnan(array)]
     if not np.isfinite(array).all():
-        raise ValueError(f"{name} holds a number too large for a cell")
+        raise ValueError(too_large)
     return array
 
 

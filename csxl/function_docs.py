@@ -24,6 +24,10 @@ percentage. Optional arguments may be left out or left blank.
   cannot happen are bad input too, never a number: contraction + churn above
   the start MRR, more customers lost than there were at the start, more new
   customers than at the end, a churn rate or a gross margin above 1 (100%).
+  So are TRUE/FALSE or a date where a number is due, ranges whose shapes
+  differ, dates outside 1677-09-22 to 2262-04-11, and results or sums too
+  large for a number. A number typed as text is read as csxl reads data files
+  (docs/data.md): `"1,234"` is 1234, `"12,5"` is 12.5.
 - **An internal error** (a bug in csxl, not in the sheet) shows as
   `#VALUE! internal error in CS_NAME: ...`; please report it.
 - **Nothing to compute** (a rate over a zero start, NPS, CSAT or CES with no

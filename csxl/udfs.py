@@ -146,15 +146,14 @@ def udf(example: str, result: str, cells: dict[str, Any] | None = None, shows: d
     return register
 
 
-# What the examples refer to: three customers over three months (Portuguese headers, dates as Excel passes them)
-# and the survivors of Fader & Hardie's (2007, Table 1) "regular" cohort.
+# The range the table examples refer to: three customers over three months, Portuguese headers, dates as Excel
+# passes them (docs/functions.md states it in words, _MRR_DATA).
 _MRR_CELLS = [["Cliente", "Mês", "Receita"],
               ["a", dt.datetime(2026, 1, 1), 100.0], ["b", dt.datetime(2026, 1, 1), 50.0],
               ["a", dt.datetime(2026, 2, 1), 150.0], ["c", dt.datetime(2026, 2, 1), 10.0],
               ["a", dt.datetime(2026, 3, 1), 150.0], ["b", dt.datetime(2026, 3, 1), 40.0],
               ["c", dt.datetime(2026, 3, 1), 5.0]]
 _MRR_DATA = "a: 100, 150, 150; b: 50, 0, 40; c: 0, 10, 5 in January to March 2026"
-
 
 
 # ---------------------------------------------------------------------------------------------- retention
