@@ -155,7 +155,13 @@ _NUMBERS = {float, int}
 
 def _check_shape(values: list, name: str) -> None:
     """A range is a flat list of cells or a list of rows of one length; anything else is refused by name."""
-    if values and isinstance(values[0], list) and (set(map(type, values)) != {list} or len(set(map(len, values))) != 1):
+    if not values or not isinstance(values[0], list):
+        return
+    try:
+        widths = set(map(len, values))
+    except TypeError:  # a cell among the rows
+        widths = set()
+    if len(widths) != 1:
         raise ValueError(f"{name} must be a rectangular range of cells")
 
 
