@@ -15,12 +15,17 @@ from pathlib import Path
 from typing import Annotated, Callable
 
 import pandas as pd
-import typer
-from rich.console import Console
-from rich.table import Table
 
 from csxl.errors import CsxlDataError
+from csxl.extras import missing_extra
 from csxl.metrics.movements import mrr_movements, period_label
+
+try:  # the `cli` extra
+    import typer
+    from rich.console import Console
+    from rich.table import Table
+except ImportError as err:
+    raise SystemExit(missing_extra(err)) from None
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")

@@ -5,10 +5,12 @@ Regenerate after changing a function: `python -m csxl.function_docs`.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
-from csxl.udfs import EMPTY, FUNCTIONS, MESSAGE_LIMIT
+from csxl.udfs import EMPTY, FUNCTIONS, MESSAGE_LIMIT, Function
 
 INTRO = f"""# Excel functions
 
@@ -22,6 +24,10 @@ percentage. Optional arguments may be left out or left blank.
   cannot happen are bad input too, never a number: contraction + churn above
   the start MRR, more customers lost than there were at the start, more new
   customers than at the end, a churn rate or a gross margin above 1 (100%).
+  So are TRUE/FALSE or a date where a number is due, ranges whose shapes
+  differ, dates outside 1677-09-22 to 2262-04-11, and results or sums too
+  large for a number. A number typed as text is read as csxl reads data files
+  (docs/data.md): `"1,234"` is 1234, `"12,5"` is 12.5.
 - **An internal error** (a bug in csxl, not in the sheet) shows as
   `#VALUE! internal error in CS_NAME: ...`; please report it.
 - **Nothing to compute** (a rate over a zero start, NPS, CSAT or CES with no
@@ -68,6 +74,35 @@ def readme_table() -> str:
     """The function table of the README's Excel section."""
     rows = ["| function | returns |", "|---|---|", *[f"| `{signature(f)}` | {f.summary} |" for f in FUNCTIONS.values()]]
     return "\n".join(rows) + "\n"
+
+
+def example_args(f: Function) -> list[Any]:
+    """The arguments of a function's documented example as Excel passes them: numbers as floats, quoted text as
+    text, and a reference as the cells the registry gives for it."""
+    inner = re.fullmatch(rf"={f.name}\((.*)\)", f.example)
+    if inner is None:
+        raise ValueError(f"{f.name}: the example {f.example!r} is not a call of {f.name}")
+    args = []
+    for token in (t.strip() for t in inner.group(1).split(",")):
+        if token.startswith('"'):
+            args.append(token.strip('"'))
+        elif token in f.cells:
+            args.append(f.cells[token])
+        else:
+            args.append(float(token))
+    return args
+
+
+def example_result(f: Function) -> Any:
+    """What the example must return as the docs state it: the value the result text opens with, or for a table
+    the columns it shows."""
+    if f.shows:
+        return f.shows
+    first = f.result.split()[0]
+    try:
+        return float(first)
+    except ValueError:
+        return first
 
 
 def write(path: Path | None = None) -> Path:

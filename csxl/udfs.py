@@ -15,6 +15,7 @@ period's NRR) is None, which xlwings writes as an empty cell in every Excel
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import math
@@ -26,11 +27,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import xlwings as xw
+
+try:  # registers the functions with Excel (classic xlwings on Windows, xlwings Lite); elsewhere plain functions
+    import xlwings as xw
+except ImportError:
+    xw = None
 
 from csxl.data.parse import parse_months
 from csxl.data.schema import canonical_value
-from csxl.excel_args import mrr_frame, number, numbers, optional_number, text
+from csxl.excel_args import check_date, mrr_frame, number, numbers, optional_number, text
 from csxl.metrics import expansion, health, rates, surveys
 from csxl.metrics.movements import MOVEMENT_COLUMNS, mrr_movements, period_label
 from csxl.metrics.retention import cohort_retention, grr_cohort, nrr_cohort
@@ -48,8 +53,10 @@ class Function:
     summary: str
     args: dict[str, str]
     optional: dict[str, Any]
-    example: str
-    result: str
+    example: str  # a formula whose arguments are literals or references to `cells`
+    result: str  # what the example returns: the value first (a scalar's), then how it comes about
+    cells: dict[str, Any]  # the values of the ranges the example refers to, as Excel passes them
+    shows: dict[str, list]  # for a table: values down the named columns of the example's result
 
 
 FUNCTIONS: dict[str, Function] = {}
@@ -96,14 +103,23 @@ def _bad_input(err: Exception) -> bool:
     return Path(frame.f_code.co_filename).resolve().is_relative_to(PACKAGE)
 
 
-def udf(example: str, result: str, **docs: str) -> Callable:
-    """Register an Excel function: xlwings metadata, argument docs, and a cell-safe body."""
+def _finite(out: Any) -> Any:
+    """The result unless it holds a number no cell can show (inf, from inputs near the float limit)."""
+    values = [v for row in out for v in row] if isinstance(out, list) else [out]
+    if any(isinstance(v, (float, np.floating)) and math.isinf(v) for v in values):
+        raise ValueError("the result is too large to be a number: check the inputs' size")
+    return out
+
+
+def udf(example: str, result: str, cells: dict[str, Any] | None = None, shows: dict[str, list] | None = None,
+        **docs: str) -> Callable:
+    """Register an Excel function: xlwings metadata, argument docs, its runnable example, and a cell-safe body."""
 
     def register(f: Callable) -> Callable:
         @functools.wraps(f)
         def safe(*args):
             try:
-                out = f(*args)
+                out = _finite(f(*args))
                 if isinstance(out, list):
                     return [[_cell(v, None) for v in row] for row in out]
                 return _cell(out)
@@ -117,16 +133,27 @@ def udf(example: str, result: str, **docs: str) -> Callable:
         if missing:
             raise TypeError(f"{f.__name__}: document exactly its arguments ({sorted(missing)})")
         wrapped = safe
-        for name in reversed(list(params)):
-            wrapped = xw.arg(name, doc=docs[name])(wrapped)
-        wrapped = xw.func(category="csxl")(wrapped)
+        if xw is not None:
+            for name in reversed(list(params)):
+                wrapped = xw.arg(name, doc=docs[name])(wrapped)
+            wrapped = xw.func(category="csxl")(wrapped)
         FUNCTIONS[f.__name__] = Function(
             f.__name__, (f.__doc__ or "").strip(), dict(docs),
             {n: p.default for n, p in params.items() if p.default is not inspect.Parameter.empty},
-            example, result)
+            example, result, cells or {}, shows or {})
         return wrapped
 
     return register
+
+
+# The range the table examples refer to: three customers over three months, Portuguese headers, dates as Excel
+# passes them (docs/functions.md states it in words, _MRR_DATA).
+_MRR_CELLS = [["Cliente", "Mês", "Receita"],
+              ["a", dt.datetime(2026, 1, 1), 100.0], ["b", dt.datetime(2026, 1, 1), 50.0],
+              ["a", dt.datetime(2026, 2, 1), 150.0], ["c", dt.datetime(2026, 2, 1), 10.0],
+              ["a", dt.datetime(2026, 3, 1), 150.0], ["b", dt.datetime(2026, 3, 1), 40.0],
+              ["c", dt.datetime(2026, 3, 1), 5.0]]
+_MRR_DATA = "a: 100, 150, 150; b: 50, 0, 40; c: 0, 10, 5 in January to March 2026"
 
 
 # ---------------------------------------------------------------------------------------------- retention
@@ -250,7 +277,8 @@ def CS_CAC(sales_marketing_spend, new_customers):
      gross_margin="Gross margin as a fraction (optional, default 1)")
 def CS_CAC_PAYBACK(cac, arpa, gross_margin=None):
     """CAC payback in months: CAC / (ARPA x gross margin); under 12 is healthy."""
-    return rates.cac_payback(number(cac, "cac"), number(arpa, "arpa"), optional_number(gross_margin, "gross_margin", 1.0))
+    return rates.cac_payback(number(cac, "cac"), number(arpa, "arpa"),
+                             optional_number(gross_margin, "gross_margin", 1.0))
 
 
 @udf("=CS_LTV_CAC(20000, 5000)", "4", ltv="Lifetime value", cac="Customer acquisition cost")
@@ -277,27 +305,32 @@ def CS_ACCOUNT_COVERAGE(covered, total):
 
 
 @udf("=CS_NPS(A2:A101)", "50 for 60 promoters, 30 passives, 10 detractors",
+     cells={"A2:A101": [[10.0]] * 60 + [[8.0]] * 30 + [[3.0]] * 10},
      scores=f"Range of answers from 0 to 10 {SKIPPED}")
 def CS_NPS(scores):
     """Net Promoter Score: % promoters (9-10) - % detractors (0-6), from -100 to 100."""
     return surveys.nps(numbers(scores, "scores")).score
 
 
-@udf("=CS_NPS_MOE(A2:A61)", "18.9 for 30 promoters, 20 passives, 10 detractors",
+@udf("=CS_NPS_MOE(A2:A61)", "18.86 for 30 promoters, 20 passives, 10 detractors",
+     cells={"A2:A61": [[10.0]] * 30 + [[7.0]] * 20 + [[2.0]] * 10},
      scores=f"Range of answers from 0 to 10 {SKIPPED}", confidence="Confidence level (optional, default 0.95)")
 def CS_NPS_MOE(scores, confidence=None):
     """Margin of error of the NPS in points: z x sqrt((p + d - (p - d)^2) / n) x 100, z = 1.96 at 95%."""
-    return surveys.nps(numbers(scores, "scores")).moe(optional_number(confidence, "confidence", 0.95))
+    level = optional_number(confidence, "confidence", 0.95)
+    if 0 < level < 1 <= 0.5 + level / 2:
+        raise ValueError("confidence is too close to 1 for a margin of error")
+    return surveys.nps(numbers(scores, "scores")).moe(level)
 
 
-@udf("=CS_CSAT(B2:B6)", "0.6 for 5, 4, 3, 2, 5",
+@udf("=CS_CSAT(B2:B6)", "0.6 for 5, 4, 3, 2, 5", cells={"B2:B6": [[5.0], [4.0], [3.0], [2.0], [5.0]]},
      scores=f"Range of answers from 1 to 5 {SKIPPED}", threshold="Lowest satisfied answer (optional, default 4)")
 def CS_CSAT(scores, threshold=None):
     """CSAT: share of answers at the threshold or above (top-two box of 1-5)."""
     return surveys.csat(numbers(scores, "scores"), optional_number(threshold, "threshold", 4))
 
 
-@udf('=CS_CES(C2:C5, "agree")', "0.5 for 5, 4, 3, 2",
+@udf('=CS_CES(C2:C5, "agree")', "0.5 for 5, 4, 3, 2", cells={"C2:C5": [[5.0], [4.0], [3.0], [2.0]]},
      scores=f"Range of answers {SKIPPED}", method='"mean" (default) or "agree"', scale_max="5 (default) or 7")
 def CS_CES(scores, method=None, scale_max=None):
     """Customer effort score: the mean answer, or the share agreeing (4-5 of 5, 5-7 of 7)."""
@@ -308,18 +341,40 @@ def CS_CES(scores, method=None, scale_max=None):
 # ---------------------------------------------------------------------------------------------- health
 
 
-@udf("=CS_HEALTH_SCORE(D2:F2, D1:F1)", "83.67 for scores 80, 75, 96 with equal weights",
+@udf("=CS_HEALTH_SCORE(D2:F2, D3:F3)", "83.67 for scores 80, 75, 96 with equal weights",
+     cells={"D2:F2": [[80.0, 75.0, 96.0]], "D3:F3": [[1.0, 1.0, 1.0]]},
      scores="Range of component scores from 0 to 100", weights="Range of positive weights, same shape (optional)")
 def CS_HEALTH_SCORE(scores, weights=None):
     """Health score: weighted average of component scores; blank components drop out with their weight."""
-    values = np.asarray(scores if isinstance(scores, list) else [scores], dtype=object).ravel()
-    parsed = np.array([np.nan if v is None or v == "" else number(v, "scores") for v in values])
+    values = _cells(scores, "scores")
+    parsed = np.array([np.nan if v is None or v == "" else number(v, "scores") for v in values.ravel()])
     if weights is None:
         return health.health_score(parsed)
-    w = np.asarray(weights if isinstance(weights, list) else [weights], dtype=object).ravel()
-    if w.shape != parsed.shape:
+    w = _cells(weights, "weights")
+    if w.size != values.size or (w.ndim == values.ndim == 2 and w.shape != values.shape):
         raise ValueError("weights must have the same shape as scores")
-    return health.health_score(parsed, [number(v, "weights") for v in w])
+    weights = [number(v, "weights") for v in w.ravel()]
+    _fits("weights", weights)
+    return health.health_score(parsed, weights)
+
+
+def _fits(name: str, values: Any) -> None:
+    """Refuse values whose sum no number can hold (it would turn averages into blanks or zeros)."""
+    with np.errstate(over="ignore"):
+        if not np.isfinite(np.sum(values)):
+            raise ValueError(f"{name}: the values add up to more than a number can hold")
+
+
+def _cells(value: Any, name: str) -> np.ndarray:
+    """A cell or a range as an array of cells: 2-D for a list of rows; 1-D for a flat list, whose
+    orientation xlwings does not say (a one-row or one-column range)."""
+    try:
+        cells = np.array(value if isinstance(value, list) else [value], dtype=object)
+    except ValueError:  # ragged rows
+        cells = np.empty(0, dtype=object)
+    if not cells.size or cells.ndim > 2 or any(isinstance(v, list) for v in cells.ravel()):
+        raise ValueError(f"{name} must be a rectangular range of cells")
+    return cells
 
 
 @udf('=CS_HEALTH_FLAG(82)', "Green",
@@ -332,6 +387,8 @@ def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
     if text(status) and state is None:
         raise ValueError("status must be onboarding, active or frozen")
     value = np.nan if score is None or score == "" else number(score, "score")
+    if not (np.isnan(value) or 0 <= value <= 100):
+        raise ValueError("score must be a health score from 0 to 100")
     return health.health_flag(value, optional_number(red_below, "red_below", 50),
                               optional_number(green_from, "green_from", 75), state)
 
@@ -342,7 +399,8 @@ def CS_NRR_BAND(nrr):
     return health.nrr_band(number(nrr, "nrr"))
 
 
-@udf("=CS_TOUCH_MODEL(B2, B$2:B$400)", "high-touch for an account at 3x the portfolio ARPA",
+@udf("=CS_TOUCH_MODEL(B2, B$2:B$6)", "high-touch for an account of 600 at 3x the portfolio ARPA of 200",
+     cells={"B2": 600.0, "B$2:B$6": [[600.0], [100.0], [100.0], [100.0], [100.0]]},
      account_mrr="MRR of the account",
      portfolio_mrr=f"Range of the MRR of every account in the portfolio {SKIPPED}")
 def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
@@ -351,6 +409,7 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
     book = numbers(portfolio_mrr, "portfolio_mrr")
     rates.check_nonnegative(account_mrr=account, portfolio_mrr=book)
     paying = book[book > 0]
+    _fits("portfolio_mrr", paying)
     if not len(paying):
         raise ValueError("portfolio_mrr has no account with MRR above 0")
     return health.touch_model(pd.Series([account]), paying.mean()).iloc[0]
@@ -359,17 +418,21 @@ def CS_TOUCH_MODEL(account_mrr, portfolio_mrr):
 # ---------------------------------------------------------------------------------------------- tables
 
 
-@udf("=CS_MRR_MOVEMENTS(Data!A1:C20000)", "the movements table, one row per month, header first",
+@udf("=CS_MRR_MOVEMENTS(Data!A1:C8)",
+     f"the movements table, one row per month, header first; end_mrr 150, 160, 195 for {_MRR_DATA}",
+     cells={"Data!A1:C8": _MRR_CELLS}, shows={"end_mrr": [150.0, 160.0, 195.0], "churn": [0.0, 50.0, 0.0]},
      data="Range with a header row: customer, month, mrr and optionally product",
      period='"month" (default), "quarter" or "year"')
 def CS_MRR_MOVEMENTS(data, period=None):
-    """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""
+    """MRR bridge per period: start MRR, new, reactivation, expansion, contraction, churn, end MRR, NRR, GRR, customers at start, new, reactivated, churned, at end, logo churn, quick ratio."""  # noqa: E501
     table = mrr_movements(mrr_frame(data), text(period, "month").lower(), split=False)
     body = table.assign(period=table["period"].map(period_label)).astype(object)
     return [MOVEMENT_COLUMNS, *body.to_numpy().tolist()]
 
 
-@udf('=CS_COHORT_RETENTION(Data!A1:C20000, "logo")', "a cohort table: first month x months since start",
+@udf('=CS_COHORT_RETENTION(Data!A1:C8, "logo")',
+     f"a cohort table, first month x months since start; m1 0.5 (a of a, b), 1 (c) for {_MRR_DATA}",
+     cells={"Data!A1:C8": _MRR_CELLS}, shows={"cohort": ["2026-01", "2026-02"], "m1": [0.5, 1.0]},
      data="Range with a header row: customer, month, mrr", basis='"revenue" (default) or "logo"')
 def CS_COHORT_RETENTION(data, basis=None):
     """Retention by start cohort: rows are first months, columns months since start (revenue or logo)."""
@@ -379,7 +442,8 @@ def CS_COHORT_RETENTION(data, basis=None):
     return [header, *body]
 
 
-@udf('=CS_NRR_COHORT(Data!A1:C20000, "2026-09")', "1.08",
+@udf('=CS_NRR_COHORT(Data!A1:C8, "2026-03", 2)', f"1.2667 = (a 150 + b 40) / (a 100 + b 50) for {_MRR_DATA}",
+     cells={"Data!A1:C8": _MRR_CELLS},
      data="Range with a header row: customer, month, mrr", end_month="Last month of the window (a date or 2026-09)",
      months="Length of the window in months (optional, default 12)")
 def CS_NRR_COHORT(data, end_month, months=None):
@@ -387,7 +451,8 @@ def CS_NRR_COHORT(data, end_month, months=None):
     return nrr_cohort(mrr_frame(data), _month(end_month), _months(months))
 
 
-@udf('=CS_GRR_COHORT(Data!A1:C20000, "2026-09")', "0.9",
+@udf('=CS_GRR_COHORT(Data!A1:C8, "2026-03", 2)', f"0.9333 = (a 100 + b 40) / (a 100 + b 50) for {_MRR_DATA}",
+     cells={"Data!A1:C8": _MRR_CELLS},
      data="Range with a header row: customer, month, mrr", end_month="Last month of the window (a date or 2026-09)",
      months="Length of the window in months (optional, default 12)")
 def CS_GRR_COHORT(data, end_month, months=None):
@@ -403,6 +468,7 @@ def _months(value: Any) -> int:
 
 
 def _month(value: Any) -> pd.Period:
+    check_date(value, "end_month")
     months, bad = parse_months(pd.Series([value], dtype=object))
     if bad.any() or pd.isna(months.iloc[0]):
         raise ValueError("end_month must be a month such as 2026-09 or a date")
@@ -413,19 +479,33 @@ def _month(value: Any) -> pd.Period:
 
 
 @udf("=CS_SBG_FIT(B2:B9)", "alpha 0.704, beta 1.182 for 1000, 631, 468, 382, 326, 289, 262, 241",
+     cells={"B2:B9": [[1000.0], [631.0], [468.0], [382.0], [326.0], [289.0], [262.0], [241.0]]},
+     shows={"alpha": [0.704], "beta": [1.182]},
      survivors=f"Range of a cohort's survivors at the start, then after each period (counts or shares) {SKIPPED}")
 def CS_SBG_FIT(survivors):
     """Shifted-beta-geometric retention model (Fader & Hardie 2007) of a cohort: a header row, then alpha and beta."""
-    fit = sbg_fit(numbers(survivors, "survivors"))
+    counts = numbers(survivors, "survivors")
+    fit = sbg_fit(counts)
+    if counts[-1] == counts[0]:
+        raise ValueError("survivors never fall: with no customer lost, the data cannot identify alpha and beta")
+    if counts[1] == 0:
+        raise ValueError("survivors fall to 0 in the first period: with every customer lost at once, "
+                         "the data cannot identify alpha and beta")
     return [["alpha", "beta"], [fit.alpha, fit.beta]]
+
+
+MAX_PERIOD = 1200  # a hundred years of monthly renewals: beyond it a projection means nothing
 
 
 @udf("=CS_SBG_RETENTION(0.704, 1.182, 2)", "0.4738 = (1.182 / 1.886) x (2.182 / 2.886)",
      alpha="alpha from CS_SBG_FIT", beta="beta from CS_SBG_FIT",
-     period="Period t (1 = the first renewal)")
+     period=f"Period t (1 = the first renewal), a whole number up to {MAX_PERIOD}")
 def CS_SBG_RETENTION(alpha, beta, period):
     """Projected retention of a cohort: the share still there after t periods, under the model CS_SBG_FIT fits."""
     t = number(period, "period")
-    if t < 0 or t != int(t):
-        raise ValueError("period must be a whole number >= 0")
+    if not 0 <= t <= MAX_PERIOD or t != int(t):
+        raise ValueError(f"period must be a whole number from 0 to {MAX_PERIOD}")
     return float(sbg_survival(number(alpha, "alpha"), number(beta, "beta"), int(t))[-1])
+
+
+__all__ = [*FUNCTIONS]  # `from csxl.udfs import *` (an xlwings Lite main.py) brings the functions only

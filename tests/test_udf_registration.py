@@ -1,5 +1,6 @@
 """The Excel wrapper module, as xlwings itself generates it, has every function with its arguments and docs."""
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from csxl.function_docs import functions_markdown, readme_table
 from csxl.udfs import FUNCTIONS
+from tests.examples import disagreements
 
 ISSUE_FUNCTIONS = {  # the function list of issue 3, with each function's optional arguments
     "CS_NRR": [], "CS_GRR": [], "CS_GROSS_MRR_CHURN": [], "CS_NET_MRR_CHURN": ["reactivation"],
@@ -53,3 +55,23 @@ def test_functions_doc_is_current():
 def test_readme_function_table_matches_the_functions():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, "paste csxl.function_docs.readme_table() into README.md's Excel section"
+
+
+def test_every_documented_example_returns_its_documented_value():
+    """docs/functions.md's examples, run with the cells the registry gives for their ranges (tests/examples.py)."""
+    assert disagreements() == {}
+
+
+def test_a_wrong_documented_value_is_caught(monkeypatch):
+    f = FUNCTIONS["CS_NPS_MOE"]
+    monkeypatch.setitem(FUNCTIONS, "CS_NPS_MOE", dataclasses.replace(f, result="18.87 " + f.result.split(" ", 1)[1]))
+    monkeypatch.setitem(FUNCTIONS, "CS_MRR_MOVEMENTS",
+                        dataclasses.replace(FUNCTIONS["CS_MRR_MOVEMENTS"], shows={"end_mrr": [150.0, 160.0, 196.0]}))
+    assert set(disagreements()) == {"CS_NPS_MOE", "CS_MRR_MOVEMENTS"}
+
+
+def test_star_import_brings_the_functions_only():
+    """xlwings Lite's main.py does `from csxl.udfs import *`: the CS_ functions come, nothing else."""
+    namespace = {}
+    exec("from csxl.udfs import *", namespace)
+    assert sorted(k for k in namespace if k != "__builtins__") == sorted(FUNCTIONS)

@@ -238,7 +238,7 @@ def test_every_argument_of_every_rate_is_named_when_it_is_wrong(name):
         given[i] = "dez"  # a word, as a mistyped cell holds
         assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
         given[i] = dt.datetime(2026, 3, 1)  # a date cell in a money argument
-        assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
+        assert function(*given) == f"#VALUE! {arg} must be a number, not a date", (name, arg)
         if arg not in FUNCTIONS[name].optional and not (name == "CS_ARPA" and arg == "mrr"):
             given[i] = None  # a blank cell in a required argument
             assert function(*given) == f"#VALUE! {arg} must be a number", (name, arg)
@@ -258,7 +258,8 @@ def test_counts_of_a_part_cannot_exceed_the_whole():
     (udfs.CS_LOGO_CHURN, (200.0, 300.0), "customers_lost (300) must not exceed customers_start (200)"),
     (udfs.CS_RETENTION_RATE, (200.0, 10.0, 20.0), "new_customers (20) must not exceed customers_end (10)"),
     # 300 at the end of which 20 new: 280 retained out of 200 at the start cannot happen
-    (udfs.CS_RETENTION_RATE, (200.0, 300.0, 20.0), "customers_end - new_customers (280) must not exceed customers_start (200)"),
+    (udfs.CS_RETENTION_RATE, (200.0, 300.0, 20.0),
+     "customers_end - new_customers (280) must not exceed customers_start (200)"),
     (udfs.CS_LIFETIME, (1.5,), "monthly_churn (1.5) must not exceed 1"),
     (udfs.CS_LTV, (500.0, 2.0), "monthly_churn (2) must not exceed 1"),
     (udfs.CS_LTV, (500.0, 0.02, 70.0), "gross_margin (70) must not exceed 1"),  # 70 typed for 70%

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from csxl.data.schema import canonical_value, fold
 
@@ -121,8 +120,17 @@ def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
     """The named groups of `pattern` in each entry, with pyarrow's RE2; NaN where a group matched nothing.
 
     pandas runs str.extract through Python's re one entry at a time; a
-    column of a million amounts would spend seconds there.
+    column of a million amounts would spend seconds there. pyarrow is optional
+    (the `parquet` extra; Pyodide lacks it on some versions): pandas loads it
+    whenever it is installed, and without it Python's re does the same work,
+    with ASCII digits as RE2 has them.
     """
+    if "pyarrow.compute" not in sys.modules:
+        found = text.str.extract(pattern, flags=re.ASCII)
+        return found.where(found.notna() & (found != ""))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     groups = pc.extract_regex(pa.array(text, type=pa.large_string(), from_pandas=True), pattern)
     columns = {}
     for field in groups.type:

@@ -44,8 +44,9 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import betaln, digamma
+
+# scipy is imported inside the functions that fit or use the closed forms: it takes as long to import as pandas,
+# and every start of Excel's Python server (and the first formula after opening a workbook) would wait for it.
 
 # Solver's lower bound in F&H's Appendix B is 0.0001; the upper bound keeps a
 # homogeneous cohort (constant retention: alpha, beta -> infinity) finite.
@@ -120,6 +121,8 @@ class SbgFit:
 
     def survival(self, t: int | Sequence[int] | np.ndarray) -> float | np.ndarray:
         """S(t) = B(alpha, beta + t) / B(alpha, beta), t >= 0."""
+        from scipy.special import betaln
+
         t_ = _periods(t, 0)
         return _scalar_or_array(np.exp(betaln(self.alpha, self.beta + t_) - betaln(self.alpha, self.beta)), t)
 
@@ -130,6 +133,8 @@ class SbgFit:
 
     def churn_probability(self, t: int | Sequence[int] | np.ndarray) -> float | np.ndarray:
         """P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta): the share of the starting cohort lost in t."""
+        from scipy.special import betaln
+
         t_ = _periods(t, 1)
         return _scalar_or_array(np.exp(betaln(self.alpha + 1, self.beta + t_ - 1) - betaln(self.alpha, self.beta)), t)
 
@@ -149,6 +154,9 @@ def _fit(lost: np.ndarray, alive: np.ndarray, n_customers: float) -> SbgFit:
     Pooled over cohorts, the likelihood depends on the data only through these
     two columns, so every fit comes down to them.
     """
+    from scipy.optimize import minimize
+    from scipy.special import betaln, digamma
+
     t = np.arange(1, len(lost) + 1)
     scale = n_customers  # the optimiser works on shares; the MLE does not depend on the scale
     lost_share, alive_share = lost / scale, alive / scale
