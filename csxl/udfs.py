@@ -378,8 +378,8 @@ def _cells(value: Any, name: str) -> np.ndarray:
 
 
 @udf('=CS_HEALTH_FLAG(82)', "Green",
-     score="Health score from 0 to 100", red_below="Red below this score (optional, default 50)",
-     green_from="Green from this score (optional, default 75)",
+     score="Health score from 0 to 100", red_below=f"Red below this score (optional, default {health.RED_BELOW})",
+     green_from=f"Green from this score (optional, default {health.GREEN_FROM})",
      status='Account status (optional): "onboarding" gives Activation, "frozen" gives Freeze')
 def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
     """Health flag: Activation, Freeze, Green, Yellow or Red."""
@@ -389,8 +389,8 @@ def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
     value = np.nan if score is None or score == "" else number(score, "score")
     if not (np.isnan(value) or 0 <= value <= 100):
         raise ValueError("score must be a health score from 0 to 100")
-    return health.health_flag(value, optional_number(red_below, "red_below", 50),
-                              optional_number(green_from, "green_from", 75), state)
+    return health.health_flag(value, optional_number(red_below, "red_below", health.RED_BELOW),
+                              optional_number(green_from, "green_from", health.GREEN_FROM), state)
 
 
 @udf("=CS_NRR_BAND(1.05)", "healthy", nrr="Net revenue retention as a fraction")
