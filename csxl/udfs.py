@@ -378,8 +378,8 @@ def _cells(value: Any, name: str) -> np.ndarray:
 
 
 @udf('=CS_HEALTH_FLAG(82)', "Green",
-     score="Health score from 0 to 100", red_below=f"Red below this score (optional, default {health.RED_BELOW})",
-     green_from=f"Green from this score (optional, default {health.GREEN_FROM})",
+     score="Health score from 0 to 100", red_below=f"Red below this score (optional, default {health.RED_BELOW:g})",
+     green_from=f"Green from this score (optional, default {health.GREEN_FROM:g})",
      status='Account status (optional): "onboarding" gives Activation, "frozen" gives Freeze')
 def CS_HEALTH_FLAG(score, red_below=None, green_from=None, status=None):
     """Health flag: Activation, Freeze, Green, Yellow or Red."""
