@@ -202,7 +202,9 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         return _nan_blank(table.reset_index()[[table.index.name or "index", "accounts", "mrr", "arpa", "nrr"]]
                           .to_numpy().ravel())
 
-    conversion = lambda case: _nan_blank(funnel(case.data.pipeline)["conversion"].to_numpy())  # noqa: E731
+    def expansion_funnel(case: Case) -> pd.DataFrame:
+        return funnel(case.data.pipeline[case.data.pipeline["type"] != "renewal"])
+
     return {
         "MRR": lambda case: _now(case).sum(),
         "ARR": lambda case: 12 * _now(case).sum(),
@@ -216,10 +218,10 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "CsmScorecard": scorecard,
         "SegmentsTouch": lambda case: by_segment(case, None),
         "SegmentsTier": lambda case: by_segment(case, case.data.customers.set_index("customer_id")["tier"]),
-        "FunnelCount": lambda case: list(funnel(case.data.pipeline)["count"].to_numpy()),
-        "FunnelAmount": lambda case: list(funnel(case.data.pipeline)["amount"].to_numpy()),
-        "FunnelReached": lambda case: list(funnel(case.data.pipeline)["reached"].to_numpy()),
-        "FunnelConversion": conversion,
+        "FunnelCount": lambda case: list(expansion_funnel(case)["count"].to_numpy()),
+        "FunnelAmount": lambda case: list(expansion_funnel(case)["amount"].to_numpy()),
+        "FunnelReached": lambda case: list(expansion_funnel(case)["reached"].to_numpy()),
+        "FunnelConversion": lambda case: _nan_blank(expansion_funnel(case)["conversion"].to_numpy()),
         "WeightedByType": lambda case: list(weighted_pipeline(case.data.pipeline).reindex(
             list(OPPORTUNITY_TYPES)).to_numpy()),
         "FlagAccounts": lambda case: list(flags(case)["accounts"].to_numpy()),

@@ -122,6 +122,20 @@ def print_setup(worksheets: list[Worksheet]) -> None:
         ws.sheet_view.showGridLines = False
 
 
+def print_wide(ws: Worksheet, pages: int) -> None:
+    """A sheet of month columns printed `pages` pages wide, its row labels (column A) on every page."""
+    ws.page_setup.fitToWidth = pages
+    ws.print_title_cols = "A:A"
+
+
+def hide_data_sheets(wb: Workbook) -> None:
+    """The Data sheets (those holding an Excel table) hidden: the figures stay traceable to them (Unhide shows
+    them), but printing the workbook prints its report pages only, not thousands of data rows."""
+    for ws in wb.worksheets:
+        if ws.tables:
+            ws.sheet_state = "hidden"
+
+
 def widths(ws: Worksheet, columns: dict[str, float]) -> None:
     for letter, width in columns.items():
         ws.column_dimensions[letter].width = width

@@ -52,8 +52,10 @@ from csxl.workbooks.cells import (
     fit_labels,
     formula,
     header_row,
+    hide_data_sheets,
     label,
     print_setup,
+    print_wide,
     title,
     widths,
 )
@@ -206,7 +208,8 @@ def forecast_layout(locale: Locale) -> Layout:
     anchors["cover"] = _cover_sheet(cover, locale)
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
-    sheets["projection"].page_setup.fitToWidth = 2  # 24 months do not fit one page legibly
+    print_wide(sheets["projection"], 2)  # 24 months do not fit one page legibly
+    hide_data_sheets(wb)
     wb.calculation.fullCalcOnLoad = True
     return Layout(wb, anchors)
 

@@ -46,8 +46,10 @@ from csxl.workbooks.cells import (
     fit_labels,
     formula,
     header_row,
+    hide_data_sheets,
     label,
     print_setup,
+    print_wide,
     title,
     widths,
 )
@@ -243,6 +245,12 @@ add_labels({
     "conversion": ("Conversion to next stage", "Conversão para a próxima etapa", "Conversión a la siguiente etapa"),
     "weighted_by_type": ("Weighted open pipeline by type", "Pipeline aberto ponderado por tipo",
                          "Pipeline abierto ponderado por tipo"),
+    "note.funnel": ("Expansion opportunities (upsell, cross-sell, price adjustment); renewals are in the weighted "
+                    "pipeline below, on their own line",
+                    "Oportunidades de expansão (upsell, cross-sell, reajuste); as renovações estão no pipeline "
+                    "ponderado abaixo, em linha própria",
+                    "Oportunidades de expansión (upsell, venta cruzada, ajuste de precio); las renovaciones están en "
+                    "el pipeline ponderado abajo, en su propia línea"),
     "not_live": ("computed by csxl when the file was generated", "calculado pelo csxl ao gerar o arquivo",
                  "calculado por csxl al generar el archivo"),
     "high_multiple": ("High-touch from (x ARPA)", "High-touch a partir de (x ARPA)", "High-touch desde (x ARPA)"),
@@ -289,7 +297,8 @@ def portfolio_layout(locale: Locale) -> Layout:
     anchors["cover"] = _cover_sheet(cover, locale, anchors["movements"])
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
-    sheets["movements"].page_setup.fitToWidth = 3  # 37 months do not fit one page legibly: a year a page
+    print_wide(sheets["movements"], 3)  # 37 months do not fit one page legibly: a year a page
+    hide_data_sheets(wb)
     wb.calculation.fullCalcOnLoad = True
     return Layout(wb, anchors)
 
@@ -392,7 +401,8 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """NRR and GRR over the trailing 12 months, month by month, beside the SaaS Capital medians of the book's
     ACV band. Anchors: "months", "nrr", "grr", "bench_nrr", "bench_grr" (columns) and "band"."""
     title(ws, locale("trend_title"), locale("benchmark_source"))
-    header_row(ws, 4, 1, [locale("month"), "NRR", "GRR", f"NRR {locale('median_nrr')}", f"GRR {locale('median_grr')}"])
+    bench = {"nrr": f"{locale('median_nrr')} (SaaS Capital)", "grr": f"{locale('median_grr')} (SaaS Capital)"}
+    header_row(ws, 4, 1, [locale("month"), "NRR", "GRR", bench["nrr"], bench["grr"]])
     label(ws, "G4", locale("acv_band"), BOLD)
     acv = "ARPA*12*UsdRate"
     a = Anchors({"band": Anchor(ws, 4, 8)})
@@ -413,8 +423,7 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a["grr"].cell(-1).define(ws.parent, "GRR")
     widths(ws, {"A": 14, "B": 12, "C": 12, "D": 22, "E": 22, "G": 14, "H": 14})
     trend = {name: gapped(ws, a[key].reference()) for key, name in
-             (("nrr", "NRR"), ("grr", "GRR"), ("bench_nrr", f"NRR {locale('median_nrr')}"),
-              ("bench_grr", f"GRR {locale('median_grr')}"))}
+             (("nrr", "NRR"), ("grr", "GRR"), ("bench_nrr", bench["nrr"]), ("bench_grr", bench["grr"]))}
     ws.add_chart(line_chart(locale("trend_title"), trend, a["months"].reference(), size=(9, 20), y_format="0%"), "G6")
     return a
 
@@ -591,22 +600,24 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
 
 def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The expand funnel by stage (`csxl.metrics.expansion.funnel`) and the weighted open pipeline by type
-    (`weighted_pipeline`). Anchors: "count", "amount", "reached", "conversion" (columns over STAGES), "weighted"
+    """The expand funnel by stage over the expansion opportunities (`csxl.metrics.expansion.funnel` of every type
+    but renewal) and the weighted open pipeline by type, renewals on their own line (`weighted_pipeline`). Anchors: "count", "amount", "reached", "conversion" (columns over STAGES), "weighted"
     (column over OPPORTUNITY_TYPES)."""
-    title(ws, locale("sheet.funnel"))
+    title(ws, locale("sheet.funnel"), locale("note.funnel"))
     header_row(ws, 4, 1, [locale("stage"), locale("opportunities"), locale("mrr"), locale("reached"),
                           locale("conversion"), "code"])
     first, last = 5, 4 + len(STAGES)
     a = Anchors({key: column_span(ws, c, first, last) for c, key in
                  enumerate(("stages", "count", "amount", "reached", "conversion", "codes"), start=1)})
-    stage_col, amount = D("pipeline", "stage"), D("pipeline", "amount")
+    stage_col, amount, type_col = D("pipeline", "stage"), D("pipeline", "amount"), D("pipeline", "type")
+    expansion = f'1-EXACT({type_col},{text("renewal")})'  # renewals are not expansion: the funnel leaves them out
     for i, stage in enumerate(STAGES):
         label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
         code = a["codes"].cell(i).local
         label(ws, code, stage)
-        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code)), locale.integer)
-        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code)), locale.money)
+        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code), expansion), locale.integer)
+        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion),
+                locale.money)
     count = lambda stage: a["count"].cell(STAGES.index(stage)).local  # noqa: E731
     for i, stage in enumerate(OPEN_STAGES):
         # an opportunity reached a stage if it is there or further on (won included; lost only reached the first)
@@ -621,7 +632,6 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     top = last + 3
     header_row(ws, top, 1, [locale("type"), locale("weighted")])
     a["weighted"] = column_span(ws, 2, top + 1, top + len(OPPORTUNITY_TYPES))
-    type_col = D("pipeline", "type")
     for j, kind in enumerate(OPPORTUNITY_TYPES):
         cell = a["weighted"].cell(j)
         label(ws, f"A{cell.row}", locale(f"type.{kind}"))

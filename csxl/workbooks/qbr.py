@@ -38,8 +38,10 @@ from csxl.workbooks.cells import (
     fit_labels,
     formula,
     header_row,
+    hide_data_sheets,
     label,
     print_setup,
+    print_wide,
     title,
     widths,
 )
@@ -125,8 +127,9 @@ def qbr_layout(locale: Locale) -> Layout:
     anchors["checks"] = _checks_sheet(checks, locale, anchors)
     anchors["cover"] = _cover_sheet(cover, locale, anchors["mrr"])
     fit_labels(wb.worksheets)
-    print_setup(wb.worksheets)  # Inputs and Data too: a printed QBR is 10 report pages, not 36
-    sheets["mrr"].page_setup.fitToWidth = 2  # 25 months do not fit one page legibly
+    print_setup(wb.worksheets)
+    print_wide(sheets["mrr"], 2)  # 25 months do not fit one page legibly
+    hide_data_sheets(wb)
     wb.calculation.fullCalcOnLoad = True
     return Layout(wb, anchors)
 
