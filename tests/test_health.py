@@ -199,7 +199,7 @@ def test_revenue_by_flag():
 
 
 def test_touch_model():
-    # Tipos de Touch of [15] in docs/sources.md; csxl's inputs: >= 3 x ARPA high, >= ARPA mid, >= 0.25 x ARPA low.
+    # Tipos de Touch of [15] in docs/sources.md, csxl's inputs: >= 3 x ARPA high, >= ARPA mid, >= 0.25 x low, else tech.
     arpa = 100.0
     model = touch_model(pd.Series({"big": 300.0, "mid": 100.0, "low": 25.0, "tiny": 24.0, "none": 0.0}), arpa)
     assert model.tolist() == ["high-touch", "mid-touch", "low-touch", "tech-touch", ""]
