@@ -1,6 +1,6 @@
 """The engine under `csxl metrics` at 1,000,000 MRR rows, against the per-customer reference and DuckDB.
 
-Targets (issue 2, a 2-core machine): the monthly movements of 1M rows in 1.5 s
+Targets (on a 2-core machine): the monthly movements of 1M rows in 1.5 s
 or less, at least 50 times faster than the plain per-customer reference of the
 tests, peak memory under 1 GB; and the whole `csxl metrics big.parquet --format
 csv` process no slower than DuckDB running the same movements as one SQL query

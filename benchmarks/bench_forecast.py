@@ -1,6 +1,6 @@
 """The forecast: its definitions in csxl.metrics on 20,000 customers x 36 months, and the whole workbook.
 
-Targets (issue 5): the forecast workbook for the demo data in 3 s, for 20,000
+Targets: the forecast workbook for the demo data in 3 s, for 20,000
 customers in 20 s. The definitions are measured against the 20 s too: their
 ratio is the share of the workbook's budget they take.
 """
@@ -52,7 +52,7 @@ def main() -> None:
                     lambda data=data, as_of=as_of: write_forecast(data, as_of, Locale("pt-BR"), 24, None,
                                                                   Path(folder) / "f.xlsx"),
                     target, repeat=1)
-        # no target in the issue: how long a finance user waits for the 20,000-customer model to recalculate
+        # no stated target: how long a finance user waits for the 20,000-customer model to recalculate
         start = time.perf_counter()
         recalculated(Path(folder) / "f.xlsx", Path(folder) / "calc")
         print(f"{'LibreOffice recalculation, 20,000 customers':<58} {time.perf_counter() - start:8.3f} s", flush=True)

@@ -1,4 +1,4 @@
-"""QBR workbooks (issue 4: one in 1 s or less; `--all` over 400+ accounts in 60 s or less on 2 cores).
+"""QBR workbooks (targets: one in 1 s or less; `--all` over 400+ accounts in 60 s or less on 2 cores).
 
 Each is timed twice: the library call alone, and the whole `csxl qbr` process
 a user runs (start-up, loading the CSV files, writing), so the figure quoted

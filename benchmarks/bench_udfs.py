@@ -1,4 +1,5 @@
-"""Excel functions on Excel-shaped ranges of 100,000 rows (300 ms and 30 ms on 2 cores), and their start-up.
+"""Excel functions on Excel-shaped ranges of 100,000 rows (targets: 300 ms and 30 ms on 2 cores), and their
+start-up.
 
 The ranges are what xlwings hands a function: a header row, then one list of
 Python values per row (text, floats, datetimes - or serial numbers, as xlwings

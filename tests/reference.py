@@ -1,6 +1,6 @@
 """The plain per-customer statement of the MRR movements that the vectorised engine is checked and timed against.
 
-It loops over customers and months exactly as DOMAIN.md's movement table reads,
+It loops over customers and months exactly as the movement table of docs/metrics.md reads,
 so a reader can verify it line by line; tests/test_movements.py cross-checks
 `csxl.metrics.movements` against it on random books and benchmarks/bench_core.py
 measures how much faster the engine is.
@@ -12,7 +12,7 @@ import pandas as pd
 
 
 def reference_movements(df: pd.DataFrame) -> pd.DataFrame:
-    """A plain, loop-by-customer statement of DOMAIN.md's movement table, for monthly periods."""
+    """A plain, loop-by-customer statement of the movement table of docs/metrics.md, for monthly periods."""
     mrr = defaultdict(float)
     for row in df.itertuples():
         mrr[(row.customer_id, row.month.to_period("M"))] += row.mrr

@@ -125,7 +125,7 @@ def test_whitespace_shows_what_each_customer_could_add():
 
 
 @pytest.mark.parametrize("func, args, expected", [
-    # seed 004, Account Coverage: 18 of 24 accounts with an EBR/QBR = 75%
+    # [15] in docs/sources.md, Account Coverage: 18 of 24 accounts with an EBR/QBR = 75%
     (account_coverage, (18, 24), 0.75),
     (account_coverage, (0, 0), math.nan),
     (activation_rate, (9, 12), 0.75),

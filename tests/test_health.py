@@ -81,7 +81,7 @@ def test_score_between_components_and_scale_free_in_weights(scores, scale, data)
 
 
 def test_flags_by_the_thresholds():
-    # DOMAIN.md / seed 004: Green >= 75, Yellow 50-75, Red < 50.
+    # [15] in docs/sources.md, with csxl's thresholds: Green >= 75, Yellow 50-75, Red < 50.
     assert [health_flag(s) for s in (100, 75, 74.9, 50, 49.9, 0)] == ["Green", "Green", "Yellow", "Yellow", "Red",
                                                                      "Red"]
     assert health_flag(60, red_below=65, green_from=90) == "Red"
@@ -199,7 +199,7 @@ def test_revenue_by_flag():
 
 
 def test_touch_model():
-    # Seed 004, Tipos de Touch, with csxl's inputs: >= 3 x ARPA high, >= ARPA mid, >= 0.25 x ARPA low, tech below.
+    # Tipos de Touch of [15] in docs/sources.md, csxl's inputs: >= 3 x ARPA high, >= ARPA mid, >= 0.25 x low, else tech.
     arpa = 100.0
     model = touch_model(pd.Series({"big": 300.0, "mid": 100.0, "low": 25.0, "tiny": 24.0, "none": 0.0}), arpa)
     assert model.tolist() == ["high-touch", "mid-touch", "low-touch", "tech-touch", ""]
@@ -253,7 +253,7 @@ def test_touch_errors(args, kwargs, message):
 
 
 def test_nrr_bands():
-    # Seed 000: above 100% healthy, 80%-100% retains most, below 80% low.
+    # [11] in docs/sources.md: above 100% healthy, 80%-100% retains most, below 80% low.
     assert [nrr_band(x) for x in (1.01, 1.0, 0.8, 0.79)] == ["healthy", "retains most", "retains most", "low"]
     assert nrr_band(float("nan")) == "" and nrr_band(None) == ""
     assert nrr_bands(pd.Series([1.2, np.nan, 0.5])).tolist() == ["healthy", "", "low"]
@@ -262,7 +262,7 @@ def test_nrr_bands():
 
 
 @pytest.mark.parametrize("acv, expected", [
-    # DOMAIN.md "Public benchmarks" (SaaS Capital 2023 medians, NRR / GRR by ACV in USD)
+    # [1] in docs/sources.md (SaaS Capital 2023 medians, NRR / GRR by ACV in USD)
     (0, ("< $12K", 1.00, 0.90)),
     (11_999, ("< $12K", 1.00, 0.90)),
     (12_000, ("$12K-$25K", 1.02, 0.90)),

@@ -1,4 +1,4 @@
-"""MRR movements: hand-worked cases, a plain per-customer reference, and the invariants of DESIGN.md."""
+"""MRR movements: hand-worked cases, a plain per-customer reference, and the invariants of docs/metrics.md."""
 
 import numpy as np
 import pandas as pd

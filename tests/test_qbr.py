@@ -319,7 +319,7 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
     assert text in [c.value for c in shown[locale("sheet.plan")]["A"]]  # the goal
 
 
-# Functions that Excel 2010+, LibreOffice and Google Sheets all compute (DESIGN.md).
+# Functions that Excel 2010+, LibreOffice and Google Sheets all compute, so a workbook opens the same in each.
 PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COLUMNS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH",
             "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP",
             "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}

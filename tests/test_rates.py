@@ -38,9 +38,9 @@ PUBLISHED = [
     (rates.lifetime, (0.05,), 20.0),
     # retentionlens.com LTV calculator: LTV 8,000 against CAC 1,200 shows "6.7 : 1".
     (rates.ltv_cac, (8_000, 1_200), 8_000 / 1_200),
-    # DOMAIN.md (from the seeds): a yearly plan of 2,000 is 166.67 MRR, i.e. ARR 2,000.
+    # ChartMogul, [6] in docs/sources.md: a yearly plan of 2,000 is 166.67 MRR, i.e. ARR 2,000.
     (rates.arr, (2_000 / 12,), 2_000.0),
-    # Seed 002: monthly churn = customers lost / customers at the start (x 100 for %): 6 of 200 = 3%.
+    # [13] in docs/sources.md: monthly churn = customers lost / customers at the start (x 100 for %): 6 of 200 = 3%.
     (rates.logo_churn, (200, 6), 0.03),
 ]
 

@@ -33,7 +33,7 @@ def test_nps_textbook_example():
     # 100 answers, 60 promoters, 30 passives, 10 detractors: 60% - 10% = NPS 50.
     result = nps([10] * 40 + [9] * 20 + [8] * 20 + [7] * 10 + [6] * 5 + [0] * 5)
     assert (result.score, result.n, result.promoters, result.passives, result.detractors) == (50.0, 100, 60, 30, 10)
-    # DOMAIN.md: MoE = 1.96 x sqrt((p + d - (p - d)^2) / n) x 100 = 1.96 x sqrt((0.7 - 0.25) / 100) x 100
+    # docs/metrics.md: MoE = 1.96 x sqrt((p + d - (p - d)^2) / n) x 100 = 1.96 x sqrt((0.7 - 0.25) / 100) x 100
     assert result.margin_of_error == pytest.approx(1.96 * math.sqrt(0.45 / 100) * 100, rel=1e-4)
     assert result.margin_of_error == pytest.approx(13.148, abs=1e-3)
 

@@ -11,7 +11,7 @@ from csxl.function_docs import functions_markdown, readme_table
 from csxl.udfs import FUNCTIONS
 from tests.examples import disagreements
 
-ISSUE_FUNCTIONS = {  # the function list of issue 3, with each function's optional arguments
+ISSUE_FUNCTIONS = {  # the function list csxl promises (docs/functions.md), with each function's optional arguments
     "CS_NRR": [], "CS_GRR": [], "CS_GROSS_MRR_CHURN": [], "CS_NET_MRR_CHURN": ["reactivation"],
     "CS_LOGO_CHURN": [], "CS_RETENTION_RATE": [], "CS_QUICK_RATIO": ["reactivation"], "CS_ARR": [],
     "CS_ARPA": ["customers"], "CS_ACV": [], "CS_LIFETIME": [], "CS_LTV": ["gross_margin"], "CS_CAC": [],

@@ -11,7 +11,7 @@ quarterly and yearly billing, so a yearly plan of 2,000 shows as 166.67 MRR),
 and the subscriptions table is part of the data set: normalising it gives
 exactly the MRR table. Surveys, health signals, an expansion pipeline and
 success-plan goals come with it, in Portuguese (Spanish for the
-Spanish-speaking accounts) like the seeds, and the signals of the accounts
+Spanish-speaking accounts) like the articles in docs/sources.md, and the signals of the accounts
 about to churn are worse, so health scores and NPS mean something.
 
 Realism targets (checked by tests/test_demo.py): monthly logo churn of

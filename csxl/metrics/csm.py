@@ -1,4 +1,4 @@
-"""CSM scorecard: how each Customer Success Manager's portfolio does (seed 004, section 7).
+"""CSM scorecard: how each Customer Success Manager's portfolio does ([15] in docs/sources.md, section 7).
 
 Accounts belong to the CSM named in the customers table (blank: "(unassigned)").
 Over a window of `months` months ending at `as_of`:

@@ -1,6 +1,6 @@
 """Expand funnel, weighted pipeline, whitespace, account coverage and activation rate.
 
-Seed 004 ("Customer Success Playbook 2022") describes the expansion pipeline
+The "Customer Success Playbook 2022" ([15] in docs/sources.md) describes the expansion pipeline
 of a CS team: Expand Map -> Opportunity -> Proposal -> Negotiation ->
 Forecast -> Won / Lost, with opportunity types upsell, cross-sell, price
 adjustment ("reajuste") and renewal; a whitespace matrix of what each
@@ -78,7 +78,7 @@ def funnel(pipeline: pd.DataFrame) -> pd.DataFrame:
     understate the conversion a closed cohort would show. See `win_rate`
     for the closed-deal view.
 
-    Source: seed 004, "Expand Map ... Forecast, Won / Lost" (stage
+    Source: [15] in docs/sources.md, "Expand Map ... Forecast, Won / Lost" (stage
     definitions). Stage conversion as "advanced / entered", the share of
     deals that entered a stage and reached a later one (dealflow, "How the
     weighted forecast is computed", https://github.com/cognis-digital/dealflow/discussions/4);
@@ -151,7 +151,7 @@ def weighted_pipeline(pipeline: pd.DataFrame, probabilities: Mapping[str, float]
     Source: weighted (expected) pipeline amount = amount x stage probability,
     e.g. Twenty CRM, "Show expected amount in pipeline"
     (https://docs.twenty.com/l/cs/user-guide/views-pipelines/how-tos/show-expected-amount-in-pipeline.md);
-    stages from seed 004; the default probabilities are csxl's inputs.
+    stages from [15] in docs/sources.md; the default probabilities are csxl's inputs.
 
     Example
     -------
@@ -195,7 +195,7 @@ def whitespace(mrr: pd.DataFrame, month: object | None = None, products: Iterabl
     products nobody owns yet). Cells hold the summed MRR of that customer
     and product that month, 0 where not owned.
 
-    Source: seed 004, "Whitespace": a matrix of what each customer has
+    Source: [15] in docs/sources.md, "Whitespace": a matrix of what each customer has
     contracted, showing where each account can expand.
 
     Example
@@ -261,7 +261,7 @@ def account_coverage(covered: float, total: float) -> float:
 
         coverage = covered / total          NaN when total = 0
 
-    Source: seed 004 ("Account Coverage": customers reached by a defined
+    Source: [15] in docs/sources.md ("Account Coverage": customers reached by a defined
     touchpoint relative to the total).
 
     Example
@@ -282,8 +282,8 @@ def activation_rate(activated: float, onboarded: float) -> float:
 
         activation rate = activated / onboarded      NaN when onboarded = 0
 
-    Source: DOMAIN.md "Surveys" (seed 002 writes "inactive / active x 100",
-    which is not a rate; csxl uses activated over onboarded).
+    Source: [13] in docs/sources.md writes "inactive / active x 100",
+    which is not a rate; csxl uses activated over onboarded.
 
     Example
     -------

@@ -33,7 +33,7 @@ SCENARIOS: dict[str, dict[str, float]] = {
     "upside": {"new": 1.2, "expansion": 1.2, "contraction": 0.8, "churn": 0.8},
     "downside": {"new": 0.8, "expansion": 0.8, "contraction": 1.2, "churn": 1.2},
 }
-# Renewal probability by health flag (issue 5 defaults, inputs of the workbook);
+# Renewal probability by health flag (csxl's defaults, inputs of the workbook);
 # a customer with no flag, or a flag not listed, gets 0.
 RENEWAL_PROBABILITIES = {"Green": 0.95, "Yellow": 0.75, "Red": 0.45, "Freeze": 0.15, "Activation": 0.75}
 COMMIT_FLAG = "Green"  # commit: the ARR of the contracts under this flag, at face value (an input of the workbook)
@@ -323,7 +323,7 @@ def nrr_sensitivity(arr: float, nrr: float, years: int = 5, points: range = rang
 def nrr_point_value(arr: float, nrr: float, years: int = 5) -> float:
     """What one more point of NRR is worth after `years` years: arr x (nrr + 0.01)^years - arr x nrr^years.
 
-    The seed-000 argument: a point of NRR compounds, so its value grows with
+    The argument of [11] in docs/sources.md: a point of NRR compounds, so its value grows with
     the years (at NRR 105% on 1M ARR: 10,000 after a year, about 62,000 after
     five). The workbook's "value of +1 point" row is the difference of the
     sensitivity rows +1 and 0.

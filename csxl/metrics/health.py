@@ -1,7 +1,7 @@
-"""Health score, flags, touch model, NRR bands and the retention benchmark (seed 004, seed 000).
+"""Health score, flags, touch model, NRR bands and the retention benchmark ([15], [11] in docs/sources.md).
 
 The health score is a weighted average of component scores from 0 to 100.
-Two statuses override it (seed 004, "Kanban de Retention"): an account still
+Two statuses override it ("Kanban de Retention" of [15] in docs/sources.md): an account still
 onboarding is flagged Activation, a frozen contract Freeze. Components are
 simple closed formulas (ratios, MIN, MAX) so that the QBR workbook restates
 them cell by cell with its constants in the Inputs sheet; every constant is a
@@ -9,11 +9,11 @@ keyword parameter here with the same default as there.
 
 Sources
 -------
-- Seed 004: "Customer Success Playbook 2022" (Health Score / Retention kanban
+- [15] in docs/sources.md: "Customer Success Playbook 2022" (Health Score / Retention kanban
   with Activation, Green, Yellow, Red and Account Freeze; Tipos de Touch:
   high-, mid-, low- and tech-touch by ticket medio; MRR per flag in the CSM
   scorecard).
-- Seed 000: NRR bands (above 100% healthy, 80-100% retains most, below 80% low).
+- [11] in docs/sources.md: NRR bands (above 100% healthy, 80-100% retains most, below 80% low).
 - Gainsight, "Customer Health Score" (weighted measures, red/yellow/green):
   https://www.gainsight.com/essential-guide/customer-health-score/
 - SaaS Capital, "2023 B2B SaaS Retention Benchmarks":
@@ -36,7 +36,7 @@ from csxl.metrics.movements import mrr_grid
 FLAGS = ("Activation", "Green", "Yellow", "Red", "Freeze")
 COMPONENTS = ("adoption", "engagement", "support")
 TOUCH_MODELS = ("high-touch", "mid-touch", "low-touch", "tech-touch")
-# Default thresholds (DOMAIN.md: seed 004 for the flags and touch models, seed 000 for the NRR bands); the
+# Default thresholds ([15] in docs/sources.md for the flags and touch models, [11] for the NRR bands); the
 # workbooks' Inputs sheets start from these same values.
 RED_BELOW, GREEN_FROM = 50.0, 75.0  # health score points
 TOUCH_HIGH_MULTIPLE, TECH_BELOW_FRACTION = 3.0, 0.25  # x the portfolio ARPA
@@ -109,7 +109,7 @@ def health_score(scores: Sequence[float], weights: Sequence[float] | None = None
     Weights are any numbers > 0 (default equal); only their proportions
     matter. NaN when every component is blank (or there is none).
 
-    Source: seed 004 (Health Score); Gainsight, "Customer Health Score"
+    Source: [15] in docs/sources.md (Health Score); Gainsight, "Customer Health Score"
     (https://www.gainsight.com/essential-guide/customer-health-score/):
     a weighted roll-up of measures scored 0-100.
 
@@ -187,8 +187,8 @@ def health_flags(scores: pd.Series, statuses: pd.Series | None = None, red_below
     `statuses` (aligned with `scores` by position) holds onboarding, active,
     frozen or their aliases (implantacao, congelado, ...); blank = active.
 
-    Source: seed 004, "Kanban de Retention" (Activation, Green, Yellow, Red
-    Flag, Account Freeze); thresholds as in DOMAIN.md.
+    Source: [15] in docs/sources.md, "Kanban de Retention" (Activation, Green, Yellow, Red
+    Flag, Account Freeze); the thresholds are csxl's defaults (RED_BELOW, GREEN_FROM).
 
     Example
     -------
@@ -216,7 +216,7 @@ def health_flag(score: float, red_below: float = RED_BELOW, green_from: float = 
 
     Green >= green_from (75), Yellow >= red_below (50), Red below; "" with no
     score and no overriding status. See `health_flags` for the rules and the
-    source (seed 004).
+    source ([15] in docs/sources.md).
 
     Examples
     --------
@@ -239,8 +239,8 @@ def mrr_by_flag(mrr_by_customer: pd.Series, flags: pd.Series) -> pd.DataFrame:
     Accounts without a flag ("" or missing) are left out of every row and of
     the total; the share is NaN when flagged MRR is 0.
 
-    Source: seed 004, section 7 (percentage of customers in Green, Yellow,
-    Red Flag and Freeze) and DOMAIN.md (is the revenue with healthy or
+    Source: [15] in docs/sources.md, section 7 (percentage of customers in Green, Yellow,
+    Red Flag and Freeze) and section 3 (is the revenue with healthy or
     critical customers?).
 
     Example
@@ -308,7 +308,7 @@ def health_components(health: pd.DataFrame, logins_target: float = COMPONENT_DEF
     (a column absent from the table, or a blank cell), so it drops out of
     the health score with its weight.
 
-    Source: seed 004 (health criteria: accesses, active and engaged users,
+    Source: [15] in docs/sources.md (health criteria: accesses, active and engaged users,
     support tickets); Gainsight, "Customer Health Score" (adoption,
     engagement, support and sentiment measures scored 0-100).
 
@@ -380,9 +380,9 @@ def touch_models(account_mrr: pd.Series, portfolio_arpa: float | None = None,
         MRR 0 or blank                  -> ""             (not a paying account)
 
     `portfolio_arpa` defaults to the mean MRR of the paying accounts given
-    (DOMAIN.md: ARPA = MRR / paying customers).
+    (ARPA = MRR / paying customers, as in docs/metrics.md).
 
-    Source: seed 004, "Tipos de Touch": high-touch for the largest ticket
+    Source: [15] in docs/sources.md, "Tipos de Touch": high-touch for the largest ticket
     medio (TM), mid-touch relevant TM, low-touch TM below the base's TM,
     tech-touch the smallest TM. The multiples are csxl's inputs.
 
@@ -515,7 +515,7 @@ def nrr_bands(nrr: pd.Series, healthy_above: float = NRR_HEALTHY_ABOVE, low_belo
 
 
 def nrr_band(nrr: float, healthy_above: float = NRR_HEALTHY_ABOVE, low_below: float = NRR_LOW_BELOW) -> str:
-    """NRR band of seed 000: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%.
+    """NRR band of [11] in docs/sources.md: "healthy" above 100%, "retains most" from 80% to 100%, "low" below 80%.
 
     Rules (NRR as a fraction)::
 
@@ -524,7 +524,7 @@ def nrr_band(nrr: float, healthy_above: float = NRR_HEALTHY_ABOVE, low_below: fl
         NRR < 0.8                        -> "low"          (needs a retention strategy)
         blank / NaN                      -> ""
 
-    Source: seed 000 (NRR as the guiding metric of CS: "acima de 100%",
+    Source: [11] in docs/sources.md (NRR as the guiding metric of CS: "acima de 100%",
     "entre 80% e 100%", "abaixo de 80%").
 
     Examples
@@ -549,7 +549,7 @@ def saas_capital_benchmark(acv: float) -> tuple[str, float, float]:
 
     Source: SaaS Capital, "2023 B2B SaaS Retention Benchmarks"
     (https://www.saas-capital.com/research/saas-retention-benchmarks-for-private-b2b-companies/),
-    as summarised in DOMAIN.md; the table is `csxl.metrics.benchmarks.SAAS_CAPITAL_2023`.
+    [1] in docs/sources.md; the table is `csxl.metrics.benchmarks.SAAS_CAPITAL_2023`.
 
     Examples
     --------

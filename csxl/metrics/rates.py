@@ -9,7 +9,7 @@ negative money or counts, a part above its whole (contraction + churn above
 the start MRR, more customers lost than there were), a churn rate or a gross
 margin above 1 (100%).
 
-Definitions follow ../shared/DOMAIN.md; docs/metrics.md gives each formula
+Definitions follow docs/metrics.md, which gives each formula
 with its public source and the vendor variants.
 """
 

@@ -22,7 +22,7 @@ Sources
   https://help.delighted.com/article/240-how-is-csat-calculated
 - CES: Gartner, "What's your customer effort score?" (7-point agreement
   scale, % agree); CYS Group, "Customer Effort Score 5-point to average"
-  (the mean); seeds 002 and 004 (1-5 scale, 3.5 or more satisfactory).
+  (the mean); [15] in docs/sources.md (1-5 scale, 3.5 or more satisfactory).
 """
 
 from __future__ import annotations
@@ -277,14 +277,14 @@ def ces(scores: Iterable, method: str = "mean", scale_max: float = 5) -> float:
         agree: CES = count(score >= 4) / n on a 1-5 scale, count(score >= 5) / n on 1-7
 
     Answers are agreement with "the company made it easy to handle my
-    request" (higher = less effort). The seeds use 1-5, where a mean of 3.5 or
+    request" (higher = less effort). The Customer Success Playbook 2022 uses 1-5, where a mean of 3.5 or
     more is satisfactory; Gartner's CES 2.0 uses 1-7 and reports % agree.
     NaN with no answers.
 
     Sources: Gartner, "What's your customer effort score?"
     (https://www.gartner.com/en/conferences/emea/customer-experience-uk/why-attend/gartner-insights/rn-customer-effort-score);
     CYS Group, "Customer Effort Score 5-point to average" (mean of 1000
-    answers = 2.82); seeds 002 and 004.
+    answers = 2.82); [15] in docs/sources.md.
 
     Examples
     --------

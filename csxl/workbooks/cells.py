@@ -4,7 +4,7 @@ Two doors into a cell, never mixed: `value()` writes what came from data (a
 customer called `=HYPERLINK(...)` is stored as a string, never a formula;
 `clean_text()` drops the characters a cell cannot hold), `formula()` writes a
 formula this package composed. Styles follow the
-finance-model conventions of DESIGN.md: inputs in blue on a pale fill, checks
+finance-model conventions ([9], [10] in docs/sources.md): inputs in blue on a pale fill, checks
 in their own style, one number format per kind of value. Column widths and
 header heights are fitted to what the cells hold (`fit_labels` when a layout
 is built, `fit_amounts` when it is filled), so nothing shows cut or as ###.

@@ -212,7 +212,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "note.as_of_quarter": ("last month of the quarter reviewed: the last complete quarter of the data, or --as-of",
                            "último mês do trimestre revisado: o último trimestre completo dos dados, ou --as-of",
                            "último mes del trimestre revisado: el último trimestre completo de los datos, o --as-of"),
-    "note.flags": ("health flag thresholds of the seed articles' health score (csxl default: Red below 50, Green "
+    "note.flags": ("health flag thresholds of the CS playbooks' health score (csxl default: Red below 50, Green "
                    "from 75)",
                    "limites das flags do health score dos artigos de referência (padrão do csxl: Vermelho abaixo "
                    "de 50, Verde a partir de 75)",

@@ -1,4 +1,4 @@
-"""Subscriptions normalised to monthly MRR: DOMAIN.md's worked examples, the month-end rule, the horizon."""
+"""Subscriptions normalised to monthly MRR: hand-worked examples, the month-end rule, the horizon."""
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ def months_of(data) -> dict[str, list[str]]:
     return data.mrr.groupby("customer_id")["month"].apply(lambda m: list(m.dt.strftime("%Y-%m"))).to_dict()
 
 
-def test_domain_worked_example_12500(subscriptions):
-    # DOMAIN.md: 100 monthly subscriptions at 100 and 50 yearly ones at 600: 100 x 100 + 50 x 600 / 12 = 12,500
+def test_worked_example_12500(subscriptions):
+    # By hand: 100 monthly subscriptions at 100 and 50 yearly ones at 600: 100 x 100 + 50 x 600 / 12 = 12,500
     rows = [(f"m{i}", f"c{i}", "Core", "2026-01-10", "", 100, "month") for i in range(100)]
     rows += [(f"y{i}", f"k{i}", "Core", "2026-01-10", "", 600, "year") for i in range(50)]
     data = load(subscriptions(rows))
