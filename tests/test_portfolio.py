@@ -236,3 +236,17 @@ def test_data_text_is_text(generated):
     with zipfile.ZipFile(path) as package:
         sheets = b"".join(package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/"))
     assert b"HYPERLINK" in sheets and b"<f>=HYPERLINK" not in sheets and b"<f>HYPERLINK" not in sheets
+
+
+def test_moving_the_as_of_month_in_the_workbook_fails_the_master_check(generated, tmp_path):
+    """The book's month columns are the months to the as-of month it was filled for: an AsOf typed over it would
+    relabel them (the last column would say September while holding October), so the checks refuse it."""
+    _, path, calculated = generated
+    wb = openpyxl.load_workbook(path)
+    as_of = named(wb, "AsOf")
+    assert as_of.ws[as_of.local].font.color is None or as_of.ws[as_of.local].font.color.rgb != "000000FF"  # not blue
+    as_of.ws[as_of.local].value = (AS_OF - pd.DateOffset(months=1)).to_pydatetime()
+    wb.save(tmp_path / "moved.xlsx")
+    moved = convert([tmp_path / "moved.xlsx"], tmp_path / "calc")[0]
+    assert named_values(calculated, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("ok")
+    assert named_values(moved, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("error")

@@ -36,6 +36,12 @@ add_labels({
     "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
                    "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
                    "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
+    "note.as_of_fixed": ("the month the data was filled to (csxl, --as-of): the Data tables hold the months to it, so "
+                         "to move it fill the workbook again; the Checks sheet flags a changed value",
+                         "mês até o qual os dados foram preenchidos (csxl, --as-of): as tabelas de dados vão até ele; "
+                         "para mudá-lo, preencha a pasta de novo; as Verificações acusam um valor alterado",
+                         "mes hasta el que se llenaron los datos (csxl, --as-of): las tablas de datos llegan hasta él; "
+                         "para cambiarlo, vuelva a llenar el libro; los Controles señalan un valor cambiado"),
     "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts (csxl)",
                        "maior diferença aceita por uma verificação: meio centavo, pelo arredondamento (csxl)",
                        "mayor diferencia que acepta un control: medio centavo, por el redondeo (csxl)"),
@@ -88,10 +94,16 @@ class InputsSheet:
         self.row += 1
 
     def add(self, name: str, words: str, item: object, fmt: str | None = None, unit: str = "",
-            note: str = "") -> str:
-        """Add one input cell under a defined name; returns the name for formulas."""
+            note: str = "", fixed: bool = False) -> str:
+        """Add one input cell under a defined name; returns the name for formulas.
+
+        `fixed`: a value csxl sets when filling that the layout depends on (not blue: changing it in the
+        workbook would misread the Data tables, and a check says so).
+        """
         label(self.ws, f"A{self.row}", words)
-        mark_input(value(self.ws, f"B{self.row}", item, fmt))
+        cell = value(self.ws, f"B{self.row}", item, fmt)
+        if not fixed:
+            mark_input(cell)
         if unit:
             label(self.ws, f"{col(UNIT_COLUMN)}{self.row}", unit)
         label(self.ws, f"{col(NOTE_COLUMN)}{self.row}", note or self.locale("source_default"))

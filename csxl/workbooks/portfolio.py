@@ -261,6 +261,9 @@ add_labels({
     "check.book_products": ("The customers' MRR adds up to their product rows (a customer's rows kept together)",
                        "O MRR dos clientes soma as linhas de produto (linhas de um cliente juntas)",
                        "El MRR de los clientes suma las filas de producto (filas de un cliente juntas)"),
+    "check.as_of": ("The as-of month is the one the data was filled to", "A data-base é a do preenchimento dos dados",
+                    "La fecha de corte es la del llenado de los datos"),
+    "data_as_of": ("Data filled to (month)", "Dados preenchidos até (mês)", "Datos llenados hasta (mes)"),
     "check.flags": ("Every paying account has a known health flag or none",
                     "Toda conta pagante tem uma flag de saúde conhecida ou nenhuma",
                     "Toda cuenta que paga tiene una bandera de salud conocida o ninguna"),
@@ -321,7 +324,7 @@ def _point_blocks(wb: Workbook, rows: int, product_rows: int) -> None:
 
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs = InputsSheet(wb, locale)
-    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
+    inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of_fixed"), fixed=True)
     inputs.add("TouchHigh", locale("high_multiple"), TOUCH_HIGH_MULTIPLE, "0.00", "x ARPA", locale("note.touch_high"))
     inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
     inputs.nrr_bands()
@@ -703,7 +706,7 @@ def _voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 def _checks_sheet(ws: Worksheet, locale: Locale, anchors: dict[str, Anchors]) -> Anchors:
     mv, flags = anchors["movements"], anchors["health"]
     span = {line: mv[line].ref for line in _LINES}
-    return checks_sheet(ws, locale, [
+    checks = checks_sheet(ws, locale, [
         ("check.bridge", f"=SUMPRODUCT(ABS({span['start_mrr']}+{span['new']}+{span['reactivation']}"
                          f"+{span['expansion']}-{span['contraction']}-{span['churn']}-{span['end_mrr']}))"),
         ("check.counts", f"=SUMPRODUCT(ABS({span['customers_start']}+{span['new_customers']}+"
@@ -711,7 +714,14 @@ def _checks_sheet(ws: Worksheet, locale: Locale, anchors: dict[str, Anchors]) ->
         ("check.book_products", "=SUM(Months)-SUM(ProductMonths)"),
         ("check.flags", f"=Customers-SUM({flags['accounts'].ref})"
                         f'-COUNTIFS(D_book_flag,"",D_book_{_M[-1]},">0")'),
+        # the wide tables' month columns are the months to the as-of month of filling: AsOf may not move
+        ("check.as_of", "=IF(AsOf=DataAsOf,0,1)"),
     ])
+    checks["data_as_of"] = filled = checks["master"].offset(rows=2)
+    label(ws, f"A{filled.row}", locale("data_as_of"))
+    ws[filled.local].number_format = locale.month
+    filled.define(ws.parent, "DataAsOf")
+    return checks
 
 
 def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
@@ -828,6 +838,7 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
     fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
+    set_input(wb, "DataAsOf", as_of)
     wb.properties.creator = "csxl"
     return warnings
 
