@@ -19,6 +19,9 @@ Conventions (docs/data.md):
   proof has no decimals: "1.500" there is fifteen hundred.
 - Dates are ISO (2026-03-15), day first (15/03/2026, 15.03.26), 20260315,
   "15 mar 2026", or Excel serial numbers from 1950 on (46096); never month first.
+  Only dates from 1950-01-01 to 2200-12-31 are read (`DATE_RANGE`): pandas
+  counts nanoseconds, so a year past 2262 would wrap round to 1816; an end
+  date in the year 9999, the ERP spelling of "no end", is read as empty.
 - Months are 2026-03, 03/2026, 202603, mar/2026, "março de 2026" (pt, es, en
   names) or any date or serial in the month.
 """
@@ -36,6 +39,11 @@ import pyarrow.compute as pc
 from csxl.data.schema import canonical_value, fold
 
 _NAT = np.datetime64("NaT", "ns")
+_NAT_DAY = np.datetime64("NaT", "D")
+# the dates csxl reads; dates are computed in days (numpy's datetime64[D] spans any year) and checked against it
+# before they become pandas nanoseconds
+DATE_RANGE = (np.datetime64("1950-01-01", "D"), np.datetime64("2200-12-31", "D"))
+_OPEN_END_YEAR = 9999
 
 _MONTH_WORDS = (
     ("january", "janeiro", "enero"), ("february", "fevereiro", "febrero"), ("march", "marco", "marzo"),
@@ -62,7 +70,7 @@ class _Cells:
         self.codes, uniques = pd.factorize(values, use_na_sentinel=True)
         n = len(uniques)
         self.numbers = np.full(n, np.nan)
-        self.stamps = np.full(n, _NAT)
+        self.stamps = np.full(n, _NAT_DAY).astype("datetime64[s]")  # seconds, not nanoseconds: any year fits
         text = pd.Series("", index=range(n), dtype=str)
         if _is_text_dtype(uniques.dtype) or pd.api.types.is_bool_dtype(uniques.dtype):
             text = pd.Series(uniques.astype(str).array)
@@ -70,7 +78,8 @@ class _Cells:
             self.numbers = np.asarray(uniques, dtype=float)
         elif pd.api.types.is_datetime64_any_dtype(uniques.dtype):
             stamps = pd.DatetimeIndex(uniques)
-            self.stamps = (stamps.tz_localize(None) if stamps.tz is not None else stamps).to_numpy("datetime64[ns]")
+            self.stamps = (stamps.tz_localize(None) if stamps.tz is not None else stamps).to_numpy().astype(
+                "datetime64[s]")
         else:
             items = pd.Series(np.asarray(uniques, dtype=object))
             number = items.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)))
@@ -78,7 +87,7 @@ class _Cells:
             if number.any():
                 self.numbers[number.to_numpy()] = items[number].astype(float).to_numpy()
             if stamp.any():
-                self.stamps[stamp.to_numpy()] = pd.to_datetime(items[stamp]).to_numpy("datetime64[ns]")
+                self.stamps[stamp.to_numpy()] = np.array(items[stamp].tolist(), dtype="datetime64[s]")
             rest = ~(number | stamp)
             text[rest] = items[rest].astype(str)
         self.text = text.str.strip()
@@ -196,20 +205,26 @@ def parse_numbers(values: pd.Series) -> Parsed:
 
 # Excel serials count days from 1899-12-30; those of plausible dates (1950 to 2173) have five digits, so a
 # bare 2026 is not mistaken for a day of 1905 and 202603 / 20260315 are read as digits of a month or a day
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 _SERIALS = (18_264, 100_000)
 
 
 def _ymd(year: pd.Series, month: pd.Series, day: pd.Series | int = 1) -> np.ndarray:
-    """Dates from text parts (NaT where they make no date, like 31/02); two-digit years are 20xx."""
-    year = pd.to_numeric(year, errors="coerce")
-    year = year.where(year >= 100, year + 2000)
-    parts = pd.DataFrame({"year": year, "month": pd.to_numeric(month, errors="coerce"),
-                          "day": pd.to_numeric(day, errors="coerce") if isinstance(day, pd.Series) else day})
-    ok = parts.notna().all(axis=1)
-    out = np.full(len(parts), _NAT)
-    if ok.any():
-        out[ok.to_numpy()] = pd.to_datetime(parts[ok].astype(int), errors="coerce").to_numpy("datetime64[ns]")
+    """Days from text parts (NaT where they make no date, like 31/02); years written with two digits are 20xx.
+
+    numpy's calendar arithmetic in days, not pandas', so a year 9999 stays 9999 for the range check to refuse.
+    """
+    y = pd.to_numeric(year, errors="coerce").to_numpy(dtype=float)
+    y = np.where(year.astype(str).str.len().to_numpy() <= 2, y + 2000, y)
+    m = pd.to_numeric(month, errors="coerce").to_numpy(dtype=float)
+    d = pd.to_numeric(day, errors="coerce").to_numpy(dtype=float) if isinstance(day, pd.Series) \
+        else np.full(len(y), float(day))
+    ok = np.isfinite(y + m + d) & (y < 10_000) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+    months = ((y[ok] - 1970) * 12 + m[ok] - 1).astype("int64").astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (d[ok] - 1).astype("int64")
+    real = days.astype("datetime64[M]") == months
+    out = np.full(len(y), _NAT_DAY)
+    out[np.flatnonzero(ok)[real]] = days[real]
     return out
 
 
@@ -255,13 +270,13 @@ def _fill_named(out: np.ndarray, text: pd.Series, need_day: bool) -> None:
 
 def _from_numbers(numbers: np.ndarray, digit_patterns: tuple[str, ...]) -> np.ndarray:
     """Excel serials, and whole numbers whose digits spell a date or a month (20260315, 202603)."""
-    out = np.full(len(numbers), _NAT)
+    out = np.full(len(numbers), _NAT_DAY)
     serial = (numbers >= _SERIALS[0]) & (numbers < _SERIALS[1])
     seconds = np.round(numbers[serial] * 86_400).astype("int64").astype("timedelta64[s]")
-    out[serial] = (_EXCEL_EPOCH + seconds).astype("datetime64[ns]")
-    whole = (numbers >= _SERIALS[1]) & (np.mod(numbers, 1) == 0)
+    out[serial] = (_EXCEL_EPOCH + seconds).astype("datetime64[D]")
+    whole = (numbers >= _SERIALS[1]) & (numbers < 1e8) & (np.mod(numbers, 1) == 0)  # at most 8 digits: 20260315
     if whole.any():
-        digits, spelled = pd.Series(numbers[whole].astype("int64").astype(str)), np.full(int(whole.sum()), _NAT)
+        digits, spelled = pd.Series(numbers[whole].astype("int64").astype(str)), np.full(int(whole.sum()), _NAT_DAY)
         for pattern in digit_patterns:
             _fill(spelled, digits, pattern)
         out[whole] = spelled
@@ -270,14 +285,14 @@ def _from_numbers(numbers: np.ndarray, digit_patterns: tuple[str, ...]) -> np.nd
 
 def _parse_calendar(values: pd.Series, patterns: tuple[str, ...], digit_patterns: tuple[str, ...],
                     need_day: bool) -> tuple[_Cells, np.ndarray, np.ndarray]:
-    """Dates (at midnight) of the distinct values of a column, and which of them could not be read."""
+    """Days of the distinct values of a column, whatever their year, and which of them could not be read."""
     cells = _Cells(values)
-    out = cells.stamps.copy()
+    out = cells.stamps.astype("datetime64[D]")
     numeric = ~np.isnan(cells.numbers)
     out[numeric] = _from_numbers(cells.numbers[numeric], digit_patterns)
     if cells.is_text.any():
         text = cells.text[cells.is_text]
-        found = np.full(len(text), _NAT)
+        found = np.full(len(text), _NAT_DAY)
         serial = text.str.fullmatch(r"\d{5}(?:[.,]\d+)?").to_numpy(dtype=bool)
         found[serial] = _from_numbers(
             pd.to_numeric(text[serial].str.replace(",", "."), errors="coerce").to_numpy(float), ())
@@ -285,20 +300,44 @@ def _parse_calendar(values: pd.Series, patterns: tuple[str, ...], digit_patterns
             _fill(found, text, pattern)
         _fill_named(found, text, need_day)
         out[cells.is_text] = found
-    out = out.astype("datetime64[D]").astype("datetime64[ns]")
     return cells, out, np.isnat(out) & (cells.is_text | numeric)
 
 
-def parse_dates(values: pd.Series) -> Parsed:
-    """Dates from a column: datetime64 at midnight (NaT for blanks) and the mask of unreadable entries."""
-    cells, out, bad = _parse_calendar(values, _DAYS, (_DAY_DIGITS,), need_day=True)
-    return cells.spread(out, bad, values.index, _NAT)
+def _outside(days: np.ndarray) -> np.ndarray:
+    """Days readable but outside `DATE_RANGE`."""
+    return ~np.isnat(days) & ((days < DATE_RANGE[0]) | (days > DATE_RANGE[1]))
+
+
+def _in_range(cells: _Cells, days: np.ndarray, bad: np.ndarray, index: pd.Index, open_end: bool) -> Parsed:
+    """Per-row nanosecond dates: days outside `DATE_RANGE` are bad, or empty when they are an open end (9999)."""
+    far = _outside(days)
+    if open_end:
+        endless = far & (days.astype("datetime64[Y]").astype("int64") + 1970 == _OPEN_END_YEAR)
+        days, far = np.where(endless, _NAT_DAY, days), far & ~endless
+    return cells.spread(np.where(far, _NAT_DAY, days).astype("datetime64[ns]"), bad | far, index, _NAT)
+
+
+def parse_dates(values: pd.Series, open_end: bool = False) -> Parsed:
+    """Dates from a column: datetime64 at midnight (NaT for blanks) and the mask of unreadable entries.
+
+    Dates outside `DATE_RANGE` are unreadable; with `open_end` (an end date), one in the year 9999 is empty.
+    """
+    cells, days, bad = _parse_calendar(values, _DAYS, (_DAY_DIGITS,), need_day=True)
+    return _in_range(cells, days, bad, values.index, open_end)
 
 
 def parse_months(values: pd.Series) -> Parsed:
     """Months from a column of months or dates: datetime64 on the first of the month, and the unreadable mask."""
-    cells, out, bad = _parse_calendar(values, _MONTHS, (_MONTH_DIGITS, _DAY_DIGITS), need_day=False)
-    return cells.spread(out.astype("datetime64[M]").astype("datetime64[ns]"), bad, values.index, _NAT)
+    cells, days, bad = _parse_calendar(values, _MONTHS, (_MONTH_DIGITS, _DAY_DIGITS), need_day=False)
+    return _in_range(cells, days.astype("datetime64[M]").astype("datetime64[D]"), bad, values.index, False)
+
+
+def outside_date_range(value: object, kind: str) -> bool:
+    """Whether one unreadable date ("date") or month ("month") reads as a day outside `DATE_RANGE`, to say so."""
+    month = kind == "month"
+    _, days, _ = _parse_calendar(pd.Series([value], dtype=object), _MONTHS if month else _DAYS,
+                                 (_MONTH_DIGITS, _DAY_DIGITS) if month else (_DAY_DIGITS,), need_day=not month)
+    return bool(_outside(days)[0])
 
 
 # --- flags, identifiers, enumerations ----------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from csxl.errors import CsxlDataError
 # columns of kind "text" whose values are an enumeration of schema.py
 _ENUM_COLUMNS = {("subscriptions", "interval"): "interval", ("customers", "status"): "status",
                  ("pipeline", "stage"): "stage", ("pipeline", "type"): "type"}
-_PARSERS = {"number": parse.parse_numbers, "integer": parse.parse_numbers, "date": parse.parse_dates,
-            "month": parse.parse_months, "bool": parse.parse_bools, "id": parse.parse_ids, "text": parse.parse_ids}
+_PARSERS = {"number": parse.parse_numbers, "integer": parse.parse_numbers, "month": parse.parse_months,
+            "bool": parse.parse_bools, "id": parse.parse_ids, "text": parse.parse_ids}
 _EXAMPLES = {
     "number": "as a number such as 1234.56 or 1.234,56",
     "integer": "as a whole number such as 12",
@@ -69,7 +69,12 @@ def _columns(raw: RawTable) -> dict[str, str]:
 def _parse(raw: RawTable, column: Column, header: str, values: pd.Series) -> pd.Series:
     """One column parsed and checked: readable, present when required, in range, enumerated."""
     enum = _ENUM_COLUMNS.get((raw.table.name, column.name))
-    parsed, bad = parse.parse_enum(values, enum) if enum else _PARSERS[column.kind](values)
+    if enum:
+        parsed, bad = parse.parse_enum(values, enum)
+    elif column.kind == "date":
+        parsed, bad = parse.parse_dates(values, open_end=column.open_end)
+    else:
+        parsed, bad = _PARSERS[column.kind](values)
     if column.kind in ("id", "text") and not enum:
         bad = np.zeros(len(values), dtype=bool)  # blanks are checked below
     if bad.any():
@@ -77,6 +82,11 @@ def _parse(raw: RawTable, column: Column, header: str, values: pd.Series) -> pd.
         if enum:
             raise fail(raw, i, header, f"{_shown(values.iloc[i])} is not a known {enum}",
                        f"write one of {', '.join(enum_choices(enum))}")
+        if column.kind in ("date", "month") and parse.outside_date_range(values.iloc[i], column.kind):
+            low, high = parse.DATE_RANGE
+            raise fail(raw, i, header, f"{_shown(values.iloc[i])} is outside the dates csxl reads ({low} to {high})",
+                       f"write the {_label(column)} from {low} to {high}"
+                       + (", or leave it empty (or write 9999-12-31) when there is no end" if column.open_end else ""))
         noun = "yes or no" if column.kind == "bool" else f"a {'number' if column.kind == 'integer' else column.kind}"
         raise fail(raw, i, header, f"{_shown(values.iloc[i])} is not {noun}",
                    f"write the {_label(column)} {_EXAMPLES[column.kind]}")

@@ -1,6 +1,7 @@
 """Every input problem is reported with the file, sheet, spreadsheet row and column as written, and a fix."""
 
 import pytest
+import pandas as pd
 
 from csxl.data.load import load
 
@@ -170,3 +171,13 @@ def test_secondary_tables_with_aliases(write, tmp_path):
     assert data.customers["contract_term_months"].iloc[0] == 12.0 and data.customers["name"].iloc[1] == "Beta SA"
     assert data.nps["score"].tolist() == [9.0] and data.nps["date"].iloc[0].strftime("%Y-%m-%d") == "2026-01-05"
     assert data.health[["active_users", "licensed_seats", "nps_interno"]].iloc[0].tolist() == [8.0, 10.0, 7.0]
+
+
+def test_an_end_in_the_year_9999_is_no_end_and_other_far_dates_are_refused(write, tmp_path, load_error):
+    write("mrr.csv", "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\n")
+    write("customers.csv", "customer_id,renewal_date,start_date\na,9999-12-31,2020-05-01\nb,2027-03-31,\n")
+    customers = load(tmp_path).customers
+    assert customers["renewal_date"].isna().tolist() == [True, False]
+    assert customers["start_date"].iloc[0] == pd.Timestamp("2020-05-01")
+    write("customers.csv", "customer_id,renewal_date\na,2263-01-01\n")
+    assert 'row 2, column "renewal_date": "2263-01-01" is outside' in str(load_error(tmp_path))

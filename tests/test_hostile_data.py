@@ -1,0 +1,116 @@
+"""Hostile and malformed inputs through the real `csxl` command: one line on stderr and exit 2, or a right answer.
+
+One case is one line of CASES: the files to write (name -> bytes, or a function writing the file at a path),
+the command line ({d} is the folder the files are in), the exit status expected and a fragment of the one-line
+error (exit 2) or of the output (exit 0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from csxl.cli import app
+
+runner = CliRunner()
+
+Content = bytes | Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    files: dict[str, Content]
+    args: str  # split on spaces after formatting; {d} is the folder of the files
+    code: int
+    fragment: str
+
+
+def _csv(text: str) -> bytes:
+    return text.replace("|", "\n").encode()
+
+
+MRR = "customer_id,month,mrr|a,2026-01,100|b,2026-01,50|a,2026-02,120|b,2026-03,60|"
+SUBS = "subscription_id,customer_id,start_date,end_date,amount,interval|"
+
+
+def _sheet(rows: list[list]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        wb = openpyxl.Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(path)
+    return write
+
+
+def _parquet(columns: dict[str, pa.Array]) -> Callable[[Path], None]:
+    return lambda path: pq.write_table(pa.table(columns), path)
+
+
+def _far_stamps(unit: str) -> pa.Array:
+    return pa.array(pd.to_datetime(["2026-01-01", "9999-12-01"]).as_unit(unit))
+
+
+CASES = [
+    # dates: nothing wraps round to 1816 or reads year 1 as 2001; an end in 9999 is no end
+    Case("month 9999", {"mrr.csv": _csv(MRR + "c,9999-12,10|")}, "metrics {d}/mrr.csv", 2,
+         'row 6, column "month": "9999-12" is outside the dates csxl reads (1950-01-01 to 2200-12-31)'),
+    Case("month of year 1", {"mrr.csv": _csv(MRR + "c,0001-01,10|")}, "metrics {d}/mrr.csv", 2,
+         '"0001-01" is outside the dates csxl reads'),
+    Case("month as digits", {"mrr.csv": _csv(MRR + "c,99991231,10|")}, "metrics {d}/mrr.csv", 2,
+         '"99991231" is outside the dates csxl reads'),
+    Case("month as text in a workbook", {"mrr.xlsx": _sheet([["customer_id", "month", "mrr"], ["a", "2301-01", 5]])},
+         "metrics {d}/mrr.xlsx", 2, 'sheet Sheet, row 2, column "month": "2301-01" is outside the dates'),
+    Case("typed month in a workbook", {"mrr.xlsx": _sheet([["customer_id", "month", "mrr"],
+                                                           ["a", dt.datetime(9999, 12, 1), 5]])},
+         "metrics {d}/mrr.xlsx", 2, '"9999-12-01 00:00:00" is outside the dates csxl reads'),
+    Case("Parquet timestamp", {"mrr.parquet": _parquet({"customer_id": pa.array(["a", "b"]),
+                                                        "month": _far_stamps("ms"), "mrr": pa.array([1.0, 2.0])})},
+         "metrics {d}/mrr.parquet", 2, 'row 3, column "month": "9999-12-01 00:00:00" is outside'),
+    Case("Parquet date", {"mrr.parquet": _parquet({"customer_id": pa.array(["a", "b"]),
+                                                   "month": pa.array([dt.date(2026, 1, 1), dt.date(9999, 12, 1)]),
+                                                   "mrr": pa.array([1.0, 2.0])})},
+         "metrics {d}/mrr.parquet", 2, 'row 3, column "month": "9999-12-01 00:00:00" is outside'),
+    Case("subscription start in 2300", {"subs.csv": _csv(SUBS + "s1,a,2300-01-01,,100,month|")},
+         "metrics {d}/subs.csv", 2, 'column "start_date": "2300-01-01" is outside the dates'),
+    Case("subscription end in 2300", {"subs.csv": _csv(SUBS + "s1,a,2026-01-01,2300-01-01,100,month|")},
+         "metrics {d}/subs.csv", 2, "or leave it empty (or write 9999-12-31) when there is no end"),
+    Case("subscription end 9999-12-31 is no end",
+         {"subs.csv": _csv(SUBS + "s1,a,2026-01-05,9999-12-31,100,month|s2,b,2026-03-05,,50,month|")},
+         "metrics {d}/subs.csv --format csv", 0, "\n2026-03,100.0,50.0,"),
+    Case("renewal 9999-12-31 is no renewal", {"mrr.csv": _csv(MRR), "customers.csv": _csv(
+        "customer_id,renewal_date|a,9999-12-31|b,31/12/9999|")}, "metrics {d} --format csv", 0, "\n2026-03,"),
+    Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
+         "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
+]
+
+
+def _write(case: Case, folder: Path) -> None:
+    for name, content in case.files.items():
+        if callable(content):
+            content(folder / name)
+        else:
+            (folder / name).write_bytes(content)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_input(case, tmp_path):
+    _write(case, tmp_path)
+    result = runner.invoke(app, case.args.format(d=tmp_path).split(" "))
+    assert result.exit_code == case.code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and "1816" not in result.stdout
+    if case.code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("csxl: error: "), result.stderr
+        assert case.fragment in lines[0], lines[0]
+    else:
+        assert case.fragment in result.stdout, result.stdout
