@@ -28,6 +28,8 @@ _EXAMPLES = {
     "month": "as a month such as 2026-03 or 03/2026, or a date in that month",
     "bool": "as sim/não, sí/no, yes/no, true/false or 1/0",
 }
+# the largest amount csxl reads: a thousand trillion, so that no sum of a book's amounts comes near overflowing
+MAX_NUMBER = 1e15
 _LABELS = {"mrr": "MRR", "customer_id": "customer id", "subscription_id": "subscription id",
            "opportunity_id": "opportunity id"}
 
@@ -106,7 +108,17 @@ def _parse(raw: RawTable, column: Column, header: str, values: pd.Series) -> pd.
     return parsed
 
 
+def _check_size(raw: RawTable, header: str, parsed: pd.Series, values: pd.Series) -> None:
+    """No infinity (1e309, inf in Parquet) and nothing beyond `MAX_NUMBER`, whose sums would lose their meaning."""
+    huge = (np.abs(parsed.to_numpy(dtype=float)) > MAX_NUMBER)
+    if huge.any():
+        i = _first(huge)
+        raise fail(raw, i, header, f"{_shown(values.iloc[i])} is too large: csxl reads numbers up to {MAX_NUMBER:,.0f}",
+                   "check the value (a unit or separator mistake?)")
+
+
 def _check_range(raw: RawTable, column: Column, header: str, parsed: pd.Series, values: pd.Series) -> None:
+    _check_size(raw, header, parsed, values)
     low = (parsed < column.minimum).to_numpy() if column.minimum is not None else np.zeros(len(parsed), bool)
     high = (parsed > column.maximum).to_numpy() if column.maximum is not None else np.zeros(len(parsed), bool)
     if not (low | high).any():
@@ -158,6 +170,7 @@ def _extra_signals(raw: RawTable, found: dict[str, str]) -> dict[str, pd.Series]
         if header not in found.values() and str(header).strip() and fold(header) not in extra:
             numbers, bad = parse.parse_numbers(raw.frame[header])
             if not bad.any():
+                _check_size(raw, header, numbers, raw.frame[header])
                 extra[fold(header)] = numbers
     return extra
 
