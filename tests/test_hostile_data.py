@@ -40,6 +40,7 @@ def _csv(text: str) -> bytes:
 
 
 MRR = "customer_id,month,mrr|a,2026-01,100|b,2026-01,50|a,2026-02,120|b,2026-03,60|"
+THREE = "customer_id,month,mrr|a,2026-01,500.125|b,2026-01,99.000|c,2026-01,150.250|"
 SUBS = "subscription_id,customer_id,start_date,end_date,amount,interval|"
 
 
@@ -107,6 +108,20 @@ CASES = [
          "metrics {d}/subs.xlsx", 2, 'row 2, column "amount": "1e+300" is too large'),
     Case("health signal 1e400", {"mrr.csv": _csv(MRR), "health.csv": _csv("customer_id,month,nps_calls|a,2026-01,1e400|")},
          "metrics {d}", 2, 'health.csv, row 2, column "nps_calls": "1e400" is too large'),
+    # three decimals after a point and no comma: 99 or 99,000? Refused unless --decimal says
+    Case("three decimals", {"mrr.csv": _csv(THREE)}, "metrics {d}/mrr.csv", 2,
+         'row 2, column "mrr": "500.125" is ambiguous: no value of the column shows whether "." is its decimal '
+         "point (500.125) or separates thousands (500,125) - state it: --decimal . or --decimal ,"),
+    Case("three decimals, point stated", {"mrr.csv": _csv(THREE)}, "metrics {d}/mrr.csv --format csv --decimal .", 0,
+         "2026-01,0.0,749.375,"),
+    Case("three decimals, comma stated", {"mrr.csv": _csv(THREE)}, "metrics {d}/mrr.csv --format csv --decimal ,", 0,
+         "2026-01,0.0,749375.0,"),
+    Case("a stated comma refuses a point", {"mrr.csv": _csv(MRR + "c,2026-03,12.5|")}, "metrics {d}/mrr.csv --decimal ,",
+         2, 'row 6, column "mrr": "12.5" is not a number'),
+    Case("no such separator", {"mrr.csv": _csv(MRR)}, "metrics {d}/mrr.csv --decimal ;", 2,
+         "the decimal separator ';' is neither . nor ,"),
+    Case("workbook commands take --decimal", {"mrr.csv": _csv(THREE)},
+         "portfolio {d}/mrr.csv -o {d}/review.xlsx --decimal .", 0, "review.xlsx"),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]

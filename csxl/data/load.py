@@ -31,16 +31,20 @@ def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{k: v for k, v in defaults.items() if k not in frame})[MRR_COLUMNS]
 
 
-def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None) -> Dataset:
+def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: str | None = None) -> Dataset:
     """Read a CSV file, an XLSX workbook or a folder of tables into a validated `Dataset`.
 
     The MRR comes from an `mrr` table (snapshots) or, failing that, from a
     `subscriptions` table normalised to monthly MRR; `as_of` (a month) is the
     last month open subscriptions run to. Customer ids of the other tables
-    must all be in the MRR (or subscriptions) data.
+    must all be in the MRR (or subscriptions) data. `decimal` ("." or ",")
+    states the decimal separator of numbers written as text; by default each
+    column's values decide, and a column they leave open ("99.000") is an error.
     """
+    if decimal not in (None, ".", ","):
+        raise CsxlDataError(f"the decimal separator {decimal!r} is neither . nor ,", fix="give --decimal . or --decimal ,")
     raws = {raw.table.name: raw for raw in read_source(Path(path))}
-    tables = {name: canonical_table(raw) for name, raw in raws.items()}
+    tables = {name: canonical_table(raw, decimal) for name, raw in raws.items()}
     subscriptions = tables.get("subscriptions")
     if "mrr" in tables:
         mrr = _mrr_rows(tables["mrr"]).sort_values(["customer_id", "product", "month"], ignore_index=True)

@@ -16,7 +16,9 @@ Conventions (docs/data.md):
   prove it ("12,5", "1.234,56" and "1.234.567" prove a decimal comma;
   "12.5", "1,234.56" and "1,234,567" a decimal point); the first proof in
   file order wins and values contradicting it are errors. A column with no
-  proof has no decimals: "1.500" there is fifteen hundred.
+  proof and a value like "99.000" or "1.500" is ambiguous (99 or 99,000?):
+  `AmbiguousDecimal`, unless the caller states the separator (`decimal`).
+  Without proof, "1,500" is fifteen hundred.
 - Dates are ISO (2026-03-15), day first (15/03/2026, 15.03.26), 20260315,
   "15 mar 2026", or Excel serial numbers from 1950 on (46096); never month first.
   Only dates from 1950-01-01 to 2200-12-31 are read (`DATE_RANGE`): pandas
@@ -140,8 +142,20 @@ def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=text.index)
 
 
-def _decimal_separator(body: pd.Series) -> str:
-    """The column's decimal separator: that of the first value proving one, else none ("1.500" is 1500).
+class AmbiguousDecimal(ValueError):
+    """No value of a number column shows whether its point is a decimal point: "99.000" may be 99 or 99,000.
+
+    `position` is the position in the column of the first such value.
+    """
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"ambiguous decimal separator at position {position}")
+        self.position = position
+
+
+def _decimal_separator(body: pd.Series) -> str | None:
+    """The column's decimal separator: that of the first value proving one, else "." (no decimals: "1,500" is
+    1500), or None when some value has a point that no value proves ("99.000": 99 or 99,000?).
 
     A value proves a separator when it cannot be a thousands separator there:
     both appear and it is the last one, the other one repeats, or it is
@@ -158,7 +172,7 @@ def _decimal_separator(body: pd.Series) -> str:
     proof = comma | dot
     if proof.any():
         return "," if comma[np.argmax(proof)] else "."
-    return "," if (dots > 0).any() else "."
+    return None if (dots > 0).any() else "."
 
 
 # digits with at most two decimals after a point: no thousands separator, nothing to decide, the common export
@@ -166,8 +180,9 @@ def _decimal_separator(body: pd.Series) -> str:
 _PLAIN = r"-?[0-9]+(?:\.[0-9]{1,2})?"
 
 
-def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if text.str.fullmatch(_PLAIN).all():
+def _numbers_from_text(text: pd.Series, decimal: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers and the unreadable mask of distinct texts; raises `AmbiguousDecimal` (the position among them)."""
+    if decimal != "," and text.str.fullmatch(_PLAIN).all():
         return pd.to_numeric(text).to_numpy(dtype=float), np.zeros(len(text), dtype=bool)
     spaced = text.str.contains(_SPACES).to_numpy(dtype=bool)
     if spaced.any():  # "1 234,56" (es), "R$ 1.234,56", "1'234.56"
@@ -176,7 +191,10 @@ def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     parts = _extract(text.str.upper(), _NUMBER)
     body = parts["body"]
     found = body.notna().to_numpy()
-    decimal = _decimal_separator(body[found]) if found.any() else "."
+    if decimal is None:
+        decimal = _decimal_separator(body[found]) if found.any() else "."
+        if decimal is None:
+            raise AmbiguousDecimal(int(np.argmax(body.str.contains(".", regex=False).fillna(False).to_numpy())))
     thousands = "." if decimal == "," else ","
     d, t = re.escape(decimal), re.escape(thousands)
     well_formed = body.str.fullmatch(rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d*)?|\d*(?:{d}\d*)?").fillna(False)
@@ -189,14 +207,22 @@ def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, value, np.nan), ~ok
 
 
-def parse_numbers(values: pd.Series) -> Parsed:
-    """Numbers from a column: floats (NaN for blanks) and the mask of unreadable entries."""
+def parse_numbers(values: pd.Series, decimal: str | None = None) -> Parsed:
+    """Numbers from a column: floats (NaN for blanks) and the mask of unreadable entries.
+
+    `decimal` ("." or ",") states the decimal separator of text; None decides it from the values, and raises
+    `AmbiguousDecimal` (the position of the first ambiguous row) when they cannot tell.
+    """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(float), np.zeros(len(values), dtype=bool)
     cells = _Cells(values)
     parsed, bad = cells.numbers.copy(), ~np.isnat(cells.stamps)
     if cells.is_text.any():
-        parsed[cells.is_text], bad[cells.is_text] = _numbers_from_text(cells.text[cells.is_text])
+        try:
+            parsed[cells.is_text], bad[cells.is_text] = _numbers_from_text(cells.text[cells.is_text], decimal)
+        except AmbiguousDecimal as err:
+            distinct = np.flatnonzero(cells.is_text)[err.position]
+            raise AmbiguousDecimal(int(np.argmax(cells.codes == distinct))) from None
     series, bad = cells.spread(parsed, bad, values.index, np.nan)
     return series.astype(float), bad
 

@@ -19,8 +19,7 @@ from csxl.errors import CsxlDataError
 # columns of kind "text" whose values are an enumeration of schema.py
 _ENUM_COLUMNS = {("subscriptions", "interval"): "interval", ("customers", "status"): "status",
                  ("pipeline", "stage"): "stage", ("pipeline", "type"): "type"}
-_PARSERS = {"number": parse.parse_numbers, "integer": parse.parse_numbers, "month": parse.parse_months,
-            "bool": parse.parse_bools, "id": parse.parse_ids, "text": parse.parse_ids}
+_PARSERS = {"month": parse.parse_months, "bool": parse.parse_bools, "id": parse.parse_ids, "text": parse.parse_ids}
 _EXAMPLES = {
     "number": "as a number such as 1234.56 or 1.234,56",
     "integer": "as a whole number such as 12",
@@ -68,13 +67,28 @@ def _columns(raw: RawTable) -> dict[str, str]:
     return found
 
 
-def _parse(raw: RawTable, column: Column, header: str, values: pd.Series) -> pd.Series:
+def _numbers(raw: RawTable, header: str, values: pd.Series, decimal: str | None) -> parse.Parsed:
+    """A number column parsed, or the error saying how to state a decimal separator its values leave open."""
+    try:
+        return parse.parse_numbers(values, decimal)
+    except parse.AmbiguousDecimal as err:
+        text = str(values.iloc[err.position]).strip()
+        point, comma = (parse.parse_numbers(pd.Series([text]), d)[0].iloc[0] for d in (".", ","))
+        raise fail(raw, err.position, header, f'"{text}" is ambiguous: no value of the column shows whether "." '
+                   f"is its decimal point ({point:,g}) or separates thousands ({comma:,g})",
+                   'state it: --decimal . or --decimal , (in Python load(..., decimal=".")), or write the '
+                   "amounts with a decimal comma or with at most two decimals") from None
+
+
+def _parse(raw: RawTable, column: Column, header: str, values: pd.Series, decimal: str | None) -> pd.Series:
     """One column parsed and checked: readable, present when required, in range, enumerated."""
     enum = _ENUM_COLUMNS.get((raw.table.name, column.name))
     if enum:
         parsed, bad = parse.parse_enum(values, enum)
     elif column.kind == "date":
         parsed, bad = parse.parse_dates(values, open_end=column.open_end)
+    elif column.kind in ("number", "integer"):
+        parsed, bad = _numbers(raw, header, values, decimal)
     else:
         parsed, bad = _PARSERS[column.kind](values)
     if column.kind in ("id", "text") and not enum:
@@ -163,22 +177,23 @@ def _check_periods(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -> N
                    f"date {out['start_date'].iloc[i]:%Y-%m-%d}", "check both dates (day first: 15/03/2026)")
 
 
-def _extra_signals(raw: RawTable, found: dict[str, str]) -> dict[str, pd.Series]:
+def _extra_signals(raw: RawTable, found: dict[str, str], decimal: str | None) -> dict[str, pd.Series]:
     """Further numeric columns of a table that keeps them (health signals), by folded header."""
     extra = {}
     for header in raw.frame.columns:
         if header not in found.values() and str(header).strip() and fold(header) not in extra:
-            numbers, bad = parse.parse_numbers(raw.frame[header])
+            numbers, bad = _numbers(raw, header, raw.frame[header], decimal)
             if not bad.any():
                 _check_size(raw, header, numbers, raw.frame[header])
                 extra[fold(header)] = numbers
     return extra
 
 
-def canonical_table(raw: RawTable) -> pd.DataFrame:
+def canonical_table(raw: RawTable, decimal: str | None = None) -> pd.DataFrame:
     """The canonical DataFrame of a raw table, with a `_row` column keeping each row's spreadsheet row.
 
-    Fully blank rows (a spacer row in a sheet) are dropped, not errors.
+    Fully blank rows (a spacer row in a sheet) are dropped, not errors. `decimal` states the decimal separator
+    of numbers written as text ("." or ","); None decides it per column from the values.
     """
     found = _columns(raw)
     frame = raw.frame
@@ -196,9 +211,9 @@ def canonical_table(raw: RawTable) -> pd.DataFrame:
             if isinstance(values, pd.DataFrame):
                 raise fail(raw, 0, found[column.name], "this header appears twice",
                            "rename or remove one of the two columns")
-            out[column.name] = _parse(raw, column, found[column.name], values)
+            out[column.name] = _parse(raw, column, found[column.name], values, decimal)
     if raw.table.extra_numeric:
-        for name, numbers in _extra_signals(raw, found).items():
+        for name, numbers in _extra_signals(raw, found, decimal).items():
             out[name] = numbers
     out["_row"] = raw.rows
     if raw.table.name == "subscriptions":

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csxl.data.parse import blank, parse_bools, parse_dates, parse_enum, parse_ids, parse_months, parse_numbers
+from csxl.data.parse import (AmbiguousDecimal, blank, parse_bools, parse_dates, parse_enum, parse_ids, parse_months,
+                             parse_numbers)
 
 
 def column(*values, dtype=object) -> pd.Series:
@@ -38,8 +39,15 @@ def test_the_decimal_separator_is_decided_per_column():
     assert values.tolist() == [1500.0, 2.5] and not bad.any()
 
 
-def test_a_column_without_proof_has_no_decimals():
-    assert parse_numbers(column("1.500", "2.300", "850"))[0].tolist() == [1500.0, 2300.0, 850.0]
+def test_a_point_no_value_proves_is_ambiguous_unless_the_separator_is_stated():
+    with pytest.raises(AmbiguousDecimal) as caught:
+        parse_numbers(column("850", "99.000", "150.250", "500.125"))
+    assert caught.value.position == 1
+    assert parse_numbers(column("850", "99.000", "150.250"), ".")[0].tolist() == [850.0, 99.0, 150.25]
+    assert parse_numbers(column("850", "99.000", "150.250"), ",")[0].tolist() == [850.0, 99_000.0, 150_250.0]
+    # a stated comma makes a decimal point a contradiction, even in the plain form
+    assert parse_numbers(column("12.5", "3"), ",")[1].tolist() == [True, False]
+    # a lone comma with three digits after it is a thousands separator, as before
     assert parse_numbers(column("1,500", "850"))[0].tolist() == [1500.0, 850.0]
 
 
@@ -68,7 +76,6 @@ def test_digits_of_other_scripts_are_not_numbers():
 def test_a_value_with_three_decimals_leaves_the_column_to_its_convention():
     # "2.50" alone proves a decimal point; next to "1.500" too, since "2.50" comes first
     assert parse_numbers(column("2.50", "1.500"))[0].tolist() == [2.5, 1.5]
-    assert parse_numbers(column("1.500", "3"))[0].tolist() == [1500.0, 3.0]
 
 
 @pytest.mark.parametrize("text", ["abc", "12%", "1.23.4", "-", "R$", "12 abc", "(5", "1,2,3"])
