@@ -122,6 +122,17 @@ CASES = [
          "the decimal separator ';' is neither . nor ,"),
     Case("workbook commands take --decimal", {"mrr.csv": _csv(THREE)},
          "portfolio {d}/mrr.csv -o {d}/review.xlsx --decimal .", 0, "review.xlsx"),
+    # ids that print alike must be alike: no invisible characters
+    Case("control character in an id", {"mrr.csv": b"customer_id,month,mrr\nAB,2026-01,100\nA\x01B,2026-01,100\n"},
+         "metrics {d}/mrr.csv", 2,
+         'row 3, column "customer_id": the customer id "A\\u0001B" holds an invisible character (U+0001)'),
+    Case("zero-width space in an id", {"mrr.csv": _csv(MRR + "a\u200b,2026-03,5|")}, "metrics {d}/mrr.csv", 2,
+         'row 6, column "customer_id": the customer id "a\\u200b" holds an invisible character (U+200B)'),
+    Case("control character in a product", {"mrr.xlsx": _sheet([["customer_id", "month", "mrr", "product"],
+                                                                ["a", "2026-01", 5, "Core\x7f"]])},
+         "metrics {d}/mrr.xlsx", 2, 'column "product": the product "Core\\u007f" holds an invisible character'),
+    Case("control character in a subscription id", {"subs.csv": _csv(SUBS + "s\x1b1,a,2026-01-01,,100,month|")},
+         "metrics {d}/subs.csv", 2, 'the subscription id "s\\u001b1" holds an invisible character (U+001B)'),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]

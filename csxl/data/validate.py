@@ -8,6 +8,8 @@ row is reported, so fixing errors one by one walks down the file.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,9 @@ _EXAMPLES = {
 }
 # the largest amount csxl reads: a thousand trillion, so that no sum of a book's amounts comes near overflowing
 MAX_NUMBER = 1e15
+# characters that do not show: control characters (C0, DEL, C1) and the invisible formatting ones (zero-width
+# spaces and joiners, direction marks, the BOM); an id holding one looks like another id and is not the same
+_INVISIBLE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 _LABELS = {"mrr": "MRR", "customer_id": "customer id", "subscription_id": "subscription id",
            "opportunity_id": "opportunity id"}
 
@@ -106,6 +111,8 @@ def _parse(raw: RawTable, column: Column, header: str, values: pd.Series, decima
         noun = "yes or no" if column.kind == "bool" else f"a {'number' if column.kind == 'integer' else column.kind}"
         raise fail(raw, i, header, f"{_shown(values.iloc[i])} is not {noun}",
                    f"write the {_label(column)} {_EXAMPLES[column.kind]}")
+    if column.kind == "id":
+        _check_visible(raw, column, header, parsed)
     if column.required:  # blanks parse to NaN, NaT or ""
         empty = (parsed == "" if column.kind in ("id", "text") else parsed.isna()).to_numpy(dtype=bool)
         if empty.any():
@@ -120,6 +127,18 @@ def _parse(raw: RawTable, column: Column, header: str, values: pd.Series, decima
             raise fail(raw, i, header, f"{_shown(values.iloc[i])} is not a whole number",
                        f"write the {_label(column)} {_EXAMPLES['integer']}")
     return parsed
+
+
+def _check_visible(raw: RawTable, column: Column, header: str, ids: pd.Series) -> None:
+    """No id with a character that does not show: "A\\x01B" would count apart from "AB" yet print the same."""
+    hidden = ids.str.contains(_INVISIBLE, regex=True).to_numpy(dtype=bool)
+    if hidden.any():
+        i = _first(hidden)
+        value = ids.iloc[i]
+        char = re.search(_INVISIBLE, value).group()
+        shown = re.sub(_INVISIBLE, lambda m: f"\\u{ord(m.group()):04x}", value)[:40]
+        raise fail(raw, i, header, f'the {_label(column)} "{shown}" holds an invisible character (U+{ord(char):04X})',
+                   f"remove it: a {_label(column)} is printable text")
 
 
 def _check_size(raw: RawTable, header: str, parsed: pd.Series, values: pd.Series) -> None:
