@@ -41,16 +41,24 @@ def _csv(text: str) -> bytes:
 
 MRR = "customer_id,month,mrr|a,2026-01,100|b,2026-01,50|a,2026-02,120|b,2026-03,60|"
 THREE = "customer_id,month,mrr|a,2026-01,500.125|b,2026-01,99.000|c,2026-01,150.250|"
+MRR_ROWS = [["customer_id", "month", "mrr"], ["a", "2026-01", 100], ["a", "2026-02", 120]]
 SUBS = "subscription_id,customer_id,start_date,end_date,amount,interval|"
 
 
-def _sheet(rows: list[list]) -> Callable[[Path], None]:
+def _sheets(sheets: dict[str, list[list]]) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         wb = openpyxl.Workbook()
-        for row in rows:
-            wb.active.append(row)
+        wb.remove(wb.active)
+        for title, rows in sheets.items():
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(row)
         wb.save(path)
     return write
+
+
+def _sheet(rows: list[list]) -> Callable[[Path], None]:
+    return _sheets({"Sheet": rows})
 
 
 def _parquet(columns: dict[str, pa.Array]) -> Callable[[Path], None]:
@@ -133,6 +141,23 @@ CASES = [
          "metrics {d}/mrr.xlsx", 2, 'column "product": the product "Core\\u007f" holds an invisible character'),
     Case("control character in a subscription id", {"subs.csv": _csv(SUBS + "s\x1b1,a,2026-01-01,,100,month|")},
          "metrics {d}/subs.csv", 2, 'the subscription id "s\\u001b1" holds an invisible character (U+001B)'),
+    # a table or a column given twice is refused, naming both
+    Case("two sheets for the MRR", {"book.xlsx": _sheets({"mrr": MRR_ROWS, "receita": MRR_ROWS})},
+         "metrics {d}/book.xlsx", 2, "the table mrr is given twice - keep one of {d}/book.xlsx, sheet mrr and "
+         "{d}/book.xlsx, sheet receita"),
+    Case("two sheets for the MRR in a folder", {"book.xlsx": _sheets({"Receita": MRR_ROWS, "mrr_mensal": MRR_ROWS})},
+         "metrics {d}", 2, "keep one of {d}/book.xlsx, sheet Receita and {d}/book.xlsx, sheet mrr_mensal"),
+    Case("a header twice", {"mrr.csv": _csv("customer_id,month,mrr,mrr|a,2026-01,1,2|")}, "metrics {d}/mrr.csv", 2,
+         'mrr.csv, row 1: the headers "mrr" (column 3) and "mrr" (column 4) both mean the mrr column'),
+    Case("a header in two cases", {"mrr.csv": _csv("customer_id,mrr,month,MRR|a,1,2026-01,2|")}, "metrics {d}/mrr.csv",
+         2, 'the headers "mrr" (column 2) and "MRR" (column 4) both mean the mrr column'),
+    Case("two aliases of a header", {"mrr.csv": _csv("cliente,mes,mrr,receita|a,2026-01,1,2|")}, "metrics {d}/mrr.csv",
+         2, 'the headers "mrr" (column 3) and "receita" (column 4) both mean the mrr column'),
+    Case("a header twice in a sheet", {"mrr.xlsx": _sheet([[], [], ["customer_id", "month", "Month"], ["a", "2026-01",
+                                                                                                      "2026-02"]])},
+         "metrics {d}/mrr.xlsx", 2, 'sheet Sheet, row 3: the headers "month" (column 2) and "Month" (column 3)'),
+    Case("a required header missing in a sheet", {"mrr.xlsx": _sheet([[], ["customer_id", "month"], ["a", "2026-01"]])},
+         "metrics {d}/mrr.xlsx", 2, "sheet Sheet, row 2: the mrr table has no mrr column"),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]
@@ -155,6 +180,6 @@ def test_hostile_input(case, tmp_path):
     if case.code == 2:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("csxl: error: "), result.stderr
-        assert case.fragment in lines[0], lines[0]
+        assert case.fragment.format(d=tmp_path) in lines[0], lines[0]
     else:
         assert case.fragment in result.stdout, result.stdout

@@ -40,6 +40,12 @@ class RawTable:
     rows: np.ndarray  # spreadsheet row number of each frame row
     file: str
     sheet: str | None = None
+    header_row: int = 1  # spreadsheet row of the headers
+
+    @property
+    def where(self) -> str:
+        """The file, and the sheet of a workbook, as a message names them."""
+        return f"{self.file}, sheet {self.sheet}" if self.sheet else self.file
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -80,12 +86,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise CsxlDataError("the file is empty", file=str(path), fix="export the table again with its header row")
-    try:
-        return pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
-                           skip_blank_lines=False)
+    try:  # the header is read as a row, so that pandas does not rename a repeated header ("mrr", "mrr.1")
+        cells = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, header=None)
     except (pd.errors.ParserError, ValueError) as err:
         raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path),
                             fix="check that every row has as many separators as the header") from None
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = cells.iloc[0].tolist()
+    return frame
 
 
 def _sheet_frame(ws) -> tuple[pd.DataFrame, int] | None:
@@ -126,7 +135,8 @@ def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTabl
             if read is not None:
                 frame, header_row = read
                 tables.append(RawTable(table or _kind_by_headers(frame), frame,
-                                       np.arange(header_row + 1, header_row + 1 + len(frame)), str(path), ws.title))
+                                       np.arange(header_row + 1, header_row + 1 + len(frame)), str(path), ws.title,
+                                       header_row))
     finally:
         wb.close()
     if not tables and lone_sheet:
@@ -176,18 +186,23 @@ def read_source(path: Path) -> list[RawTable]:
         raise CsxlDataError("no such file or folder", file=str(path), fix="check the path")
     if path.is_file():  # one file holds the MRR: snapshots or subscriptions, as its headers show
         named = table_for(path.stem)
-        return _read_file(path, None if named in (MRR, SUBSCRIPTIONS) else named)
+        return _once_each(_read_file(path, None if named in (MRR, SUBSCRIPTIONS) else named))
     tables = []
     for file in sorted(p for p in path.iterdir() if read_in_folder(p)):
         named = table_for(file.stem)
         tables += _read_file(file, named, lone_sheet=named is not None)
+    if not tables:
+        raise CsxlDataError("the folder has no table csxl knows", file=str(path),
+                            fix="name the files after the tables: mrr.csv or subscriptions.csv, customers.csv, nps.csv...")
+    return _once_each(tables)
+
+
+def _once_each(tables: list[RawTable]) -> list[RawTable]:
+    """The tables, refused when one is given twice (two files, or two sheets such as `mrr` and `receita`)."""
     seen: dict[str, RawTable] = {}
     for raw in tables:
         if raw.table.name in seen:
             raise CsxlDataError(f"the table {raw.table.name} is given twice", file=raw.file,
-                                fix=f"keep one of {seen[raw.table.name].file} and {raw.file}")
+                                fix=f"keep one of {seen[raw.table.name].where} and {raw.where}")
         seen[raw.table.name] = raw
-    if not tables:
-        raise CsxlDataError("the folder has no table csxl knows", file=str(path),
-                            fix="name the files after the tables: mrr.csv or subscriptions.csv, customers.csv, nps.csv...")
     return tables

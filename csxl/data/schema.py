@@ -316,6 +316,18 @@ def match_columns(table: Table, headers: list[object]) -> dict[int, str]:
     return {i: name for name, i in taken.items()}
 
 
+def column_claims(table: Table, headers: list[object]) -> dict[str, list[int]]:
+    """Every header position that means each canonical column (no two columns of a table share a spelling), so
+    that two headers meaning one column ("mrr" and "MRR", "mrr" and "receita") can be refused, naming both."""
+    spellings = {_header_key(s): c.name for c in table.columns for s in (c.name, *c.aliases)}
+    claims: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        name = spellings.get(_header_key(header)) if header is not None and str(header).strip() else None
+        if name:
+            claims.setdefault(name, []).append(i)
+    return claims
+
+
 def table_for(name: str) -> Table | None:
     """The table a file or sheet name stands for ('Clientes.csv' -> customers), or None."""
     key = fold(name)

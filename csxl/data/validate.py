@@ -9,13 +9,14 @@ row is reported, so fixing errors one by one walks down the file.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from csxl.data import parse
 from csxl.data.readers import RawTable
-from csxl.data.schema import Column, enum_choices, fold, match_columns
+from csxl.data.schema import Column, column_claims, enum_choices, fold, match_columns
 from csxl.errors import CsxlDataError
 
 # columns of kind "text" whose values are an enumeration of schema.py
@@ -58,8 +59,13 @@ def _first(mask: np.ndarray) -> int:
 
 
 def _columns(raw: RawTable) -> dict[str, str]:
-    """Canonical column -> header as written; raises if a required column is missing."""
+    """Canonical column -> header as written; raises if a required column is missing or two headers mean one."""
     headers = list(raw.frame.columns)
+    for name, positions in column_claims(raw.table, headers).items():
+        if len(positions) > 1:
+            first, second = (f'"{headers[i]}" (column {i + 1})' for i in positions[:2])
+            raise CsxlDataError(f"the headers {first} and {second} both mean the {name} column", file=raw.file,
+                                sheet=raw.sheet, row=raw.header_row, fix="keep one of them: rename or remove the other")
     found = {name: headers[i] for i, name in match_columns(raw.table, headers).items()}
     missing = [c for c in raw.table.required if c not in found]
     if missing:
@@ -67,7 +73,7 @@ def _columns(raw: RawTable) -> dict[str, str]:
         accepted = ", ".join(dict.fromkeys([column.name, *column.aliases]))
         shown = ", ".join(f'"{h}"' for h in headers if str(h).strip()) or "none"
         raise CsxlDataError(f"the {raw.table.name} table has no {column.name} column (headers found: {shown})",
-                            file=raw.file, sheet=raw.sheet, row=1,
+                            file=raw.file, sheet=raw.sheet, row=raw.header_row,
                             fix=f"add a column headed with one of: {accepted}")
     return found
 
@@ -199,11 +205,12 @@ def _check_periods(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -> N
 def _extra_signals(raw: RawTable, found: dict[str, str], decimal: str | None) -> dict[str, pd.Series]:
     """Further numeric columns of a table that keeps them (health signals), by folded header."""
     extra = {}
-    for header in raw.frame.columns:
+    for j, header in enumerate(raw.frame.columns):  # by position: unknown headers may repeat
         if header not in found.values() and str(header).strip() and fold(header) not in extra:
-            numbers, bad = _numbers(raw, header, raw.frame[header], decimal)
+            values = raw.frame.iloc[:, j]
+            numbers, bad = _numbers(raw, header, values, decimal)
             if not bad.any():
-                _check_size(raw, header, numbers, raw.frame[header])
+                _check_size(raw, header, numbers, values)
                 extra[fold(header)] = numbers
     return extra
 
@@ -222,14 +229,11 @@ def canonical_table(raw: RawTable, decimal: str | None = None) -> pd.DataFrame:
         raise CsxlDataError(f"the {raw.table.name} table has a header but no rows", file=raw.file, sheet=raw.sheet,
                             fix="add data rows below the header, or leave the table out")
     if not content.all():
-        raw = RawTable(raw.table, frame[content].reset_index(drop=True), raw.rows[content], raw.file, raw.sheet)
+        raw = replace(raw, frame=frame[content].reset_index(drop=True), rows=raw.rows[content])
     out = pd.DataFrame(index=raw.frame.index)
     for column in raw.table.columns:
         if column.name in found:
             values = raw.frame[found[column.name]]
-            if isinstance(values, pd.DataFrame):
-                raise fail(raw, 0, found[column.name], "this header appears twice",
-                           "rename or remove one of the two columns")
             out[column.name] = _parse(raw, column, found[column.name], values, decimal)
     if raw.table.extra_numeric:
         for name, numbers in _extra_signals(raw, found, decimal).items():
