@@ -2,7 +2,7 @@
 
 One case is one line of CASES: the files to write (name -> bytes, or a function writing the file at a path),
 the command line ({d} is the folder the files are in), the exit status expected and a fragment of the one-line
-error (exit 2) or of the output (exit 0).
+error (exit 2) or of the output (exit 0; a fragment ending in $ ends the output).
 """
 
 from __future__ import annotations
@@ -158,6 +158,9 @@ CASES = [
          "metrics {d}/mrr.xlsx", 2, 'sheet Sheet, row 3: the headers "month" (column 2) and "Month" (column 3)'),
     Case("a required header missing in a sheet", {"mrr.xlsx": _sheet([[], ["customer_id", "month"], ["a", "2026-01"]])},
          "metrics {d}/mrr.xlsx", 2, "sheet Sheet, row 2: the mrr table has no mrr column"),
+    # the data ends at the last start, not at a contract's future end
+    Case("a future end date", {"subs.csv": _csv(SUBS + "s1,a,2026-01-10,2028-12-31,10,month|s2,b,2026-03-05,,20,month|")},
+         "metrics {d}/subs.csv --format csv --period quarter", 0, "\n2026-Q1,0.0,30.0,0.0,0.0,0.0,0.0,30.0,,,0,2,0,0,2,,\n$"),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]
@@ -181,5 +184,7 @@ def test_hostile_input(case, tmp_path):
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("csxl: error: "), result.stderr
         assert case.fragment.format(d=tmp_path) in lines[0], lines[0]
+    elif case.fragment.endswith("$"):
+        assert result.stdout.endswith(case.fragment[:-1]), result.stdout
     else:
         assert case.fragment in result.stdout, result.stdout
