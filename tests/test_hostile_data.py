@@ -161,6 +161,18 @@ CASES = [
     # the data ends at the last start, not at a contract's future end
     Case("a future end date", {"subs.csv": _csv(SUBS + "s1,a,2026-01-10,2028-12-31,10,month|s2,b,2026-03-05,,20,month|")},
          "metrics {d}/subs.csv --format csv --period quarter", 0, "\n2026-Q1,0.0,30.0,0.0,0.0,0.0,0.0,30.0,,,0,2,0,0,2,,\n$"),
+    # --as-of a quarter or a year means its last month
+    Case("as of a quarter", {"mrr.csv": _csv(MRR)}, "qbr {d}/mrr.csv --account a --as-of 2026-Q1 -o {d}/q.xlsx", 0,
+         "q.xlsx"),
+    Case("as of a quarter in Portuguese", {"mrr.csv": _csv(MRR)},
+         "qbr {d}/mrr.csv --account a --as-of 1T26 -o {d}/q.xlsx", 0, "q.xlsx"),
+    Case("as of a year", {"mrr.csv": _csv(MRR)}, "portfolio {d}/mrr.csv --as-of 2026 -o {d}/p.xlsx", 2,
+         "--as-of 2026 is outside the MRR data, which runs from 2026-01 to 2026-03"),
+    Case("as of no quarter", {"mrr.csv": _csv(MRR)}, "portfolio {d}/mrr.csv --as-of 2026-Q5 -o {d}/p.xlsx", 2,
+         "--as-of '2026-Q5' is not a month, a quarter or a year - write a month (2026-09), a quarter (2026-Q3)"),
+    Case("as of the year 9999", {"mrr.csv": _csv(MRR)}, "forecast {d}/mrr.csv --as-of 9999 -o {d}/f.xlsx", 2,
+         "--as-of '9999' is outside the dates csxl reads"),
+    Case("a device", {}, "metrics /dev/null", 2, "/dev/null: this is neither a file nor a folder"),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]

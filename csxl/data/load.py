@@ -6,23 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from csxl.data.dataset import MRR_COLUMNS, Dataset
-from csxl.data.parse import parse_months
+from csxl.data.dataset import MRR_COLUMNS, Dataset, month_of
 from csxl.data.readers import read_source
 from csxl.data.subscriptions import subscriptions_to_mrr
 from csxl.data.validate import canonical_table, check_ids
 from csxl.errors import CsxlDataError
 
 SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals")
-
-
-def _as_of_month(as_of: str | pd.Timestamp | None) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    month, bad = parse_months(pd.Series([as_of], dtype=object))
-    if bad.any() or pd.isna(month.iloc[0]):
-        raise CsxlDataError(f"the as-of month {as_of!r} is not a month", fix="write it as 2026-09 or 09/2026")
-    return month.iloc[0]
 
 
 def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -49,7 +39,7 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
     if "mrr" in tables:
         mrr = _mrr_rows(tables["mrr"]).sort_values(["customer_id", "product", "month"], ignore_index=True)
     elif subscriptions is not None:
-        mrr = subscriptions_to_mrr(subscriptions, _as_of_month(as_of))
+        mrr = subscriptions_to_mrr(subscriptions, None if as_of is None else month_of(as_of))
     else:
         raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=str(path),
                             fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")

@@ -182,8 +182,19 @@ def read_in_folder(file: Path) -> bool:
 def read_source(path: Path) -> list[RawTable]:
     """Every table in a file or folder (see the module docstring and docs/data.md for what is read)."""
     path = Path(path)
+    try:
+        return _tables_of(path)
+    except OSError as err:  # permissions, a file vanishing mid-read, an I/O error
+        raise CsxlDataError(f"cannot read it ({err.strerror or err})", file=str(err.filename or path),
+                            fix="check that the file can be opened and read") from None
+
+
+def _tables_of(path: Path) -> list[RawTable]:
     if not path.exists():
         raise CsxlDataError("no such file or folder", file=str(path), fix="check the path")
+    if not path.is_file() and not path.is_dir():  # a device or a pipe: /dev/zero would be read forever
+        raise CsxlDataError("this is neither a file nor a folder", file=str(path),
+                            fix="give a CSV or XLSX file, or a folder of tables")
     if path.is_file():  # one file holds the MRR: snapshots or subscriptions, as its headers show
         named = table_for(path.stem)
         return _once_each(_read_file(path, None if named in (MRR, SUBSCRIPTIONS) else named))
