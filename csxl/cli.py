@@ -127,6 +127,7 @@ def metrics(
     from csxl.data.load import load
 
     data = load(path, decimal=decimal)
+    _warn(data.warnings)
     table = mrr_movements(data.mrr, period.value, split=False)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -154,7 +155,7 @@ def _locale(lang: Lang, currency: str | None):
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        _err.print(f"csxl: warning: {line}", highlight=False)
+        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -285,7 +286,9 @@ def _load_for(path: Path, output: Path, template: Path | None, decimal: str | No
     from csxl.workbooks.files import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [path] + ([template] if template else []))
-    return load(path, decimal=decimal)
+    data = load(path, decimal=decimal)
+    _warn(data.warnings)
+    return data
 
 
 def _month(data, as_of: str | None):

@@ -63,6 +63,8 @@ class Dataset:
     goals: pd.DataFrame | None = None
     subscriptions: pd.DataFrame | None = None
     source: str = ""
+    # what loading skipped or assumed, one line each, for the command to print (rows of unknown customers)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # one datetime resolution everywhere, whatever pandas or the reader chose

@@ -27,7 +27,8 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
     The MRR comes from an `mrr` table (snapshots) or, failing that, from a
     `subscriptions` table normalised to monthly MRR; `as_of` (a month) is the
     last month open subscriptions run to. Customer ids of the other tables
-    must all be in the MRR (or subscriptions) data. `decimal` ("." or ",")
+    must be in the MRR (or subscriptions) data: rows of other customers are
+    skipped, with a line in `Dataset.warnings`. `decimal` ("." or ",")
     states the decimal separator of numbers written as text; by default each
     column's values decide, and a column they leave open ("99.000") is an error.
     """
@@ -45,8 +46,8 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
                             fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")
     secondary = {name: tables[name] for name in SECONDARY if name in tables}
     known = mrr["customer_id"] if subscriptions is None else pd.concat([mrr["customer_id"], subscriptions["customer_id"]])
-    check_ids(raws, secondary, known.unique())
+    secondary, warnings = check_ids(raws, secondary, known.unique())
     clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in secondary.items()}
     if subscriptions is not None:
         subscriptions = subscriptions.drop(columns="_row").reset_index(drop=True)
-    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), **clean)
+    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), warnings=warnings, **clean)

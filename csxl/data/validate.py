@@ -245,16 +245,26 @@ def canonical_table(raw: RawTable, decimal: str | None = None) -> pd.DataFrame:
     return out
 
 
-def check_ids(raw_tables: dict[str, RawTable], tables: dict[str, pd.DataFrame], known: np.ndarray) -> None:
-    """Every customer id in a secondary table must be a customer of the MRR data."""
+def check_ids(raw_tables: dict[str, RawTable], tables: dict[str, pd.DataFrame],
+              known: np.ndarray) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The secondary tables without rows of customers the MRR data does not have, and one warning per table.
+
+    A CRM export lists prospects and accounts lost before the data starts: their rows are skipped and counted.
+    A table none of whose customers is in the MRR data is an error, since its ids are written differently.
+    """
+    kept, warnings = {}, []
     for name, frame in tables.items():
-        if "customer_id" not in frame:
-            continue
-        stray = ~frame["customer_id"].isin(known).to_numpy()
+        stray = ~frame["customer_id"].isin(known).to_numpy() if "customer_id" in frame else np.zeros(len(frame), bool)
+        raw = raw_tables[name]
+        if stray.all():
+            raise CsxlDataError(f'customer "{frame["customer_id"].iloc[0]}" is not in the MRR data, nor is any other '
+                                f"customer of the {name} table", file=raw.file, sheet=raw.sheet,
+                                row=int(frame["_row"].iloc[0]), column=f'"{_columns(raw)["customer_id"]}"',
+                                fix="write the ids exactly as the MRR data does, or add the customers' MRR rows")
         if stray.any():
-            i = _first(stray)
-            raw = raw_tables[name]
-            raise CsxlDataError(f'customer "{frame["customer_id"].iloc[i]}" is not in the MRR data',
-                                file=raw.file, sheet=raw.sheet, row=int(frame["_row"].iloc[i]),
-                                column=f'"{_columns(raw)["customer_id"]}"',
-                                fix="fix the id (it must match the MRR data exactly), or add the customer's MRR rows")
+            ids = list(dict.fromkeys(frame["customer_id"][stray]))
+            shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            warnings.append(f"{raw.where}: skipped {int(stray.sum())} of {len(frame)} rows, of customers not in the "
+                            f"MRR data ({shown})")
+        kept[name] = frame[~stray]
+    return kept, warnings

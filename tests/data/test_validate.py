@@ -87,23 +87,31 @@ def test_blank_rows_are_skipped_and_row_numbers_kept(write, load_error):
     assert 'row 5, column "mrr": "x"' in str(load_error(source))
 
 
-def test_unknown_customer_in_each_secondary_table(write, load_error, tmp_path):
+def test_rows_of_unknown_customers_are_skipped_with_one_warning_per_table(write, tmp_path):
     write("mrr.csv", MRR_OK)
-    write("nps.csv", "customer_id,date,score\na,2026-01-05,9\nghost,2026-01-06,3\n")
-    message = str(load_error(tmp_path))
-    assert message.startswith(f'{tmp_path / "nps.csv"}, row 3, column "customer_id": customer "ghost" is not in '
-                              "the MRR data")
-    (tmp_path / "nps.csv").unlink()
-    for name, text in [("customers.csv", "cliente,nome\na,A\nzz,Z\n"),
-                       ("csat.csv", "customer_id,date,score\nzz,2026-01-05,4\n"),
-                       ("ces.csv", "customer_id,date,score\nzz,2026-01-05,4\n"),
-                       ("health.csv", "customer_id,month,logins\nzz,2026-01,4\n"),
-                       ("pipeline.csv", "id,customer_id,stage,type,amount\no1,zz,won,upsell,10\n"),
-                       ("goals.csv", "customer_id,goal\nzz,Adopt\n")]:
+    for name, text, shown in [
+            ("customers.csv", "cliente,nome\nzz,Z\na,A\nyy,Y\nvv,V\nxx,X\nww,W\n", "5 of 6 rows, of customers not in "
+             "the MRR data (zz, yy, vv and 2 more)"),
+            ("nps.csv", "customer_id,date,score\nzz,2026-01-05,4\na,2026-01-05,9\n", "1 of 2 rows"),
+            ("csat.csv", "customer_id,date,score\nzz,2026-01-05,4\na,2026-01-05,4\n", "1 of 2 rows"),
+            ("ces.csv", "customer_id,date,score\nzz,2026-01-05,4\nb,2026-01-05,4\n", "1 of 2 rows"),
+            ("health.csv", "customer_id,month,logins\nzz,2026-01,4\na,2026-01,4\n", "1 of 2 rows"),
+            ("pipeline.csv", "id,customer_id,stage,type,amount\no1,zz,won,upsell,10\no2,a,won,upsell,10\n", "1 of 2"),
+            ("goals.csv", "customer_id,goal\nzz,Adopt\nb,Adopt\n", "1 of 2 rows, of customers not in the MRR data (zz)")]:
         path = write(name, text)
-        message = str(load_error(tmp_path))
-        assert str(path) in message and 'customer "zz" is not in the MRR data' in message, name
+        data = load(tmp_path)
+        assert set(getattr(data, path.stem)["customer_id"]) <= {"a", "b"}, name
+        assert len(data.warnings) == 1 and data.warnings[0].startswith(f"{path}: skipped {shown}"), data.warnings
         path.unlink()
+    assert load(tmp_path).warnings == []
+
+
+def test_a_table_none_of_whose_customers_is_in_the_mrr_data_is_an_error(write, load_error, tmp_path):
+    write("mrr.csv", MRR_OK)
+    write("nps.csv", "customer_id,date,score\nA,2026-01-05,9\nB,2026-01-06,3\n")
+    assert str(load_error(tmp_path)).startswith(
+        f'{tmp_path / "nps.csv"}, row 2, column "customer_id": customer "A" is not in the MRR data, nor is any other '
+        "customer of the nps table")
 
 
 @pytest.mark.parametrize("table, header, score, scale", [("nps", "nota", 11, "0 to 10"), ("csat", "score", 0, "1 to 5"),
