@@ -183,6 +183,20 @@ CASES = [
     Case("no customer of a table in the MRR", {"mrr.csv": _csv(MRR), "health.csv": _csv(
         "customer_id,month,logins|A-1,2026-01,3|")}, "metrics {d}", 2,
         'health.csv, row 2, column "customer_id": customer "A-1" is not in the MRR data, nor is any other customer'),
+    # messages that say what is wrong
+    Case("UTF-16 without a byte-order mark", {"mrr.csv": _csv(MRR).decode().encode("utf-16-le")}, "metrics {d}/mrr.csv",
+         2, "mrr.csv: the file is UTF-16 text without a byte-order mark - save it as CSV UTF-8"),
+    Case("NUL bytes", {"mrr.csv": _csv(MRR) + b"\0\0junk|"}, "metrics {d}/mrr.csv", 2,
+         "the file holds NUL bytes: it is not a CSV text file"),
+    Case("uncalculated formula", {"mrr.xlsx": _sheet([["customer_id", "month", "mrr"], ["a", "2026-01", "=B9*2"]])},
+         "metrics {d}/mrr.xlsx", 2, 'row 2, column "mrr": the MRR is the formula "=B9*2", which Excel has not '
+         "calculated - open the file in Excel and save it"),
+    Case("one field too many", {"mrr.csv": _csv("customer_id,month,mrr|a,2026-01,100|b,2026-01,5,1|")},
+         "metrics {d}/mrr.csv", 2, "mrr.csv, row 3: this row has 4 fields where the header has 3"),
+    Case("a quote never closed", {"mrr.csv": _csv('customer_id,month,mrr|a,2026-01,100|b,"2026-01,5|c,2026-01,1|')},
+         "metrics {d}/mrr.csv", 2, "mrr.csv, row 3: a quote opened in this row is never closed"),
+    Case("a duplicate row names its values", {"mrr.csv": _csv(MRR + "b,01/2026,7|")}, "metrics {d}/mrr.csv", 2,
+         'row 6: this row repeats the "customer_id" "b" and "month" 2026-01 of row 3'),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]

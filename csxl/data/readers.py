@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,12 @@ def _decode(path: Path) -> str:
     """
     data = path.read_bytes()
     encodings = [name for bom, name in _BOMS if data.startswith(bom)] or ["utf-8", "cp1252", "latin-1"]
+    if len(encodings) > 1 and b"\0" in data[:4096]:  # no BOM, and a NUL no text export holds
+        head = data[:4096]
+        wide = max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 4  # every other byte: UTF-16
+        raise CsxlDataError("the file is UTF-16 text without a byte-order mark" if wide else
+                            "the file holds NUL bytes: it is not a CSV text file", file=str(path),
+                            fix="save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (comma delimited))")
     for encoding in encodings:
         try:
             return data.decode(encoding)
@@ -90,7 +97,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
         cells = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=False, header=None)
     except (pd.errors.ParserError, ValueError) as err:
-        raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path),
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(err))
+        if quote:  # pandas counts rows from 0
+            raise CsxlDataError("a quote opened in this row is never closed", file=str(path),
+                                row=int(quote.group(1)) + 1, fix='close the quote, or write a quote in a value as ""')
+        if fields:
+            width, row, saw = (int(n) for n in fields.groups())
+            raise CsxlDataError(f"this row has {saw} fields where the header has {width}", file=str(path), row=row,
+                                fix='remove the extra separator, or quote a value that holds one ("1,5")') from None
+        raise CsxlDataError(f"cannot read the CSV ({' '.join(str(err).split())})", file=str(path),
                             fix="check that every row has as many separators as the header") from None
     frame = cells.iloc[1:].reset_index(drop=True)
     frame.columns = cells.iloc[0].tolist()
@@ -143,6 +159,23 @@ def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTabl
         raise CsxlDataError("the workbook has no data", file=str(path),
                             fix="put a header row and data rows in a sheet named after its table (mrr, Clientes...)")
     return tables
+
+
+def uncalculated_formula(raw: RawTable, position: int, header: str) -> str | None:
+    """The formula of a workbook cell that reads as empty because Excel never calculated it (a file written by a
+    program stores formulas without their values), or None; read again only to explain an empty cell."""
+    if not raw.sheet or Path(raw.file).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    from openpyxl import load_workbook
+
+    row, column = int(raw.rows[position]), list(raw.frame.columns).index(header) + 1
+    wb = load_workbook(raw.file, read_only=True, data_only=False)
+    try:
+        value = next(wb[raw.sheet].iter_rows(min_row=row, max_row=row, min_col=column, max_col=column,
+                                             values_only=True))[0]
+    finally:
+        wb.close()
+    return value if isinstance(value, str) and value.startswith("=") else None
 
 
 def _kind_by_headers(frame: pd.DataFrame) -> Table:

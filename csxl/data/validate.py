@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from csxl.data import parse
-from csxl.data.readers import RawTable
+from csxl.data.readers import RawTable, uncalculated_formula
 from csxl.data.schema import Column, column_claims, enum_choices, fold, match_columns
 from csxl.errors import CsxlDataError
 
@@ -122,8 +122,12 @@ def _parse(raw: RawTable, column: Column, header: str, values: pd.Series, decima
     if column.required:  # blanks parse to NaN, NaT or ""
         empty = (parsed == "" if column.kind in ("id", "text") else parsed.isna()).to_numpy(dtype=bool)
         if empty.any():
-            raise fail(raw, _first(empty), header, f"the {_label(column)} is empty",
-                       f"every row needs its {_label(column)}")
+            i = _first(empty)
+            formula = uncalculated_formula(raw, i, header)
+            if formula:
+                raise fail(raw, i, header, f'the {_label(column)} is the formula "{formula[:40]}", which Excel has not '
+                           "calculated", "open the file in Excel and save it, so that its values are stored")
+            raise fail(raw, i, header, f"the {_label(column)} is empty", f"every row needs its {_label(column)}")
     if column.kind in ("number", "integer"):
         _check_range(raw, column, header, parsed, values)
     if column.kind == "integer":
@@ -172,6 +176,13 @@ def _check_range(raw: RawTable, column: Column, header: str, parsed: pd.Series, 
     raise fail(raw, i, header, problem, fix)
 
 
+def _key_value(value: object, column: Column) -> str:
+    """A key value as a message quotes it: a month as 2026-03, a date as 2026-03-15, an id in quotes."""
+    if column.kind in ("month", "date"):
+        return f"{value:%Y-%m}" if column.kind == "month" else f"{value:%Y-%m-%d}"
+    return f'"{value}"'
+
+
 def _check_duplicates(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -> None:
     """Two rows with the same key: name the second one and the first one it repeats."""
     key = [k for k in raw.table.key if k in out]
@@ -185,7 +196,7 @@ def _check_duplicates(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -
     if repeat.any():
         second = _first(repeat)
         first = _first(group == group[second])
-        names = " and ".join(f'"{found[k]}"' for k in key)
+        names = " and ".join(f'"{found[k]}" {_key_value(out[k].iloc[second], raw.table.column(k))}' for k in key)
         raise fail(raw, second, None, f"this row repeats the {names} of row {int(raw.rows[first])}",
                    "keep one row per " + ", ".join(_label(raw.table.column(k)) for k in key)
                    + " (add the amounts together if both are real)")

@@ -64,7 +64,7 @@ def test_duplicate_rows_name_both_rows(write, load_error):
     source = write("mrr.csv", "customer_id,month,mrr\na,2026-01,10\nb,2026-01,1\nc,2026-01,3\nb,2026-01,1\n"
                               "a,2026-01,10\n")
     message = str(load_error(source))
-    assert message.startswith(f'{source}, row 5: this row repeats the "customer_id" and "month" of row 3')
+    assert message.startswith(f'{source}, row 5: this row repeats the "customer_id" "b" and "month" 2026-01 of row 3')
 
 
 def test_same_customer_and_month_for_two_products_is_not_a_duplicate(write, load_error):
@@ -72,7 +72,7 @@ def test_same_customer_and_month_for_two_products_is_not_a_duplicate(write, load
     assert data.mrr["mrr"].sum() == 15.0
     message = str(load_error(write("mrr2.csv", "customer_id,product,month,mrr\na,Core,2026-01,10\n"
                                                "a,Core,01/2026,5\n")))
-    assert 'row 3: this row repeats the "customer_id" and "month" and "product" of row 2' in message
+    assert 'row 3: this row repeats the "customer_id" "a" and "month" 2026-01 and "product" "Core" of row 2' in message
 
 
 def test_header_only_and_empty_files(write, load_error):
