@@ -8,6 +8,9 @@ error (exit 2) or of the output or the one warning line (exit 0; a fragment endi
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -33,6 +36,7 @@ class Case:
     args: str  # split on spaces after formatting; {d} is the folder of the files
     code: int
     fragment: str
+    subprocess: bool = False  # run .venv's csxl in a process of its own, killed after TIMEOUT seconds
 
 
 def _csv(text: str) -> bytes:
@@ -63,6 +67,31 @@ def _sheet(rows: list[list]) -> Callable[[Path], None]:
 
 def _parquet(columns: dict[str, pa.Array]) -> Callable[[Path], None]:
     return lambda path: pq.write_table(pa.table(columns), path)
+
+
+def _far_cell(path: Path) -> None:
+    """A 5 KB workbook with one value at XFD1048576: openpyxl would fill in 17 billion empty cells."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["customer_id", "month", "mrr"])
+    wb.active["XFD1048576"] = 1
+    wb.save(path)
+
+
+def _zip_bomb(path: Path) -> None:
+    """A workbook of 60 KB whose sheet unpacks to 20 MB of identical rows (openpyxl takes a quarter of a minute)."""
+    _sheet([["customer_id", "month", "mrr"]])(path)
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    row = b'<row><c t="inlineStr"><is><t>a</t></is></c></row>' * 20_000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                book.writestr(name, data)
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            for _ in range(20):
+                sheet.write(row)
+            sheet.write(b"</sheetData></worksheet>")
 
 
 def _far_stamps(unit: str) -> pa.Array:
@@ -197,6 +226,13 @@ CASES = [
          "metrics {d}/mrr.csv", 2, "mrr.csv, row 3: a quote opened in this row is never closed"),
     Case("a duplicate row names its values", {"mrr.csv": _csv(MRR + "b,01/2026,7|")}, "metrics {d}/mrr.csv", 2,
          'row 6: this row repeats the "customer_id" "b" and "month" 2026-01 of row 3'),
+    # size limits, refused before parsing (pandas or openpyxl would take minutes)
+    Case("a value at XFD1048576", {"mrr.xlsx": _far_cell}, "metrics {d}/mrr.xlsx", 2,
+         "sheet Sheet: the sheet spans 1,048,576 rows by 16,384 columns; csxl reads at most 1,000 columns", True),
+    Case("a zip bomb", {"mrr.xlsx": _zip_bomb}, "metrics {d}/mrr.xlsx", 2,
+         "mrr.xlsx: its part xl/worksheets/sheet1.xml unpacks", True),
+    Case("a million columns", {"mrr.csv": b"customer_id,month,mrr" + b"," * 1_000_000 + b"\na,2026-01,1\n"},
+         "metrics {d}/mrr.csv", 2, "mrr.csv, row 1: the header has 1,000,003 columns; csxl reads at most 1,000", True),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]
@@ -210,11 +246,30 @@ def _write(case: Case, folder: Path) -> None:
             (folder / name).write_bytes(content)
 
 
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+TIMEOUT = 20  # seconds: generous on a loaded machine; the refusals take about one
+
+
+def _run(case: Case, folder: Path) -> Result:
+    args = case.args.format(d=folder).split(" ")
+    if not case.subprocess:
+        result = runner.invoke(app, args)
+        return Result(result.exit_code, result.stdout, result.stderr)
+    done = subprocess.run([sys.executable, "-m", "csxl", *args], capture_output=True, text=True, timeout=TIMEOUT)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_input(case, tmp_path):
     _write(case, tmp_path)
     fragment = case.fragment.format(d=tmp_path)
-    result = runner.invoke(app, case.args.format(d=tmp_path).split(" "))
+    result = _run(case, tmp_path)
     assert result.exit_code == case.code, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr and "1816" not in result.stdout
     if case.code == 2:

@@ -30,6 +30,13 @@ from csxl.data.schema import MRR, SUBSCRIPTIONS, Table, match_columns, table_for
 from csxl.errors import CsxlDataError
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+# Size limits, checked before a file is parsed, so that a hostile file is refused in a moment instead of keeping
+# openpyxl or pandas busy for minutes: a 5 KB workbook whose one value sits at XFD1048576 (17 billion empty
+# cells), a zip bomb, a CSV with a million columns.
+MAX_COLUMNS = 1_000  # of a CSV header or a sheet
+MAX_CELLS = 20_000_000  # of a sheet, as its dimension says (1,048,576 rows x 19 columns, 100,000 x 200)
+MAX_UNCOMPRESSED = 2 * 1024**3  # bytes, all parts of a workbook together
+MAX_RATIO = 200  # uncompressed / compressed size of a workbook part over 10 MB; real sheets compress 5 to 50 times
 
 
 @dataclass
@@ -93,8 +100,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise CsxlDataError("the file is empty", file=str(path), fix="export the table again with its header row")
+    delimiter = _delimiter(text)
+    width = len(next(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    if width > MAX_COLUMNS:
+        raise CsxlDataError(f"the header has {width:,} columns; csxl reads at most {MAX_COLUMNS:,}", file=str(path),
+                            row=1, fix="export only the table's columns")
     try:  # the header is read as a row, so that pandas does not rename a repeated header ("mrr", "mrr.1")
-        cells = pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str, keep_default_na=False,
+        cells = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, header=None)
     except (pd.errors.ParserError, ValueError) as err:
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
@@ -130,6 +142,33 @@ def _sheet_frame(ws) -> tuple[pd.DataFrame, int] | None:
     return pd.DataFrame(body, columns=header, dtype=object), top + 1
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than `MAX_UNCOMPRESSED`, or one part of which is packed
+    beyond `MAX_RATIO` (a zip bomb), from the sizes the zip directory states; zipfile never unpacks more."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise CsxlDataError(f"the workbook unpacks to {total:,} bytes; csxl reads at most {MAX_UNCOMPRESSED:,}",
+                            file=str(path),
+                            fix="split the data, or export it as CSV")
+    for part in parts:
+        if part.file_size > 10 * 1024**2 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise CsxlDataError(f"its part {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "
+                                "times larger than it is stored, as no spreadsheet does (a zip bomb?)", file=str(path),
+                                fix="save the workbook again from Excel, or export the data as CSV")
+
+
+def _check_sheet(ws, path: Path) -> None:
+    """Refuse a sheet whose stated dimension is beyond `MAX_COLUMNS` or `MAX_CELLS`: openpyxl would fill in every
+    empty cell up to it."""
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise CsxlDataError(f"the sheet spans {rows:,} rows by {columns:,} columns; csxl reads at most "
+                            f"{MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells", file=str(path), sheet=ws.title,
+                            fix="delete the cells beyond the table (select the empty rows and columns, Delete)")
+
+
 def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTable]:
     """The sheets named after tables; failing that (when `lone_sheet`) the first sheet as one table."""
     # imported here: CSV and Parquet sources, the commonest, then start without openpyxl (about 0.1 s)
@@ -137,7 +176,10 @@ def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTabl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        _check_archive(path)
         wb = load_workbook(path, read_only=True, data_only=True)
+    except CsxlDataError:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as err:
         raise CsxlDataError(f"cannot open the workbook ({err})", file=str(path),
                             fix="save it from Excel as an .xlsx workbook") from None
@@ -147,6 +189,7 @@ def _workbook(path: Path, named: Table | None, lone_sheet: bool) -> list[RawTabl
             chosen = [(wb.worksheets[0], named)]
         tables = []
         for ws, table in chosen:
+            _check_sheet(ws, path)
             read = _sheet_frame(ws)
             if read is not None:
                 frame, header_row = read

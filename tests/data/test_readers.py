@@ -1,12 +1,14 @@
 """Sources: one CSV, one workbook, a folder; delimiters, encodings, sheet and row numbers."""
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from csxl.data.load import load
+from csxl.data import readers
 from csxl.data.readers import read_source
 
 MRR_ROWS = [("a", "2026-01", "1234,5"), ("b", "2026-01", "99")]
@@ -130,3 +132,17 @@ def test_input_files_are_never_modified(write):
     before = source.read_bytes()
     load(source)
     assert source.read_bytes() == before
+
+
+def test_workbook_size_limits(workbook, load_error, monkeypatch):
+    path = workbook("mrr.xlsx", {"mrr": [["customer_id", "month", "mrr"], ["a", "2026-01", 1], ["b", "2026-01", 2]]})
+    with zipfile.ZipFile(path) as book:
+        unpacked = sum(info.file_size for info in book.infolist())
+    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED", unpacked - 1)
+    assert f"the workbook unpacks to {unpacked:,} bytes; csxl reads at most {unpacked - 1:,}" in str(load_error(path))
+    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED", unpacked)
+    monkeypatch.setattr(readers, "MAX_CELLS", 8)  # the sheet is 3 rows by 3 columns
+    assert "sheet mrr: the sheet spans 3 rows by 3 columns; csxl reads at most 1,000 columns and 8 cells" in str(
+        load_error(path))
+    monkeypatch.setattr(readers, "MAX_CELLS", 9)
+    assert len(load(path).mrr) == 2
