@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from csxl.cli import app
@@ -283,3 +286,55 @@ def test_hostile_input(case, tmp_path):
         assert result.stdout.endswith(fragment[:-1]), result.stdout
     else:
         assert fragment in result.stdout + result.stderr, (result.stdout, result.stderr)
+
+
+# --- fuzzing: whatever the bytes, one line and exit 2, or a table of finite numbers ------------------------------
+
+_TOKENS = (b",", b";", b"\t", b"\n", b"\r\n", b'"', b".", b"-", b"9", b"0", b"e309", b"9999", b"1.000", b"\x00",
+           b"\xff\xfe", b"\xef\xbb\xbf", b"\x01", b"inf", b"=", b"Q2", b"31/02/2026", b"mrr", b"customer_id")
+
+
+@pytest.fixture(scope="module")
+def demo_mrr(tmp_path_factory) -> bytes:
+    """The first 60 lines of the demo data's mrr.csv: a valid file to mutate."""
+    from csxl.data.demo import write_demo_csv
+
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo_csv(folder, customers=12)
+    return b"".join((folder / "mrr.csv").read_bytes().splitlines(keepends=True)[:60])
+
+
+def _metrics_of(content: bytes) -> None:
+    """csxl metrics on the bytes as mrr.csv: exit 0 with finite numbers, or exit 2 with one line and no traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mrr.csv"
+        path.write_bytes(content)
+        result = runner.invoke(app, ["metrics", str(path), "--format", "csv"])
+    assert result.exit_code in (0, 2), (content, result.exception, result.stdout, result.stderr)
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("csxl: error: "), (content, result.stderr)
+    else:
+        assert not {"inf", "nan"} & set(result.stdout.lower().replace(",", " ").split()), (content, result.stdout)
+        assert all(line.startswith("csxl: warning: ") for line in result.stderr.splitlines()), result.stderr
+
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=400), st.lists(st.sampled_from(_TOKENS), max_size=60).map(b"".join)))
+def test_random_bytes_are_an_error_or_a_table(content):
+    _metrics_of(content)
+
+
+@FUZZ
+@given(st.data())
+def test_mutations_of_a_valid_file_are_an_error_or_a_table(demo_mrr, data):
+    content = demo_mrr
+    for _ in range(data.draw(st.integers(1, 6), label="mutations")):
+        at = data.draw(st.integers(0, len(content)), label="at")
+        cut = data.draw(st.integers(0, 8), label="cut")
+        token = data.draw(st.one_of(st.sampled_from(_TOKENS), st.binary(max_size=3)), label="token")
+        content = content[:at] + token + content[at + cut:]
+    _metrics_of(content)

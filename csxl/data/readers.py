@@ -100,8 +100,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
     text = _decode(path)
     if not text.strip():
         raise CsxlDataError("the file is empty", file=str(path), fix="export the table again with its header row")
-    delimiter = _delimiter(text)
-    width = len(next(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    try:
+        delimiter = _delimiter(text)
+        width = len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    except csv.Error as err:
+        raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path), fix="export the table again as CSV") from None
     if width > MAX_COLUMNS:
         raise CsxlDataError(f"the header has {width:,} columns; csxl reads at most {MAX_COLUMNS:,}", file=str(path),
                             row=1, fix="export only the table's columns")
@@ -109,9 +112,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
         cells = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, header=None)
     except (pd.errors.ParserError, ValueError) as err:
+        # pandas's messages, turned into rows: it counts lines from 1 here and rows from 0 there
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
         quote = re.search(r"EOF inside string starting at row (\d+)", str(err))
-        if quote:  # pandas counts rows from 0
+        if quote:
             raise CsxlDataError("a quote opened in this row is never closed", file=str(path),
                                 row=int(quote.group(1)) + 1, fix='close the quote, or write a quote in a value as ""')
         if fields:
@@ -150,8 +154,7 @@ def _check_archive(path: Path) -> None:
     total = sum(p.file_size for p in parts)
     if total > MAX_UNCOMPRESSED:
         raise CsxlDataError(f"the workbook unpacks to {total:,} bytes; csxl reads at most {MAX_UNCOMPRESSED:,}",
-                            file=str(path),
-                            fix="split the data, or export it as CSV")
+                            file=str(path), fix="split the data, or export it as CSV")
     for part in parts:
         if part.file_size > 10 * 1024**2 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             raise CsxlDataError(f"its part {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "

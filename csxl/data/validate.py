@@ -267,7 +267,7 @@ def check_ids(raw_tables: dict[str, RawTable], tables: dict[str, pd.DataFrame],
     for name, frame in tables.items():
         stray = ~frame["customer_id"].isin(known).to_numpy() if "customer_id" in frame else np.zeros(len(frame), bool)
         raw = raw_tables[name]
-        if stray.all():
+        if len(frame) and stray.all():
             raise CsxlDataError(f'customer "{frame["customer_id"].iloc[0]}" is not in the MRR data, nor is any other '
                                 f"customer of the {name} table", file=raw.file, sheet=raw.sheet,
                                 row=int(frame["_row"].iloc[0]), column=f'"{_columns(raw)["customer_id"]}"',
