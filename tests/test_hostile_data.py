@@ -146,7 +146,8 @@ CASES = [
     Case("amount 1e300 in a workbook", {"subs.xlsx": _sheet([SUBS.strip("|").split(","),
                                                              ["s1", "a", "2026-01-01", None, 1e300, "month"]])},
          "metrics {d}/subs.xlsx", 2, 'row 2, column "amount": "1e+300" is too large'),
-    Case("health signal 1e400", {"mrr.csv": _csv(MRR), "health.csv": _csv("customer_id,month,nps_calls|a,2026-01,1e400|")},
+    Case("health signal 1e400",
+         {"mrr.csv": _csv(MRR), "health.csv": _csv("customer_id,month,nps_calls|a,2026-01,1e400|")},
          "metrics {d}", 2, 'health.csv, row 2, column "nps_calls": "1e400" is too large'),
     # three decimals after a point and no comma: 99 or 99,000? Refused unless --decimal says
     Case("three decimals", {"mrr.csv": _csv(THREE)}, "metrics {d}/mrr.csv", 2,
@@ -156,7 +157,8 @@ CASES = [
          "2026-01,0.0,749.375,"),
     Case("three decimals, comma stated", {"mrr.csv": _csv(THREE)}, "metrics {d}/mrr.csv --format csv --decimal ,", 0,
          "2026-01,0.0,749375.0,"),
-    Case("a stated comma refuses a point", {"mrr.csv": _csv(MRR + "c,2026-03,12.5|")}, "metrics {d}/mrr.csv --decimal ,",
+    Case("a stated comma refuses a point", {"mrr.csv": _csv(MRR + "c,2026-03,12.5|")},
+         "metrics {d}/mrr.csv --decimal ,",
          2, 'row 6, column "mrr": "12.5" is not a number'),
     Case("no such separator", {"mrr.csv": _csv(MRR)}, "metrics {d}/mrr.csv --decimal ;", 2,
          "the decimal separator ';' is neither . nor ,"),
@@ -191,8 +193,10 @@ CASES = [
     Case("a required header missing in a sheet", {"mrr.xlsx": _sheet([[], ["customer_id", "month"], ["a", "2026-01"]])},
          "metrics {d}/mrr.xlsx", 2, "sheet Sheet, row 2: the mrr table has no mrr column"),
     # the data ends at the last start, not at a contract's future end
-    Case("a future end date", {"subs.csv": _csv(SUBS + "s1,a,2026-01-10,2028-12-31,10,month|s2,b,2026-03-05,,20,month|")},
-         "metrics {d}/subs.csv --format csv --period quarter", 0, "\n2026-Q1,0.0,30.0,0.0,0.0,0.0,0.0,30.0,,,0,2,0,0,2,,\n$"),
+    Case("a future end date",
+         {"subs.csv": _csv(SUBS + "s1,a,2026-01-10,2028-12-31,10,month|s2,b,2026-03-05,,20,month|")},
+         "metrics {d}/subs.csv --format csv --period quarter", 0,
+         "\n2026-Q1,0.0,30.0,0.0,0.0,0.0,0.0,30.0,,,0,2,0,0,2,,\n$"),
     # --as-of a quarter or a year means its last month
     Case("as of a quarter", {"mrr.csv": _csv(MRR)}, "qbr {d}/mrr.csv --account a --as-of 2026-Q1 -o {d}/q.xlsx", 0,
          "q.xlsx"),
@@ -208,7 +212,8 @@ CASES = [
     # rows of customers the MRR data does not have (prospects, accounts lost before it) are skipped with a warning
     Case("prospects in the customers table", {"mrr.csv": _csv(MRR), "customers.csv": _csv(
         "customer_id,name|a,Acme|P1,x|P2,y|P3,z|P4,w|")}, "metrics {d} --format csv", 0,
-        "csxl: warning: {d}/customers.csv: skipped 4 of 5 rows, of customers not in the MRR data (P1, P2, P3 and 1 more)"),
+        "csxl: warning: {d}/customers.csv: skipped 4 of 5 rows, of customers not in the MRR data "
+        "(P1, P2, P3 and 1 more)"),
     Case("lost accounts in a survey sheet", {"book.xlsx": _sheets({"mrr": MRR_ROWS, "nps": [
         ["customer_id", "date", "score"], ["a", "2026-01-10", 9], ["old", "2025-01-10", 3]]})}, "metrics {d}/book.xlsx",
         0, "{d}/book.xlsx, sheet nps: skipped 1 of 2 rows, of customers not in the MRR data (old)"),

@@ -33,7 +33,8 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
     column's values decide, and a column they leave open ("99.000") is an error.
     """
     if decimal not in (None, ".", ","):
-        raise CsxlDataError(f"the decimal separator {decimal!r} is neither . nor ,", fix="give --decimal . or --decimal ,")
+        raise CsxlDataError(f"the decimal separator {decimal!r} is neither . nor ,",
+                            fix="give --decimal . or --decimal ,")
     raws = {raw.table.name: raw for raw in read_source(Path(path))}
     tables = {name: canonical_table(raw, decimal) for name, raw in raws.items()}
     subscriptions = tables.get("subscriptions")

@@ -104,7 +104,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         delimiter = _delimiter(text)
         width = len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error as err:
-        raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path), fix="export the table again as CSV") from None
+        raise CsxlDataError(f"cannot read the CSV ({err})", file=str(path),
+                            fix="export the table again as CSV") from None
     if width > MAX_COLUMNS:
         raise CsxlDataError(f"the header has {width:,} columns; csxl reads at most {MAX_COLUMNS:,}", file=str(path),
                             row=1, fix="export only the table's columns")

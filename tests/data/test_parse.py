@@ -8,8 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csxl.data.parse import (AmbiguousDecimal, blank, parse_bools, parse_dates, parse_enum, parse_ids, parse_months,
-                             parse_numbers)
+from csxl.data.parse import (
+    AmbiguousDecimal,
+    blank,
+    parse_bools,
+    parse_dates,
+    parse_enum,
+    parse_ids,
+    parse_months,
+    parse_numbers,
+)
 
 
 def column(*values, dtype=object) -> pd.Series:

@@ -7,8 +7,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from csxl.data.load import load
 from csxl.data import readers
+from csxl.data.load import load
 from csxl.data.readers import read_source
 
 MRR_ROWS = [("a", "2026-01", "1234,5"), ("b", "2026-01", "99")]

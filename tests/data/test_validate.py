@@ -1,7 +1,7 @@
 """Every input problem is reported with the file, sheet, spreadsheet row and column as written, and a fix."""
 
-import pytest
 import pandas as pd
+import pytest
 
 from csxl.data.load import load
 
@@ -97,7 +97,8 @@ def test_rows_of_unknown_customers_are_skipped_with_one_warning_per_table(write,
             ("ces.csv", "customer_id,date,score\nzz,2026-01-05,4\nb,2026-01-05,4\n", "1 of 2 rows"),
             ("health.csv", "customer_id,month,logins\nzz,2026-01,4\na,2026-01,4\n", "1 of 2 rows"),
             ("pipeline.csv", "id,customer_id,stage,type,amount\no1,zz,won,upsell,10\no2,a,won,upsell,10\n", "1 of 2"),
-            ("goals.csv", "customer_id,goal\nzz,Adopt\nb,Adopt\n", "1 of 2 rows, of customers not in the MRR data (zz)")]:
+            ("goals.csv", "customer_id,goal\nzz,Adopt\nb,Adopt\n",
+             "1 of 2 rows, of customers not in the MRR data (zz)")]:
         path = write(name, text)
         data = load(tmp_path)
         assert set(getattr(data, path.stem)["customer_id"]) <= {"a", "b"}, name
