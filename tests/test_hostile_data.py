@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from csxl.cli import app
+from tests.data.sheets import write_workbook
 
 runner = CliRunner()
 
@@ -53,15 +54,7 @@ SUBS = "subscription_id,customer_id,start_date,end_date,amount,interval|"
 
 
 def _sheets(sheets: dict[str, list[list]]) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        wb.save(path)
-    return write
+    return lambda path: write_workbook(path, sheets)
 
 
 def _sheet(rows: list[list]) -> Callable[[Path], None]:
