@@ -89,7 +89,9 @@ class _Cells:
             if number.any():
                 self.numbers[number.to_numpy()] = items[number].astype(float).to_numpy()
             if stamp.any():
-                self.stamps[stamp.to_numpy()] = np.array(items[stamp].tolist(), dtype="datetime64[s]")
+                # wall time, as for a typed column: numpy has no time zones
+                naive = [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in items[stamp]]
+                self.stamps[stamp.to_numpy()] = np.array(naive, dtype="datetime64[s]")
             rest = ~(number | stamp)
             text[rest] = items[rest].astype(str)
         self.text = text.str.strip()

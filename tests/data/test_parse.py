@@ -192,3 +192,19 @@ def test_enumerations_use_their_canonical_values():
 def test_blank():
     assert blank(column("", "  ", None, np.nan, "a", 0)).tolist() == [True, True, True, True, False, False]
     assert blank(column("", " x", None, dtype=str)).tolist() == [True, False, True]
+
+
+def test_far_dates_are_bad_whatever_their_type_and_an_open_end_in_9999_is_empty():
+    far = [dt.datetime(9999, 12, 31), "9999-12-31", "31/12/9999", 99991231, "2262-04-12", "1949-12-31", "0001-01-01"]
+    for value in far:
+        values, bad = parse_dates(column(value, "2026-03-15"))
+        assert bad.tolist() == [True, False] and values.iloc[1] == pd.Timestamp("2026-03-15"), value
+    values, bad = parse_dates(column(dt.datetime(9999, 12, 31), "9999-01-15", "2300-01-01"), open_end=True)
+    assert values.isna().all() and bad.tolist() == [False, False, True]
+    assert parse_dates(column("1950-01-01", "2200-12-31"))[1].tolist() == [False, False]
+
+
+def test_a_time_zone_keeps_the_wall_date():
+    moment = dt.datetime(2026, 1, 5, 23, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    assert parse_dates(column(moment, dt.date(2026, 4, 1)))[0].tolist() == [pd.Timestamp("2026-01-05"),
+                                                                            pd.Timestamp("2026-04-01")]
