@@ -19,8 +19,8 @@ class CsxlDataError(ValueError):
     """Bad input, located and explained.
 
     `str(err)` is the full one-line message (a control character quoted from the data is written as an
-    escape, \\x0b); the parts stay available for
-    callers that present them differently (a cell shows only the problem).
+    escape, \\x0b); the parts stay available for callers that present them differently (a cell shows only the
+    problem).
     """
 
     def __init__(

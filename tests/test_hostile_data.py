@@ -234,6 +234,8 @@ CASES = [
          "mrr.xlsx: its part xl/worksheets/sheet1.xml unpacks", True),
     Case("a million columns", {"mrr.csv": b"customer_id,month,mrr" + b"," * 1_000_000 + b"\na,2026-01,1\n"},
          "metrics {d}/mrr.csv", 2, "mrr.csv, row 1: the header has 1,000,003 columns; csxl reads at most 1,000", True),
+    Case("a vertical tab in a header", {"mrr.csv": b"cust\x0bomer,month,mrr\na,2026-01,1\n"}, "metrics {d}/mrr.csv",
+         2, 'the mrr table has no customer_id column (headers found: "cust\\x0bomer", "month", "mrr")'),
     Case("customer since 1900", {"mrr.csv": _csv(MRR), "customers.csv": _csv("customer_id,start_date|a,1900-01-01|")},
          "metrics {d}", 2, 'customers.csv, row 2, column "start_date": "1900-01-01" is outside the dates'),
 ]
