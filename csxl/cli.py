@@ -60,6 +60,10 @@ def _reports_errors(command: Callable) -> Callable:
     return run
 
 
+# the decimal separator of amounts written as text, for a file whose values leave it open ("99.000")
+DecimalOption = Annotated[str | None, typer.Option(
+    "--decimal", help='Decimal separator of amounts written as text: "." or "," (default: decided by the values).')]
+
 _RATES = {"nrr", "grr", "logo_churn", "quick_ratio"}
 _COUNTS = {"customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end"}
 
@@ -122,11 +126,13 @@ def metrics(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX file, or a folder of CSV/XLSX/Parquet tables.")],
     period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
     format: Annotated[Format, typer.Option("--format", help="table for reading, csv or json for machines.")] = Format.table,
+    decimal: DecimalOption = None,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
     from csxl.data.load import load
 
-    data = load(path)
+    data = load(path, decimal=decimal)
+    _warn(data.warnings)
     table = mrr_movements(data.mrr, period.value, split=False)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -154,7 +160,7 @@ def _locale(lang: Lang, currency: str | None):
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        _err.print(f"csxl: warning: {line}", highlight=False)
+        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -169,6 +175,7 @@ def qbr(
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
     currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")] = None,
     template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")] = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
@@ -177,14 +184,14 @@ def qbr(
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
-    data = _load_for(path, output, template)
+    data = _load_for(path, output, template, decimal)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
         written, warnings = write_qbr(data, account, job, output)
         _warn(warnings)
         _out.print(f"wrote {written}")
         return
-    _write_batch(functools.partial(load, path), accounts_with_mrr(data, job.as_of), job, output)
+    _write_batch(functools.partial(load, path, decimal=decimal), accounts_with_mrr(data, job.as_of), job, output)
 
 
 def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
@@ -247,11 +254,12 @@ def forecast(
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
     currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
     template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
     from csxl.workbooks.forecast import write_forecast
 
-    data = _load_for(path, output, template)
+    data = _load_for(path, output, template, decimal)
     written, warnings = write_forecast(data, _month(data, as_of), _locale(lang, currency), horizon, template, output)
     _warn(warnings)
     _out.print(f"wrote {written}")
@@ -266,23 +274,26 @@ def portfolio(
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
     currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
     template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Build the portfolio review workbook for CS leadership."""
     from csxl.workbooks.portfolio import write_portfolio
 
-    data = _load_for(path, output, template)
+    data = _load_for(path, output, template, decimal)
     written, warnings = write_portfolio(data, _month(data, as_of), _locale(lang, currency), template, output)
     _warn(warnings)
     _out.print(f"wrote {written}")
 
 
-def _load_for(path: Path, output: Path, template: Path | None):
+def _load_for(path: Path, output: Path, template: Path | None, decimal: str | None):
     """The data of a workbook command, after refusing an output that would overwrite an input."""
     from csxl.data.load import load
     from csxl.workbooks.files import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [path] + ([template] if template else []))
-    return load(path)
+    data = load(path, decimal=decimal)
+    _warn(data.warnings)
+    return data
 
 
 def _month(data, as_of: str | None):

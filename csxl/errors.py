@@ -8,12 +8,19 @@ it, column) and says what to fix.
 
 from __future__ import annotations
 
+import re
+
+# characters that would break the one line (newlines, vertical tabs, \x85, line and paragraph separators) or
+# print as nothing (other control characters): a message quotes data, so they are written as escapes
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 class CsxlDataError(ValueError):
     """Bad input, located and explained.
 
-    `str(err)` is the full one-line message; the parts stay available for
-    callers that present them differently (a cell shows only the problem).
+    `str(err)` is the full one-line message (a control character quoted from the data is written as an
+    escape, \\x0b); the parts stay available for callers that present them differently (a cell shows only the
+    problem).
     """
 
     def __init__(
@@ -47,4 +54,4 @@ class CsxlDataError(ValueError):
         text = f"{', '.join(where)}: {self.problem}" if where else self.problem
         if self.fix:
             text += f" - {self.fix}"
-        return text
+        return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)

@@ -58,7 +58,7 @@ def test_a_batch_with_an_unreadable_template_is_one_error(book, tmp_path):
     assert result.exit_code == 2 and flat(result.stderr).count("cannot open the template") == 1
 
 
-def load_then_die_on_c(path):
+def load_then_die_on_c(path, **options):
     """The data loader, which in a worker process (not in the command itself) makes writing c's QBR kill it.
 
     A worker runs the loader first, so the trap is set inside the worker whatever the start method.
@@ -72,7 +72,7 @@ def load_then_die_on_c(path):
             return write(data, account, job, out)
 
         jobs.write_qbr = write_or_die
-    return real_load(path)
+    return real_load(path, **options)
 
 
 def test_a_worker_that_dies_ends_in_the_summary_not_a_traceback(book, tmp_path, monkeypatch):

@@ -16,13 +16,39 @@ subscriptions); the other tables are None when the source does not have them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from csxl.data.parse import DATE_RANGE, outside_date_range, parse_months
 from csxl.errors import CsxlDataError
 
 MRR_COLUMNS = ["customer_id", "product", "month", "mrr", "price_adjustment"]
+
+# a quarter as people write it: 2026-Q2, 2026Q2, Q2 2026, 2Q26, and in Portuguese 2T26, T2 2026, 2026-T2
+_QUARTERS = (r"(?P<y>\d{4})[-/ ]?[QT](?P<q>[1-4])", r"[QT](?P<q>[1-4])[-/ ]?(?P<y>\d{4}|\d{2})",
+             r"(?P<q>[1-4])[QT][-/ ]?(?P<y>\d{4}|\d{2})")
+
+
+def month_of(value: str | pd.Timestamp) -> pd.Timestamp:
+    """The month an --as-of value means: a month (2026-06, 06/2026, jun/2026, a date in it), or the LAST month of
+    a quarter (2026-Q2, 2T26: June) or of a year (2026: December), so that a period ends where its label says."""
+    spelled = str(value).strip().upper()
+    quarter = next((m for m in (re.fullmatch(p, spelled) for p in _QUARTERS) if m), None)
+    read = value
+    if re.fullmatch(r"\d{4}", spelled) or quarter:
+        year = int(quarter["y"] if quarter else spelled)
+        read = f"{year + (2000 if year < 100 else 0)}-{3 * int(quarter['q']) if quarter else 12:02d}"
+    month, bad = parse_months(pd.Series([read], dtype=object))  # a month in DATE_RANGE, or bad
+    if bad.any() and outside_date_range(read, "month"):
+        low, high = DATE_RANGE
+        raise CsxlDataError(f"--as-of {value!r} is outside the dates csxl reads ({low} to {high})",
+                            fix="pick a month of the data")
+    if bad.any() or pd.isna(month.iloc[0]):
+        raise CsxlDataError(f"--as-of {value!r} is not a month, a quarter or a year",
+                            fix="write a month (2026-09), a quarter (2026-Q3) or a year (2026)")
+    return month.iloc[0]
 
 
 @dataclass
@@ -37,6 +63,8 @@ class Dataset:
     goals: pd.DataFrame | None = None
     subscriptions: pd.DataFrame | None = None
     source: str = ""
+    # what loading skipped or assumed, one line each, for the command to print (rows of unknown customers)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # one datetime resolution everywhere, whatever pandas or the reader chose
@@ -61,12 +89,9 @@ class Dataset:
         return self.mrr["month"].max()
 
     def as_of(self, month: str) -> pd.Timestamp:
-        """The month a report is as of (--as-of YYYY-MM), which must be one of the months of the MRR data:
+        """The month a report is as of (--as-of, see `month_of`), which must be one of the months of the MRR data:
         before the first there is nothing to report, after the last the data would read as all churned."""
-        try:
-            stamp = pd.Period(month, freq="M").to_timestamp()
-        except ValueError:
-            raise CsxlDataError(f"--as-of {month!r} is not a month", fix="write it as YYYY-MM, e.g. 2026-09") from None
+        stamp = month_of(month)
         first, last = self.first_month, self.last_month
         if not first <= stamp <= last:
             raise CsxlDataError(f"--as-of {month} is outside the MRR data, which runs from {first:%Y-%m} to "

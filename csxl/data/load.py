@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csxl.data.dataset import MRR_COLUMNS, Dataset
-from csxl.data.parse import parse_months
+from csxl.data.dataset import MRR_COLUMNS, Dataset, month_of
 from csxl.data.readers import read_source
 from csxl.data.subscriptions import subscriptions_to_mrr
 from csxl.data.validate import canonical_table, check_ids
@@ -16,43 +15,40 @@ from csxl.errors import CsxlDataError
 SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals")
 
 
-def _as_of_month(as_of: str | pd.Timestamp | None) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    month, bad = parse_months(pd.Series([as_of], dtype=object))
-    if bad.any() or pd.isna(month.iloc[0]):
-        raise CsxlDataError(f"the as-of month {as_of!r} is not a month", fix="write it as 2026-09 or 09/2026")
-    return month.iloc[0]
-
-
 def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Snapshot rows with every MRR column: no product is "", no flag is False."""
     defaults = {"product": "", "price_adjustment": False}
     return frame.assign(**{k: v for k, v in defaults.items() if k not in frame})[MRR_COLUMNS]
 
 
-def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None) -> Dataset:
+def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: str | None = None) -> Dataset:
     """Read a CSV file, an XLSX workbook or a folder of tables into a validated `Dataset`.
 
     The MRR comes from an `mrr` table (snapshots) or, failing that, from a
     `subscriptions` table normalised to monthly MRR; `as_of` (a month) is the
     last month open subscriptions run to. Customer ids of the other tables
-    must all be in the MRR (or subscriptions) data.
+    must be in the MRR (or subscriptions) data: rows of other customers are
+    skipped, with a line in `Dataset.warnings`. `decimal` ("." or ",")
+    states the decimal separator of numbers written as text; by default each
+    column's values decide, and a column they leave open ("99.000") is an error.
     """
+    if decimal not in (None, ".", ","):
+        raise CsxlDataError(f"the decimal separator {decimal!r} is neither . nor ,",
+                            fix="give --decimal . or --decimal ,")
     raws = {raw.table.name: raw for raw in read_source(Path(path))}
-    tables = {name: canonical_table(raw) for name, raw in raws.items()}
+    tables = {name: canonical_table(raw, decimal) for name, raw in raws.items()}
     subscriptions = tables.get("subscriptions")
     if "mrr" in tables:
         mrr = _mrr_rows(tables["mrr"]).sort_values(["customer_id", "product", "month"], ignore_index=True)
     elif subscriptions is not None:
-        mrr = subscriptions_to_mrr(subscriptions, _as_of_month(as_of))
+        mrr = subscriptions_to_mrr(subscriptions, None if as_of is None else month_of(as_of))
     else:
         raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=str(path),
                             fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")
     secondary = {name: tables[name] for name in SECONDARY if name in tables}
     known = mrr["customer_id"] if subscriptions is None else pd.concat([mrr["customer_id"], subscriptions["customer_id"]])
-    check_ids(raws, secondary, known.unique())
+    secondary, warnings = check_ids(raws, secondary, known.unique())
     clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in secondary.items()}
     if subscriptions is not None:
         subscriptions = subscriptions.drop(columns="_row").reset_index(drop=True)
-    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), **clean)
+    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), warnings=warnings, **clean)

@@ -16,9 +16,14 @@ Conventions (docs/data.md):
   prove it ("12,5", "1.234,56" and "1.234.567" prove a decimal comma;
   "12.5", "1,234.56" and "1,234,567" a decimal point); the first proof in
   file order wins and values contradicting it are errors. A column with no
-  proof has no decimals: "1.500" there is fifteen hundred.
+  proof and a value like "99.000" or "1.500" is ambiguous (99 or 99,000?):
+  `AmbiguousDecimal`, unless the caller states the separator (`decimal`).
+  Without proof, "1,500" is fifteen hundred.
 - Dates are ISO (2026-03-15), day first (15/03/2026, 15.03.26), 20260315,
   "15 mar 2026", or Excel serial numbers from 1950 on (46096); never month first.
+  Only dates from 1950-01-01 to 2200-12-31 are read (`DATE_RANGE`): pandas
+  counts nanoseconds, so a year past 2262 would wrap round to 1816; an end
+  date in the year 9999, the ERP spelling of "no end", is read as empty.
 - Months are 2026-03, 03/2026, 202603, mar/2026, "março de 2026" (pt, es, en
   names) or any date or serial in the month.
 """
@@ -35,6 +40,11 @@ import pandas as pd
 from csxl.data.schema import canonical_value, fold
 
 _NAT = np.datetime64("NaT", "ns")
+_NAT_DAY = np.datetime64("NaT", "D")
+# the dates csxl reads; dates are computed in days (numpy's datetime64[D] spans any year) and checked against it
+# before they become pandas nanoseconds
+DATE_RANGE = (np.datetime64("1950-01-01", "D"), np.datetime64("2200-12-31", "D"))
+_OPEN_END_YEAR = 9999
 
 _MONTH_WORDS = (
     ("january", "janeiro", "enero"), ("february", "fevereiro", "febrero"), ("march", "marco", "marzo"),
@@ -61,7 +71,7 @@ class _Cells:
         self.codes, uniques = pd.factorize(values, use_na_sentinel=True)
         n = len(uniques)
         self.numbers = np.full(n, np.nan)
-        self.stamps = np.full(n, _NAT)
+        self.stamps = np.full(n, _NAT_DAY).astype("datetime64[s]")  # seconds, not nanoseconds: any year fits
         text = pd.Series("", index=range(n), dtype=str)
         if _is_text_dtype(uniques.dtype) or pd.api.types.is_bool_dtype(uniques.dtype):
             text = pd.Series(uniques.astype(str).array)
@@ -69,7 +79,8 @@ class _Cells:
             self.numbers = np.asarray(uniques, dtype=float)
         elif pd.api.types.is_datetime64_any_dtype(uniques.dtype):
             stamps = pd.DatetimeIndex(uniques)
-            self.stamps = (stamps.tz_localize(None) if stamps.tz is not None else stamps).to_numpy("datetime64[ns]")
+            self.stamps = (stamps.tz_localize(None) if stamps.tz is not None else stamps).to_numpy().astype(
+                "datetime64[s]")
         else:
             items = pd.Series(np.asarray(uniques, dtype=object))
             number = items.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)))
@@ -77,7 +88,9 @@ class _Cells:
             if number.any():
                 self.numbers[number.to_numpy()] = items[number].astype(float).to_numpy()
             if stamp.any():
-                self.stamps[stamp.to_numpy()] = pd.to_datetime(items[stamp]).to_numpy("datetime64[ns]")
+                # wall time, as for a typed column: numpy has no time zones
+                naive = [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in items[stamp]]
+                self.stamps[stamp.to_numpy()] = np.array(naive, dtype="datetime64[s]")
             rest = ~(number | stamp)
             text[rest] = items[rest].astype(str)
         self.text = text.str.strip()
@@ -139,8 +152,20 @@ def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=text.index)
 
 
-def _decimal_separator(body: pd.Series) -> str:
-    """The column's decimal separator: that of the first value proving one, else none ("1.500" is 1500).
+class AmbiguousDecimal(ValueError):
+    """No value of a number column shows whether its point is a decimal point: "99.000" may be 99 or 99,000.
+
+    `position` is the position in the column of the first such value.
+    """
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"ambiguous decimal separator at position {position}")
+        self.position = position
+
+
+def _decimal_separator(body: pd.Series) -> str | None:
+    """The column's decimal separator: that of the first value proving one, else "." (no decimals: "1,500" is
+    1500), or None when some value has a point that no value proves ("99.000": 99 or 99,000?).
 
     A value proves a separator when it cannot be a thousands separator there:
     both appear and it is the last one, the other one repeats, or it is
@@ -157,7 +182,7 @@ def _decimal_separator(body: pd.Series) -> str:
     proof = comma | dot
     if proof.any():
         return "," if comma[np.argmax(proof)] else "."
-    return "," if (dots > 0).any() else "."
+    return None if (dots > 0).any() else "."
 
 
 # digits with at most two decimals after a point: no thousands separator, nothing to decide, the common export
@@ -165,8 +190,9 @@ def _decimal_separator(body: pd.Series) -> str:
 _PLAIN = r"-?[0-9]+(?:\.[0-9]{1,2})?"
 
 
-def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if text.str.fullmatch(_PLAIN).all():
+def _numbers_from_text(text: pd.Series, decimal: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers and the unreadable mask of distinct texts; raises `AmbiguousDecimal` (the position among them)."""
+    if decimal != "," and text.str.fullmatch(_PLAIN).all():
         return pd.to_numeric(text).to_numpy(dtype=float), np.zeros(len(text), dtype=bool)
     spaced = text.str.contains(_SPACES).to_numpy(dtype=bool)
     if spaced.any():  # "1 234,56" (es), "R$ 1.234,56", "1'234.56"
@@ -175,7 +201,10 @@ def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     parts = _extract(text.str.upper(), _NUMBER)
     body = parts["body"]
     found = body.notna().to_numpy()
-    decimal = _decimal_separator(body[found]) if found.any() else "."
+    if decimal is None:
+        decimal = _decimal_separator(body[found]) if found.any() else "."
+        if decimal is None:
+            raise AmbiguousDecimal(int(np.argmax(body.str.contains(".", regex=False).fillna(False).to_numpy())))
     thousands = "." if decimal == "," else ","
     d, t = re.escape(decimal), re.escape(thousands)
     well_formed = body.str.fullmatch(rf"\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d*)?|\d*(?:{d}\d*)?").fillna(False)
@@ -188,14 +217,22 @@ def _numbers_from_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, value, np.nan), ~ok
 
 
-def parse_numbers(values: pd.Series) -> Parsed:
-    """Numbers from a column: floats (NaN for blanks) and the mask of unreadable entries."""
+def parse_numbers(values: pd.Series, decimal: str | None = None) -> Parsed:
+    """Numbers from a column: floats (NaN for blanks) and the mask of unreadable entries.
+
+    `decimal` ("." or ",") states the decimal separator of text; None decides it from the values, and raises
+    `AmbiguousDecimal` (the position of the first ambiguous row) when they cannot tell.
+    """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(float), np.zeros(len(values), dtype=bool)
     cells = _Cells(values)
     parsed, bad = cells.numbers.copy(), ~np.isnat(cells.stamps)
     if cells.is_text.any():
-        parsed[cells.is_text], bad[cells.is_text] = _numbers_from_text(cells.text[cells.is_text])
+        try:
+            parsed[cells.is_text], bad[cells.is_text] = _numbers_from_text(cells.text[cells.is_text], decimal)
+        except AmbiguousDecimal as err:
+            distinct = np.flatnonzero(cells.is_text)[err.position]
+            raise AmbiguousDecimal(int(np.argmax(cells.codes == distinct))) from None
     series, bad = cells.spread(parsed, bad, values.index, np.nan)
     return series.astype(float), bad
 
@@ -204,20 +241,26 @@ def parse_numbers(values: pd.Series) -> Parsed:
 
 # Excel serials count days from 1899-12-30; those of plausible dates (1950 to 2173) have five digits, so a
 # bare 2026 is not mistaken for a day of 1905 and 202603 / 20260315 are read as digits of a month or a day
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 _SERIALS = (18_264, 100_000)
 
 
 def _ymd(year: pd.Series, month: pd.Series, day: pd.Series | int = 1) -> np.ndarray:
-    """Dates from text parts (NaT where they make no date, like 31/02); two-digit years are 20xx."""
-    year = pd.to_numeric(year, errors="coerce")
-    year = year.where(year >= 100, year + 2000)
-    parts = pd.DataFrame({"year": year, "month": pd.to_numeric(month, errors="coerce"),
-                          "day": pd.to_numeric(day, errors="coerce") if isinstance(day, pd.Series) else day})
-    ok = parts.notna().all(axis=1)
-    out = np.full(len(parts), _NAT)
-    if ok.any():
-        out[ok.to_numpy()] = pd.to_datetime(parts[ok].astype(int), errors="coerce").to_numpy("datetime64[ns]")
+    """Days from text parts (NaT where they make no date, like 31/02); years written with two digits are 20xx.
+
+    numpy's calendar arithmetic in days, not pandas', so a year 9999 stays 9999 for the range check to refuse.
+    """
+    y = pd.to_numeric(year, errors="coerce").to_numpy(dtype=float)
+    y = np.where(year.astype(str).str.len().to_numpy() <= 2, y + 2000, y)
+    m = pd.to_numeric(month, errors="coerce").to_numpy(dtype=float)
+    d = pd.to_numeric(day, errors="coerce").to_numpy(dtype=float) if isinstance(day, pd.Series) \
+        else np.full(len(y), float(day))
+    ok = np.isfinite(y + m + d) & (y < 10_000) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+    months = ((y[ok] - 1970) * 12 + m[ok] - 1).astype("int64").astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (d[ok] - 1).astype("int64")
+    real = days.astype("datetime64[M]") == months
+    out = np.full(len(y), _NAT_DAY)
+    out[np.flatnonzero(ok)[real]] = days[real]
     return out
 
 
@@ -263,13 +306,13 @@ def _fill_named(out: np.ndarray, text: pd.Series, need_day: bool) -> None:
 
 def _from_numbers(numbers: np.ndarray, digit_patterns: tuple[str, ...]) -> np.ndarray:
     """Excel serials, and whole numbers whose digits spell a date or a month (20260315, 202603)."""
-    out = np.full(len(numbers), _NAT)
+    out = np.full(len(numbers), _NAT_DAY)
     serial = (numbers >= _SERIALS[0]) & (numbers < _SERIALS[1])
     seconds = np.round(numbers[serial] * 86_400).astype("int64").astype("timedelta64[s]")
-    out[serial] = (_EXCEL_EPOCH + seconds).astype("datetime64[ns]")
-    whole = (numbers >= _SERIALS[1]) & (np.mod(numbers, 1) == 0)
+    out[serial] = (_EXCEL_EPOCH + seconds).astype("datetime64[D]")
+    whole = (numbers >= _SERIALS[1]) & (numbers < 1e8) & (np.mod(numbers, 1) == 0)  # at most 8 digits: 20260315
     if whole.any():
-        digits, spelled = pd.Series(numbers[whole].astype("int64").astype(str)), np.full(int(whole.sum()), _NAT)
+        digits, spelled = pd.Series(numbers[whole].astype("int64").astype(str)), np.full(int(whole.sum()), _NAT_DAY)
         for pattern in digit_patterns:
             _fill(spelled, digits, pattern)
         out[whole] = spelled
@@ -278,14 +321,14 @@ def _from_numbers(numbers: np.ndarray, digit_patterns: tuple[str, ...]) -> np.nd
 
 def _parse_calendar(values: pd.Series, patterns: tuple[str, ...], digit_patterns: tuple[str, ...],
                     need_day: bool) -> tuple[_Cells, np.ndarray, np.ndarray]:
-    """Dates (at midnight) of the distinct values of a column, and which of them could not be read."""
+    """Days of the distinct values of a column, whatever their year, and which of them could not be read."""
     cells = _Cells(values)
-    out = cells.stamps.copy()
+    out = cells.stamps.astype("datetime64[D]")
     numeric = ~np.isnan(cells.numbers)
     out[numeric] = _from_numbers(cells.numbers[numeric], digit_patterns)
     if cells.is_text.any():
         text = cells.text[cells.is_text]
-        found = np.full(len(text), _NAT)
+        found = np.full(len(text), _NAT_DAY)
         serial = text.str.fullmatch(r"\d{5}(?:[.,]\d+)?").to_numpy(dtype=bool)
         found[serial] = _from_numbers(
             pd.to_numeric(text[serial].str.replace(",", "."), errors="coerce").to_numpy(float), ())
@@ -293,20 +336,44 @@ def _parse_calendar(values: pd.Series, patterns: tuple[str, ...], digit_patterns
             _fill(found, text, pattern)
         _fill_named(found, text, need_day)
         out[cells.is_text] = found
-    out = out.astype("datetime64[D]").astype("datetime64[ns]")
     return cells, out, np.isnat(out) & (cells.is_text | numeric)
 
 
-def parse_dates(values: pd.Series) -> Parsed:
-    """Dates from a column: datetime64 at midnight (NaT for blanks) and the mask of unreadable entries."""
-    cells, out, bad = _parse_calendar(values, _DAYS, (_DAY_DIGITS,), need_day=True)
-    return cells.spread(out, bad, values.index, _NAT)
+def _outside(days: np.ndarray) -> np.ndarray:
+    """Days readable but outside `DATE_RANGE`."""
+    return ~np.isnat(days) & ((days < DATE_RANGE[0]) | (days > DATE_RANGE[1]))
+
+
+def _in_range(cells: _Cells, days: np.ndarray, bad: np.ndarray, index: pd.Index, open_end: bool) -> Parsed:
+    """Per-row nanosecond dates: days outside `DATE_RANGE` are bad, or empty when they are an open end (9999)."""
+    far = _outside(days)
+    if open_end:
+        endless = far & (days.astype("datetime64[Y]").astype("int64") + 1970 == _OPEN_END_YEAR)
+        days, far = np.where(endless, _NAT_DAY, days), far & ~endless
+    return cells.spread(np.where(far, _NAT_DAY, days).astype("datetime64[ns]"), bad | far, index, _NAT)
+
+
+def parse_dates(values: pd.Series, open_end: bool = False) -> Parsed:
+    """Dates from a column: datetime64 at midnight (NaT for blanks) and the mask of unreadable entries.
+
+    Dates outside `DATE_RANGE` are unreadable; with `open_end` (an end date), one in the year 9999 is empty.
+    """
+    cells, days, bad = _parse_calendar(values, _DAYS, (_DAY_DIGITS,), need_day=True)
+    return _in_range(cells, days, bad, values.index, open_end)
 
 
 def parse_months(values: pd.Series) -> Parsed:
     """Months from a column of months or dates: datetime64 on the first of the month, and the unreadable mask."""
-    cells, out, bad = _parse_calendar(values, _MONTHS, (_MONTH_DIGITS, _DAY_DIGITS), need_day=False)
-    return cells.spread(out.astype("datetime64[M]").astype("datetime64[ns]"), bad, values.index, _NAT)
+    cells, days, bad = _parse_calendar(values, _MONTHS, (_MONTH_DIGITS, _DAY_DIGITS), need_day=False)
+    return _in_range(cells, days.astype("datetime64[M]").astype("datetime64[D]"), bad, values.index, False)
+
+
+def outside_date_range(value: object, kind: str) -> bool:
+    """Whether one unreadable date ("date") or month ("month") reads as a day outside `DATE_RANGE`, to say so."""
+    month = kind == "month"
+    _, days, _ = _parse_calendar(pd.Series([value], dtype=object), _MONTHS if month else _DAYS,
+                                 (_MONTH_DIGITS, _DAY_DIGITS) if month else (_DAY_DIGITS,), need_day=not month)
+    return bool(_outside(days)[0])
 
 
 # --- flags, identifiers, enumerations ----------------------------------------------------------------------------

@@ -19,7 +19,10 @@ Kind = Literal["id", "text", "month", "date", "number", "integer", "bool"]
 
 @dataclass(frozen=True)
 class Column:
-    """One canonical column: its name, kind, whether it is required, its aliases."""
+    """One canonical column: its name, kind, whether it is required, its aliases.
+
+    `open_end` marks an end date, where ERPs write "no end" as a day of the year 9999: it reads as empty.
+    """
 
     name: str
     kind: Kind
@@ -28,6 +31,7 @@ class Column:
     doc: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    open_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,8 @@ SUBSCRIPTIONS = Table(
         Column("end_date", "date", False,
                ("end", "end_date", "ended_at", "canceled_at", "cancelled_at", "fim", "data_fim", "data_de_fim",
                 "data_cancelamento", "fecha_fin", "fecha_de_fin", "fecha_cancelacion", "period_end"),
-               "Last day of service; empty while the subscription is active."),
+               "Last day of service; empty (or any day of 9999) while the subscription is active.",
+               open_end=True),
         Column("amount", "number", True,
                ("amount", "price", "value", "valor", "preco", "precio", "monto", "importe"),
                "Amount billed per interval, >= 0.", 0),
@@ -153,7 +158,8 @@ CUSTOMERS = Table(
         Column("start_date", "date", False, ("start_date", "customer_since", "data_inicio", "inicio",
                                               "fecha_inicio", "cliente_desde")),
         Column("renewal_date", "date", False, ("renewal_date", "renewal", "renovacao", "data_renovacao",
-                                                "data_de_renovacao", "renovacion", "fecha_renovacion")),
+                                                "data_de_renovacao", "renovacion", "fecha_renovacion"),
+               "Next renewal; empty or any day of 9999 when the contract has no end.", open_end=True),
         Column("contract_term_months", "integer", False,
                ("contract_term", "contract_term_months", "term", "term_months", "prazo", "prazo_meses",
                 "vigencia", "vigencia_meses", "plazo", "plazo_meses"), "Contract length in months.", 1),
@@ -308,6 +314,18 @@ def match_columns(table: Table, headers: list[object]) -> dict[int, str]:
                     taken[name] = hits[0]
                     break
     return {i: name for name, i in taken.items()}
+
+
+def column_claims(table: Table, headers: list[object]) -> dict[str, list[int]]:
+    """Every header position that means each canonical column (no two columns of a table share a spelling), so
+    that two headers meaning one column ("mrr" and "MRR", "mrr" and "receita") can be refused, naming both."""
+    spellings = {_header_key(s): c.name for c in table.columns for s in (c.name, *c.aliases)}
+    claims: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        name = spellings.get(_header_key(header)) if header is not None and str(header).strip() else None
+        if name:
+            claims.setdefault(name, []).append(i)
+    return claims
 
 
 def table_for(name: str) -> Table | None:

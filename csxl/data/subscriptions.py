@@ -6,8 +6,10 @@ when it is active at the end of M - a month-end snapshot: start_date <= last
 day of M and (no end_date, or end_date >= last day of M). A subscription
 ending on January 31 counts in January; one ending on March 14 does not count
 in March. Open subscriptions run to the last month of the data: the latest
-month of any start or end date, or the as-of month when one is given (which
-also cuts off anything later).
+month any subscription (or invoice period) starts, or the as-of month when
+one is given (which also cuts off anything later). An end date is not data
+about that month: a contract running to 2028-12-31 says nothing of 2027, so
+it neither extends the other subscriptions nor counts past the last start.
 
 A flagged row (price_adjustment) marks its first month: that is where its
 price replaces the previous one, so that month's increase is the adjustment;
@@ -39,8 +41,7 @@ def _months_active(subs: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[np.n
     end = subs["end_date"] if "end_date" in subs else pd.Series(pd.NaT, index=subs.index, dtype="datetime64[ns]")
     first, end_month = _month_number(start), _month_number(end)
     ended = end.notna().to_numpy()
-    horizon = _month_number(pd.Series([pd.Timestamp(as_of)]))[0] if as_of is not None \
-        else max(first.max(), end_month.max())
+    horizon = _month_number(pd.Series([pd.Timestamp(as_of)]))[0] if as_of is not None else first.max()
     # an end before the month's last day means the subscription is gone at that month's end
     last = np.where(ended, end_month - (~end.dt.is_month_end.to_numpy(dtype=bool) & ended), horizon)
     return first, np.minimum(last, horizon)

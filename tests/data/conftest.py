@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from csxl.data.load import load
 from csxl.errors import CsxlDataError
+from tests.data.sheets import write_workbook
 
 
 @pytest.fixture
@@ -26,15 +26,7 @@ def workbook(tmp_path):
     """workbook(name, {sheet: rows}) -> path of an .xlsx with those sheets, rows appended from A1."""
 
     def _workbook(name: str, sheets: dict[str, list[list]]) -> Path:
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        path = tmp_path / name
-        wb.save(path)
-        return path
+        return write_workbook(tmp_path / name, sheets)
 
     return _workbook
 

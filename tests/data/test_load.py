@@ -2,11 +2,13 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csxl.data.dataset import MRR_COLUMNS
+from csxl.data.dataset import MRR_COLUMNS, month_of
 from csxl.data.load import load
+from csxl.errors import CsxlDataError
 
 
 def test_canonical_types(write):
@@ -60,3 +62,18 @@ def test_subscriptions_in_any_row_order_normalise_to_the_same_mrr(tmp_path_facto
     first, second = load(folder / "a.csv").mrr, load(folder / "b.csv").mrr
     pd.testing.assert_frame_equal(first, second)
     assert (first["mrr"] >= 0).all() and not first.duplicated(["customer_id", "product", "month"]).any()
+
+
+@pytest.mark.parametrize("text, month", [
+    ("2026-Q2", "2026-06"), ("2026Q2", "2026-06"), ("Q2 2026", "2026-06"), ("q2-2026", "2026-06"), ("2Q26", "2026-06"),
+    ("2T26", "2026-06"), ("T2 2026", "2026-06"), ("2026-T4", "2026-12"), ("2026", "2026-12"), ("2026-02", "2026-02"),
+    ("fev/2026", "2026-02"), ("15/02/2026", "2026-02"),
+])
+def test_as_of_a_quarter_or_a_year_is_its_last_month(text, month):
+    assert month_of(text) == pd.Timestamp(month)
+
+
+@pytest.mark.parametrize("text", ["2026-Q0", "Q5 2026", "2026-13", "someday", "26", "1Q", "2026-Q2-01"])
+def test_as_of_anything_else_is_refused(text):
+    with pytest.raises(CsxlDataError, match="is not a month, a quarter or a year"):
+        month_of(text)

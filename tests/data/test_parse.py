@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csxl.data.parse import (
+    AmbiguousDecimal,
     blank,
     parse_bools,
     parse_dates,
@@ -46,8 +47,15 @@ def test_the_decimal_separator_is_decided_per_column():
     assert values.tolist() == [1500.0, 2.5] and not bad.any()
 
 
-def test_a_column_without_proof_has_no_decimals():
-    assert parse_numbers(column("1.500", "2.300", "850"))[0].tolist() == [1500.0, 2300.0, 850.0]
+def test_a_point_no_value_proves_is_ambiguous_unless_the_separator_is_stated():
+    with pytest.raises(AmbiguousDecimal) as caught:
+        parse_numbers(column("850", "99.000", "150.250", "500.125"))
+    assert caught.value.position == 1
+    assert parse_numbers(column("850", "99.000", "150.250"), ".")[0].tolist() == [850.0, 99.0, 150.25]
+    assert parse_numbers(column("850", "99.000", "150.250"), ",")[0].tolist() == [850.0, 99_000.0, 150_250.0]
+    # a stated comma makes a decimal point a contradiction, even in the plain form
+    assert parse_numbers(column("12.5", "3"), ",")[1].tolist() == [True, False]
+    # a lone comma with three digits after it is a thousands separator, as before
     assert parse_numbers(column("1,500", "850"))[0].tolist() == [1500.0, 850.0]
 
 
@@ -76,7 +84,6 @@ def test_digits_of_other_scripts_are_not_numbers():
 def test_a_value_with_three_decimals_leaves_the_column_to_its_convention():
     # "2.50" alone proves a decimal point; next to "1.500" too, since "2.50" comes first
     assert parse_numbers(column("2.50", "1.500"))[0].tolist() == [2.5, 1.5]
-    assert parse_numbers(column("1.500", "3"))[0].tolist() == [1500.0, 3.0]
 
 
 @pytest.mark.parametrize("text", ["abc", "12%", "1.23.4", "-", "R$", "12 abc", "(5", "1,2,3"])
@@ -185,3 +192,19 @@ def test_enumerations_use_their_canonical_values():
 def test_blank():
     assert blank(column("", "  ", None, np.nan, "a", 0)).tolist() == [True, True, True, True, False, False]
     assert blank(column("", " x", None, dtype=str)).tolist() == [True, False, True]
+
+
+def test_far_dates_are_bad_whatever_their_type_and_an_open_end_in_9999_is_empty():
+    far = [dt.datetime(9999, 12, 31), "9999-12-31", "31/12/9999", 99991231, "2262-04-12", "1949-12-31", "0001-01-01"]
+    for value in far:
+        values, bad = parse_dates(column(value, "2026-03-15"))
+        assert bad.tolist() == [True, False] and values.iloc[1] == pd.Timestamp("2026-03-15"), value
+    values, bad = parse_dates(column(dt.datetime(9999, 12, 31), "9999-01-15", "2300-01-01"), open_end=True)
+    assert values.isna().all() and bad.tolist() == [False, False, True]
+    assert parse_dates(column("1950-01-01", "2200-12-31"))[1].tolist() == [False, False]
+
+
+def test_a_time_zone_keeps_the_wall_date():
+    moment = dt.datetime(2026, 1, 5, 23, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    assert parse_dates(column(moment, dt.date(2026, 4, 1)))[0].tolist() == [pd.Timestamp("2026-01-05"),
+                                                                            pd.Timestamp("2026-04-01")]

@@ -1,11 +1,13 @@
 """Sources: one CSV, one workbook, a folder; delimiters, encodings, sheet and row numbers."""
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from csxl.data import readers
 from csxl.data.load import load
 from csxl.data.readers import read_source
 
@@ -29,10 +31,11 @@ def test_encodings(write, encoding):
     assert data.mrr["month"].dt.month.tolist() == [3, 4]
 
 
-def test_a_latin1_byte_cp1252_cannot_decode_still_reads(write):
-    path = write("mrr.csv", "customer_id,month,mrr\n", "ascii")
-    path.write_bytes(path.read_bytes() + b"caf\xe9\x81,2026-01,1\n")  # 0x81 is undefined in cp1252
-    assert load(path).mrr["customer_id"].tolist() == ["caf\xe9\x81"]
+def test_a_latin1_byte_cp1252_cannot_decode_still_reads(write, tmp_path):
+    write("mrr.csv", "customer_id,month,mrr\na,2026-01,1\n")
+    path = write("customers.csv", "customer_id,name\n", "ascii")
+    path.write_bytes(path.read_bytes() + b"a,caf\xe9\x81\n")  # 0x81 is undefined in cp1252
+    assert load(tmp_path).customers["name"].tolist() == ["caf\xe9\x81"]
 
 
 def test_one_csv_is_mrr_or_subscriptions_by_its_headers(write):
@@ -120,7 +123,8 @@ def test_missing_path_and_folder_without_tables(tmp_path, write, load_error):
 
 def test_ragged_csv_row(write, load_error):
     message = str(load_error(write("mrr.csv", "customer_id,month,mrr\na,2026-01,1\nb,2026-01,1,9,9\n")))
-    assert "cannot read the CSV" in message and "separators" in message
+    assert message.endswith("mrr.csv, row 3: this row has 5 fields where the header has 3 - remove the extra "
+                            'separator, or quote a value that holds one ("1,5")')
 
 
 def test_input_files_are_never_modified(write):
@@ -128,3 +132,17 @@ def test_input_files_are_never_modified(write):
     before = source.read_bytes()
     load(source)
     assert source.read_bytes() == before
+
+
+def test_workbook_size_limits(workbook, load_error, monkeypatch):
+    path = workbook("mrr.xlsx", {"mrr": [["customer_id", "month", "mrr"], ["a", "2026-01", 1], ["b", "2026-01", 2]]})
+    with zipfile.ZipFile(path) as book:
+        unpacked = sum(info.file_size for info in book.infolist())
+    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED", unpacked - 1)
+    assert f"the workbook unpacks to {unpacked:,} bytes; csxl reads at most {unpacked - 1:,}" in str(load_error(path))
+    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED", unpacked)
+    monkeypatch.setattr(readers, "MAX_CELLS", 8)  # the sheet is 3 rows by 3 columns
+    assert "sheet mrr: the sheet spans 3 rows by 3 columns; csxl reads at most 1,000 columns and 8 cells" in str(
+        load_error(path))
+    monkeypatch.setattr(readers, "MAX_CELLS", 9)
+    assert len(load(path).mrr) == 2

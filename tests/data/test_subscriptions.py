@@ -75,7 +75,7 @@ def test_a_price_adjustment_marks_the_first_month_of_its_row(subscriptions):
     header = HEADER + ",reajuste"
     rows = [("s1", "a", "Core", "2025-11-01", "2025-12-31", 100, "month", "não"),
             ("s1", "a", "Core", "2026-01-01", "2026-03-31", 105, "month", "sim")]
-    mrr = load(subscriptions(rows, header)).mrr
+    mrr = load(subscriptions(rows, header), as_of="2026-03").mrr  # the data runs to March, past the last start
     assert mrr["mrr"].tolist() == [100, 100, 105, 105, 105]
     assert mrr["price_adjustment"].tolist() == [False, False, True, False, False]
 
@@ -100,7 +100,7 @@ def test_many_subscriptions_against_a_month_by_month_count():
                          "start_date": start, "end_date": end, "amount": rng.integers(0, 1000, n).astype(float),
                          "interval": rng.choice(["month", "quarter", "year"], n)})
     got = subscriptions_to_mrr(subs)
-    last_month = max(subs["start_date"].max(), subs["end_date"].max()).to_period("M")
+    last_month = subs["start_date"].max().to_period("M")  # the latest start: end dates are not data
     expected = []
     for month in pd.period_range(subs["start_date"].min().to_period("M"), last_month, freq="M"):
         month_end = month.to_timestamp(how="end").normalize()
@@ -112,3 +112,12 @@ def test_many_subscriptions_against_a_month_by_month_count():
     expected = expected.sort_values(["customer_id", "product", "month"], ignore_index=True)
     pd.testing.assert_frame_equal(got[["customer_id", "product", "month", "mrr"]], expected,
                                   check_dtype=False, check_exact=False)
+
+
+def test_a_future_end_date_does_not_extend_the_data(subscriptions):
+    # the last start is March 2026: a contract ending in 2028 says nothing of the months after it
+    data = load(subscriptions([("s1", "a", "Core", "2026-01-10", "2028-12-31", 10, "month"),
+                               ("s2", "b", "Core", "2026-02-01", "", 20, "month"),
+                               ("s3", "c", "Core", "2026-03-05", "", 30, "month")]))
+    assert months_of(data) == {"a": ["2026-01", "2026-02", "2026-03"], "b": ["2026-02", "2026-03"], "c": ["2026-03"]}
+    assert data.last_month == pd.Timestamp("2026-03-01")

@@ -1,5 +1,6 @@
 """Every input problem is reported with the file, sheet, spreadsheet row and column as written, and a fix."""
 
+import pandas as pd
 import pytest
 
 from csxl.data.load import load
@@ -63,7 +64,7 @@ def test_duplicate_rows_name_both_rows(write, load_error):
     source = write("mrr.csv", "customer_id,month,mrr\na,2026-01,10\nb,2026-01,1\nc,2026-01,3\nb,2026-01,1\n"
                               "a,2026-01,10\n")
     message = str(load_error(source))
-    assert message.startswith(f'{source}, row 5: this row repeats the "customer_id" and "month" of row 3')
+    assert message.startswith(f'{source}, row 5: this row repeats the "customer_id" "b" and "month" 2026-01 of row 3')
 
 
 def test_same_customer_and_month_for_two_products_is_not_a_duplicate(write, load_error):
@@ -71,7 +72,7 @@ def test_same_customer_and_month_for_two_products_is_not_a_duplicate(write, load
     assert data.mrr["mrr"].sum() == 15.0
     message = str(load_error(write("mrr2.csv", "customer_id,product,month,mrr\na,Core,2026-01,10\n"
                                                "a,Core,01/2026,5\n")))
-    assert 'row 3: this row repeats the "customer_id" and "month" and "product" of row 2' in message
+    assert 'row 3: this row repeats the "customer_id" "a" and "month" 2026-01 and "product" "Core" of row 2' in message
 
 
 def test_header_only_and_empty_files(write, load_error):
@@ -86,23 +87,32 @@ def test_blank_rows_are_skipped_and_row_numbers_kept(write, load_error):
     assert 'row 5, column "mrr": "x"' in str(load_error(source))
 
 
-def test_unknown_customer_in_each_secondary_table(write, load_error, tmp_path):
+def test_rows_of_unknown_customers_are_skipped_with_one_warning_per_table(write, tmp_path):
     write("mrr.csv", MRR_OK)
-    write("nps.csv", "customer_id,date,score\na,2026-01-05,9\nghost,2026-01-06,3\n")
-    message = str(load_error(tmp_path))
-    assert message.startswith(f'{tmp_path / "nps.csv"}, row 3, column "customer_id": customer "ghost" is not in '
-                              "the MRR data")
-    (tmp_path / "nps.csv").unlink()
-    for name, text in [("customers.csv", "cliente,nome\na,A\nzz,Z\n"),
-                       ("csat.csv", "customer_id,date,score\nzz,2026-01-05,4\n"),
-                       ("ces.csv", "customer_id,date,score\nzz,2026-01-05,4\n"),
-                       ("health.csv", "customer_id,month,logins\nzz,2026-01,4\n"),
-                       ("pipeline.csv", "id,customer_id,stage,type,amount\no1,zz,won,upsell,10\n"),
-                       ("goals.csv", "customer_id,goal\nzz,Adopt\n")]:
+    for name, text, shown in [
+            ("customers.csv", "cliente,nome\nzz,Z\na,A\nyy,Y\nvv,V\nxx,X\nww,W\n", "5 of 6 rows, of customers not in "
+             "the MRR data (zz, yy, vv and 2 more)"),
+            ("nps.csv", "customer_id,date,score\nzz,2026-01-05,4\na,2026-01-05,9\n", "1 of 2 rows"),
+            ("csat.csv", "customer_id,date,score\nzz,2026-01-05,4\na,2026-01-05,4\n", "1 of 2 rows"),
+            ("ces.csv", "customer_id,date,score\nzz,2026-01-05,4\nb,2026-01-05,4\n", "1 of 2 rows"),
+            ("health.csv", "customer_id,month,logins\nzz,2026-01,4\na,2026-01,4\n", "1 of 2 rows"),
+            ("pipeline.csv", "id,customer_id,stage,type,amount\no1,zz,won,upsell,10\no2,a,won,upsell,10\n", "1 of 2"),
+            ("goals.csv", "customer_id,goal\nzz,Adopt\nb,Adopt\n",
+             "1 of 2 rows, of customers not in the MRR data (zz)")]:
         path = write(name, text)
-        message = str(load_error(tmp_path))
-        assert str(path) in message and 'customer "zz" is not in the MRR data' in message, name
+        data = load(tmp_path)
+        assert set(getattr(data, path.stem)["customer_id"]) <= {"a", "b"}, name
+        assert len(data.warnings) == 1 and data.warnings[0].startswith(f"{path}: skipped {shown}"), data.warnings
         path.unlink()
+    assert load(tmp_path).warnings == []
+
+
+def test_a_table_none_of_whose_customers_is_in_the_mrr_data_is_an_error(write, load_error, tmp_path):
+    write("mrr.csv", MRR_OK)
+    write("nps.csv", "customer_id,date,score\nA,2026-01-05,9\nB,2026-01-06,3\n")
+    assert str(load_error(tmp_path)).startswith(
+        f'{tmp_path / "nps.csv"}, row 2, column "customer_id": customer "A" is not in the MRR data, nor is any other '
+        "customer of the nps table")
 
 
 @pytest.mark.parametrize("table, header, score, scale", [("nps", "nota", 11, "0 to 10"), ("csat", "score", 0, "1 to 5"),
@@ -170,3 +180,13 @@ def test_secondary_tables_with_aliases(write, tmp_path):
     assert data.customers["contract_term_months"].iloc[0] == 12.0 and data.customers["name"].iloc[1] == "Beta SA"
     assert data.nps["score"].tolist() == [9.0] and data.nps["date"].iloc[0].strftime("%Y-%m-%d") == "2026-01-05"
     assert data.health[["active_users", "licensed_seats", "nps_interno"]].iloc[0].tolist() == [8.0, 10.0, 7.0]
+
+
+def test_an_end_in_the_year_9999_is_no_end_and_other_far_dates_are_refused(write, tmp_path, load_error):
+    write("mrr.csv", "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\n")
+    write("customers.csv", "customer_id,renewal_date,start_date\na,9999-12-31,2020-05-01\nb,2027-03-31,\n")
+    customers = load(tmp_path).customers
+    assert customers["renewal_date"].isna().tolist() == [True, False]
+    assert customers["start_date"].iloc[0] == pd.Timestamp("2020-05-01")
+    write("customers.csv", "customer_id,renewal_date\na,2263-01-01\n")
+    assert 'row 2, column "renewal_date": "2263-01-01" is outside' in str(load_error(tmp_path))
