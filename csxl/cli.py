@@ -18,11 +18,45 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from csxl.errors import CsxlDataError
 from csxl.metrics.movements import mrr_movements, period_label
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class _OneLineErrors(TyperGroup):
+    """The command group, with usage errors printed as one line like every other csxl error.
+
+    Typer prints a usage error as the usage text, a hint and a boxed panel; a script's log, or a reader, wants
+    `csxl: error: ...` and exit status 2, which is what `--help` is for the rest. The commands' own errors are
+    handled by `_reports_errors`; this catches what fails before a command runs (a missing option, a word that
+    is not a number).
+    """
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:
+            print("csxl: aborted", file=sys.stderr)
+            sys.exit(1)
+        except typer.TyperException as err:  # the base of click's usage errors
+            ctx = getattr(err, "ctx", None)
+            if type(err).__name__ == "NoArgsIsHelpError":  # the help was printed: nothing was wrong
+                sys.exit(err.exit_code)
+            hint = f" - see {ctx.command_path} --help" if ctx is not None else ""
+            print(f"csxl: error: {_sentence(err.format_message())}{hint}", file=sys.stderr)
+            sys.exit(err.exit_code)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _sentence(message: str) -> str:
+    """A click message as part of one line: its lines joined, no closing full stop."""
+    return " ".join(message.split()).rstrip(".")
+
+
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
 # Piped output is not squeezed to 80 columns: a report read later deserves whole numbers.
 _out = Console(width=None if sys.stdout.isatty() else 120)
