@@ -7,12 +7,14 @@ stderr naming the file, row and column, and the exit status is 2.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import math
+import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable
+from typing import Annotated, Callable, NoReturn
 
 import pandas as pd
 import typer
@@ -76,17 +78,42 @@ class Format(str, Enum):
 
 
 def _reports_errors(command: Callable) -> Callable:
-    """Turn bad input into one line on stderr and exit status 2."""
+    """Turn bad input, and a file that cannot be written, into one line on stderr and exit status 2.
+
+    The standard output is flushed here, so that a full disk behind `> movements.csv` is reported like any
+    other instead of as Python's complaint at exit.
+    """
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        from csxl.workbooks.files import os_error
+
         try:
-            return command(*args, **kwargs)
+            command(*args, **kwargs)
+            sys.stdout.flush()
         except CsxlDataError as err:
-            print(f"csxl: error: {err}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            _fail(err)
+        except OSError as err:
+            if err.filename is None:  # a write to the standard output (a file or pipe csxl did not open)
+                _discard_stdout()
+                _fail(os_error(err, "the standard output"))
+            _fail(os_error(err, doing="use"))
 
     return run
+
+
+def _fail(err: CsxlDataError) -> NoReturn:
+    print(f"csxl: error: {err}", file=sys.stderr)
+    raise typer.Exit(2) from None
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for the standard output nowhere, so that the flush at exit cannot fail again
+    (the way Python's documentation handles a closed pipe)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a file descriptor: nothing flushes it at exit
+        pass
 
 
 _RATES = {"nrr", "grr", "logo_churn", "quick_ratio"}
@@ -150,7 +177,8 @@ def _print_table(table: pd.DataFrame, title: str, last_month: pd.Timestamp) -> N
 def metrics(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX file, or a folder of CSV/XLSX/Parquet tables.")],
     period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
-    format: Annotated[Format, typer.Option("--format", help="table for reading, csv or json for machines.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format",
+                                           help="table for reading, csv or json for machines.")] = Format.table,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
     from csxl.data.load import load
@@ -196,8 +224,10 @@ def qbr(
     as_of: Annotated[str | None, typer.Option(help="Last month of the period, YYYY-MM (default: the last "
                                                    "complete quarter in the data).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")] = None,
-    template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")
+                        ] = None,
+    template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")
+                        ] = None,
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
@@ -206,7 +236,7 @@ def qbr(
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
-    data = _load_for(path, output, template)
+    data = _load_for(path, output, template, folder=all_accounts)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
         written, warnings = write_qbr(data, account, job, output)
@@ -236,7 +266,7 @@ def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
             progress.advance(task)
     _out.print(f"{len(accounts) - len(failed)} QBRs written to {out_dir.resolve()}, {len(failed)} failed")
     for account, error in failed:
-        _out.print(f"  {account}: {error}", highlight=False)
+        _out.print(f"  {account}: {error}", highlight=False, soft_wrap=True)  # one line per account, for logs
     if failed:
         raise typer.Exit(1)
 
@@ -261,8 +291,9 @@ def template_export(
 ) -> None:
     """Write a template with empty Data tables; fill it later with --template."""
     from csxl.workbooks.builtin import template
-    from csxl.workbooks.files import atomic_save
+    from csxl.workbooks.files import atomic_save, check_output
 
+    check_output(output)
     _out.print(f"wrote {atomic_save(template(kind.value, _locale(lang, currency)), output)}")
 
 
@@ -305,11 +336,13 @@ def portfolio(
     _out.print(f"wrote {written}")
 
 
-def _load_for(path: Path, output: Path, template: Path | None):
-    """The data of a workbook command, after refusing an output that would overwrite an input."""
+def _load_for(path: Path, output: Path, template: Path | None, folder: bool = False):
+    """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
+    input (`folder`: the output is the folder of a batch)."""
     from csxl.data.load import load
-    from csxl.workbooks.files import refuse_overwriting_inputs
+    from csxl.workbooks.files import check_output, refuse_overwriting_inputs
 
+    check_output(output, folder=folder)
     refuse_overwriting_inputs(output, [path] + ([template] if template else []))
     return load(path)
 
@@ -324,8 +357,9 @@ def _month(data, as_of: str | None):
 def demo_data(directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")]) -> None:
     """Write the built-in demo data set as CSV files, to see the input format and copy it."""
     from csxl.data.demo import write_demo_csv
+    from csxl.workbooks.files import check_output
 
-    for written in write_demo_csv(directory):
+    for written in write_demo_csv(check_output(directory, folder=True)):
         _out.print(f"wrote {written}")
 
 
@@ -337,9 +371,10 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     from csxl.data.load import load
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
+    from csxl.workbooks.files import check_output
     from csxl.workbooks.qbr import quarter_end
 
-    data_dir = out / "demo-data"
+    data_dir = check_output(out, folder=True) / "demo-data"
     written = write_demo_csv(data_dir)
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)

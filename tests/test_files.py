@@ -1,6 +1,8 @@
 """Nothing lost: outputs never overwrite or join the inputs, and a failed save leaves what was there."""
 
+import errno
 import os
+import zipfile
 
 import openpyxl
 import pytest
@@ -46,13 +48,12 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path,
     new = openpyxl.Workbook()
     new.active["A1"] = "this quarter"
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as half:
-            half.write(b"PK\x03\x04 half a zip")
-        raise OSError("disk full")
+    def full_disk(self, name, data, *args, **kwargs):
+        self.fp.write(b"half a part")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
+    with pytest.raises(CsxlDataError, match=f"{path}: cannot write it: the disk is full"):
         atomic_save(new, path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["qbr.xlsx"]

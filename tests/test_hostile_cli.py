@@ -7,9 +7,16 @@ in exactly one `csxl: error:` line on stderr: never a traceback, never click's u
 
 from __future__ import annotations
 
+import errno
+import resource
 import shlex
+import subprocess
+import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -21,9 +28,37 @@ runner = CliRunner()
 BOOK = "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\na,2026-02,120\nb,2026-03,60\nc,2026-03,10\n"
 
 
+CSXL = Path(sys.executable).parent / "csxl"
+
+
 def book(tmp, monkeypatch) -> None:
     (tmp / "data").mkdir()
     (tmp / "data" / "mrr.csv").write_text(BOOK)
+
+
+def book_and_folder(tmp, monkeypatch) -> None:
+    book(tmp, monkeypatch)
+    (tmp / "out").mkdir()
+
+
+def a_file(tmp, monkeypatch) -> None:
+    (tmp / "notes.txt").write_text("mine")
+
+
+def fails_with(code: int) -> Callable:
+    """A setup: the book, and every write of a workbook failing as a full disk or a read-only folder does."""
+
+    def setup(tmp, monkeypatch) -> None:
+        book(tmp, monkeypatch)
+
+        def write(*args, **kwargs):
+            raise OSError(code, "simulated")
+
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", write)
+        if code == errno.EROFS:  # a read-only file system refuses the temporary file already
+            monkeypatch.setattr(tempfile, "mkstemp", write)
+
+    return setup
 
 
 @dataclass(frozen=True)
@@ -34,7 +69,7 @@ class Case:
     stderr: str
 
     def __str__(self) -> str:
-        return self.args
+        return self.args if len(self.args) < 60 else f"{self.args[:60]}..."
 
 
 CASES = [
@@ -44,6 +79,19 @@ CASES = [
     Case("metrics data/ --period week", book, 2, "'week' is not one of 'month', 'quarter', 'year'"),
     Case("nope", None, 2, "csxl: error: No such command 'nope' - see csxl --help"),
     Case("template export", None, 2, "Missing argument 'kind'. Choose from: qbr, forecast, portfolio"),
+    # outputs that cannot be written: refused before the work, or one line naming the file when writing fails
+    Case('portfolio data/ -o ""', book, 2, "csxl: error: .: the output is a folder, not a file - give a file name"),
+    Case("forecast data/ -o out", book_and_folder, 2, "csxl: error: out: the output is a folder, not a file"),
+    Case("template export qbr -o out/", book_and_folder, 2, "out: the output is a folder, not a file"),
+    Case(f"portfolio data/ -o {'x' * 300}.xlsx", book, 2, "the file name is 305 bytes long, more than the 255"),
+    Case(f"qbr data/ --all -o {'x' * 300}", book, 2, "the folder name is 300 bytes long, more than the 255"),
+    Case("portfolio data/ -o out/p.xlsx", fails_with(errno.ENOSPC), 2,
+         "csxl: error: out/p.xlsx: cannot write it: the disk is full - free some space, or write elsewhere"),
+    Case("forecast data/ -o p.xlsx", fails_with(errno.EROFS), 2,
+         "csxl: error: p.xlsx: cannot write it: the file system is read-only - write elsewhere"),
+    Case("demo-data notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
+    Case("demo --out notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
+    Case("qbr data/ --all --as-of 2026-03 -o notes.txt", a_file, 2, "notes.txt: the output is a file, not a folder"),
 ]
 
 
@@ -59,3 +107,28 @@ def test_hostile_command_line(case, tmp_path, monkeypatch):
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("csxl: error: "), result.stderr
     assert case.stderr in result.stderr
+
+
+def test_a_full_disk_behind_the_standard_output_is_one_line():
+    done = subprocess.run(f"{CSXL} demo-data {{d}} >/dev/null && {CSXL} metrics {{d}} --format csv >/dev/full"
+                          .format(d=tempfile.mkdtemp()), shell=True, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == ("csxl: error: the standard output: cannot write it: the disk is full - "
+                           "free some space, or write elsewhere\n")
+
+
+def test_a_batch_on_a_full_disk_says_why_once_per_account(tmp_path):
+    """A file size limit makes every write past 20 KB fail, as a full disk does: the workbooks stop half-way."""
+    (tmp_path / "mrr.csv").write_text(BOOK)
+
+    def limit_file_size():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run([CSXL, "qbr", tmp_path / "mrr.csv", "--all", "--as-of", "2026-03", "-o", tmp_path / "out"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit_file_size)
+    assert done.returncode == 1, done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+    reasons = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    assert reasons == [f"{a}: {tmp_path / 'out' / f'qbr_{a}.xlsx'}: cannot write it: the file is larger than this "
+                       "system allows - write elsewhere" for a in "bc"]
+    assert list((tmp_path / "out").iterdir()) == []

@@ -2,17 +2,24 @@
 
 A workbook is saved to a temporary file in the destination folder and renamed
 into place, so a failure leaves what was there. An output path that is one of
-the inputs is refused before any work is done.
+the inputs, or that cannot be written (a folder, a name too long, a read-only
+place), is refused before any work is done; what fails only while writing (a
+full disk) is one error naming the file and the reason in words.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from csxl.data.readers import read_in_folder
 from csxl.errors import CsxlDataError
@@ -37,23 +44,102 @@ def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
                                 fix="write it outside the data folder, e.g. out/")
 
 
+# What a failed write means to the person who asked for it, and what to do about it.
+_REASONS = {
+    errno.ENOSPC: ("the disk is full", "free some space, or write elsewhere"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, or write elsewhere"),
+    errno.EFBIG: ("the file is larger than this system allows", "write elsewhere"),
+    errno.EROFS: ("the file system is read-only", "write elsewhere, e.g. to a folder in your home"),
+    errno.EACCES: ("permission denied", "write to a folder you may write to"),
+    errno.EPERM: ("permission denied", "write to a folder you may write to"),
+    errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter name"),
+    errno.EISDIR: ("it is a folder", "give a file name"),
+    errno.ENOTDIR: ("part of the path is a file, not a folder", "check the path"),
+}
+# Longest file name, in bytes, on the common file systems (ext4, APFS, NTFS in UTF-16 units)
+NAME_MAX = 255
+
+
+def os_error(err: OSError, path: Path | str | None = None, doing: str = "write") -> CsxlDataError:
+    """A failed file operation as a user's error: which file, the reason in words, what to do."""
+    reason, fix = _REASONS.get(err.errno or 0, (err.strerror or str(err), "check the path"))
+    return CsxlDataError(f"cannot {doing} it: {reason}", file=str(path or err.filename or ""), fix=fix)
+
+
+def check_output(path: Path, *, folder: bool = False) -> Path:
+    """Refuse, before any work is done, an output that cannot be written; return it.
+
+    A file output must not be an existing folder (`-o ""` and `-o .` name one), a name longer than file
+    systems allow, or inside a file; a `folder` output must not be a file. Its nearest existing folder
+    must be writable, so that a read-only place fails now rather than after the workbook is built.
+    """
+    path = Path(path)
+    what = "folder" if folder else "file"
+    for part in path.parts:  # first: asking a file system about a name too long for it is an error
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise CsxlDataError(f"the {what} name is {len(os.fsencode(part))} bytes long, more than the "
+                                f"{NAME_MAX} file systems allow", file=f"{str(path)[:60]}...",
+                                fix="choose a shorter name")
+    if path.is_dir() and not folder:
+        raise CsxlDataError("the output is a folder, not a file", file=str(path) or ".",
+                            fix="give a file name, e.g. out/report.xlsx")
+    if path.exists() and not path.is_dir() and folder:
+        raise CsxlDataError("the output is a file, not a folder", file=str(path),
+                            fix="give a folder, e.g. out/")
+    existing = path if folder else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CsxlDataError(f"{existing} is a file, not a folder", file=str(path), fix="check the path")
+    if not os.access(existing, os.W_OK):
+        raise CsxlDataError(f"cannot write in {existing.resolve()}: it is read-only or not yours", file=str(path),
+                            fix="write elsewhere, e.g. to a folder in your home")
+    return path
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def atomic_save(workbook: Workbook, path: Path) -> Path:
-    """Save `workbook` to `path` through a temporary file renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(handle)
+def _save(workbook: Workbook, temp: str) -> None:
+    """What `Workbook.save` does, except that a failed write closes the archive at once.
+
+    openpyxl leaves a half-written archive to the garbage collector, whose second failed write (a full
+    disk) then prints "Exception ignored in ZipFile.__del__" after csxl's own message.
+    """
+    archive = ZipFile(temp, "w", ZIP_DEFLATED, allowZip64=True)
     try:
-        workbook.save(temp)
+        workbook.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        ExcelWriter(workbook, archive).save()
+    except BaseException:
+        with contextlib.suppress(OSError, ValueError):
+            archive.close()
+        raise
+
+
+def atomic_save(workbook: Workbook, path: Path) -> Path:
+    """Save `workbook` to `path` through a temporary file renamed into place.
+
+    A file system error (a full disk, a read-only folder) becomes a `CsxlDataError` naming `path`.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # the temporary name must fit where the final one does: it adds about 25 characters to the stem
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:NAME_MAX - 40]}-", suffix=".xlsx.tmp",
+                                        dir=path.parent)
+        os.close(handle)
+    except OSError as err:
+        raise os_error(err, path) from None
+    try:
+        _save(workbook, temp)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; an output is an ordinary file
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as err:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise os_error(err, path) from None
         raise
     return path
