@@ -369,9 +369,9 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     """Run the main job on the built-in demo data and say where the outputs are."""
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
+    from csxl.workbooks.files import check_output
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
-    from csxl.workbooks.files import check_output
     from csxl.workbooks.qbr import quarter_end
 
     data_dir = check_output(out, folder=True) / "demo-data"
