@@ -340,10 +340,9 @@ def _load_for(path: Path, output: Path, template: Path | None, folder: bool = Fa
     """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
     input (`folder`: the output is the folder of a batch)."""
     from csxl.data.load import load
-    from csxl.workbooks.files import check_output, refuse_overwriting_inputs
+    from csxl.workbooks.files import check_output
 
-    check_output(output, folder=folder)
-    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    check_output(output, [path] + ([template] if template else []), folder=folder)
     return load(path)
 
 

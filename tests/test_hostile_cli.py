@@ -92,6 +92,10 @@ CASES = [
     Case("demo-data notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("demo --out notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("qbr data/ --all --as-of 2026-03 -o notes.txt", a_file, 2, "notes.txt: the output is a file, not a folder"),
+    # outputs into the inputs
+    Case("portfolio data/ -o data/", book, 2, "data: the output would be written into the input folder {tmp}/data, "
+                                              "which csxl reads - write it outside the data folder, e.g. out/"),
+    Case("qbr data --all --as-of 2026-03 -o data", book, 2, "data: the output would be written into the input folder"),
 ]
 
 
@@ -106,7 +110,7 @@ def test_hostile_command_line(case, tmp_path, monkeypatch):
     if case.exit == 2:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("csxl: error: "), result.stderr
-    assert case.stderr in result.stderr
+    assert case.stderr.format(tmp=tmp_path) in result.stderr
 
 
 def test_a_full_disk_behind_the_standard_output_is_one_line():

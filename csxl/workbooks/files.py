@@ -26,7 +26,7 @@ from csxl.errors import CsxlDataError
 
 
 def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
-    """Raise if `output` is an input, or a file that reading an input folder would read.
+    """Raise if `output` is an input, an input folder, or a file that reading an input folder would read.
 
     A workbook written into the data folder would be read as data the next
     time (csxl reads every workbook there), so it is refused even when new.
@@ -34,6 +34,9 @@ def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
     target = Path(output).resolve()
     for source in inputs:
         source = Path(source).resolve()
+        if source.is_dir() and target == source:
+            raise CsxlDataError(f"the output would be written into the input folder {source}, which csxl reads",
+                                file=str(output), fix="write it outside the data folder, e.g. out/")
         in_folder = source.is_dir() and target.parent == source and read_in_folder(target)
         if target == source or (in_folder and target.exists()):
             raise CsxlDataError("the output would overwrite an input file", file=str(output),
@@ -66,8 +69,8 @@ def os_error(err: OSError, path: Path | str | None = None, doing: str = "write")
     return CsxlDataError(f"cannot {doing} it: {reason}", file=str(path or err.filename or ""), fix=fix)
 
 
-def check_output(path: Path, *, folder: bool = False) -> Path:
-    """Refuse, before any work is done, an output that cannot be written; return it.
+def check_output(path: Path, inputs: Iterable[Path] = (), *, folder: bool = False) -> Path:
+    """Refuse, before any work is done, an output that cannot be written or would overwrite `inputs`; return it.
 
     A file output must not be an existing folder (`-o ""` and `-o .` name one), a name longer than file
     systems allow, or inside a file; a `folder` output must not be a file. Its nearest existing folder
@@ -80,6 +83,7 @@ def check_output(path: Path, *, folder: bool = False) -> Path:
             raise CsxlDataError(f"the {what} name is {len(os.fsencode(part))} bytes long, more than the "
                                 f"{NAME_MAX} file systems allow", file=f"{str(path)[:60]}...",
                                 fix="choose a shorter name")
+    refuse_overwriting_inputs(path, inputs)
     if path.is_dir() and not folder:
         raise CsxlDataError("the output is a folder, not a file", file=str(path) or ".",
                             fix="give a file name, e.g. out/report.xlsx")
