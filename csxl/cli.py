@@ -253,8 +253,9 @@ def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from csxl.workbooks.jobs import batch_warnings, write_all_qbrs
+    from csxl.workbooks.jobs import batch_warnings, qbr_paths, write_all_qbrs
 
+    qbr_paths(accounts, out_dir)  # refuses two accounts sharing a file before anything is written
     _warn(batch_warnings(job))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

@@ -1,17 +1,23 @@
-"""QBR batches: the template's warnings are told once, and a worker process that dies ends in a summary."""
+"""QBR batches: a file per account whatever the ids, the template's warnings told once, a dead worker in the summary."""
 
 import multiprocessing
 import os
+import re
 import shutil
 import zipfile
 from functools import partial
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import csxl.data.load
 from csxl.cli import app
+from csxl.errors import CsxlDataError
 from csxl.workbooks import jobs
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
@@ -108,3 +114,39 @@ def test_a_loader_failing_in_the_workers_is_reported_for_each_account(tmp_path, 
     assert all(e == "cannot load the data in a worker: the data folder went away" for _, _, e in results)
     assert "Traceback" not in capfd.readouterr().err
 
+
+
+def written_ids(path, ids):
+    """Which of `ids` the workbook at `path` holds as a cell value."""
+    wb = openpyxl.load_workbook(path)
+    return {c.value for ws in wb for row in ws.iter_rows() for c in row} & set(ids)
+
+
+def test_ids_whose_file_names_would_collide_get_a_file_each(tmp_path):
+    # '../../x' sanitised is 'x' + the hash of '../../x', which is 9bdbf2; ACME and acme are one file on Windows
+    ids = ["../../x", "x_9bdbf2", "ACME", "acme"]
+    (tmp_path / "mrr.csv").write_text("customer_id,month,mrr\n" + "".join(f"{i},2026-03,10\n" for i in ids))
+    out = tmp_path / "qbrs"
+    result = runner.invoke(app, ["qbr", str(tmp_path / "mrr.csv"), "--all", "--as-of", "2026-03", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "4 QBRs written" in result.stdout
+    files = list(out.iterdir())
+    assert len({f.name.lower() for f in files}) == 4
+    assert sorted(i for f in files for i in written_ids(f, ids)) == sorted(ids)  # each file holds one account
+
+
+SAFE_NAME = re.compile(r"qbr_[A-Za-z0-9_.-]{1,80}\.xlsx")
+
+
+@given(st.lists(st.text(min_size=1, max_size=70), min_size=2, max_size=6, unique=True))
+def test_every_account_gets_its_own_safe_file_name_whatever_the_ids(ids):
+    try:
+        paths = jobs.qbr_paths(ids, Path("out"))
+    except CsxlDataError as err:  # allowed, when it names two ids whose names would be alike
+        assert "would get the same QBR file" in str(err)
+        return
+    names = [p.name for p in paths.values()]
+    assert sorted(paths) == sorted(ids)
+    assert len({n.lower() for n in names}) == len(ids)
+    assert all(SAFE_NAME.fullmatch(n) for n in names), names
+    assert all(p.parent == Path("out") for p in paths.values())

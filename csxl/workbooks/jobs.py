@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -68,12 +69,34 @@ def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:
     return sorted(now["customer_id"].unique())
 
 
-def qbr_file_name(account: str) -> str:
-    """A file name for an account id that is safe on every file system, distinct for distinct ids."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", account).strip("._")[:60] or "account"
-    if safe != account:
-        safe += "_" + hashlib.sha1(account.encode()).hexdigest()[:6]
-    return f"qbr_{safe}.xlsx"
+def _hash(account: str) -> str:
+    return hashlib.sha1(account.encode()).hexdigest()[:6]
+
+
+# The end of a name that carries a hash, as `qbr_paths` writes it: an id that already ends so gets one too.
+_HASHED = re.compile(r"_[0-9a-f]{6}$", re.IGNORECASE)
+
+
+def qbr_paths(accounts: Iterable[str], out_dir: Path) -> dict[str, Path]:
+    """A QBR file per account in `out_dir`, safe on every file system and distinct where case is ignored.
+
+    Windows and macOS compare file names without case, so `ACME` and `acme` would share a file there. An id is
+    its own name when it is safe as it is (letters, digits, `_.-`), unique without case and not ending like a
+    hashed name; any other id gets the first 6 hex digits of the SHA-1 of the id as written (`a/b` becomes
+    `a_b_`...). Two names still alike (two such hashes equal) are refused rather than one file overwriting
+    the other.
+    """
+    safe = {a: re.sub(r"[^A-Za-z0-9_.-]+", "_", a).strip("._")[:60] or "account" for a in accounts}
+    uses = Counter(name.lower() for name in safe.values())
+    names = {a: name if name == a and uses[name.lower()] == 1 and not _HASHED.search(name) else f"{name}_{_hash(a)}"
+             for a, name in safe.items()}
+    seen: dict[str, str] = {}
+    for account, name in names.items():
+        other = seen.setdefault(name.lower(), account)
+        if other != account:
+            raise CsxlDataError(f"the accounts {other!r} and {account!r} would get the same QBR file, "
+                                f"qbr_{name}.xlsx", fix="write one of them with --account ID -o FILE.xlsx")
+    return {a: out_dir / f"qbr_{name}.xlsx" for a, name in names.items()}
 
 
 # Each worker process keeps the data set it loaded, so a batch reads the input once per core.
@@ -117,7 +140,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
-    paths = {a: out_dir / qbr_file_name(a) for a in accounts}
+    paths = qbr_paths(accounts, out_dir)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
