@@ -243,19 +243,24 @@ def qbr(
         _warn(warnings)
         _out.print(f"wrote {written}")
         return
-    _write_batch(functools.partial(load, path), accounts_with_mrr(data, job.as_of), job, output)
+    _write_batch(functools.partial(load, path), accounts_with_mrr(data, job.as_of), job, output,
+                 [path] + ([template] if template else []))
 
 
-def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
+def _write_batch(load, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:
     """Write every account's QBR, then a summary; exit status 1 if any account was not written.
 
-    The template's warnings are printed once, before the batch: they are the same for every account.
+    Before anything is written, two accounts sharing a file and a QBR file that is one of the `inputs` (a
+    template kept in the output folder) are refused. The template's warnings are printed once, before the
+    batch: they are the same for every account.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from csxl.workbooks.files import refuse_overwriting_inputs
     from csxl.workbooks.jobs import batch_warnings, qbr_paths, write_all_qbrs
 
-    qbr_paths(accounts, out_dir)  # refuses two accounts sharing a file before anything is written
+    for qbr_file in qbr_paths(accounts, out_dir).values():
+        refuse_overwriting_inputs(qbr_file, inputs)
     _warn(batch_warnings(job))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

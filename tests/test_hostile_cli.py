@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import resource
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csxl.cli import app
+from csxl.workbooks.builtin import SHIPPED
 
 runner = CliRunner()
 # b and c pay in March 2026, a does not: a batch for 2026-03 writes two QBRs
@@ -39,6 +41,12 @@ def book(tmp, monkeypatch) -> None:
 def book_and_folder(tmp, monkeypatch) -> None:
     book(tmp, monkeypatch)
     (tmp / "out").mkdir()
+
+
+def template_in_the_output_folder(tmp, monkeypatch) -> None:
+    """The book, and a QBR template saved where the batch writes account b's QBR."""
+    book_and_folder(tmp, monkeypatch)
+    shutil.copy(SHIPPED / "qbr_en.xlsx", tmp / "out" / "qbr_b.xlsx")
 
 
 def a_file(tmp, monkeypatch) -> None:
@@ -96,6 +104,8 @@ CASES = [
     Case("portfolio data/ -o data/", book, 2, "data: the output would be written into the input folder {tmp}/data, "
                                               "which csxl reads - write it outside the data folder, e.g. out/"),
     Case("qbr data --all --as-of 2026-03 -o data", book, 2, "data: the output would be written into the input folder"),
+    Case("qbr data --all --as-of 2026-03 --template out/qbr_b.xlsx -o out", template_in_the_output_folder, 2,
+         "csxl: error: out/qbr_b.xlsx: the output would overwrite an input file"),
 ]
 
 
