@@ -2,6 +2,7 @@
 
 import errno
 import os
+import stat
 import zipfile
 
 import openpyxl
@@ -57,3 +58,30 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path,
         atomic_save(new, path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["qbr.xlsx"]
+
+
+def test_a_link_to_a_file_is_written_through_and_kept(tmp_path):
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "qbr.xlsx"
+    target.write_text("last quarter")
+    link = tmp_path / "qbr.xlsx"
+    link.symlink_to(target)
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "this quarter"
+    assert atomic_save(wb, link) == link
+    assert link.is_symlink() and link.resolve() == target
+    assert openpyxl.load_workbook(target).active["A1"].value == "this quarter"
+    assert sorted(os.listdir(tmp_path / "shared")) == ["qbr.xlsx"]
+
+
+def test_a_pipe_is_never_replaced_by_a_file(tmp_path):
+    """A named pipe stands for every node that is not a regular file (/dev/null itself would be at risk here)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    link = tmp_path / "qbr.xlsx"
+    link.symlink_to(pipe)
+    for path in (pipe, link):
+        with pytest.raises(CsxlDataError, match="not a regular file but a device, pipe or socket"):
+            atomic_save(openpyxl.Workbook(), path)
+    assert link.is_symlink() and link.resolve() == pipe and stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["pipe", "qbr.xlsx"]

@@ -8,6 +8,7 @@ in exactly one `csxl: error:` line on stderr: never a traceback, never click's u
 from __future__ import annotations
 
 import errno
+import os
 import resource
 import shlex
 import shutil
@@ -47,6 +48,16 @@ def template_in_the_output_folder(tmp, monkeypatch) -> None:
     """The book, and a QBR template saved where the batch writes account b's QBR."""
     book_and_folder(tmp, monkeypatch)
     shutil.copy(SHIPPED / "qbr_en.xlsx", tmp / "out" / "qbr_b.xlsx")
+
+
+def pipe_and_link(tmp, monkeypatch) -> None:
+    """The book, a named pipe and a link to it: nodes that are not regular files, as /dev/null is.
+
+    (Not /dev/null itself: a regression would replace the machine's /dev/null when the tests run as root.)
+    """
+    book(tmp, monkeypatch)
+    os.mkfifo(tmp / "pipe.xlsx")
+    (tmp / "link.xlsx").symlink_to(tmp / "pipe.xlsx")
 
 
 def a_file(tmp, monkeypatch) -> None:
@@ -100,6 +111,9 @@ CASES = [
     Case("demo-data notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("demo --out notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("qbr data/ --all --as-of 2026-03 -o notes.txt", a_file, 2, "notes.txt: the output is a file, not a folder"),
+    Case("template export qbr -o pipe.xlsx", pipe_and_link, 2,
+         "csxl: error: pipe.xlsx: the output is not a regular file but a device, pipe or socket - write to a file"),
+    Case("forecast data/ -o link.xlsx", pipe_and_link, 2, "link.xlsx: the output is not a regular file but a"),
     # outputs into the inputs
     Case("portfolio data/ -o data/", book, 2, "data: the output would be written into the input folder {tmp}/data, "
                                               "which csxl reads - write it outside the data folder, e.g. out/"),

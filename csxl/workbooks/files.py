@@ -84,6 +84,7 @@ def check_output(path: Path, inputs: Iterable[Path] = (), *, folder: bool = Fals
                                 f"{NAME_MAX} file systems allow", file=f"{str(path)[:60]}...",
                                 fix="choose a shorter name")
     refuse_overwriting_inputs(path, inputs)
+    _refuse_special(path)
     if path.is_dir() and not folder:
         raise CsxlDataError("the output is a folder, not a file", file=str(path) or ".",
                             fix="give a file name, e.g. out/report.xlsx")
@@ -99,6 +100,14 @@ def check_output(path: Path, inputs: Iterable[Path] = (), *, folder: bool = Fals
         raise CsxlDataError(f"cannot write in {existing.resolve()}: it is read-only or not yours", file=str(path),
                             fix="write elsewhere, e.g. to a folder in your home")
     return path
+
+
+def _refuse_special(path: Path) -> None:
+    """Refuse a device, pipe or socket (`-o /dev/null`, or a link to one): renaming a file onto it would replace
+    the node itself, which a user never means."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise CsxlDataError("the output is not a regular file but a device, pipe or socket", file=str(path),
+                            fix="write to a file, e.g. out/report.xlsx")
 
 
 def _umask() -> int:
@@ -124,23 +133,27 @@ def _save(workbook: Workbook, temp: str) -> None:
 
 
 def atomic_save(workbook: Workbook, path: Path) -> Path:
-    """Save `workbook` to `path` through a temporary file renamed into place.
+    """Save `workbook` to `path` through a temporary file renamed into place; return `path`.
 
-    A file system error (a full disk, a read-only folder) becomes a `CsxlDataError` naming `path`.
+    A `path` that is a symbolic link is written through: the file it points to is replaced and the link
+    kept. A device, pipe or socket is refused, and a file system error (a full disk, a read-only folder)
+    becomes a `CsxlDataError` naming `path`.
     """
     path = Path(path)
+    _refuse_special(path)
+    target = path.resolve() if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         # the temporary name must fit where the final one does: it adds about 25 characters to the stem
-        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:NAME_MAX - 40]}-", suffix=".xlsx.tmp",
-                                        dir=path.parent)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.stem[:NAME_MAX - 40]}-", suffix=".xlsx.tmp",
+                                        dir=target.parent)
         os.close(handle)
     except OSError as err:
         raise os_error(err, path) from None
     try:
         _save(workbook, temp)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; an output is an ordinary file
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException as err:
         Path(temp).unlink(missing_ok=True)
         if isinstance(err, OSError):
