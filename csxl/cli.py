@@ -359,12 +359,15 @@ def _month(data, as_of: str | None):
 
 @app.command("demo-data")
 @_reports_errors
-def demo_data(directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")]) -> None:
+def demo_data(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace files of the same names in the folder.")] = False,
+) -> None:
     """Write the built-in demo data set as CSV files, to see the input format and copy it."""
     from csxl.data.demo import write_demo_csv
-    from csxl.workbooks.files import check_output
+    from csxl.workbooks.files import check_output, publish_files
 
-    for written in write_demo_csv(check_output(directory, folder=True)):
+    for written in publish_files(write_demo_csv, check_output(directory, folder=True), replace=force):
         _out.print(f"wrote {written}")
 
 
@@ -374,13 +377,13 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     """Run the main job on the built-in demo data and say where the outputs are."""
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
-    from csxl.workbooks.files import check_output
+    from csxl.workbooks.files import check_output, publish_files
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
     from csxl.workbooks.qbr import quarter_end
 
     data_dir = check_output(out, folder=True) / "demo-data"
-    written = write_demo_csv(data_dir)
+    written = publish_files(write_demo_csv, data_dir, replace=True)  # the demo's own copy: a rerun refreshes it
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)
     _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)", data.mrr["month"].max())

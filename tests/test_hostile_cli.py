@@ -111,6 +111,7 @@ CASES = [
     Case("demo-data notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("demo --out notes.txt", a_file, 2, "csxl: error: notes.txt: the output is a file, not a folder"),
     Case("qbr data/ --all --as-of 2026-03 -o notes.txt", a_file, 2, "notes.txt: the output is a file, not a folder"),
+    Case("demo-data data", book, 2, "data: the folder already has mrr.csv, which this would replace - choose an empty"),
     Case("template export qbr -o pipe.xlsx", pipe_and_link, 2,
          "csxl: error: pipe.xlsx: the output is not a regular file but a device, pipe or socket - write to a file"),
     Case("forecast data/ -o link.xlsx", pipe_and_link, 2, "link.xlsx: the output is not a regular file but a"),

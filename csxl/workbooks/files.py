@@ -1,7 +1,9 @@
-"""Writing workbooks without losing anything.
+"""Writing workbooks and files without losing anything.
 
 A workbook is saved to a temporary file in the destination folder and renamed
-into place, so a failure leaves what was there. An output path that is one of
+into place, so a failure leaves what was there; a set of files (the demo
+data) is written to a temporary folder there and each file renamed into
+place, replacing a file of the same name only when asked to. An output path that is one of
 the inputs, or that cannot be written (a folder, a name too long, a read-only
 place), is refused before any work is done; what fails only while writing (a
 full disk) is one error naming the file and the reason in words.
@@ -13,8 +15,9 @@ import contextlib
 import datetime
 import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -160,3 +163,33 @@ def atomic_save(workbook: Workbook, path: Path) -> Path:
             raise os_error(err, path) from None
         raise
     return path
+
+
+def publish_files(write: Callable[[Path], list[Path]], folder: Path, replace: bool = False) -> list[Path]:
+    """Have `write` make its files in a temporary folder inside `folder`, then rename each into `folder`.
+
+    A full disk or a killed run leaves no half-written file in `folder`. Files of the same names already
+    there are refused, all named in one error before any is touched, unless `replace`.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name[:NAME_MAX - 40] or 'csxl'}-", suffix=".tmp",
+                                        dir=folder))
+    except OSError as err:
+        raise os_error(err, folder) from None
+    try:
+        made = write(staging)
+        targets = [folder / file.name for file in made]
+        existing = [target.name for target in targets if target.exists() or target.is_symlink()]
+        if existing and not replace:
+            raise CsxlDataError(f"the folder already has {', '.join(existing)}, which this would replace",
+                                file=str(folder), fix="choose an empty folder, or add --force to replace them")
+        for file, target in zip(made, targets):
+            _refuse_special(target)
+            os.replace(file, target)
+    except OSError as err:
+        raise os_error(err, folder) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return targets
