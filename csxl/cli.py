@@ -243,8 +243,13 @@ def qbr(
         _warn(warnings)
         _out.print(f"wrote {written}")
         return
-    _write_batch(functools.partial(load, path), accounts_with_mrr(data, job.as_of), job, output,
-                 [path] + ([template] if template else []))
+    accounts = accounts_with_mrr(data, job.as_of)
+    if not accounts:
+        paying = data.mrr.loc[data.mrr["mrr"] > 0, "month"]
+        fix = f"pick a month with --as-of, e.g. {paying.max():%Y-%m}" if len(paying) else "check the MRR column"
+        raise CsxlDataError(f"no account has MRR in {job.as_of:%Y-%m}: there is no QBR to write", file=str(path),
+                            fix=fix)
+    _write_batch(functools.partial(load, path), accounts, job, output, [path] + ([template] if template else []))
 
 
 def _write_batch(load, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:

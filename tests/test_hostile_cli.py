@@ -60,6 +60,12 @@ def pipe_and_link(tmp, monkeypatch) -> None:
     (tmp / "link.xlsx").symlink_to(tmp / "pipe.xlsx")
 
 
+def zero_in_february(tmp, monkeypatch) -> None:
+    """A book whose only account pays nothing in February."""
+    (tmp / "data").mkdir()
+    (tmp / "data" / "mrr.csv").write_text("customer_id,month,mrr\na,2026-01,100\na,2026-02,0\na,2026-03,100\n")
+
+
 def a_file(tmp, monkeypatch) -> None:
     (tmp / "notes.txt").write_text("mine")
 
@@ -115,6 +121,10 @@ CASES = [
     Case("template export qbr -o pipe.xlsx", pipe_and_link, 2,
          "csxl: error: pipe.xlsx: the output is not a regular file but a device, pipe or socket - write to a file"),
     Case("forecast data/ -o link.xlsx", pipe_and_link, 2, "link.xlsx: the output is not a regular file but a"),
+    # nothing to do is not a success
+    Case("qbr data --all --as-of 2026-02 -o out", zero_in_february, 2,
+         "csxl: error: data: no account has MRR in 2026-02: there is no QBR to write - pick a month with --as-of, "
+         "e.g. 2026-03"),
     # outputs into the inputs
     Case("portfolio data/ -o data/", book, 2, "data: the output would be written into the input folder {tmp}/data, "
                                               "which csxl reads - write it outside the data folder, e.g. out/"),
