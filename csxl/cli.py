@@ -211,7 +211,7 @@ def _locale(lang: Lang, currency: str | None):
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        _err.print(f"csxl: warning: {line}", highlight=False)
+        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)  # one line each, as errors are
 
 
 @app.command()
@@ -302,9 +302,9 @@ def template_export(
 ) -> None:
     """Write a template with empty Data tables; fill it later with --template."""
     from csxl.workbooks.builtin import template
-    from csxl.workbooks.files import atomic_save, check_output
+    from csxl.workbooks.files import atomic_save
 
-    check_output(output)
+    _prepare(output)
     _out.print(f"wrote {atomic_save(template(kind.value, _locale(lang, currency)), output)}")
 
 
@@ -351,10 +351,20 @@ def _load_for(path: Path, output: Path, template: Path | None, folder: bool = Fa
     """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
     input (`folder`: the output is the folder of a batch)."""
     from csxl.data.load import load
-    from csxl.workbooks.files import check_output
-
-    check_output(output, [path] + ([template] if template else []), folder=folder)
+    _prepare(output, [path] + ([template] if template else []), folder=folder)
     return load(path)
+
+
+def _prepare(output: Path, inputs: list[Path] | tuple = (), folder: bool = False) -> Path:
+    """Refuse an output that cannot be written, then clear what killed runs left where it goes (and say so)."""
+    from csxl.workbooks.files import check_output, remove_abandoned
+
+    check_output(output, inputs, folder=folder)
+    removed = remove_abandoned(output if folder else output.parent)
+    if removed:
+        _warn([f"removed {len(removed)} temporary file(s) left by an interrupted run: {', '.join(removed[:3])}"
+               + (", ..." if len(removed) > 3 else "")])
+    return output
 
 
 def _month(data, as_of: str | None):
@@ -370,9 +380,9 @@ def demo_data(
 ) -> None:
     """Write the built-in demo data set as CSV files, to see the input format and copy it."""
     from csxl.data.demo import write_demo_csv
-    from csxl.workbooks.files import check_output, publish_files
+    from csxl.workbooks.files import publish_files
 
-    for written in publish_files(write_demo_csv, check_output(directory, folder=True), replace=force):
+    for written in publish_files(write_demo_csv, _prepare(directory, folder=True), replace=force):
         _out.print(f"wrote {written}")
 
 
@@ -382,12 +392,12 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     """Run the main job on the built-in demo data and say where the outputs are."""
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
-    from csxl.workbooks.files import check_output, publish_files
+    from csxl.workbooks.files import publish_files
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
     from csxl.workbooks.qbr import quarter_end
 
-    data_dir = check_output(out, folder=True) / "demo-data"
+    data_dir = _prepare(out, folder=True) / "demo-data"
     written = publish_files(write_demo_csv, data_dir, replace=True)  # the demo's own copy: a rerun refreshes it
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)

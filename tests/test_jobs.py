@@ -1,9 +1,14 @@
 """QBR batches: a file per account whatever the ids, the template's warnings told once, a dead worker in the summary."""
 
+import contextlib
 import multiprocessing
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from functools import partial
 from pathlib import Path
@@ -150,3 +155,59 @@ def test_every_account_gets_its_own_safe_file_name_whatever_the_ids(ids):
     assert len({n.lower() for n in names}) == len(ids)
     assert all(SAFE_NAME.fullmatch(n) for n in names), names
     assert all(p.parent == Path("out") for p in paths.values())
+
+
+CSXL = Path(sys.executable).parent / "csxl"
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from Linux's /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is alive: not gone, and not a zombie waiting for a parent to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from Linux's /proc")
+def test_killing_a_batch_with_sigkill_ends_its_workers(tmp_path):
+    from csxl.data.demo import write_demo_csv
+
+    write_demo_csv(tmp_path / "data", customers=80)
+    out = tmp_path / "qbrs"
+    batch = subprocess.Popen([CSXL, "qbr", tmp_path / "data", "--all", "-o", out],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: any(out.glob("qbr_*.xlsx")), 120), "the batch wrote nothing"
+        workers = children(batch.pid)
+        assert workers, "the batch has no worker processes"
+    finally:
+        batch.kill()
+        batch.wait()
+    try:
+        assert wait_for(lambda: not any(running(w) for w in workers), 5), "a worker outlived the command"
+    finally:  # a worker that did not end would write on and then wait forever
+        for worker in filter(running, workers):
+            os.kill(worker, signal.SIGKILL)
+    written = sorted(out.iterdir())
+    time.sleep(1)
+    assert sorted(out.iterdir()) == written  # nothing more is written
+    assert all(p.name.startswith("qbr_") and p.suffix == ".xlsx" for p in written)  # no temporary file left

@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -113,6 +114,57 @@ def _refuse_special(path: Path) -> None:
                             fix="write to a file, e.g. out/report.xlsx")
 
 
+def _temporary_prefix(name: str) -> str:
+    """The start of a temporary name: hidden (the folder reader skips it), and naming the process writing it,
+    so that a later run can tell a file left by a killed run from one still being written. It must fit where
+    the final name does: the random part and suffix add about 20 characters."""
+    return f".{name[:NAME_MAX - 50]}-pid{os.getpid()}-"
+
+
+# A temporary file or folder as _temporary_prefix names them, with tempfile's 8 random characters
+_TEMPORARY = re.compile(r"\..*-pid(\d+)-[a-z0-9_]{8}(\.xlsx)?\.tmp")
+# A temporary file untouched this long is stale whatever its process id says (ids are reused)
+STALE_AFTER = datetime.timedelta(days=1)
+
+
+def _abandoned(entry: os.DirEntry) -> bool:
+    match = _TEMPORARY.fullmatch(entry.name)
+    if not match:
+        return False
+    age = datetime.datetime.now().timestamp() - entry.stat(follow_symlinks=False).st_mtime
+    if age > STALE_AFTER.total_seconds():
+        return True
+    pid = int(match[1])
+    if os.name == "nt" or pid == os.getpid():  # Windows cannot ask about a process without signalling it
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, but is another user's
+        return False
+    return False
+
+
+def remove_abandoned(folder: Path) -> list[str]:
+    """Remove the temporary files and folders a killed csxl run left in `folder`; return their names.
+
+    Only names of csxl's own making whose process is gone (or that are a day old) are touched: a run still
+    writing in the same folder keeps its files.
+    """
+    try:
+        abandoned = [entry for entry in os.scandir(folder) if _abandoned(entry)]
+    except OSError:  # no folder yet, or not readable: nothing of ours in it
+        return []
+    for entry in abandoned:
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+    return sorted(entry.name for entry in abandoned)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -147,8 +199,7 @@ def atomic_save(workbook: Workbook, path: Path) -> Path:
     target = path.resolve() if path.is_symlink() else path
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # the temporary name must fit where the final one does: it adds about 25 characters to the stem
-        handle, temp = tempfile.mkstemp(prefix=f".{target.stem[:NAME_MAX - 40]}-", suffix=".xlsx.tmp",
+        handle, temp = tempfile.mkstemp(prefix=_temporary_prefix(target.stem), suffix=".xlsx.tmp",
                                         dir=target.parent)
         os.close(handle)
     except OSError as err:
@@ -174,8 +225,7 @@ def publish_files(write: Callable[[Path], list[Path]], folder: Path, replace: bo
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name[:NAME_MAX - 40] or 'csxl'}-", suffix=".tmp",
-                                        dir=folder))
+        staging = Path(tempfile.mkdtemp(prefix=_temporary_prefix(folder.name), suffix=".tmp", dir=folder))
     except OSError as err:
         raise os_error(err, folder) from None
     try:

@@ -7,13 +7,20 @@ leaves unwritten are reported as such instead of ending the batch with a
 traceback. Workers load the data once each (not once per account) and write
 each file atomically. The template's warnings are the same for every account,
 so a batch computes them once (`batch_warnings`) rather than in each worker.
+Workers end with the command, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -108,11 +115,49 @@ WORKER_DIED = ("not written: a process writing QBRs stopped abruptly (out of mem
                "write this account again with --account")
 
 
-def _start_worker(load: Callable[[], Dataset]) -> None:
-    """Load the data for this worker; a failure is kept and reported per account.
+class _CommandGone(BaseException):
+    """Unwinds the QBR a worker is writing when the command that started it has died (its temporary file is
+    removed on the way), so the worker can exit. Not an Exception: nothing on the way may catch it."""
+
+
+def _stop(signum=None, frame=None) -> None:
+    """SIGTERM in a worker: unwind the QBR being written, or exit at once when idle (an exception raised while
+    waiting for work would end in the pool's traceback on a terminal the command has left)."""
+    if _WORKER.get("writing"):
+        raise _CommandGone
+    os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    """The portable way to learn that the parent has died: the worker is given to another parent."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _exit_with(parent: int) -> None:
+    """Make this worker end when the command `parent` ends, even by `kill -9`, instead of writing QBRs no one
+    asked for and then waiting for work forever.
+
+    On Linux the kernel sends SIGTERM at the parent's death (prctl PR_SET_PDEATHSIG); elsewhere, and for a
+    parent dead before that was set, a thread watches the parent process id.
+    """
+    signal.signal(signal.SIGTERM, _stop)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="csxl-watch-parent").start()
+
+
+_PR_SET_PDEATHSIG = 1  # from linux/prctl.h
+
+
+def _start_worker(load: Callable[[], Dataset], parent: int) -> None:
+    """Tie this worker to the command `parent`, then load the data; a failure is kept and reported per account.
 
     An exception escaping an initializer would print a traceback and break the whole pool.
     """
+    _exit_with(parent)
     try:
         _WORKER["data"] = load()
     except Exception as err:  # noqa: BLE001 - reported for each account by _one
@@ -122,6 +167,7 @@ def _start_worker(load: Callable[[], Dataset]) -> None:
 def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
     if "error" in _WORKER:
         return account, str(_WORKER["error"])
+    _WORKER["writing"] = True
     try:
         write_qbr(_WORKER["data"], account, job, path)
         return account, None
@@ -129,6 +175,10 @@ def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
         return account, str(err)
     except Exception as err:  # noqa: BLE001 - one bad account must not stop the batch; the reason is reported
         return account, f"{type(err).__name__}: {err}"
+    except _CommandGone:
+        os._exit(1)
+    finally:
+        _WORKER["writing"] = False
 
 
 def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob, out_dir: Path,
@@ -141,7 +191,8 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     paths = qbr_paths(accounts, out_dir)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(load, os.getpid())) as pool:
         futures = {}
         for account in accounts:
             try:
