@@ -1,7 +1,9 @@
 """The `csxl` command.
 
 Bad input never shows a traceback: a `CsxlDataError` becomes one line on
-stderr naming the file, row and column, and the exit status is 2.
+stderr naming the file, row and column, and the exit status is 2. So do a
+mistyped command line and an output that cannot be written (a full disk, a
+read-only folder, a device), which are checked before the work where they can be.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, NoReturn
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -351,11 +354,12 @@ def _load_for(path: Path, output: Path, template: Path | None, folder: bool = Fa
     """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
     input (`folder`: the output is the folder of a batch)."""
     from csxl.data.load import load
+
     _prepare(output, [path] + ([template] if template else []), folder=folder)
     return load(path)
 
 
-def _prepare(output: Path, inputs: list[Path] | tuple = (), folder: bool = False) -> Path:
+def _prepare(output: Path, inputs: Sequence[Path] = (), folder: bool = False) -> Path:
     """Refuse an output that cannot be written, then clear what killed runs left where it goes (and say so)."""
     from csxl.workbooks.files import check_output, remove_abandoned
 

@@ -211,3 +211,32 @@ def test_killing_a_batch_with_sigkill_ends_its_workers(tmp_path):
     time.sleep(1)
     assert sorted(out.iterdir()) == written  # nothing more is written
     assert all(p.name.startswith("qbr_") and p.suffix == ".xlsx" for p in written)  # no temporary file left
+
+
+BATCH_UNDER = """
+import multiprocessing, sys
+from functools import partial
+from pathlib import Path
+import pandas as pd
+from csxl.data.load import load
+from csxl.workbooks import jobs
+from csxl.workbooks.labels import Locale
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1])
+    for account, path, error in jobs.write_all_qbrs(partial(load, sys.argv[2]), ["b", "c"],
+                                                    jobs.QbrJob(pd.Timestamp("2026-03-01"), Locale("en")),
+                                                    Path(sys.argv[3]), workers=2):
+        print(account, error)
+"""
+
+
+@pytest.mark.parametrize("start", ["spawn", "forkserver"])
+def test_workers_not_started_by_fork_write_their_qbrs(book, tmp_path, start):
+    """A fork server's workers have the server as parent, not the command: they must not take it for dead."""
+    script = tmp_path / "batch.py"
+    script.write_text(BATCH_UNDER)
+    done = subprocess.run([sys.executable, script, start, book, tmp_path / "out"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["b None", "c None"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["qbr_b.xlsx", "qbr_c.xlsx"]

@@ -1,12 +1,15 @@
 """Writing workbooks and files without losing anything.
 
 A workbook is saved to a temporary file in the destination folder and renamed
-into place, so a failure leaves what was there; a set of files (the demo
-data) is written to a temporary folder there and each file renamed into
-place, replacing a file of the same name only when asked to. An output path that is one of
-the inputs, or that cannot be written (a folder, a name too long, a read-only
-place), is refused before any work is done; what fails only while writing (a
-full disk) is one error naming the file and the reason in words.
+into place, so a failure leaves what was there; a set of files (the demo data)
+is written to a temporary folder there and each file renamed into place,
+replacing a file of the same name only when asked to. A temporary name says
+which process writes it, so that the next run can remove what a killed one left.
+
+An output path that is one of the inputs, or that cannot be written (a folder,
+a device, a name too long, a read-only place), is refused before any work is
+done; what fails only while writing (a full disk) is one error naming the file
+and the reason in words.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -131,19 +135,22 @@ def _abandoned(entry: os.DirEntry) -> bool:
     match = _TEMPORARY.fullmatch(entry.name)
     if not match:
         return False
-    age = datetime.datetime.now().timestamp() - entry.stat(follow_symlinks=False).st_mtime
-    if age > STALE_AFTER.total_seconds():
+    if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER.total_seconds():
         return True
     pid = int(match[1])
-    if os.name == "nt" or pid == os.getpid():  # Windows cannot ask about a process without signalling it
-        return False
+    # Windows cannot ask about a process without signalling it: there only the age tells
+    return os.name != "nt" and pid != os.getpid() and not process_exists(pid)
+
+
+def process_exists(pid: int) -> bool:
+    """Whether process `pid` exists (POSIX: signal 0 only asks)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except OSError:  # it exists, but is another user's
         return False
-    return False
+    except PermissionError:  # it exists, but is another user's
+        pass
+    return True
 
 
 def remove_abandoned(folder: Path) -> list[str]:

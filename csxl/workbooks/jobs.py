@@ -32,7 +32,7 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
-from csxl.workbooks.files import atomic_save
+from csxl.workbooks.files import atomic_save, process_exists
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import fill_qbr, qbr_template
 from csxl.workbooks.template import open_template
@@ -90,8 +90,8 @@ def qbr_paths(accounts: Iterable[str], out_dir: Path) -> dict[str, Path]:
     Windows and macOS compare file names without case, so `ACME` and `acme` would share a file there. An id is
     its own name when it is safe as it is (letters, digits, `_.-`), unique without case and not ending like a
     hashed name; any other id gets the first 6 hex digits of the SHA-1 of the id as written (`a/b` becomes
-    `a_b_`...). Two names still alike (two such hashes equal) are refused rather than one file overwriting
-    the other.
+    `qbr_a_b_` and those digits). Two names still alike (two such hashes equal) are refused rather than one
+    file overwriting the other.
     """
     safe = {a: re.sub(r"[^A-Za-z0-9_.-]+", "_", a).strip("._")[:60] or "account" for a in accounts}
     uses = Counter(name.lower() for name in safe.values())
@@ -120,7 +120,7 @@ class _CommandGone(BaseException):
     removed on the way), so the worker can exit. Not an Exception: nothing on the way may catch it."""
 
 
-def _stop(signum=None, frame=None) -> None:
+def _stop(signum: int, frame: object) -> None:
     """SIGTERM in a worker: unwind the QBR being written, or exit at once when idle (an exception raised while
     waiting for work would end in the pool's traceback on a terminal the command has left)."""
     if _WORKER.get("writing"):
@@ -129,8 +129,11 @@ def _stop(signum=None, frame=None) -> None:
 
 
 def _watch(parent: int) -> None:
-    """The portable way to learn that the parent has died: the worker is given to another parent."""
-    while os.getppid() == parent:
+    """The portable way to learn that the command has died: its worker is given to another parent. A worker
+    started by a fork server (Python's default on Linux from 3.14) has that server as parent, and asks after
+    the command itself."""
+    direct = os.getppid() == parent
+    while os.getppid() == parent if direct else process_exists(parent):
         time.sleep(0.5)
     os.kill(os.getpid(), signal.SIGTERM)
 
