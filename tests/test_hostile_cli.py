@@ -3,6 +3,7 @@
 A case names its arguments (`{tmp}` is the case's own folder, also the working directory), what to prepare
 beforehand, the exit status expected, and a fragment the error line must hold. Every failing case must end
 in exactly one `csxl: error:` line on stderr: never a traceback, never click's usage text or a boxed panel.
+The cases that need a real process (a full disk behind the standard output or under a batch) follow it.
 """
 
 from __future__ import annotations
@@ -25,12 +26,9 @@ from typer.testing import CliRunner
 
 from csxl.cli import app
 from csxl.workbooks.builtin import SHIPPED
+from tests.test_jobs import BOOK  # b and c pay in March 2026, a does not
 
 runner = CliRunner()
-# b and c pay in March 2026, a does not: a batch for 2026-03 writes two QBRs
-BOOK = "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\na,2026-02,120\nb,2026-03,60\nc,2026-03,10\n"
-
-
 CSXL = Path(sys.executable).parent / "csxl"
 
 
@@ -148,9 +146,11 @@ def test_hostile_command_line(case, tmp_path, monkeypatch):
     assert case.stderr.format(tmp=tmp_path) in result.stderr
 
 
-def test_a_full_disk_behind_the_standard_output_is_one_line():
-    done = subprocess.run(f"{CSXL} demo-data {{d}} >/dev/null && {CSXL} metrics {{d}} --format csv >/dev/full"
-                          .format(d=tempfile.mkdtemp()), shell=True, capture_output=True, text=True, timeout=60)
+def test_a_full_disk_behind_the_standard_output_is_one_line(tmp_path):
+    (tmp_path / "mrr.csv").write_text(BOOK)
+    with open("/dev/full", "w") as full:  # every write to it fails as on a full disk
+        done = subprocess.run([CSXL, "metrics", tmp_path / "mrr.csv", "--format", "csv"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr == ("csxl: error: the standard output: cannot write it: the disk is full - "
                            "free some space, or write elsewhere\n")
@@ -167,7 +167,7 @@ def test_a_batch_on_a_full_disk_says_why_once_per_account(tmp_path):
                           capture_output=True, text=True, timeout=120, preexec_fn=limit_file_size)
     assert done.returncode == 1, done.stderr
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
-    reasons = [line.strip() for line in done.stdout.splitlines() if line.startswith("  ")]
+    reasons = sorted(line.strip() for line in done.stdout.splitlines() if line.startswith("  "))
     assert reasons == [f"{a}: {tmp_path / 'out' / f'qbr_{a}.xlsx'}: cannot write it: the file is larger than this "
                        "system allows - write elsewhere" for a in "bc"]
     assert list((tmp_path / "out").iterdir()) == []
