@@ -8,6 +8,7 @@ read-only folder, a device), which are checked before the work where they can be
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import json
@@ -97,10 +98,12 @@ def _reports_errors(command: Callable) -> Callable:
         except CsxlDataError as err:
             _fail(err)
         except OSError as err:
-            if err.filename is None:  # a write to the standard output (a file or pipe csxl did not open)
-                _discard_stdout()
-                _fail(os_error(err, "the standard output"))
-            _fail(os_error(err, doing="use"))
+            if err.filename is not None:
+                _fail(os_error(err, doing="use"))
+            _discard_stdout()  # a write to the standard output failed: csxl names every file it opens itself
+            if err.errno == errno.EPIPE:  # the reader stopped reading (`| head`): quietly, as click does
+                raise typer.Exit(1) from None
+            _fail(os_error(err, "the standard output"))
 
     return run
 

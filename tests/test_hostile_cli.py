@@ -171,3 +171,13 @@ def test_a_batch_on_a_full_disk_says_why_once_per_account(tmp_path):
     assert reasons == [f"{a}: {tmp_path / 'out' / f'qbr_{a}.xlsx'}: cannot write it: the file is larger than this "
                        "system allows - write elsewhere" for a in "bc"]
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path):
+    """As `csxl metrics ... | head -1` when the output is long: the pipe is closed before csxl writes."""
+    (tmp_path / "mrr.csv").write_text(BOOK)
+    run = subprocess.Popen([CSXL, "metrics", tmp_path / "mrr.csv", "--format", "csv"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    run.stdout.close()
+    assert run.wait(timeout=60) == 1
+    assert run.stderr.read() == b""
