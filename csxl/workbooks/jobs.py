@@ -138,6 +138,9 @@ def _watch(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+_PR_SET_PDEATHSIG = 1  # from linux/prctl.h
+
+
 def _exit_with(parent: int) -> None:
     """Make this worker end when the command `parent` ends, even by `kill -9`, instead of writing QBRs no one
     asked for and then waiting for work forever.
@@ -150,9 +153,6 @@ def _exit_with(parent: int) -> None:
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="csxl-watch-parent").start()
-
-
-_PR_SET_PDEATHSIG = 1  # from linux/prctl.h
 
 
 def _start_worker(load: Callable[[], Dataset], parent: int) -> None:
