@@ -143,8 +143,7 @@ def test_ids_whose_file_names_would_collide_get_a_file_each(tmp_path):
 SAFE_NAME = re.compile(r"qbr_[A-Za-z0-9_.-]{1,80}\.xlsx")
 
 
-@given(st.lists(st.text(min_size=1, max_size=70), min_size=2, max_size=6, unique=True))
-def test_every_account_gets_its_own_safe_file_name_whatever_the_ids(ids):
+def assert_own_safe_names(ids):
     try:
         paths = jobs.qbr_paths(ids, Path("out"))
     except CsxlDataError as err:  # allowed, when it names two ids whose names would be alike
@@ -152,9 +151,21 @@ def test_every_account_gets_its_own_safe_file_name_whatever_the_ids(ids):
         return
     names = [p.name for p in paths.values()]
     assert sorted(paths) == sorted(ids)
-    assert len({n.lower() for n in names}) == len(ids)
+    assert len({n.lower() for n in names}) == len(ids), names
     assert all(SAFE_NAME.fullmatch(n) for n in names), names
     assert all(p.parent == Path("out") for p in paths.values())
+
+
+@given(st.lists(st.text(min_size=1, max_size=70), min_size=2, max_size=6, unique=True))
+def test_every_account_gets_its_own_safe_file_name_whatever_the_ids(ids):
+    assert_own_safe_names(ids)
+
+
+@given(st.text(min_size=1, max_size=70))
+def test_an_id_and_its_lookalikes_get_their_own_file_names(account):
+    """The ids most likely to collide with one: itself in other cases, and the name its own file gets."""
+    own_name = jobs.qbr_paths([account], Path("out"))[account].stem.removeprefix("qbr_")
+    assert_own_safe_names(sorted({account, account.upper(), account.lower(), account.swapcase(), own_name}))
 
 
 CSXL = Path(sys.executable).parent / "csxl"
