@@ -57,8 +57,9 @@ def refuse_overwriting_inputs(output: Path, inputs: Iterable[Path]) -> None:
 
 # What a failed write means to the person who asked for it, and what to do about it.
 _REASONS = {
+    # first, so that where errno has no EDQUOT (Windows) the ENOSPC entry below replaces it
+    getattr(errno, "EDQUOT", errno.ENOSPC): ("the disk quota is used up", "free some space, or write elsewhere"),
     errno.ENOSPC: ("the disk is full", "free some space, or write elsewhere"),
-    errno.EDQUOT: ("the disk quota is used up", "free some space, or write elsewhere"),
     errno.EFBIG: ("the file is larger than this system allows", "write elsewhere"),
     errno.EROFS: ("the file system is read-only", "write elsewhere, e.g. to a folder in your home"),
     errno.EACCES: ("permission denied", "write to a folder you may write to"),

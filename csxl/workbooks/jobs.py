@@ -15,12 +15,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import multiprocessing
 import os
 import re
 import signal
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,7 +32,7 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
-from csxl.workbooks.files import atomic_save, process_exists
+from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import fill_qbr, qbr_template
 from csxl.workbooks.template import open_template
@@ -128,39 +128,38 @@ def _stop(signum: int, frame: object) -> None:
     os._exit(1)
 
 
-def _watch(parent: int) -> None:
-    """The portable way to learn that the command has died: its worker is given to another parent. A worker
-    started by a fork server (Python's default on Linux from 3.14) has that server as parent, and asks after
-    the command itself."""
-    direct = os.getppid() == parent
-    while os.getppid() == parent if direct else process_exists(parent):
-        time.sleep(0.5)
-    os.kill(os.getpid(), signal.SIGTERM)
+def _watch() -> None:
+    """Wait for the command to end, then stop this worker: the portable way, through the handle on its parent
+    that multiprocessing gives every child (whatever the start method: fork, spawn, or a fork server)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 _PR_SET_PDEATHSIG = 1  # from linux/prctl.h
 
 
-def _exit_with(parent: int) -> None:
-    """Make this worker end when the command `parent` ends, even by `kill -9`, instead of writing QBRs no one
-    asked for and then waiting for work forever.
+def _exit_with_command() -> None:
+    """Make this worker end when the command ends, even by `kill -9`, instead of writing QBRs no one asked
+    for and then waiting for work forever.
 
-    On Linux the kernel sends SIGTERM at the parent's death (prctl PR_SET_PDEATHSIG); elsewhere, and for a
-    parent dead before that was set, a thread watches the parent process id.
+    On Linux the kernel sends SIGTERM at the parent's death (prctl PR_SET_PDEATHSIG); everywhere, and for a
+    parent dead before that was set, a thread waits for the parent to end.
     """
     signal.signal(signal.SIGTERM, _stop)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    threading.Thread(target=_watch, args=(parent,), daemon=True, name="csxl-watch-parent").start()
+    threading.Thread(target=_watch, daemon=True, name="csxl-watch-command").start()
 
 
-def _start_worker(load: Callable[[], Dataset], parent: int) -> None:
-    """Tie this worker to the command `parent`, then load the data; a failure is kept and reported per account.
+def _start_worker(load: Callable[[], Dataset]) -> None:
+    """Tie this worker to the command, then load the data; a failure is kept and reported per account.
 
     An exception escaping an initializer would print a traceback and break the whole pool.
     """
-    _exit_with(parent)
+    _exit_with_command()
     try:
         _WORKER["data"] = load()
     except Exception as err:  # noqa: BLE001 - reported for each account by _one
@@ -194,8 +193,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     paths = qbr_paths(accounts, out_dir)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(load, os.getpid())) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
             try:
