@@ -1,18 +1,24 @@
 """The `csxl` command.
 
 Bad input never shows a traceback: a `CsxlDataError` becomes one line on
-stderr naming the file, row and column, and the exit status is 2.
+stderr naming the file, row and column, and the exit status is 2. So do a
+mistyped command line and an output that cannot be written (a full disk, a
+read-only folder, a device), which are checked before the work where they can be.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import json
 import math
+import os
 import sys
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable
+from typing import Annotated, NoReturn
 
 import pandas as pd
 
@@ -24,10 +30,44 @@ try:  # the `cli` extra
     import typer
     from rich.console import Console
     from rich.table import Table
+    from typer.core import TyperGroup
 except ImportError as err:
     raise SystemExit(missing_extra(err)) from None
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class _OneLineErrors(TyperGroup):
+    """The command group, with usage errors printed as one line like every other csxl error.
+
+    Typer prints a usage error as the usage text, a hint and a boxed panel; a script's log, or a reader, wants
+    `csxl: error: ...` and exit status 2, which is what `--help` is for the rest. The commands' own errors are
+    handled by `_reports_errors`; this catches what fails before a command runs (a missing option, a word that
+    is not a number).
+    """
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:
+            print("csxl: aborted", file=sys.stderr)
+            sys.exit(1)
+        except typer.TyperException as err:  # the base of click's usage errors
+            ctx = getattr(err, "ctx", None)
+            if type(err).__name__ == "NoArgsIsHelpError":  # the help was printed: nothing was wrong
+                sys.exit(err.exit_code)
+            hint = f" - see {ctx.command_path} --help" if ctx is not None else ""
+            print(f"csxl: error: {_sentence(err.format_message())}{hint}", file=sys.stderr)
+            sys.exit(err.exit_code)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _sentence(message: str) -> str:
+    """A click message as part of one line: its lines joined, no closing full stop."""
+    return " ".join(message.split()).rstrip(".")
+
+
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
 # Piped output is not squeezed to 80 columns: a report read later deserves whole numbers.
 _out = Console(width=None if sys.stdout.isatty() else 120)
@@ -47,17 +87,44 @@ class Format(str, Enum):
 
 
 def _reports_errors(command: Callable) -> Callable:
-    """Turn bad input into one line on stderr and exit status 2."""
+    """Turn bad input, and a file that cannot be written, into one line on stderr and exit status 2.
+
+    The standard output is flushed here, so that a full disk behind `> movements.csv` is reported like any
+    other instead of as Python's complaint at exit.
+    """
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        from csxl.workbooks.files import os_error
+
         try:
-            return command(*args, **kwargs)
+            command(*args, **kwargs)
+            sys.stdout.flush()
         except CsxlDataError as err:
-            print(f"csxl: error: {err}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            _fail(err)
+        except OSError as err:
+            if err.filename is not None:
+                _fail(os_error(err, doing="use"))
+            _discard_stdout()  # a write to the standard output failed: csxl names every file it opens itself
+            if err.errno == errno.EPIPE:  # the reader stopped reading (`| head`): quietly, as click does
+                raise typer.Exit(1) from None
+            _fail(os_error(err, "the standard output"))
 
     return run
+
+
+def _fail(err: CsxlDataError) -> NoReturn:
+    print(f"csxl: error: {err}", file=sys.stderr)
+    raise typer.Exit(2) from None
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for the standard output nowhere, so that the flush at exit cannot fail again
+    (the way Python's documentation handles a closed pipe)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a file descriptor: nothing flushes it at exit
+        pass
 
 
 # the decimal separator of amounts written as text, for a file whose values leave it open ("99.000")
@@ -125,7 +192,8 @@ def _print_table(table: pd.DataFrame, title: str, last_month: pd.Timestamp) -> N
 def metrics(
     path: Annotated[Path, typer.Argument(help="CSV or XLSX file, or a folder of CSV/XLSX/Parquet tables.")],
     period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
-    format: Annotated[Format, typer.Option("--format", help="table for reading, csv or json for machines.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format",
+                                           help="table for reading, csv or json for machines.")] = Format.table,
     decimal: DecimalOption = None,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
@@ -160,7 +228,7 @@ def _locale(lang: Lang, currency: str | None):
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)
+        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)  # one line each, as errors are
 
 
 @app.command()
@@ -173,8 +241,10 @@ def qbr(
     as_of: Annotated[str | None, typer.Option(help="Last month of the period, YYYY-MM (default: the last "
                                                    "complete quarter in the data).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")] = None,
-    template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")
+                        ] = None,
+    template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")
+                        ] = None,
     decimal: DecimalOption = None,
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
@@ -184,25 +254,37 @@ def qbr(
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
-    data = _load_for(path, output, template, decimal)
+    data = _load_for(path, output, template, decimal, folder=all_accounts)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
         written, warnings = write_qbr(data, account, job, output)
         _warn(warnings)
         _out.print(f"wrote {written}")
         return
-    _write_batch(functools.partial(load, path, decimal=decimal), accounts_with_mrr(data, job.as_of), job, output)
+    accounts = accounts_with_mrr(data, job.as_of)
+    if not accounts:
+        paying = data.mrr.loc[data.mrr["mrr"] > 0, "month"]
+        fix = f"pick a month with --as-of, e.g. {paying.max():%Y-%m}" if len(paying) else "check the MRR column"
+        raise CsxlDataError(f"no account has MRR in {job.as_of:%Y-%m}: there is no QBR to write", file=str(path),
+                            fix=fix)
+    _write_batch(functools.partial(load, path, decimal=decimal), accounts, job, output,
+                 [path] + ([template] if template else []))
 
 
-def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
+def _write_batch(load, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:
     """Write every account's QBR, then a summary; exit status 1 if any account was not written.
 
-    The template's warnings are printed once, before the batch: they are the same for every account.
+    Before anything is written, two accounts sharing a file and a QBR file that is one of the `inputs` (a
+    template kept in the output folder) are refused. The template's warnings are printed once, before the
+    batch: they are the same for every account.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from csxl.workbooks.jobs import batch_warnings, write_all_qbrs
+    from csxl.workbooks.files import refuse_overwriting_inputs
+    from csxl.workbooks.jobs import batch_warnings, qbr_paths, write_all_qbrs
 
+    for qbr_file in qbr_paths(accounts, out_dir).values():
+        refuse_overwriting_inputs(qbr_file, inputs)
     _warn(batch_warnings(job))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -214,7 +296,7 @@ def _write_batch(load, accounts: list[str], job, out_dir: Path) -> None:
             progress.advance(task)
     _out.print(f"{len(accounts) - len(failed)} QBRs written to {out_dir.resolve()}, {len(failed)} failed")
     for account, error in failed:
-        _out.print(f"  {account}: {error}", highlight=False)
+        _out.print(f"  {account}: {error}", highlight=False, soft_wrap=True)  # one line per account, for logs
     if failed:
         raise typer.Exit(1)
 
@@ -241,6 +323,7 @@ def template_export(
     from csxl.workbooks.builtin import template
     from csxl.workbooks.files import atomic_save
 
+    _prepare(output)
     _out.print(f"wrote {atomic_save(template(kind.value, _locale(lang, currency)), output)}")
 
 
@@ -285,15 +368,27 @@ def portfolio(
     _out.print(f"wrote {written}")
 
 
-def _load_for(path: Path, output: Path, template: Path | None, decimal: str | None):
-    """The data of a workbook command, after refusing an output that would overwrite an input."""
+def _load_for(path: Path, output: Path, template: Path | None, decimal: str | None, folder: bool = False):
+    """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
+    input (`folder`: the output is the folder of a batch)."""
     from csxl.data.load import load
-    from csxl.workbooks.files import refuse_overwriting_inputs
 
-    refuse_overwriting_inputs(output, [path] + ([template] if template else []))
+    _prepare(output, [path] + ([template] if template else []), folder=folder)
     data = load(path, decimal=decimal)
     _warn(data.warnings)
     return data
+
+
+def _prepare(output: Path, inputs: Sequence[Path] = (), folder: bool = False) -> Path:
+    """Refuse an output that cannot be written, then clear what killed runs left where it goes (and say so)."""
+    from csxl.workbooks.files import check_output, remove_abandoned
+
+    check_output(output, inputs, folder=folder)
+    removed = remove_abandoned(output if folder else output.parent)
+    if removed:
+        _warn([f"removed {len(removed)} temporary file(s) left by an interrupted run: {', '.join(removed[:3])}"
+               + (", ..." if len(removed) > 3 else "")])
+    return output
 
 
 def _month(data, as_of: str | None):
@@ -303,11 +398,15 @@ def _month(data, as_of: str | None):
 
 @app.command("demo-data")
 @_reports_errors
-def demo_data(directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")]) -> None:
+def demo_data(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the demo CSV files to.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace files of the same names in the folder.")] = False,
+) -> None:
     """Write the built-in demo data set as CSV files, to see the input format and copy it."""
     from csxl.data.demo import write_demo_csv
+    from csxl.workbooks.files import publish_files
 
-    for written in write_demo_csv(directory):
+    for written in publish_files(write_demo_csv, _prepare(directory, folder=True), replace=force):
         _out.print(f"wrote {written}")
 
 
@@ -317,12 +416,13 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     """Run the main job on the built-in demo data and say where the outputs are."""
     from csxl.data.demo import write_demo_csv
     from csxl.data.load import load
+    from csxl.workbooks.files import publish_files
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
     from csxl.workbooks.labels import Locale
     from csxl.workbooks.qbr import quarter_end
 
-    data_dir = out / "demo-data"
-    written = write_demo_csv(data_dir)
+    data_dir = _prepare(out, folder=True) / "demo-data"
+    written = publish_files(write_demo_csv, data_dir, replace=True)  # the demo's own copy: a rerun refreshes it
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)
     _print_table(table.tail(8), "Demo book of business - MRR movements by quarter (last 8)", data.mrr["month"].max())

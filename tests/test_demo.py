@@ -5,6 +5,9 @@ not csxl.metrics, so the demo data cannot pass by sharing a bug with the
 definitions it is meant to exercise.
 """
 
+import errno
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -169,3 +172,41 @@ def test_csv_files_read_back_to_the_same_data(tmp_path, data):
     for name in DEMO_TABLES:
         pd.testing.assert_frame_equal(getattr(loaded, name).reset_index(drop=True), getattr(data, name),
                                       check_dtype=False, check_exact=True, obj=name)
+
+
+def test_demo_data_never_replaces_a_users_files_unless_told_to(tmp_path):
+    from typer.testing import CliRunner
+
+    from csxl.cli import app
+
+    folder = tmp_path / "mydata"
+    folder.mkdir()
+    (folder / "mrr.csv").write_text("customer_id,month,mrr\nmine,2026-01,10\n")
+    refused = CliRunner().invoke(app, ["demo-data", str(folder)])
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"csxl: error: {folder}: the folder already has mrr.csv, which this would replace - "
+                              "choose an empty folder, or add --force to replace them\n")
+    assert sorted(os.listdir(folder)) == ["mrr.csv"] and "mine" in (folder / "mrr.csv").read_text()
+    forced = CliRunner().invoke(app, ["demo-data", str(folder), "--force"])
+    assert forced.exit_code == 0
+    assert sorted(os.listdir(folder)) == sorted(f"{t}.csv" for t in DEMO_TABLES)
+    assert "mine" not in (folder / "mrr.csv").read_text()
+
+
+def test_demo_data_on_a_full_disk_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from csxl.cli import app
+
+    (tmp_path / "mrr.csv").write_text("customer_id,month,mrr\nmine,2026-01,10\n")
+    to_csv = pd.DataFrame.to_csv
+
+    def full_after_half(frame, path, **kwargs):  # each file stops half-way, as on a full disk
+        to_csv(frame.head(len(frame) // 2), path, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_after_half)
+    result = CliRunner().invoke(app, ["demo-data", str(tmp_path), "--force"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"csxl: error: {tmp_path}: cannot write it: the disk is full")
+    assert os.listdir(tmp_path) == ["mrr.csv"] and "mine" in (tmp_path / "mrr.csv").read_text()

@@ -7,14 +7,22 @@ leaves unwritten are reported as such instead of ending the batch with a
 traceback. Workers load the data once each (not once per account) and write
 each file atomically. The template's warnings are the same for every account,
 so a batch computes them once (`batch_warnings`) rather than in each worker.
+Workers end with the command, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator
+import signal
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -62,12 +70,34 @@ def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:
     return sorted(now["customer_id"].unique())
 
 
-def qbr_file_name(account: str) -> str:
-    """A file name for an account id that is safe on every file system, distinct for distinct ids."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", account).strip("._")[:60] or "account"
-    if safe != account:
-        safe += "_" + hashlib.sha1(account.encode()).hexdigest()[:6]
-    return f"qbr_{safe}.xlsx"
+def _hash(account: str) -> str:
+    return hashlib.sha1(account.encode()).hexdigest()[:6]
+
+
+# The end of a name that carries a hash, as `qbr_paths` writes it: an id that already ends so gets one too.
+_HASHED = re.compile(r"_[0-9a-f]{6}$", re.IGNORECASE)
+
+
+def qbr_paths(accounts: Iterable[str], out_dir: Path) -> dict[str, Path]:
+    """A QBR file per account in `out_dir`, safe on every file system and distinct where case is ignored.
+
+    Windows and macOS compare file names without case, so `ACME` and `acme` would share a file there. An id is
+    its own name when it is safe as it is (letters, digits, `_.-`), unique without case and not ending like a
+    hashed name; any other id gets the first 6 hex digits of the SHA-1 of the id as written (`a/b` becomes
+    `qbr_a_b_` and those digits). Two names still alike (two such hashes equal) are refused rather than one
+    file overwriting the other.
+    """
+    safe = {a: re.sub(r"[^A-Za-z0-9_.-]+", "_", a).strip("._")[:60] or "account" for a in accounts}
+    uses = Counter(name.lower() for name in safe.values())
+    names = {a: name if name == a and uses[name.lower()] == 1 and not _HASHED.search(name) else f"{name}_{_hash(a)}"
+             for a, name in safe.items()}
+    seen: dict[str, str] = {}
+    for account, name in names.items():
+        other = seen.setdefault(name.lower(), account)
+        if other != account:
+            raise CsxlDataError(f"the accounts {other!r} and {account!r} would get the same QBR file, "
+                                f"qbr_{name}.xlsx", fix="write one of them with --account ID -o FILE.xlsx")
+    return {a: out_dir / f"qbr_{name}.xlsx" for a, name in names.items()}
 
 
 # Each worker process keeps the data set it loaded, so a batch reads the input once per core.
@@ -79,11 +109,51 @@ WORKER_DIED = ("not written: a process writing QBRs stopped abruptly (out of mem
                "write this account again with --account")
 
 
+class _CommandGone(BaseException):
+    """Unwinds the QBR a worker is writing when the command that started it has died (its temporary file is
+    removed on the way), so the worker can exit. Not an Exception: nothing on the way may catch it."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM in a worker: unwind the QBR being written, or exit at once when idle (an exception raised while
+    waiting for work would end in the pool's traceback on a terminal the command has left)."""
+    if _WORKER.get("writing"):
+        raise _CommandGone
+    os._exit(1)
+
+
+def _watch() -> None:
+    """Wait for the command to end, then stop this worker: the portable way, through the handle on its parent
+    that multiprocessing gives every child (whatever the start method: fork, spawn, or a fork server)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1  # from linux/prctl.h
+
+
+def _exit_with_command() -> None:
+    """Make this worker end when the command ends, even by `kill -9`, instead of writing QBRs no one asked
+    for and then waiting for work forever.
+
+    On Linux the kernel sends SIGTERM at the parent's death (prctl PR_SET_PDEATHSIG); everywhere, and for a
+    parent dead before that was set, a thread waits for the parent to end.
+    """
+    signal.signal(signal.SIGTERM, _stop)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    threading.Thread(target=_watch, daemon=True, name="csxl-watch-command").start()
+
+
 def _start_worker(load: Callable[[], Dataset]) -> None:
-    """Load the data for this worker; a failure is kept and reported per account.
+    """Tie this worker to the command, then load the data; a failure is kept and reported per account.
 
     An exception escaping an initializer would print a traceback and break the whole pool.
     """
+    _exit_with_command()
     try:
         _WORKER["data"] = load()
     except Exception as err:  # noqa: BLE001 - reported for each account by _one
@@ -93,6 +163,7 @@ def _start_worker(load: Callable[[], Dataset]) -> None:
 def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
     if "error" in _WORKER:
         return account, str(_WORKER["error"])
+    _WORKER["writing"] = True
     try:
         write_qbr(_WORKER["data"], account, job, path)
         return account, None
@@ -100,6 +171,10 @@ def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
         return account, str(err)
     except Exception as err:  # noqa: BLE001 - one bad account must not stop the batch; the reason is reported
         return account, f"{type(err).__name__}: {err}"
+    except _CommandGone:
+        os._exit(1)
+    finally:
+        _WORKER["writing"] = False
 
 
 def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob, out_dir: Path,
@@ -111,7 +186,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
-    paths = {a: out_dir / qbr_file_name(a) for a in accounts}
+    paths = qbr_paths(accounts, out_dir)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
