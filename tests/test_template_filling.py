@@ -1,0 +1,261 @@
+"""Filling a template writes each Data column by name inside the table, wherever the team moved it, and nothing else."""
+
+import re
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.packaging.relationship import Relationship
+from openpyxl.utils import absolute_coordinate, quote_sheetname
+from openpyxl.workbook.external_link.external import (
+    ExternalBook,
+    ExternalCell,
+    ExternalLink,
+    ExternalRow,
+    ExternalSheetData,
+    ExternalSheetDataSet,
+    ExternalSheetNames,
+)
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.table import TableColumn
+
+from csxl.data.demo import demo_dataset
+from csxl.errors import CsxlDataError
+from csxl.workbooks.files import atomic_save
+from csxl.workbooks.jobs import QbrJob, build_qbr
+from csxl.workbooks.labels import Locale
+from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.qbr import fill_qbr, qbr_template
+from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template
+from tests.books import ACCOUNT, small_book
+from tests.workbook_values import named_values
+
+EN = Locale("en")
+# a calculated column between two data columns: the case that lost the second data column
+SPLIT = DataTable("x", (("a", "text"), ("size", "=LEN(A{row})"), ("b", "number")))
+FRAME = pd.DataFrame({"b": [10.0, 20.0, 30.0], "a": ["p", "qq", "rrr"]})
+
+
+def names(wb, table):
+    return {c: wb.defined_names[table.column_name(c)].attr_text for c, _ in table.columns}
+
+
+def grid(ws, area):
+    return [[c.value for c in row] for row in ws[area]]
+
+
+def split_template(tmp_path, edit=None):
+    """The SPLIT table exported alone, then edited by `edit(wb, ws, table)` as a team would, saved and reopened."""
+    wb = openpyxl.Workbook()
+    add_data_sheet(wb, SPLIT, "Data_x", EN)
+    path = atomic_save(wb, tmp_path / "exported.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Data_x"]
+    if edit:
+        edit(wb, ws, ws.tables["t_x"])
+    wb.save(tmp_path / "team.xlsx")
+    return tmp_path / "team.xlsx"
+
+
+def test_each_data_column_lands_under_its_own_header():
+    wb = openpyxl.Workbook()
+    ws = add_data_sheet(wb, SPLIT, "Data_x", EN)
+    fill_table(wb, SPLIT, FRAME, EN)
+    assert grid(ws, "A1:C4") == [["a", "size", "b"], ["p", "=LEN(A2)", 10.0], ["qq", "=LEN(A3)", 20.0],
+                                 ["rrr", "=LEN(A4)", 30.0]]
+    assert names(wb, SPLIT) == {"a": "'Data_x'!$A$2:$A$4", "size": "'Data_x'!$B$2:$B$4", "b": "'Data_x'!$C$2:$C$4"}
+    assert ws.tables["t_x"].ref == "A1:C4"
+
+
+def test_a_column_the_template_lost_is_named(tmp_path):
+    def rename(wb, ws, table):
+        ws["C1"] = "amount"
+        table.tableColumns[2].name = "amount"
+
+    path = split_template(tmp_path, rename)
+    wb, _ = open_template(path)
+    with pytest.raises(CsxlDataError) as err:
+        fill_table(wb, SPLIT, FRAME, EN)
+    assert str(path) in str(err.value) and "t_x" in str(err.value) and "column named b" in str(err.value)
+
+
+def test_reordered_columns_and_the_teams_own_column(tmp_path):
+    """The team swaps a and b and adds a calculated column of its own: its formula is copied down, as Excel does."""
+    def edit(wb, ws, table):
+        ws["A1"], ws["C1"], ws["D1"], ws["D2"] = "b", "a", "double", "=A2*2+$E$1"
+        ws["B2"] = "=LEN(C2)"
+        ws["E1"] = 0.5
+        table.ref = "A1:D2"
+        table.autoFilter.ref = "A1:D2"
+        table.tableColumns[0].name, table.tableColumns[2].name = "b", "a"
+        table.tableColumns.append(TableColumn(id=4, name="double"))
+        wb.defined_names["D_x_a"].attr_text, wb.defined_names["D_x_b"].attr_text = "'Data_x'!$C$2", "'Data_x'!$A$2"
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    ws = wb["Data_x"]
+    assert grid(ws, "A1:E4") == [["b", "size", "a", "double", 0.5], [10.0, "=LEN(C2)", "p", "=A2*2+$E$1", None],
+                                 [20.0, "=LEN(C3)", "qq", "=A3*2+$E$1", None],
+                                 [30.0, "=LEN(C4)", "rrr", "=A4*2+$E$1", None]]
+    assert names(wb, SPLIT) == {"a": "'Data_x'!$C$2:$C$4", "size": "'Data_x'!$B$2:$B$4", "b": "'Data_x'!$A$2:$A$4"}
+    assert ws.tables["t_x"].ref == "A1:D4"
+
+
+def shift(wb, ws, cols=0, rows=0):
+    """Shift the tables of `ws` and the defined names over it, as Excel does when cells move under them."""
+    for table in ws.tables.values():
+        box = CellRange(table.ref)
+        box.shift(col_shift=cols, row_shift=rows)
+        table.ref = table.autoFilter.ref = box.coord
+    for name in list(wb.defined_names):
+        destinations = list(wb.defined_names[name].destinations)
+        if destinations and destinations[0][0] == ws.title:
+            area = CellRange(destinations[0][1].replace("$", ""))
+            area.shift(col_shift=cols, row_shift=rows)
+            wb.defined_names[name].attr_text = f"{quote_sheetname(ws.title)}!{absolute_coordinate(area.coord)}"
+
+
+def moved(wb, ws, table, rows=0, cols=0):
+    """Move a table as Excel does when the team cuts and pastes it: its formulas and names follow."""
+    ws.move_range(table.ref, rows=rows, cols=cols, translate=True)
+    shift(wb, ws, cols, rows)
+
+
+def test_a_moved_table_is_filled_where_it_is(tmp_path):
+    def edit(wb, ws, table):
+        moved(wb, ws, table, rows=3, cols=2)
+        ws["A1"] = "Our notes"
+        ws["F6"] = "beside the table"
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    ws = wb["Data_x"]
+    assert ws.tables["t_x"].ref == "C4:E7"
+    assert grid(ws, "C4:E7") == [["a", "size", "b"], ["p", "=LEN(C5)", 10.0], ["qq", "=LEN(C6)", 20.0],
+                                 ["rrr", "=LEN(C7)", 30.0]]
+    assert names(wb, SPLIT) == {"a": "'Data_x'!$C$5:$C$7", "size": "'Data_x'!$D$5:$D$7", "b": "'Data_x'!$E$5:$E$7"}
+    assert ws["A1"].value == "Our notes" and ws["F6"].value == "beside the table"
+    assert grid(ws, "A2:B8") == [[None, None]] * 7 and grid(ws, "C8:E8") == [[None, None, None]]
+
+
+def test_a_note_below_the_table_is_not_overwritten(tmp_path):
+    def edit(wb, ws, table):
+        ws["B3"] = "checked by finance"
+
+    path = split_template(tmp_path, edit)
+    wb, _ = open_template(path)
+    fill_table(wb, SPLIT, FRAME.head(1), EN)  # one row fits above the note
+    assert wb["Data_x"]["B3"].value == "checked by finance"
+    wb, _ = open_template(path)
+    with pytest.raises(CsxlDataError) as err:
+        fill_table(wb, SPLIT, FRAME, EN)
+    message = str(err.value)
+    assert str(path) in message and "sheet Data_x" in message and "B3" in message and "\n" not in message
+
+
+def test_refilling_clears_old_rows_only_inside_the_table(tmp_path):
+    def edit(wb, ws, table):
+        ws["D3"] = "a note beside row 3"
+        ws["A9"] = "far below"
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    refilled = tmp_path / "refilled.xlsx"
+    wb.save(refilled)
+    wb, _ = open_template(refilled)
+    fill_table(wb, SPLIT, FRAME.tail(1), EN)
+    ws = wb["Data_x"]
+    assert grid(ws, "A2:C4") == [["rrr", "=LEN(A2)", 30.0], [None, None, None], [None, None, None]]
+    assert ws["D3"].value == "a note beside row 3" and ws["A9"].value == "far below"
+    assert ws.tables["t_x"].ref == "A1:C2"
+
+
+def insert_columns(wb, ws, count):
+    """Insert columns at A of a sheet as Excel does: cells, tables and the defined names over them shift right."""
+    ws.insert_cols(1, count)
+    shift(wb, ws, cols=count)
+
+
+def test_a_qbr_template_with_columns_inserted_before_its_data_recalculates(tmp_path):
+    """Two columns inserted left of t_mrr and a note below another table: the QBR's MRR is still right."""
+    wb = openpyxl.load_workbook(atomic_save(qbr_template(EN), tmp_path / "exported.xlsx"))
+    data_mrr = next(ws for ws in wb.worksheets if "t_mrr" in ws.tables)
+    insert_columns(wb, data_mrr, 2)
+    data_mrr["A1"], data_mrr["B40"] = "our own column", "note under our column"
+    data_nps = next(ws for ws in wb.worksheets if "t_nps" in ws.tables)
+    data_nps["H2"] = "note beside t_nps"
+    path = atomic_save(wb, tmp_path / "team.xlsx")
+    as_of = pd.Timestamp("2026-09-01")
+    book = small_book()
+    filled, _ = build_qbr(book, ACCOUNT, QbrJob(as_of, EN, template=path))
+    ws = next(ws for ws in filled.worksheets if "t_mrr" in ws.tables)
+    assert ws.tables["t_mrr"].ref.startswith("C1:F")
+    assert ws["A1"].value == "our own column" and ws["B40"].value == "note under our column"
+    assert filled.defined_names["D_mrr_mrr"].attr_text.startswith(f"'{ws.title}'!$F$2:$F$")
+    nps = next(ws for ws in filled.worksheets if "t_nps" in ws.tables)
+    assert nps["H2"].value == "note beside t_nps"
+    calculated = convert([atomic_save(filled, tmp_path / "filled.xlsx")], tmp_path / "calc")[0]
+    mine = book.mrr[(book.mrr.customer_id == ACCOUNT) & (book.mrr.month == as_of)]
+    assert named_values(calculated, ["MRR"])["MRR"] == pytest.approx(mine["mrr"].sum())
+
+
+def package_text(path):
+    """Every part of an xlsx package, as text (the XML parts: pictures hold no text a reader could find)."""
+    with zipfile.ZipFile(path) as package:
+        return {n: package.read(n).decode("utf-8", "replace") for n in package.namelist()}
+
+
+def chart_figures(path):
+    """The numbers cached in the charts of a workbook, written as the program that saved it wrote them."""
+    caches = [cache for name, text in package_text(path).items() if name.startswith("xl/charts/")
+              for cache in re.findall(r"<c:numCache>(.*?)</c:numCache>", text)]
+    return {v for cache in caches for v in re.findall(r"<c:v>([^<]+)</c:v>", cache)}
+
+
+def test_a_resaved_qbr_used_as_a_template_holds_nothing_of_its_account(tmp_path):
+    """A QBR of account A, saved again by LibreOffice (which caches every chart's values), then filled for B."""
+    data = demo_dataset()
+    as_of = pd.Timestamp("2026-09-01")
+    paying = data.mrr[data.mrr.month == as_of].groupby("customer_id")["mrr"].sum().sort_values()
+    a, b = paying.index[-1], paying.index[-2]
+    people = data.customers.set_index("customer_id")
+    words = [a, people.loc[a, "name"], people.loc[a, "csm"]]
+    assert not {people.loc[b, "name"], people.loc[b, "csm"]} & set(words)
+    first = atomic_save(fill_qbr(qbr_template(EN), data, a, as_of, EN), tmp_path / "qbr_a.xlsx")
+    resaved, = convert([first], tmp_path / "resaved")
+    figures = chart_figures(resaved)
+    mine = data.mrr[data.mrr.customer_id == b]
+    b_amounts = {round(x, 2) for x in [*mine["mrr"], *mine.groupby("month")["mrr"].sum()]}
+    figures = {f for f in figures if abs(float(f)) >= 100 and round(float(f), 2) not in b_amounts}
+    assert len(figures) >= 5 and any(float(f) == pytest.approx(paying[a]) for f in figures)  # A's MRR, cached
+    assert any(a in text for text in package_text(resaved).values())
+
+    wb, _ = open_template(resaved)
+    filled = atomic_save(fill_qbr(wb, data, b, as_of, EN), tmp_path / "qbr_b.xlsx")
+    parts = package_text(filled)
+    assert {(n, w) for n, text in parts.items() for w in words if w in text} == set()
+    pattern = re.compile("|".join(rf"(?<![\d.]){re.escape(f)}(?!\d)" for f in figures))
+    assert {(n, m) for n, text in parts.items() for m in pattern.findall(text)} == set()
+    assert any(b in text for text in parts.values())
+
+
+def test_links_to_other_workbooks_and_document_properties_forget_their_values(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "='[budget.xlsx]Plan'!B2"
+    link = ExternalLink(ExternalBook(
+        sheetNames=ExternalSheetNames(["Plan"]),
+        sheetDataSet=ExternalSheetDataSet([ExternalSheetData(sheetId=0, row=[
+            ExternalRow(r=2, cell=[ExternalCell(r="B2", t="str", v="Budget of Acme 987654.32")])])])))
+    link.file_link = Relationship(type="externalLinkPath", Target="budget.xlsx", TargetMode="External")
+    wb._external_links.append(link)
+    for name in ("title", "subject", "keywords", "description", "lastModifiedBy", "category"):
+        setattr(wb.properties, name, "Acme QBR by Ana Souza")
+    path = tmp_path / "linked.xlsx"
+    wb.save(path)
+    assert sum("Acme" in text for text in package_text(path).values()) == 2
+
+    opened, _ = open_template(path)
+    parts = package_text(atomic_save(opened, tmp_path / "filled.xlsx"))
+    assert [n for n, text in parts.items() if "Acme" in text] == []
+    assert any('Target="budget.xlsx"' in text for text in parts.values())  # the link itself is kept
