@@ -1,11 +1,17 @@
 """Filling a template writes each Data column by name inside the table, wherever the team moved it, and nothing else."""
 
+import datetime as dt
+import io
 import re
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.comments import Comment
+from openpyxl.formula.translate import Translator
 from openpyxl.packaging.relationship import Relationship
 from openpyxl.utils import absolute_coordinate, quote_sheetname
 from openpyxl.workbook.external_link.external import (
@@ -18,10 +24,13 @@ from openpyxl.workbook.external_link.external import (
     ExternalSheetNames,
 )
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.table import TableColumn
+from openpyxl.worksheet.table import Table, TableColumn
 
 from csxl.data.demo import demo_dataset
 from csxl.errors import CsxlDataError
+from csxl.workbooks import forecast, portfolio, qbr
+from csxl.workbooks.builtin import LAYOUTS
+from csxl.workbooks.cells import col
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import Locale
@@ -259,3 +268,126 @@ def test_links_to_other_workbooks_and_document_properties_forget_their_values(tm
     parts = package_text(atomic_save(opened, tmp_path / "filled.xlsx"))
     assert [n for n, text in parts.items() if "Acme" in text] == []
     assert any('Target="budget.xlsx"' in text for text in parts.values())  # the link itself is kept
+
+
+def test_a_total_row_moves_down_with_the_table(tmp_path):
+    def edit(wb, ws, table):
+        ws["A3"], ws["C3"] = "Total", "=SUBTOTAL(109,t_x[b])"
+        ws["C3"].number_format = "0.0"
+        table.ref, table.totalsRowCount = "A1:C3", 1
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    ws = wb["Data_x"]
+    assert ws.tables["t_x"].ref == "A1:C5" and ws.tables["t_x"].autoFilter.ref == "A1:C4"
+    assert grid(ws, "A4:C5") == [["rrr", "=LEN(A4)", 30.0], ["Total", None, "=SUBTOTAL(109,t_x[b])"]]
+    assert ws["C5"].number_format == "0.0"
+    assert names(wb, SPLIT)["b"] == "'Data_x'!$C$2:$C$4"
+
+
+def test_a_cleared_formula_comes_back_and_notes_on_old_rows_go(tmp_path):
+    """The team emptied the calculated cell of the first row and moved the table; a comment sat on an old row."""
+    def edit(wb, ws, table):
+        ws["B2"] = None
+        moved(wb, ws, table, cols=1)
+        ws["B2"].comment = Comment("Acme asked for a discount", "Ana")
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    ws = wb["Data_x"]
+    assert grid(ws, "B2:D3") == [["p", "=LEN(B2)", 10.0], ["qq", "=LEN(B3)", 20.0]]
+    assert ws["B2"].comment is None
+
+
+# ---------------------------------------------------------------------------------------------- any frame, any layout
+
+MIXED = DataTable("m", (("name", "text"), ("amount", "number"), ("size", "=LEN(A{row})"), ("day", "date")))
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what the xlsx format cannot hold (XML 1.0 characters)
+hostile_text = st.one_of(st.none(), st.text(max_size=30), st.text(max_size=3000).map(lambda t: "=" + t),
+                         st.sampled_from(["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-1+1",
+                                          "\x01\x1f bell\x07", "x" * 5000]))
+amounts = st.one_of(st.none(), st.just(float("nan")), st.floats(-1e12, 1e12, allow_nan=False))
+days = st.one_of(st.none(), st.just(pd.NaT), st.dates(dt.date(1950, 1, 1), dt.date(2200, 12, 31)).map(pd.Timestamp))
+
+
+@st.composite
+def layouts(draw):
+    """A frame of hostile values, the MIXED table's columns in any order at any place, notes all around it."""
+    rows = draw(st.integers(0, 6))
+    frame = pd.DataFrame({"name": draw(st.lists(hostile_text, min_size=rows, max_size=rows)),
+                          "amount": draw(st.lists(amounts, min_size=rows, max_size=rows)),
+                          "day": pd.Series(draw(st.lists(days, min_size=rows, max_size=rows)), dtype="datetime64[ns]")})
+    order = draw(st.permutations([c for c, _ in MIXED.columns]))
+    top, left = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    notes = draw(st.lists(st.tuples(st.integers(1, 20), st.integers(1, 12)), max_size=12))
+    inside = CellRange(min_row=top, min_col=left, max_row=top + 7, max_col=left + 3)  # the table at its largest
+    return frame, order, top, left, [(r, c) for r, c in notes if CellRange(min_row=r, min_col=c, max_row=r,
+                                                                             max_col=c).isdisjoint(inside)]
+
+
+def laid_out(order, top, left, notes):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data_m"
+    for index, column in enumerate(order, start=left):
+        ws.cell(top, index).value = column
+    letters = {column: col(index) for index, column in enumerate(order, start=left)}
+    ws.cell(top + 1, left + order.index("size")).value = f"=LEN({letters['name']}{top + 1})"
+    ws.add_table(Table(displayName="t_m", ref=f"{col(left)}{top}:{col(left + 3)}{top + 1}"))
+    for r, c in notes:
+        ws.cell(r, c).value = f"note {r},{c}"
+    return wb, letters
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layouts())
+def test_any_frame_reads_back_under_its_headers_and_nothing_else_moves(layout):
+    frame, order, top, left, notes = layout
+    wb, letters = laid_out(order, top, left, notes)
+    fill_table(wb, MIXED, frame, EN)
+    saved = io.BytesIO()
+    wb.save(saved)
+    ws = openpyxl.load_workbook(io.BytesIO(saved.getvalue()))["Data_m"]
+    rows = range(top + 1, top + 1 + len(frame))
+    for r, (name, amount, day) in zip(rows, frame[["name", "amount", "day"]].itertuples(index=False)):
+        text = ws[f"{letters['name']}{r}"]
+        # an XML reader turns a carriage return into a line feed (XML 1.0, end-of-line handling)
+        expected = None if pd.isna(name) else ILLEGAL.sub("", name).replace("\r\n", "\n").replace("\r", "\n")
+        assert text.value == (expected or None) and (text.value is None or text.data_type == "s")
+        number = ws[f"{letters['amount']}{r}"].value  # xlsx keeps 15 to 17 significant digits of a double
+        assert number is None if pd.isna(amount) else number == pytest.approx(amount, rel=1e-15, abs=0)
+        assert ws[f"{letters['day']}{r}"].value == (None if pd.isna(day) else day.to_pydatetime())
+        assert ws[f"{letters['size']}{r}"].value == f"=LEN({letters['name']}{r})"
+    table = CellRange(ws.tables["t_m"].ref)
+    assert (table.min_row, table.min_col, table.max_row) == (top, left, top + max(len(frame), 1))
+    outside = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None
+               and CellRange(min_row=c.row, min_col=c.column, max_row=c.row, max_col=c.column).isdisjoint(table)}
+    assert outside == {(r, c): f"note {r},{c}" for r, c in notes}
+
+
+@pytest.mark.parametrize("kind", LAYOUTS)
+def test_every_built_in_calculated_column_is_copied_down_as_declared(kind):
+    """Copying a first-row formula down gives, on every row, the formula each layout declares for that row."""
+    wb = LAYOUTS[kind](EN)
+    tables = {"qbr": qbr.TABLES, "portfolio": portfolio.TABLES, "forecast": forecast.TABLES}[kind]
+    for table in tables.values():
+        fill_table(wb, table, pd.DataFrame(index=range(7)), EN)
+        ws = next(ws for ws in wb.worksheets if table.table_name in ws.tables)
+        for index, (_, declared) in enumerate(table.columns, start=1):
+            if declared.startswith("="):
+                assert [ws.cell(r, index).value for r in range(2, 9)] == [declared.format(row=r) for r in range(2, 9)]
+
+
+@pytest.mark.parametrize("formula", ["=SUMPRODUCT({1,2},A2:B2)+'Other sheet'!C$3+SUM(3:4)+COUNT(A:A)",
+                                     '=IF(A2="B2",t_x[b],$C2*D_x_b)', "=A2&\"{row}\"&Sheet1!$A$1:A2"])
+def test_the_teams_formula_is_copied_down_by_excels_rules(tmp_path, formula):
+    """Each row gets what Excel's fill-down gives: openpyxl's Translator is the reference for its rules."""
+    def edit(wb, ws, table):
+        ws["D1"], ws["D2"] = "mine", formula
+        table.ref = table.autoFilter.ref = "A1:D2"
+        table.tableColumns.append(TableColumn(id=4, name="mine"))
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    rows = [wb["Data_x"].cell(r, 4).value for r in (2, 3, 4)]
+    assert rows == [Translator(formula, "D2").translate_formula(f"D{r}") for r in (2, 3, 4)]
