@@ -20,10 +20,11 @@ openpyxl keeps cells, styles, formulas, tables, defined names, conditional
 formatting, data validation, charts and pictures of a template (pictures only
 because Pillow, a dependency, is installed: without it openpyxl drops them
 silently); it drops shapes and text boxes, pictures inside charts, EMF, WMF and
-SVG pictures, sparklines, slicers, pivot tables, form controls and macros. A
-template containing any of those gets a warning naming what will be lost.
-What a template may still hold of the data it was last filled with is dropped
-when it is opened (`csxl.workbooks.leaks`).
+SVG pictures, sparklines, slicers, form controls and macros, and csxl drops pivot
+tables (their cache is a copy of the rows they were made from). A template
+containing any of those gets a warning naming what will be lost. What a template
+may still hold of the data it was last filled with is dropped when it is opened
+(`csxl.workbooks.leaks`).
 """
 
 from __future__ import annotations
