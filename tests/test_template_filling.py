@@ -29,13 +29,12 @@ from openpyxl.worksheet.table import Table, TableColumn
 from csxl.data.demo import demo_dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks import forecast, portfolio, qbr
-from csxl.workbooks.builtin import LAYOUTS
 from csxl.workbooks.cells import col
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.qbr import fill_qbr, qbr_template
+from csxl.workbooks.qbr import qbr_template
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template
 from tests.books import ACCOUNT, small_book
 from tests.workbook_values import named_values
@@ -144,7 +143,7 @@ def test_a_moved_table_is_filled_where_it_is(tmp_path):
     assert grid(ws, "C4:E7") == [["a", "size", "b"], ["p", "=LEN(C5)", 10.0], ["qq", "=LEN(C6)", 20.0],
                                  ["rrr", "=LEN(C7)", 30.0]]
     assert names(wb, SPLIT) == {"a": "'Data_x'!$C$5:$C$7", "size": "'Data_x'!$D$5:$D$7", "b": "'Data_x'!$E$5:$E$7"}
-    assert ws["A1"].value == "Our notes" and ws["F6"].value == "beside the table"
+    assert ws["A1"].value == "Our notes" and ws["F6"].value == "beside the table"  # own cell
     assert grid(ws, "A2:B8") == [[None, None]] * 7 and grid(ws, "C8:E8") == [[None, None, None]]
 
 
@@ -155,7 +154,7 @@ def test_a_note_below_the_table_is_not_overwritten(tmp_path):
     path = split_template(tmp_path, edit)
     wb, _ = open_template(path)
     fill_table(wb, SPLIT, FRAME.head(1), EN)  # one row fits above the note
-    assert wb["Data_x"]["B3"].value == "checked by finance"
+    assert wb["Data_x"]["B3"].value == "checked by finance"  # own cell
     wb, _ = open_template(path)
     with pytest.raises(CsxlDataError) as err:
         fill_table(wb, SPLIT, FRAME, EN)
@@ -176,7 +175,7 @@ def test_refilling_clears_old_rows_only_inside_the_table(tmp_path):
     fill_table(wb, SPLIT, FRAME.tail(1), EN)
     ws = wb["Data_x"]
     assert grid(ws, "A2:C4") == [["rrr", "=LEN(A2)", 30.0], [None, None, None], [None, None, None]]
-    assert ws["D3"].value == "a note beside row 3" and ws["A9"].value == "far below"
+    assert ws["D3"].value == "a note beside row 3" and ws["A9"].value == "far below"  # own cell
     assert ws.tables["t_x"].ref == "A1:C2"
 
 
@@ -200,10 +199,10 @@ def test_a_qbr_template_with_columns_inserted_before_its_data_recalculates(tmp_p
     filled, _ = build_qbr(book, ACCOUNT, QbrJob(as_of, EN, template=path))
     ws = next(ws for ws in filled.worksheets if "t_mrr" in ws.tables)
     assert ws.tables["t_mrr"].ref.startswith("C1:F")
-    assert ws["A1"].value == "our own column" and ws["B40"].value == "note under our column"
+    assert ws["A1"].value == "our own column" and ws["B40"].value == "note under our column"  # own cell
     assert filled.defined_names["D_mrr_mrr"].attr_text.startswith(f"'{ws.title}'!$F$2:$F$")
     nps = next(ws for ws in filled.worksheets if "t_nps" in ws.tables)
-    assert nps["H2"].value == "note beside t_nps"
+    assert nps["H2"].value == "note beside t_nps"  # own cell
     calculated = convert([atomic_save(filled, tmp_path / "filled.xlsx")], tmp_path / "calc")[0]
     mine = book.mrr[(book.mrr.customer_id == ACCOUNT) & (book.mrr.month == as_of)]
     assert named_values(calculated, ["MRR"])["MRR"] == pytest.approx(mine["mrr"].sum())
@@ -231,7 +230,7 @@ def test_a_resaved_qbr_used_as_a_template_holds_nothing_of_its_account(tmp_path)
     people = data.customers.set_index("customer_id")
     words = [a, people.loc[a, "name"], people.loc[a, "csm"]]
     assert not {people.loc[b, "name"], people.loc[b, "csm"]} & set(words)
-    first = atomic_save(fill_qbr(qbr_template(EN), data, a, as_of, EN), tmp_path / "qbr_a.xlsx")
+    first = atomic_save(build_qbr(data, a, QbrJob(as_of, EN))[0], tmp_path / "qbr_a.xlsx")
     resaved, = convert([first], tmp_path / "resaved")
     figures = chart_figures(resaved)
     mine = data.mrr[data.mrr.customer_id == b]
@@ -240,8 +239,7 @@ def test_a_resaved_qbr_used_as_a_template_holds_nothing_of_its_account(tmp_path)
     assert len(figures) >= 5 and any(float(f) == pytest.approx(paying[a]) for f in figures)  # A's MRR, cached
     assert any(a in text for text in package_text(resaved).values())
 
-    wb, _ = open_template(resaved)
-    filled = atomic_save(fill_qbr(wb, data, b, as_of, EN), tmp_path / "qbr_b.xlsx")
+    filled = atomic_save(build_qbr(data, b, QbrJob(as_of, EN, template=resaved))[0], tmp_path / "qbr_b.xlsx")
     parts = package_text(filled)
     assert {(n, w) for n, text in parts.items() for w in words if w in text} == set()
     pattern = re.compile("|".join(rf"(?<![\d.]){re.escape(f)}(?!\d)" for f in figures))
@@ -273,7 +271,7 @@ def test_links_to_other_workbooks_and_document_properties_forget_their_values(tm
 def test_a_total_row_moves_down_with_the_table(tmp_path):
     def edit(wb, ws, table):
         ws["A3"], ws["C3"] = "Total", "=SUBTOTAL(109,t_x[b])"
-        ws["C3"].number_format = "0.0"
+        ws["C3"].number_format = "0.0"  # own cell
         table.ref, table.totalsRowCount = "A1:C3", 1
 
     wb, _ = open_template(split_template(tmp_path, edit))
@@ -281,7 +279,7 @@ def test_a_total_row_moves_down_with_the_table(tmp_path):
     ws = wb["Data_x"]
     assert ws.tables["t_x"].ref == "A1:C5" and ws.tables["t_x"].autoFilter.ref == "A1:C4"
     assert grid(ws, "A4:C5") == [["rrr", "=LEN(A4)", 30.0], ["Total", None, "=SUBTOTAL(109,t_x[b])"]]
-    assert ws["C5"].number_format == "0.0"
+    assert ws["C5"].number_format == "0.0"  # own cell
     assert names(wb, SPLIT)["b"] == "'Data_x'!$C$2:$C$4"
 
 
@@ -290,13 +288,13 @@ def test_a_cleared_formula_comes_back_and_notes_on_old_rows_go(tmp_path):
     def edit(wb, ws, table):
         ws["B2"] = None
         moved(wb, ws, table, cols=1)
-        ws["B2"].comment = Comment("Acme asked for a discount", "Ana")
+        ws["B2"].comment = Comment("Acme asked for a discount", "Ana")  # own cell
 
     wb, _ = open_template(split_template(tmp_path, edit))
     fill_table(wb, SPLIT, FRAME, EN)
     ws = wb["Data_x"]
     assert grid(ws, "B2:D3") == [["p", "=LEN(B2)", 10.0], ["qq", "=LEN(B3)", 20.0]]
-    assert ws["B2"].comment is None
+    assert ws["B2"].comment is None  # own cell
 
 
 # ---------------------------------------------------------------------------------------------- any frame, any layout
@@ -365,11 +363,13 @@ def test_any_frame_reads_back_under_its_headers_and_nothing_else_moves(layout):
     assert outside == {(r, c): f"note {r},{c}" for r, c in notes}
 
 
-@pytest.mark.parametrize("kind", LAYOUTS)
-def test_every_built_in_calculated_column_is_copied_down_as_declared(kind):
+@pytest.mark.parametrize("layout, tables", [(qbr.qbr_template, qbr.TABLES),
+                                            (portfolio.portfolio_template, portfolio.TABLES),
+                                            (forecast.forecast_template, forecast.TABLES)], ids=["qbr", "portfolio",
+                                                                                                 "forecast"])
+def test_every_built_in_calculated_column_is_copied_down_as_declared(layout, tables):
     """Copying a first-row formula down gives, on every row, the formula each layout declares for that row."""
-    wb = LAYOUTS[kind](EN)
-    tables = {"qbr": qbr.TABLES, "portfolio": portfolio.TABLES, "forecast": forecast.TABLES}[kind]
+    wb = layout(EN)
     for table in tables.values():
         fill_table(wb, table, pd.DataFrame(index=range(7)), EN)
         ws = next(ws for ws in wb.worksheets if table.table_name in ws.tables)

@@ -130,12 +130,38 @@ def _where(wb: Workbook) -> str | None:
     return str(source) if source else None
 
 
+def layout_tables() -> dict[str, tuple[DataTable, ...]]:
+    """The Data tables of each built-in kind of workbook, to tell one kind of template from another."""
+    from csxl.workbooks import forecast, portfolio, qbr  # here: those layouts import this module
+
+    return {"qbr": tuple(qbr.TABLES.values()), "portfolio": tuple(portfolio.TABLES.values()),
+            "forecast": tuple(forecast.TABLES.values())}
+
+
+def known_tables() -> dict[str, set[str]]:
+    """Each built-in kind's Excel table names (t_mrr, ...): the `known` argument of `open_template`."""
+    return {kind: {t.table_name for t in tables} for kind, tables in layout_tables().items()}
+
+
+def _wrong_kind(wb: Workbook, table: DataTable) -> CsxlDataError | None:
+    """The error for a template of another kind than the one `table` belongs to, if that is what `wb` is."""
+    layouts = layout_tables()
+    found = template_kind(wb, {kind: {t.table_name for t in tables} for kind, tables in layouts.items()})
+    wanted = [kind for kind, tables in layouts.items() if table in tables]
+    if not found or not wanted or found in wanted:
+        return None
+    return CsxlDataError(f"this is a {_kind_name(found)} template, not a {_kind_name(wanted[0])} template",
+                         file=_where(wb), fix=f"give a {_kind_name(wanted[0])} template: an .xlsx file made with "
+                                              f"`csxl template export {wanted[0]}`")
+
+
 def _find_table(wb: Workbook, table: DataTable) -> tuple[Worksheet, Table]:
     for ws in wb.worksheets:
         if table.table_name in ws.tables:
             return ws, ws.tables[table.table_name]
-    raise CsxlDataError(f"the template has no Excel table named {table.table_name}", file=_where(wb),
-                        fix="keep the Data tables of the exported template (rename sheets freely, not tables)")
+    raise _wrong_kind(wb, table) or CsxlDataError(
+        f"the template has no Excel table named {table.table_name}", file=_where(wb),
+        fix="keep the Data tables of the exported template (rename sheets freely, not tables)")
 
 
 @dataclass(frozen=True)
@@ -160,10 +186,10 @@ def _placed(wb: Workbook, ws: Worksheet, excel_table: Table, table: DataTable) -
     columns = {str(name).strip(): index for index, name in enumerate(names, start=box.min_col) if name is not None}
     missing = [c for c, _ in table.columns if c not in columns]
     if missing:
-        raise CsxlDataError(f"the Excel table {table.table_name} has no column named {', '.join(missing)}",
-                            file=_where(wb), sheet=ws.title,
-                            fix="give the column its header back (csxl writes the columns by name) or export a new "
-                                "template")
+        named = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        raise _wrong_kind(wb, table) or CsxlDataError(
+            f"the Excel table {table.table_name} has no column named {named}", file=_where(wb), sheet=ws.title,
+            fix="give the column its header back (csxl writes the columns by name) or export a new template")
     totals = int(excel_table.totalsRowCount or 0)
     return _Placed(box.min_row + 1, max(box.max_row - totals, box.min_row + 1), totals, columns, box)
 
@@ -452,14 +478,15 @@ def open_template(path: Path, kind: str | None = None,
                   known: Mapping[str, set[str]] | None = None) -> tuple[Workbook, list[str]]:
     """Load a user's template, with the warnings about what will not survive.
 
-    With `kind` and `known` (kind -> the Excel table names of that kind of template), a template of another
-    kind is refused by name ("this is a forecast template"). Whatever the template kept of the data it was last
-    filled with (chart caches, document properties, ...) is dropped here, before anything is written into it.
+    With `kind`, a template of another kind is refused by name ("this is a forecast template"); `known` (kind ->
+    the Excel table names of that kind of template) defaults to the built-in kinds (`known_tables`). Whatever
+    the template kept of the data it was last filled with (chart caches, document properties, ...) is dropped
+    here, before anything is written into it.
     """
     path = Path(path)
     wb = _opened(path, kind)
-    if kind and known:
-        _check_kind(wb, path, kind, known)
+    if kind:
+        _check_kind(wb, path, kind, known or known_tables())
     scrub(wb)
     _SOURCES[wb] = path
     return wb, template_warnings(path)
