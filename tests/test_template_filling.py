@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.relationship import Relationship
+from openpyxl.styles import Font
 from openpyxl.utils import absolute_coordinate, quote_sheetname
 from openpyxl.workbook.external_link.external import (
     ExternalBook,
@@ -24,6 +26,7 @@ from openpyxl.workbook.external_link.external import (
     ExternalSheetNames,
 )
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn
 
 from csxl.data.demo import demo_dataset
@@ -391,3 +394,20 @@ def test_the_teams_formula_is_copied_down_by_excels_rules(tmp_path, formula):
     fill_table(wb, SPLIT, FRAME, EN)
     rows = [wb["Data_x"].cell(r, 4).value for r in (2, 3, 4)]
     assert rows == [Translator(formula, "D2").translate_formula(f"D{r}") for r in (2, 3, 4)]
+
+
+def test_the_teams_conditional_formats_and_validations_cover_the_new_rows(tmp_path):
+    """As when a table grows in Excel: rules over the table's rows follow it, rules elsewhere stay where they are."""
+    def edit(wb, ws, table):
+        ws.conditional_formatting.add("C2", CellIsRule(operator="lessThan", formula=["15"], font=Font(color="C00000")))
+        ws.conditional_formatting.add("E1:E9", CellIsRule(operator="equal", formula=["0"], font=Font(bold=True)))
+        listed = DataValidation(type="list", formula1='"p,qq,rrr"')
+        listed.add("A2")
+        ws.add_data_validation(listed)
+
+    wb, _ = open_template(split_template(tmp_path, edit))
+    fill_table(wb, SPLIT, FRAME, EN)
+    saved = atomic_save(wb, tmp_path / "filled.xlsx")
+    ws = openpyxl.load_workbook(saved)["Data_x"]
+    assert sorted(str(cf.sqref) for cf in ws.conditional_formatting) == ["C2:C4", "E1:E9"]
+    assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["A2:A4"]

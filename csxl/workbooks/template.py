@@ -42,11 +42,12 @@ from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -290,6 +291,24 @@ def _column_formulas(ws: Worksheet, table: DataTable, placed: _Placed) -> dict[i
     return formulas
 
 
+def _grow_rules(ws: Worksheet, placed: _Placed, last: int) -> None:
+    """Conditional formats and data validations over exactly the table's old data rows cover its new rows, as
+    they do when a table grows in Excel (openpyxl leaves their ranges as they were)."""
+    def grown(ranges: MultiCellRange) -> MultiCellRange:
+        return MultiCellRange([CellRange(min_col=r.min_col, max_col=r.max_col, min_row=r.min_row, max_row=last)
+                               if placed.box.min_col <= r.min_col and r.max_col <= placed.box.max_col
+                               and (r.min_row, r.max_row) == (placed.first, placed.last) else r for r in ranges.ranges])
+
+    formats = ConditionalFormattingList()
+    for kept in ws.conditional_formatting:
+        moved = ConditionalFormatting(sqref=grown(kept.sqref), pivot=kept.pivot)
+        for rule in kept.rules:
+            formats.add(moved, rule)
+    ws.conditional_formatting = formats
+    for validation in ws.data_validations.dataValidation:
+        validation.sqref = grown(validation.sqref)
+
+
 def _cell_value(item: object) -> object:
     """A frame's item as a cell takes it: timestamps as datetimes, missing values as blanks."""
     if pd.api.types.is_scalar(item) and pd.isna(item):
@@ -342,6 +361,7 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
     excel_table.ref = f"{left}{placed.box.min_row}:{right}{last + placed.totals}"
     if excel_table.autoFilter is not None:
         excel_table.autoFilter.ref = f"{left}{placed.box.min_row}:{right}{last}"
+    _grow_rules(ws, placed, last)
     _point_names(wb, ws, table, placed.columns, placed.first, last)
 
 
