@@ -411,3 +411,21 @@ def test_the_teams_conditional_formats_and_validations_cover_the_new_rows(tmp_pa
     ws = openpyxl.load_workbook(saved)["Data_x"]
     assert sorted(str(cf.sqref) for cf in ws.conditional_formatting) == ["C2:C4", "E1:E9"]
     assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["A2:A4"]
+
+
+def test_templates_saved_again_by_libreoffice_fill_to_the_same_figures(tmp_path):
+    """LibreOffice writes the tables, their columns and the first-row formulas its own way; filling finds them."""
+    data = demo_dataset(customers=60)
+    as_of = pd.Timestamp(data.last_month)
+    exported = [atomic_save(portfolio.portfolio_template(EN), tmp_path / "portfolio.xlsx"),
+                atomic_save(forecast.forecast_template(EN), tmp_path / "forecast.xlsx")]
+    resaved = convert(exported, tmp_path / "resaved")
+    books = []
+    for template in (None, resaved[0]):
+        books.append(portfolio.write_portfolio(data, as_of, EN, template, tmp_path / f"p{len(books)}.xlsx")[0])
+    for template in (None, resaved[1]):
+        books.append(forecast.write_forecast(data, as_of, EN, 12, template, tmp_path / f"f{len(books)}.xlsx")[0])
+    p_built, p_resaved, f_built, f_resaved = convert(books, tmp_path / "calc")
+    assert named_values(p_resaved, list(portfolio.OUTPUT_NAMES)) == named_values(p_built, list(portfolio.OUTPUT_NAMES))
+    assert named_values(f_resaved, list(forecast.OUTPUT_NAMES)) == named_values(f_built, list(forecast.OUTPUT_NAMES))
+    assert named_values(p_built, ["Customers"])["Customers"] > 10
