@@ -151,9 +151,8 @@ def _wrong_kind(wb: Workbook, table: DataTable) -> CsxlDataError | None:
     wanted = [kind for kind, tables in layouts.items() if table in tables]
     if not found or not wanted or found in wanted:
         return None
-    return CsxlDataError(f"this is a {_kind_name(found)} template, not a {_kind_name(wanted[0])} template",
-                         file=_where(wb), fix=f"give a {_kind_name(wanted[0])} template: an .xlsx file made with "
-                                              f"`csxl template export {wanted[0]}`")
+    return _template_error(_where(wb), f"this is a {_kind_name(found)} template, not a {_kind_name(wanted[0])} "
+                                       "template", wanted[0])
 
 
 def _find_table(wb: Workbook, table: DataTable) -> tuple[Worksheet, Table]:
@@ -277,7 +276,7 @@ def _column_formulas(ws: Worksheet, table: DataTable, placed: _Placed) -> dict[i
     Excel or LibreOffice kept it when they moved the table), else the declared one moved to where the table is."""
     data = {c for c, kind in table.columns if not kind.startswith("=")}
     declared = {c: (index, kind) for index, (c, kind) in enumerate(table.columns, start=1)}
-    formulas = {}
+    formulas: dict[int, _RowFormula] = {}
     for name, index in placed.columns.items():
         if name in data:
             continue
@@ -440,10 +439,12 @@ def _kind_name(kind: str | None) -> str:
     return _KIND_NAMES.get(kind, kind) if kind else ""
 
 
-def _unreadable(path: Path, problem: str, kind: str | None) -> CsxlDataError:
+def _template_error(file: Path | str | None, problem: str, kind: str | None) -> CsxlDataError:
+    """An error about the template as a whole, saying which kind of template is wanted and how to make one."""
     expected = f"a {_kind_name(kind)} template" if kind else "a template"
     export = f"csxl template export {kind or 'qbr|portfolio|forecast'}"
-    return CsxlDataError(problem, file=str(path), fix=f"give {expected}: an .xlsx file made with `{export}`")
+    return CsxlDataError(problem, file=str(file) if file else None,
+                         fix=f"give {expected}: an .xlsx file made with `{export}`")
 
 
 def _not_a_workbook(path: Path) -> str | None:
@@ -466,31 +467,35 @@ def _opened(path: Path, kind: str | None) -> Workbook:
     """The workbook at `path`, or an error that says what the file is instead of a template."""
     problem = _not_a_workbook(path)
     if problem:
-        raise _unreadable(path, f"cannot open the template: {problem}", kind)
+        raise _template_error(path, f"cannot open the template: {problem}", kind)
     try:
         return load_workbook(path)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError, ElementTree.ParseError,
             InvalidFileException) as err:
-        raise _unreadable(path, f"cannot open the template ({type(err).__name__}: {err})", kind) from None
+        raise _template_error(path, f"cannot open the template ({type(err).__name__}: {err})", kind) from None
+
+
+def _held(wb: Workbook) -> set[str]:
+    return {name for ws in wb.worksheets for name in ws.tables}
 
 
 def template_kind(wb: Workbook, known: Mapping[str, set[str]]) -> str | None:
     """Which kind of template `wb` is, from the Excel tables it holds: the kind whose tables (`known`: kind ->
     Excel table names such as t_mrr) are all there, the one with the most tables if several are."""
-    held = {name for ws in wb.worksheets for name in ws.tables}
+    held = _held(wb)
     kinds = sorted((k for k, names in known.items() if set(names) <= held), key=lambda k: -len(known[k]))
     return kinds[0] if kinds else None
 
 
 def _check_kind(wb: Workbook, path: Path, kind: str, known: Mapping[str, set[str]]) -> None:
-    held = {name for ws in wb.worksheets for name in ws.tables}
-    missing = sorted(set(known[kind]) - held)
+    missing = sorted(set(known[kind]) - _held(wb))
     if not missing:
         return
     found = template_kind(wb, known)
     if found:
-        raise _unreadable(path, f"this is a {_kind_name(found)} template, not a {_kind_name(kind)} template", kind)
-    raise _unreadable(path, f"this is not a {_kind_name(kind)} template: it has no Excel table named "
+        raise _template_error(path, f"this is a {_kind_name(found)} template, not a {_kind_name(kind)} template",
+                              kind)
+    raise _template_error(path, f"this is not a {_kind_name(kind)} template: it has no Excel table named "
                             f"{', '.join(missing)}", kind)
 
 
