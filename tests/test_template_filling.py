@@ -14,6 +14,10 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.relationship import Relationship
+from openpyxl.pivot.cache import CacheDefinition, CacheField, CacheSource, SharedItems, WorksheetSource
+from openpyxl.pivot.fields import Index, Number, Text
+from openpyxl.pivot.record import Record, RecordList
+from openpyxl.pivot.table import DataField, FieldItem, Location, PivotField, RowColField, TableDefinition
 from openpyxl.styles import Font
 from openpyxl.utils import absolute_coordinate, quote_sheetname
 from openpyxl.workbook.external_link.external import (
@@ -429,3 +433,30 @@ def test_templates_saved_again_by_libreoffice_fill_to_the_same_figures(tmp_path)
     assert named_values(p_resaved, list(portfolio.OUTPUT_NAMES)) == named_values(p_built, list(portfolio.OUTPUT_NAMES))
     assert named_values(f_resaved, list(forecast.OUTPUT_NAMES)) == named_values(f_built, list(forecast.OUTPUT_NAMES))
     assert named_values(p_built, ["Customers"])["Customers"] > 10
+
+
+def test_a_pivot_table_and_its_cached_rows_do_not_ride_along(tmp_path):
+    """A pivot table keeps a copy of its source rows that openpyxl writes back: csxl drops it, and says so."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["name", "mrr"])
+    ws.append([None, None])  # the rows the pivot was made from are gone, its cache still has them
+    cache = CacheDefinition(
+        cacheSource=CacheSource(type="worksheet", worksheetSource=WorksheetSource(ref="A1:B2", sheet=ws.title)),
+        cacheFields=[CacheField(name="name", sharedItems=SharedItems(_fields=[Text(v="Acme Secret")], count=1)),
+                     CacheField(name="mrr", sharedItems=SharedItems(containsNumber=True))], recordCount=1)
+    cache.records = RecordList(r=[Record(_fields=[Index(v=0), Number(v=987.65)])])
+    pivot = TableDefinition(name="P1", cacheId=1, dataCaption="Values", rowFields=[RowColField(x=0)],
+                            location=Location(ref="D1:E3", firstHeaderRow=1, firstDataRow=1, firstDataCol=1),
+                            pivotFields=[PivotField(axis="axisRow", items=[FieldItem(x=0), FieldItem(t="default")]),
+                                         PivotField(dataField=True)], dataFields=[DataField(fld=1, name="Sum of mrr")])
+    pivot.cache = cache
+    ws.add_pivot(pivot)
+    path = tmp_path / "pivot.xlsx"
+    wb.save(path)
+    assert [n for n, text in package_text(path).items() if "Acme Secret" in text or "987.65" in text]
+
+    opened, warnings = open_template(path)
+    parts = package_text(atomic_save(opened, tmp_path / "filled.xlsx"))
+    assert [n for n, text in parts.items() if "Acme Secret" in text or "987.65" in text or "pivot" in n] == []
+    assert len(warnings) == 1 and "pivot tables" in warnings[0]
