@@ -41,7 +41,6 @@ from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.qbr import qbr_template
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, open_template
 from tests.books import ACCOUNT, small_book
 from tests.workbook_values import named_values
@@ -194,7 +193,7 @@ def insert_columns(wb, ws, count):
 
 def test_a_qbr_template_with_columns_inserted_before_its_data_recalculates(tmp_path):
     """Two columns inserted left of t_mrr and a note below another table: the QBR's MRR is still right."""
-    wb = openpyxl.load_workbook(atomic_save(qbr_template(EN), tmp_path / "exported.xlsx"))
+    wb = openpyxl.load_workbook(atomic_save(qbr.qbr_template(EN), tmp_path / "exported.xlsx"))
     data_mrr = next(ws for ws in wb.worksheets if "t_mrr" in ws.tables)
     insert_columns(wb, data_mrr, 2)
     data_mrr["A1"], data_mrr["B40"] = "our own column", "note under our column"
