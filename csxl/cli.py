@@ -340,12 +340,7 @@ def forecast(
     decimal: DecimalOption = None,
 ) -> None:
     """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
-    from csxl.workbooks.forecast import write_forecast
-
-    data = _load_for(path, output, template, decimal)
-    written, warnings = write_forecast(data, _month(data, as_of), _locale(lang, currency), horizon, template, output)
-    _warn(warnings)
-    _out.print(f"wrote {written}")
+    _write_book("forecast", path, output, as_of, _locale(lang, currency), template, decimal, horizon=horizon)
 
 
 @app.command()
@@ -360,10 +355,16 @@ def portfolio(
     decimal: DecimalOption = None,
 ) -> None:
     """Build the portfolio review workbook for CS leadership."""
-    from csxl.workbooks.portfolio import write_portfolio
+    _write_book("portfolio", path, output, as_of, _locale(lang, currency), template, decimal)
+
+
+def _write_book(kind: str, path: Path, output: Path, as_of: str | None, locale, template: Path | None,
+                decimal: str | None, **options) -> None:
+    """One workbook of a kind of `csxl.workbooks.builtin.KINDS` from the data at `path`, its warnings printed."""
+    from csxl.workbooks.builtin import KINDS
 
     data = _load_for(path, output, template, decimal)
-    written, warnings = write_portfolio(data, _month(data, as_of), _locale(lang, currency), template, output)
+    written, warnings = KINDS[kind].write(data, _month(data, as_of), locale, output, template, **options)
     _warn(warnings)
     _out.print(f"wrote {written}")
 
@@ -431,12 +432,10 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     for account, lang in zip(accounts_with_mrr(data, as_of)[:3], ("en", "pt-BR", "es")):
         path, _ = write_qbr(data, account, QbrJob(as_of, Locale(lang)), out / "qbr" / f"qbr_{account}_{lang}.xlsx")
         _out.print(f"QBR ({lang}): {path.resolve()}")
-    from csxl.workbooks.forecast import write_forecast
+    from csxl.workbooks.builtin import KINDS
 
-    path, _ = write_forecast(data, data.last_month, Locale("pt-BR"), 12, None, out / "forecast_pt-BR.xlsx")
+    path, _ = KINDS["forecast"].write(data, data.last_month, Locale("pt-BR"), out / "forecast_pt-BR.xlsx", horizon=12)
     _out.print(f"Forecast (pt-BR): {path.resolve()}")
-    from csxl.workbooks.portfolio import write_portfolio
-
-    path, _ = write_portfolio(data, data.last_month, Locale("en"), None, out / "portfolio_en.xlsx")
+    path, _ = KINDS["portfolio"].write(data, data.last_month, Locale("en"), out / "portfolio_en.xlsx")
     _out.print(f"Portfolio review (en): {path.resolve()}")
 

@@ -34,7 +34,6 @@ from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import KIND
-from csxl.workbooks.template import open_template
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def batch_warnings(job: QbrJob) -> list[str]:
     Opening the template here also refuses an unreadable one with one error before any worker starts,
     instead of the same failure once per account.
     """
-    return open_template(job.template)[1] if job.template else []
+    return KIND.open(job.template)[1] if job.template else []
 
 
 def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:

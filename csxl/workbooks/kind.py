@@ -53,8 +53,9 @@ class WorkbookKind:
         return self.layout(locale).wb
 
     def open(self, path: Path) -> tuple[Workbook, list[str]]:
-        """A team's template of this kind, with the warnings of what it holds that csxl cannot keep."""
-        return open_template(path)
+        """A team's template of this kind (one of another kind is refused by name), with the warnings of what it
+        holds that csxl cannot keep."""
+        return open_template(path, self.name)
 
     def build(self, data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None = None,
               **options: Any) -> tuple[Workbook, list[str]]:

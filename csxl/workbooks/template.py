@@ -133,10 +133,9 @@ def _where(wb: Workbook) -> str | None:
 
 def layout_tables() -> dict[str, tuple[DataTable, ...]]:
     """The Data tables of each built-in kind of workbook, to tell one kind of template from another."""
-    from csxl.workbooks import forecast, portfolio, qbr  # here: those layouts import this module
+    from csxl.workbooks.builtin import KINDS  # here: the kinds' layouts import this module
 
-    return {"qbr": tuple(qbr.TABLES.values()), "portfolio": tuple(portfolio.TABLES.values()),
-            "forecast": tuple(forecast.TABLES.values())}
+    return {name: tuple(kind.tables.values()) for name, kind in KINDS.items()}
 
 
 def known_tables() -> dict[str, set[str]]:
