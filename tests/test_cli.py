@@ -82,11 +82,21 @@ def test_qbr_for_one_account_and_refusal_to_overwrite_inputs(book, tmp_path):
     assert book.read_text() == BOOK
 
 
-def test_qbr_batch_writes_every_paying_account_and_reports_failures(tmp_path):
+def small_demo_csv(folder, customers: int = 24):
+    """The demo CSV files cut to their first customers: a batch of a few QBRs tests what a batch of 300 does."""
     from csxl.data.demo import write_demo_csv
 
-    data = tmp_path / "data"
-    write_demo_csv(data)
+    write_demo_csv(folder)
+    kept = sorted(pd.read_csv(folder / "mrr.csv")["customer_id"].unique())[:customers]
+    for path in folder.glob("*.csv"):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "customer_id" in table:
+            table[table["customer_id"].isin(kept)].to_csv(path, index=False)
+    return folder
+
+
+def test_qbr_batch_writes_every_paying_account_and_reports_failures(tmp_path):
+    data = small_demo_csv(tmp_path / "data")
     out = tmp_path / "qbrs"
     result = runner.invoke(app, ["qbr", str(data), "--all", "--as-of", "2026-09", "-o", str(out)])
     assert result.exit_code == 0, result.output
