@@ -75,7 +75,7 @@ def test_a_link_to_a_file_is_written_through_and_kept(tmp_path):
     wb.active["A1"] = "this quarter"
     assert atomic_save(wb, link) == link
     assert link.is_symlink() and link.resolve() == target
-    assert openpyxl.load_workbook(target).active["A1"].value == "this quarter"
+    assert openpyxl.load_workbook(target).active["A1"].value == "this quarter"  # own cell
     assert sorted(os.listdir(tmp_path / "shared")) == ["qbr.xlsx"]
 
 

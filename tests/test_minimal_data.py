@@ -26,9 +26,10 @@ def test_workbooks_from_mrr_only(tmp_path):
     qbr_calc, forecast_calc, portfolio_calc = convert(paths, tmp_path / "calc")
     for calculated in (qbr_calc, forecast_calc, portfolio_calc):
         assert named_values(calculated, ["MasterCheck"])["MasterCheck"] == "OK", calculated.name
-    qbr_values = named_values(qbr_calc, ["Account", "NPS", "HealthFlag", "RenewalDate"])
+    qbr_values = named_values(qbr_calc, ["Account", "NPS", "HealthFlag", "RenewalDate", "LastAnswer"])
     assert qbr_values["Account"] == ACCOUNT  # no customers table: the id stands for the name
-    assert all(blank(qbr_values[n]) for n in ("NPS", "HealthFlag", "RenewalDate"))
+    assert all(blank(qbr_values[n]) for n in ("HealthFlag", "RenewalDate", "LastAnswer"))
+    assert qbr_values["NPS"] == Locale("en")("no_answers")  # said, not a blank or a score
     mine = data.mrr[data.mrr.month <= AS_OF]
     assert named_values(portfolio_calc, ["NRR"])["NRR"] == pytest.approx(nrr_cohort(mine, AS_OF, 12), rel=1e-9)
     assert named_values(forecast_calc, ["BestCaseRenewalARR"])["BestCaseRenewalARR"] == 0
