@@ -23,7 +23,8 @@ def main() -> None:
             path = folder / f"portfolio_{customers}.xlsx"
             as_of = pd.Timestamp(data.last_month)
             measure(f"portfolio workbook, {customers:,} customers x 36 months",
-                    lambda: write_portfolio(data, as_of, Locale("pt-BR"), None, path), target, repeat=1)
+                    lambda data=data, as_of=as_of, path=path: write_portfolio(data, as_of, Locale("pt-BR"), None, path),
+                    target, repeat=1)
         write_demo_csv(folder / "demo")
         measure_command("csxl portfolio demo/ (whole process)",
                         ["portfolio", str(folder / "demo"), "--lang", "pt-BR", "-o", str(folder / "cli.xlsx")], 5.0)

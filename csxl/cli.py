@@ -16,7 +16,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -44,11 +44,11 @@ class _OneLineErrors(TyperGroup):
     is not a number).
     """
 
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
+    def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         try:
-            status = super().main(*args, standalone_mode=False, **kwargs)
+            status = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except typer.Abort:
             print("csxl: aborted", file=sys.stderr)
             sys.exit(1)
@@ -74,13 +74,13 @@ _out = Console(width=None if sys.stdout.isatty() else 120)
 _err = Console(stderr=True)
 
 
-class Period(str, Enum):
+class Period(StrEnum):
     month = "month"
     quarter = "quarter"
     year = "year"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -211,7 +211,7 @@ def metrics(
         _print_table(table, f"MRR movements by {period.value} - {path}", data.mrr["month"].max())
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     pt_BR = "pt-BR"
     es = "es"
@@ -305,7 +305,7 @@ template_app = typer.Typer(help="Export the built-in templates to restyle and re
 app.add_typer(template_app, name="template")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     qbr = "qbr"
     forecast = "forecast"
     portfolio = "portfolio"

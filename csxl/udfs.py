@@ -31,7 +31,7 @@ import pandas as pd
 try:  # registers the functions with Excel (classic xlwings on Windows, xlwings Lite); elsewhere plain functions
     import xlwings as xw
 except ImportError:
-    xw = None
+    xw = None  # type: ignore[assignment]
 
 from csxl.data.parse import parse_months
 from csxl.data.schema import canonical_value

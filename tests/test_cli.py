@@ -156,7 +156,8 @@ def test_demo_writes_every_example_workbook_and_says_where(tmp_path):
 
 
 def test_a_currency_without_a_known_usd_value_is_refused(book, tmp_path):
-    result = runner.invoke(app, ["qbr", str(book), "--account", "a", "--currency", "JPY", "-o", str(tmp_path / "q.xlsx")])
+    result = runner.invoke(app, ["qbr", str(book), "--account", "a", "--currency", "JPY",
+                                 "-o", str(tmp_path / "q.xlsx")])
     assert result.exit_code == 2
     assert result.stderr.startswith("csxl: error: currency must be one of USD, BRL, MXN, EUR,")
     assert "not 'JPY'" in result.stderr and not (tmp_path / "q.xlsx").exists()

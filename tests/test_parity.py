@@ -21,7 +21,8 @@ OPTIONS = {"qbr": {"account": ACCOUNT}, "portfolio": {}, "forecast": {"horizon":
 
 
 # hostile: products, CSMs and tiers named like criteria; sparse: an account with too few survey answers (QBR only)
-BOOKS = {"small": (small_book, tuple(KINDS)), "hostile": (hostile_book, tuple(KINDS)), "sparse": (sparse_book, ("qbr",))}
+BOOKS = {"small": (small_book, tuple(KINDS)), "hostile": (hostile_book, tuple(KINDS)),
+         "sparse": (sparse_book, ("qbr",))}
 
 
 @pytest.fixture(scope="module")

@@ -141,9 +141,10 @@ def expected_comments(data, account, as_of, months):
     """(date, survey, score, comment) of the account's comments in the survey window, newest first."""
     said = pd.concat([getattr(data, s).assign(survey=s.upper()) for s in ("nps", "csat", "ces")])
     said = said[(said.customer_id == account) & (said.comment.str.strip() != "")
-                & (said.date >= as_of - pd.DateOffset(months=months - 1)) & (said.date < as_of + pd.DateOffset(months=1))]
-    rows = [(d.to_pydatetime(), s, float(c), t) for d, s, c, t in said[["date", "survey", "score", "comment"]].itertuples(
-        index=False)]
+                & (said.date >= as_of - pd.DateOffset(months=months - 1))
+                & (said.date < as_of + pd.DateOffset(months=1))]
+    rows = [(d.to_pydatetime(), s, float(c), t)
+            for d, s, c, t in said[["date", "survey", "score", "comment"]].itertuples(index=False)]
     return sorted(rows, key=lambda row: row[0], reverse=True)
 
 
@@ -321,8 +322,8 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute, so a workbook opens the same in each.
 PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COLUMNS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH",
-            "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND", "ROUNDUP",
-            "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
+            "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND",
+            "ROUNDUP", "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
 
 
 @pytest.mark.parametrize("kind", ["qbr", "portfolio", "forecast"])

@@ -157,7 +157,8 @@ def rels_of(package, part):
     folder, name = posixpath.split(part)
     tree = ElementTree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
     return {r.get("Id"): r.get("Target").lstrip("/") if r.get("Target").startswith("/")
-            else posixpath.normpath(posixpath.join(folder, r.get("Target"))) for r in tree.iterfind("rel:Relationship", NS)}
+            else posixpath.normpath(posixpath.join(folder, r.get("Target")))
+            for r in tree.iterfind("rel:Relationship", NS)}
 
 
 def sheet_part(package, title):
@@ -261,7 +262,8 @@ def test_sparklines_are_announced_and_indeed_lost(exported, tmp_path):
 def test_pictures_openpyxl_cannot_save_again_are_announced(exported, tmp_path):
     """EMF and WMF (Pillow reads both as "WMF", which openpyxl drops) and SVG (Pillow cannot read it)."""
     template = edit_package(exported, tmp_path / "vector.xlsx", add={
-        "xl/media/image1.emf": b"\x01\x00\x00\x00", "xl/media/image2.svg": b"<svg/>", "xl/media/image3.png": logo_png()})
+        "xl/media/image1.emf": b"\x01\x00\x00\x00", "xl/media/image2.svg": b"<svg/>",
+        "xl/media/image3.png": logo_png()})
     warnings = template_warnings(template)
     assert len(warnings) == 2
     assert any("EMF or WMF pictures" in w for w in warnings) and any("SVG pictures" in w for w in warnings)

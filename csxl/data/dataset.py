@@ -95,5 +95,6 @@ class Dataset:
         first, last = self.first_month, self.last_month
         if not first <= stamp <= last:
             raise CsxlDataError(f"--as-of {month} is outside the MRR data, which runs from {first:%Y-%m} to "
-                                f"{last:%Y-%m}", file=self.source, fix=f"pick a month from {first:%Y-%m} to {last:%Y-%m}")
+                                f"{last:%Y-%m}", file=self.source,
+                                fix=f"pick a month from {first:%Y-%m} to {last:%Y-%m}")
         return stamp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals")
 
 def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Snapshot rows with every MRR column: no product is "", no flag is False."""
-    defaults = {"product": "", "price_adjustment": False}
+    defaults: dict[str, Any] = {"product": "", "price_adjustment": False}
     return frame.assign(**{k: v for k, v in defaults.items() if k not in frame})[MRR_COLUMNS]
 
 
@@ -46,7 +47,8 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
         raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=str(path),
                             fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")
     secondary = {name: tables[name] for name in SECONDARY if name in tables}
-    known = mrr["customer_id"] if subscriptions is None else pd.concat([mrr["customer_id"], subscriptions["customer_id"]])
+    known = (mrr["customer_id"] if subscriptions is None
+             else pd.concat([mrr["customer_id"], subscriptions["customer_id"]]))
     secondary, warnings = check_ids(raws, secondary, known.unique())
     clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in secondary.items()}
     if subscriptions is not None:

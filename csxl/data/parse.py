@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,7 +104,7 @@ class _Cells:
         return pd.Series(values, index=index), np.asarray(bad_rows, dtype=bool)
 
 
-def _is_text_dtype(dtype: object) -> bool:
+def _is_text_dtype(dtype: Any) -> bool:
     """A pandas string dtype (CSV columns); object columns (XLSX) may mix types and are looked at per value."""
     return pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, np.dtype)
 
@@ -411,8 +412,8 @@ def parse_ids(values: pd.Series) -> Parsed:
         text = values.str.strip().fillna("")
         return text, (text == "").to_numpy(dtype=bool)
     cells = _Cells(values)
-    text = _as_text(cells)
-    series, bad = cells.spread(text, text == "", values.index, "")
+    distinct = _as_text(cells)
+    series, bad = cells.spread(distinct, distinct == "", values.index, "")
     return series.astype(str), bad | (cells.codes == -1)
 
 

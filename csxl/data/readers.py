@@ -93,7 +93,7 @@ def _delimiter(text: str) -> str:
         widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
         if widths and widths[0] > 1:
             scores[delimiter] = (sum(w == widths[0] for w in widths), widths[0])
-    return max(scores, key=scores.get) if scores else ","
+    return max(scores, key=lambda d: scores[d]) if scores else ","
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -118,7 +118,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         quote = re.search(r"EOF inside string starting at row (\d+)", str(err))
         if quote:
             raise CsxlDataError("a quote opened in this row is never closed", file=str(path),
-                                row=int(quote.group(1)) + 1, fix='close the quote, or write a quote in a value as ""')
+                                row=int(quote.group(1)) + 1,
+                                fix='close the quote, or write a quote in a value as ""') from None
         if fields:
             width, row, saw = (int(n) for n in fields.groups())
             raise CsxlDataError(f"this row has {saw} fields where the header has {width}", file=str(path), row=row,
@@ -241,7 +242,7 @@ def _read_file(path: Path, named: Table | None, lone_sheet: bool = True) -> list
     elif suffix == ".parquet":
         try:
             # dates as datetime64, not one Python date object per row
-            frame = pd.read_parquet(path, to_pandas_kwargs={"date_as_object": False})
+            frame = pd.read_parquet(path, to_pandas_kwargs={"date_as_object": False})  # type: ignore[call-overload]
         except (OSError, ValueError) as err:
             raise CsxlDataError(f"cannot read the Parquet file ({err})", file=str(path),
                                 fix="write it again, or export the table as CSV") from None
@@ -284,7 +285,8 @@ def _tables_of(path: Path) -> list[RawTable]:
         tables += _read_file(file, named, lone_sheet=named is not None)
     if not tables:
         raise CsxlDataError("the folder has no table csxl knows", file=str(path),
-                            fix="name the files after the tables: mrr.csv or subscriptions.csv, customers.csv, nps.csv...")
+                            fix="name the files after the tables: mrr.csv or subscriptions.csv, customers.csv, "
+                                "nps.csv...")
     return _once_each(tables)
 
 

@@ -60,13 +60,13 @@ def _first(mask: np.ndarray) -> int:
 
 def _columns(raw: RawTable) -> dict[str, str]:
     """Canonical column -> header as written; raises if a required column is missing or two headers mean one."""
-    headers = list(raw.frame.columns)
+    headers: list[object] = list(raw.frame.columns)
     for name, positions in column_claims(raw.table, headers).items():
         if len(positions) > 1:
             first, second = (f'"{headers[i]}" (column {i + 1})' for i in positions[:2])
             raise CsxlDataError(f"the headers {first} and {second} both mean the {name} column", file=raw.file,
                                 sheet=raw.sheet, row=raw.header_row, fix="keep one of them: rename or remove the other")
-    found = {name: headers[i] for i, name in match_columns(raw.table, headers).items()}
+    found = {name: str(headers[i]) for i, name in match_columns(raw.table, headers).items()}
     missing = [c for c in raw.table.required if c not in found]
     if missing:
         column = raw.table.column(missing[0])
@@ -145,7 +145,7 @@ def _check_visible(raw: RawTable, column: Column, header: str, ids: pd.Series) -
     if hidden.any():
         i = _first(hidden)
         value = ids.iloc[i]
-        char = re.search(_INVISIBLE, value).group()
+        char = re.search(_INVISIBLE, value).group()  # type: ignore[union-attr]  # `hidden` found one
         shown = re.sub(_INVISIBLE, lambda m: f"\\u{ord(m.group()):04x}", value)[:40]
         raise fail(raw, i, header, f'the {_label(column)} "{shown}" holds an invisible character (U+{ord(char):04X})',
                    f"remove it: a {_label(column)} is printable text")

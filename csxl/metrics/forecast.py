@@ -266,7 +266,8 @@ def renewal_totals(renewals: pd.DataFrame, commit_flag: str = COMMIT_FLAG) -> pd
     weighted, as in a book that is mostly Green."""
     month = renewals["renewal_date"].dt.to_period("M")
     green = renewals["arr"].where(renewals["flag"] == commit_flag, 0.0)
-    return pd.DataFrame({"commit": green.groupby(month).sum(), "weighted": renewals["weighted_arr"].groupby(month).sum(),
+    return pd.DataFrame({"commit": green.groupby(month).sum(),
+                         "weighted": renewals["weighted_arr"].groupby(month).sum(),
                          "best_case": renewals["arr"].groupby(month).sum()})
 
 

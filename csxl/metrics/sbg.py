@@ -67,7 +67,7 @@ def _whole(value: object, name: str, least: int) -> int:
     whole = isinstance(value, Integral) or (isinstance(value, float) and value.is_integer())
     if isinstance(value, bool) or not whole or value < least:  # type: ignore[operator]
         raise ValueError(f"{name} must be a whole number >= {least}")
-    return int(value)  # type: ignore[arg-type]
+    return int(value)  # type: ignore[arg-type, call-overload]
 
 
 def sbg_survival(alpha: float, beta: float, periods: int) -> np.ndarray:
@@ -102,7 +102,7 @@ def _periods(t: int | Sequence[int] | np.ndarray, least: int) -> np.ndarray:
 
 
 def _scalar_or_array(values: np.ndarray, t: object) -> float | np.ndarray:
-    return float(values) if np.ndim(t) == 0 else values
+    return float(values) if np.ndim(t) == 0 else values  # type: ignore[arg-type]  # t: a number or an array
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,7 @@ def _fit(lost: np.ndarray, alive: np.ndarray, n_customers: float) -> SbgFit:
                           options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 1_000})
         if best is None or result.fun < best.fun:
             best = result
+    assert best is not None  # two starting points were tried
     alpha, beta = np.exp(best.x)
     return SbgFit(float(alpha), float(beta), float(-best.fun * scale), len(lost), float(n_customers))
 

@@ -106,7 +106,8 @@ add_labels({
     "churn_rate": ("MRR churn rate per month", "Taxa de churn de MRR mensal", "Tasa de churn de MRR mensual"),
     "multiplier": ("Multiplier", "Multiplicador", "Multiplicador"),
     "gross_margin": ("Gross margin", "Margem bruta", "Margen bruto"),
-    "current_nrr": ("Current NRR (12 months, cohort)", "NRR atual (12 meses, coorte)", "NRR actual (12 meses, cohorte)"),
+    "current_nrr": ("Current NRR (12 months, cohort)", "NRR atual (12 meses, coorte)",
+                    "NRR actual (12 meses, cohorte)"),
     "one_point": ("One point of NRR", "Um ponto de NRR", "Un punto de NRR"),
     "alpha": ("sBG alpha", "alpha do sBG", "alpha del sBG"),
     "beta": ("sBG beta", "beta do sBG", "beta del sBG"),
@@ -137,7 +138,8 @@ add_labels({
                            "Amarelo): calibre com seu histórico de renovações por flag",
                            "valores de csxl (Verde 95%, Amarillo 75%, Rojo 45%, Congelado 15%, Activación como "
                            "Amarillo): calíbrelos con su historial de renovaciones por bandera"),
-    "commit_flag": ("Commit: contracts with health flag", "Commit: contratos com a flag", "Commit: contratos con bandera"),
+    "commit_flag": ("Commit: contracts with health flag", "Commit: contratos com a flag",
+                    "Commit: contratos con bandera"),
     "note.commit_flag": ("commit counts these contracts at face value (csxl: Green); one of the flags below",
                          "o commit conta esses contratos pelo valor cheio (csxl: Green); uma das flags abaixo",
                          "el commit cuenta esos contratos por su valor total (csxl: Green); una de las banderas abajo"),
@@ -254,7 +256,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     probabilities.column_of(1).define(wb, "RenewalProbability")
     _list_choice(inputs, "CommitFlag", "RenewalFlag")
     inputs.section(locale("title.forecast"))
-    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"), locale("note.gross_margin"))
+    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"),
+               locale("note.gross_margin"))
     inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
     inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"), locale("note.one_point"))
     # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
@@ -408,7 +411,8 @@ def _curves_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a["projected"].define(ws.parent, "SbgCurve")
     a["cohorts"] = _cohort_grid(ws, a["tenure"].bottom + 3, locale)
     widths(ws, {"A": 20, "B": 20, "C": 20})
-    curves = {locale("observed"): gapped(ws, a["observed"].reference()), locale("projected"): a["projected"].reference()}
+    curves = {locale("observed"): gapped(ws, a["observed"].reference()),
+              locale("projected"): a["projected"].reference()}
     ws.add_chart(line_chart(locale("sheet.curves"), curves, a["tenure"].reference(), size=(9, 18), y_range=(0, 1),
                             y_format="0%"), "E4")
     return a
@@ -477,14 +481,17 @@ def _sensitivity_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
 
 def _checks_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    b = {c: D("bridge", c) for c in ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
+    b = {c: D("bridge", c) for c in
+         ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
     history = (f"=SUMPRODUCT(ABS({b['start_mrr']}+{b['new']}+{b['reactivation']}+{b['expansion']}"
                f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
     return checks_sheet(ws, locale, [
         ("check.history", history),
-        # commit (the chosen flag at face value) may exceed weighted in a mostly-Green book; neither may exceed best case
+        # commit (the chosen flag at face value) may exceed weighted in a mostly-Green book; neither may exceed best
+        # case
         ("check.renewals", "=MAX(0,CommitRenewalARR-BestCaseRenewalARR)+MAX(0,WeightedRenewalARR-BestCaseRenewalARR)"),
-        ("check.scenario", f"=IF(ISNUMBER(MATCH(Scenario,ScenarioName,0)),0,1)+IF(AND(Horizon>=1,Horizon<={MAX_HORIZON},"
+        ("check.scenario", "=IF(ISNUMBER(MATCH(Scenario,ScenarioName,0)),0,1)"
+                           f"+IF(AND(Horizon>=1,Horizon<={MAX_HORIZON},"
                            "Horizon=ROUND(Horizon,0)),0,1)"),
         ("check.probabilities", "=COUNTIF(RenewalProbability,\"<0\")+COUNTIF(RenewalProbability,\">1\")"),
     ])
@@ -552,7 +559,8 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
         contracts = pd.DataFrame({
             "customer_id": book.index, "name": book.get("name", pd.Series(book.index, index=book.index)).to_numpy(),
             "renewal_date": next_renewal(book["renewal_date"], term, month_end).to_numpy(),
-            "mrr": now.reindex(book.index).to_numpy(), "flag": account_flags(data, as_of).reindex(book.index).to_numpy(),
+            "mrr": now.reindex(book.index).to_numpy(),
+            "flag": account_flags(data, as_of).reindex(book.index).to_numpy(),
         }).sort_values(["renewal_date", "mrr", "customer_id"], ascending=[True, False, True])
     # pooled survival by tenure: each cohort counts while it is observed
     survivors = cohort_survivors(mine)

@@ -164,7 +164,7 @@ def _one(account: str, job: QbrJob, path: Path) -> tuple[str, str | None]:
         return account, str(_WORKER["error"])
     _WORKER["writing"] = True
     try:
-        write_qbr(_WORKER["data"], account, job, path)
+        write_qbr(_WORKER["data"], account, job, path)  # type: ignore[arg-type]  # the worker's loaded Dataset
         return account, None
     except CsxlDataError as err:
         return account, str(err)

@@ -237,7 +237,8 @@ add_labels({
     "mrr_retained": ("MRR retained (12 months)", "MRR retido (12 meses)", "MRR retenido (12 meses)"),
     "logo_retention": ("Logo retention (12 months)", "Retenção de logos (12 meses)", "Retención de logos (12 meses)"),
     "expansion_mrr": ("Expansion MRR (12 months)", "MRR de expansão (12 meses)", "MRR de expansión (12 meses)"),
-    "accounts_expanded": ("Accounts with upsell or cross-sell (12 months)", "Contas com upsell ou cross-sell (12 meses)",
+    "accounts_expanded": ("Accounts with upsell or cross-sell (12 months)",
+                          "Contas com upsell ou cross-sell (12 meses)",
                           "Cuentas con upsell o venta cruzada (12 meses)"),
     "growth_mom": ("MRR growth month over month", "Crescimento do MRR no mês", "Crecimiento del MRR en el mes"),
     "opportunities": ("Opportunities", "Oportunidades", "Oportunidades"),
@@ -574,7 +575,7 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         promoters = count_where(*said, "D_nps_score>=PromoterFrom")
         detractors = count_where(*said, "D_nps_score<=DetractorTo")
         answers = count_where(*said)
-        given = lambda expression: f'=IF({csm}="","",{expression})'  # noqa: E731
+        given = lambda expression, csm=csm: f'=IF({csm}="","",{expression})'  # noqa: E731
         accounts = at["accounts"]
         cells = {
             "csm": (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
@@ -604,7 +605,8 @@ def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
 def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """The expand funnel by stage over the expansion opportunities (`csxl.metrics.expansion.funnel` of every type
-    but renewal) and the weighted open pipeline by type, renewals on their own line (`weighted_pipeline`). Anchors: "count", "amount", "reached", "conversion" (columns over STAGES), "weighted"
+    but renewal) and the weighted open pipeline by type, renewals on their own line (`weighted_pipeline`).
+    Anchors: "count", "amount", "reached", "conversion" (columns over STAGES), "weighted"
     (column over OPPORTUNITY_TYPES)."""
     title(ws, locale("sheet.funnel"), locale("note.funnel"))
     header_row(ws, 4, 1, [locale("stage"), locale("opportunities"), locale("mrr"), locale("reached"),
@@ -622,7 +624,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion),
                 locale.money)
     count = lambda stage: a["count"].cell(STAGES.index(stage)).local  # noqa: E731
-    for i, stage in enumerate(OPEN_STAGES):
+    for i in range(len(OPEN_STAGES)):
         # an opportunity reached a stage if it is there or further on (won included; lost only reached the first)
         later = a["count"].part(i, len(OPEN_STAGES) - 1).local
         reached = f"=SUM({later})+{count('won')}" + (f"+{count('lost')}" if i == 0 else "")

@@ -217,7 +217,7 @@ def _mrr_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     label(ws, f"A{a['start_mrr'].row - 1}", locale("movements"), BOLD)
     for line in _MOVEMENTS:
         label(ws, f"A{a[line].row}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
-    for k, month in enumerate(a["window"].cells()):
+    for k in range(HISTORY):
         at = {line: a[line].cell(k).local for line in _MOVEMENTS}
         s, e, h = at["start_mrr"], a["total"].cell(k + 1).local, at["had_mrr_before"]
         cells = {
@@ -507,11 +507,11 @@ def _opportunities_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     label(ws, f"A{top}", locale("closed_deals"), BOLD)
     a["closed"] = Anchor(ws, top + 1, 2, top + len(CLOSED_STAGES), 1 + len(_EXPANSION_TYPES) + 2)
     for i, stage in enumerate(CLOSED_STAGES):
-        cells = [cell.local for cell in a["closed"].row_of(i).cells()]
+        cells = [closed.local for closed in a["closed"].row_of(i).cells()]
         label(ws, f"A{a['closed'].row + i}", locale(f"stage.{stage}"))
-        for cell, kind in zip(cells, (*_EXPANSION_TYPES, None, "renewal")):
-            if kind:
-                formula(ws, cell, "=" + of(stage, kind), locale.money)
+        for address, closed_type in zip(cells, (*_EXPANSION_TYPES, None, "renewal")):
+            if closed_type:
+                formula(ws, address, "=" + of(stage, closed_type), locale.money)
         formula(ws, cells[len(_EXPANSION_TYPES)], f"=SUM({','.join(cells[:len(_EXPANSION_TYPES)])})", locale.money)
 
     top = a["closed"].bottom + 2

@@ -309,7 +309,7 @@ def _grow_rules(ws: Worksheet, placed: _Placed, last: int) -> None:
 
 def _cell_value(item: object) -> object:
     """A frame's item as a cell takes it: timestamps as datetimes, missing values as blanks."""
-    if pd.api.types.is_scalar(item) and pd.isna(item):
+    if pd.api.types.is_scalar(item) and pd.isna(item):  # type: ignore[call-overload]  # a scalar: one answer
         return None
     return item.to_pydatetime() if isinstance(item, pd.Timestamp) else item
 

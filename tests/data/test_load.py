@@ -48,7 +48,8 @@ def test_csv_xlsx_and_parquet_load_to_the_same_frame_in_any_row_order(tmp_path_f
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 400), st.one_of(st.none(), st.integers(0, 400)),
-                          st.integers(0, 5000), st.sampled_from(["month", "quarter", "year"])), min_size=1, max_size=25),
+                          st.integers(0, 5000), st.sampled_from(["month", "quarter", "year"])),
+                min_size=1, max_size=25),
        st.randoms(use_true_random=False))
 def test_subscriptions_in_any_row_order_normalise_to_the_same_mrr(tmp_path_factory, rows, random):
     folder = tmp_path_factory.mktemp("subs")

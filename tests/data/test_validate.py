@@ -164,7 +164,8 @@ def test_portuguese_and_spanish_headers_with_accents_and_case(write):
                                     "007;03/2026;1.234,56;Core;não\n007;04/2026;1.300,00;Core;sim\n"))
     assert pt.mrr["customer_id"].tolist() == ["007", "007"]
     assert pt.mrr["mrr"].tolist() == [1234.56, 1300.0] and pt.mrr["price_adjustment"].tolist() == [False, True]
-    es = load(write("ingresos.csv", "Cuenta,Período,Ingreso Mensual,Producto\nx,2026-01,10,Base\nx,2026-02,12.5,Base\n"))
+    es = load(write("ingresos.csv",
+                    "Cuenta,Período,Ingreso Mensual,Producto\nx,2026-01,10,Base\nx,2026-02,12.5,Base\n"))
     assert es.mrr["mrr"].tolist() == [10.0, 12.5] and es.has_products
 
 
