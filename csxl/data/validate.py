@@ -66,7 +66,7 @@ def _columns(raw: RawTable) -> dict[str, str]:
             first, second = (f'"{headers[i]}" (column {i + 1})' for i in positions[:2])
             raise CsxlDataError(f"the headers {first} and {second} both mean the {name} column", file=raw.file,
                                 sheet=raw.sheet, row=raw.header_row, fix="keep one of them: rename or remove the other")
-    found = {name: str(headers[i]) for i, name in match_columns(raw.table, headers).items()}
+    found = {name: headers[i] for i, name in match_columns(raw.table, headers).items()}
     missing = [c for c in raw.table.required if c not in found]
     if missing:
         column = raw.table.column(missing[0])
@@ -75,7 +75,7 @@ def _columns(raw: RawTable) -> dict[str, str]:
         raise CsxlDataError(f"the {raw.table.name} table has no {column.name} column (headers found: {shown})",
                             file=raw.file, sheet=raw.sheet, row=raw.header_row,
                             fix=f"add a column headed with one of: {accepted}")
-    return found
+    return found  # type: ignore[return-value]  # headers as written: text, or a number an XLSX header holds
 
 
 def _numbers(raw: RawTable, header: str, values: pd.Series, decimal: str | None) -> parse.Parsed:
