@@ -1,0 +1,202 @@
+"""MRR movements by month, quarter or year as one SQL query over the customer's rows.
+
+The query restates `csxl.metrics.movements.mrr_movements` (the definitions
+are there and in docs/metrics.md) as a sparse plan whose memory grows with
+the rows, not with customers x months as a dense grid does:
+
+- months become integers (year x 12 + month - 1), so "the period before" is
+  p - 1 on every engine, and a period is the month // 1, 3 or 12;
+- each customer's MRR at the end of each period it paid in (the last month of
+  the period, or the last month of the data when it ends inside the period)
+  is one row; LAG over the customer's rows gives its MRR at the end of the
+  period before when that row is p - 1, else 0;
+- a customer paying at the end of a period and absent from the next one gets
+  one churn event in that next period (when the data goes on);
+- "paid before" (reactivation, not new) is any earlier row of the customer;
+- the periods from the data's first to its last come from a spine of digits,
+  so a period nobody paid in still appears.
+
+Amounts are summed as DECIMAL(18, 6) - exact, where float sums drift past a
+few million rows - and rates are computed in DOUBLE. The split of expansion
+into upsell, cross-sell and price adjustment takes the same steps per
+(customer, product) pair and scales each customer's gross product increases
+to its expansion, as the numpy engine does.
+
+The text is written once in DuckDB's dialect with only what sqlglot carries
+to every engine csxl ships for: no named windows (Snowflake has none), no
+arrays or generate_series, integer division as `//`.
+"""
+
+from __future__ import annotations
+
+from csxl.metrics.movements import MOVEMENT_COLUMNS, PERIODS, SPLIT_COLUMNS
+
+# months in a period
+_LENGTH = {"month": 1, "quarter": 3, "year": 12}
+
+_DIGITS = " UNION ALL ".join(f"SELECT {d} AS d" for d in range(10))
+
+
+def _label(period: str, p: str = "spine.p") -> str:
+    """The period's label as `period_label` writes it: '2026-03', '2026-Q1', '2026'."""
+    if period == "month":
+        return f"CAST({p} // 12 AS VARCHAR) || '-' || LPAD(CAST({p} % 12 + 1 AS VARCHAR), 2, '0')"
+    if period == "quarter":
+        return f"CAST({p} // 4 AS VARCHAR) || '-Q' || CAST({p} % 4 + 1 AS VARCHAR)"
+    return f"CAST({p} AS VARCHAR)"
+
+
+def _period_of(length: int) -> str:
+    return "m" if length == 1 else f"m // {length}"
+
+
+def _at_period_end(length: int) -> str:
+    """A row's MRR when its month ends its period (or the data), else 0."""
+    if length == 1:
+        return "mrr"
+    return f"CASE WHEN m = LEAST(m // {length} * {length} + {length - 1}, last_m) THEN mrr ELSE 0 END"
+
+
+def _ratio(numerator: str, denominator: str) -> str:
+    return f"CAST({numerator} AS DOUBLE) / NULLIF(CAST({denominator} AS DOUBLE), 0)"
+
+
+def rows_cte(source: str) -> str:
+    """The canonical MRR rows with integer months and exact amounts; shared by every table metric."""
+    return f"""rows AS (
+    SELECT customer_id, product, price_adjustment, CAST(mrr AS DECIMAL(18, 6)) AS mrr,
+        CAST(EXTRACT(YEAR FROM month) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM month) AS INTEGER) - 1 AS m
+    FROM {source}
+)"""
+
+
+def spine_cte(first: str, last: str, bounds: str = "bounds") -> str:
+    """The integers from `first` to `last` (up to 10,000 of them) of the one-row table `bounds`."""
+    return f"""digits AS ({_DIGITS}),
+spine AS (
+    SELECT {first} + a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS p
+    FROM {bounds}, digits a, digits b, digits c, digits e
+    WHERE {first} + a.d + 10 * b.d + 100 * c.d + 1000 * e.d <= {last}
+)"""
+
+
+def _split_ctes(length: int) -> str:
+    at_end = _at_period_end(length)
+    pair = "PARTITION BY customer_id, product ORDER BY p"
+    return f""",
+pair_periods AS (
+    SELECT customer_id, product, {_period_of(length)} AS p, SUM({at_end}) AS after,
+        MAX(CASE WHEN price_adjustment THEN 1 ELSE 0 END) AS flagged
+    FROM rows, bounds
+    GROUP BY customer_id, product, {_period_of(length)}
+),
+pair_steps AS (
+    SELECT customer_id, p, after, flagged,
+        CASE WHEN LAG(p) OVER ({pair}) = p - 1 THEN LAG(after) OVER ({pair}) ELSE 0 END AS before
+    FROM pair_periods
+),
+gains AS (
+    SELECT customer_id, p,
+        SUM(CASE WHEN before > 0 AND flagged = 0 THEN after - before ELSE 0 END) AS upsell,
+        SUM(CASE WHEN before = 0 THEN after ELSE 0 END) AS cross_sell,
+        SUM(CASE WHEN before > 0 AND flagged = 1 THEN after - before ELSE 0 END) AS price_adjustment
+    FROM pair_steps
+    WHERE after > before
+    GROUP BY customer_id, p
+),
+split AS (
+    SELECT g.p, {", ".join(
+        f"SUM(ROUND(CAST(CAST(g.{kind} AS DOUBLE) * (CAST(ev.e - ev.s AS DOUBLE) / CAST(g.upsell + g.cross_sell"
+        f" + g.price_adjustment AS DOUBLE)) AS DECIMAL(38, 9)), 6)) AS {kind}" for kind in SPLIT_COLUMNS)}
+    FROM events ev
+    JOIN gains g ON g.customer_id = ev.customer_id AND g.p = ev.p
+    WHERE ev.s > 0 AND ev.e > ev.s
+    GROUP BY g.p
+)"""
+
+
+def movements_sql(period: str = "month", *, split: bool = True, source: str = "mrr") -> str:
+    """The MRR movements of the book in `source` by `period`, one row per period, in DuckDB's dialect.
+
+    `source` is a table, view or parenthesised query with the canonical MRR
+    columns of docs/data.md: customer_id, product ('' when none), month (a
+    DATE in the month), mrr (>= 0) and price_adjustment (BOOLEAN). The columns
+    are `csxl.metrics.movements.MOVEMENT_COLUMNS` - period as its label - and,
+    when `split`, SPLIT_COLUMNS.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    length = _LENGTH[period]
+    customer = "PARTITION BY customer_id ORDER BY p"
+    amounts = {
+        "start_mrr": "s",
+        "new": "CASE WHEN s = 0 AND e > 0 AND NOT had_before THEN e ELSE 0 END",
+        "reactivation": "CASE WHEN s = 0 AND e > 0 AND had_before THEN e ELSE 0 END",
+        "expansion": "CASE WHEN s > 0 AND e > s THEN e - s ELSE 0 END",
+        "contraction": "CASE WHEN s > 0 AND e > 0 AND e < s THEN s - e ELSE 0 END",
+        "churn": "CASE WHEN s > 0 AND e = 0 THEN s ELSE 0 END",
+        "end_mrr": "e",
+    }
+    counts = {
+        "customers_start": "s > 0",
+        "new_customers": "s = 0 AND e > 0 AND NOT had_before",
+        "reactivated_customers": "s = 0 AND e > 0 AND had_before",
+        "churned_customers": "s > 0 AND e = 0",
+        "customers_end": "e > 0",
+    }
+    sums = ",\n        ".join([f"SUM({expr}) AS {name}" for name, expr in amounts.items()]
+                           + [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}" for name, cond in counts.items()])
+    rates = {
+        "nrr": _ratio("b.start_mrr + b.expansion - b.contraction - b.churn", "b.start_mrr"),
+        "grr": _ratio("b.start_mrr - b.contraction - b.churn", "b.start_mrr"),
+        "logo_churn": _ratio("b.churned_customers", "b.customers_start"),
+        "quick_ratio": _ratio("b.new + b.expansion + b.reactivation", "b.contraction + b.churn"),
+    }
+    columns = []
+    for name in MOVEMENT_COLUMNS + (SPLIT_COLUMNS if split else []):
+        if name == "period":
+            columns.append(f"{_label(period)} AS period")
+        elif name in rates:
+            columns.append(f"{rates[name]} AS {name}")
+        elif name in counts:
+            columns.append(f"CAST(COALESCE(b.{name}, 0) AS BIGINT) AS {name}")
+        else:
+            table = "x" if name in SPLIT_COLUMNS else "b"
+            columns.append(f"COALESCE({table}.{name}, 0) AS {name}")
+    return f"""WITH {rows_cte(source)},
+bounds AS (
+    SELECT MIN(m) AS first_m, MAX(m) AS last_m,
+        MIN({_period_of(length)}) AS first_p, MAX({_period_of(length)}) AS last_p
+    FROM rows
+),
+customer_periods AS (
+    SELECT customer_id, {_period_of(length)} AS p, SUM({_at_period_end(length)}) AS e
+    FROM rows, bounds
+    WHERE mrr > 0
+    GROUP BY customer_id, {_period_of(length)}
+),
+steps AS (
+    SELECT customer_id, p, e,
+        LAG(p) OVER ({customer}) AS prev_p, LAG(e) OVER ({customer}) AS prev_e, LEAD(p) OVER ({customer}) AS next_p
+    FROM customer_periods
+),
+events AS (
+    SELECT customer_id, p, CASE WHEN prev_p = p - 1 THEN prev_e ELSE 0 END AS s, e, prev_p IS NOT NULL AS had_before
+    FROM steps
+    UNION ALL
+    SELECT customer_id, p + 1 AS p, e AS s, 0 AS e, TRUE AS had_before
+    FROM steps, bounds
+    WHERE e > 0 AND (next_p IS NULL OR next_p > p + 1) AND p < last_p
+),
+bridge AS (
+    SELECT p,
+        {sums}
+    FROM events
+    GROUP BY p
+){_split_ctes(length) if split else ""},
+{spine_cte("first_p", "last_p")}
+SELECT {", ".join(columns)}
+FROM spine
+LEFT JOIN bridge b ON b.p = spine.p{" LEFT JOIN split x ON x.p = spine.p" if split else ""}
+ORDER BY spine.p
+"""
