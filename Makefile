@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test bench soffice clean
+.PHONY: demo test bench soffice postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,18 @@ soffice:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui poppler-utils >/dev/null; }
 
+# A PostgreSQL server runs the transpiled SQL in tests/test_sql_postgres.py, which starts and stops its own.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "Installing PostgreSQL with apt..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
 demo: $(STAMP)
 	$(BIN)/csxl demo --out out
 
-test: $(STAMP) soffice
+test: $(STAMP) soffice postgres
 	$(BIN)/python -m pytest -q
 
 bench: $(BENCH_STAMP) soffice

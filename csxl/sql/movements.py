@@ -63,7 +63,7 @@ def _ratio(numerator: str, denominator: str) -> str:
 
 def rows_cte(source: str) -> str:
     """The canonical MRR rows with integer months and exact amounts; shared by every table metric."""
-    return f"""rows AS (
+    return f"""book_rows AS (
     SELECT customer_id, product, price_adjustment, CAST(mrr AS DECIMAL(18, 6)) AS mrr,
         CAST(EXTRACT(YEAR FROM month) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM month) AS INTEGER) - 1 AS m
     FROM {source}
@@ -85,23 +85,23 @@ def _split_ctes(length: int) -> str:
     pair = "PARTITION BY customer_id, product ORDER BY p"
     return f""",
 pair_periods AS (
-    SELECT customer_id, product, {_period_of(length)} AS p, SUM({at_end}) AS after,
+    SELECT customer_id, product, {_period_of(length)} AS p, SUM({at_end}) AS pair_end,
         MAX(CASE WHEN price_adjustment THEN 1 ELSE 0 END) AS flagged
-    FROM rows, bounds
+    FROM book_rows, bounds
     GROUP BY customer_id, product, {_period_of(length)}
 ),
 pair_steps AS (
-    SELECT customer_id, p, after, flagged,
-        CASE WHEN LAG(p) OVER ({pair}) = p - 1 THEN LAG(after) OVER ({pair}) ELSE 0 END AS before
+    SELECT customer_id, p, pair_end, flagged,
+        CASE WHEN LAG(p) OVER ({pair}) = p - 1 THEN LAG(pair_end) OVER ({pair}) ELSE 0 END AS pair_start
     FROM pair_periods
 ),
 gains AS (
     SELECT customer_id, p,
-        SUM(CASE WHEN before > 0 AND flagged = 0 THEN after - before ELSE 0 END) AS upsell,
-        SUM(CASE WHEN before = 0 THEN after ELSE 0 END) AS cross_sell,
-        SUM(CASE WHEN before > 0 AND flagged = 1 THEN after - before ELSE 0 END) AS price_adjustment
+        SUM(CASE WHEN pair_start > 0 AND flagged = 0 THEN pair_end - pair_start ELSE 0 END) AS upsell,
+        SUM(CASE WHEN pair_start = 0 THEN pair_end ELSE 0 END) AS cross_sell,
+        SUM(CASE WHEN pair_start > 0 AND flagged = 1 THEN pair_end - pair_start ELSE 0 END) AS price_adjustment
     FROM pair_steps
-    WHERE after > before
+    WHERE pair_end > pair_start
     GROUP BY customer_id, p
 ),
 split AS (
@@ -167,11 +167,11 @@ def movements_sql(period: str = "month", *, split: bool = True, source: str = "m
 bounds AS (
     SELECT MIN(m) AS first_m, MAX(m) AS last_m,
         MIN({_period_of(length)}) AS first_p, MAX({_period_of(length)}) AS last_p
-    FROM rows
+    FROM book_rows
 ),
 customer_periods AS (
     SELECT customer_id, {_period_of(length)} AS p, SUM({_at_period_end(length)}) AS e
-    FROM rows, bounds
+    FROM book_rows, bounds
     WHERE mrr > 0
     GROUP BY customer_id, {_period_of(length)}
 ),
