@@ -21,6 +21,8 @@ from rich.table import Table
 
 from csxl.errors import CsxlDataError
 from csxl.metrics.movements import mrr_movements, period_label
+from csxl.sql.command import METRICS
+from csxl.sql.dialects import DIALECTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Customer Success metrics for Excel: NRR, GRR, churn, LTV, NPS and live workbooks.")
@@ -119,17 +121,35 @@ def metrics(
     format: Annotated[Format, typer.Option("--format", help="table for reading, csv or json for machines.")] = Format.table,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
-    from csxl.data.load import load
+    from csxl.sql.command import metrics_table
 
-    data = load(path)
-    table = mrr_movements(data.mrr, period.value, split=False)
+    table, last_month = metrics_table(path, period.value)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif format is Format.json:
         json.dump(_records(table), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        _print_table(table, f"MRR movements by {period.value} - {path}", data.mrr["month"].max())
+        _print_table(table, f"MRR movements by {period.value} - {path}", last_month)
+
+
+Dialect = Enum("Dialect", {name: name for name in DIALECTS}, type=str)
+Metric = Enum("Metric", {name: name for name in METRICS}, type=str)
+
+
+@app.command("sql")
+@_reports_errors
+def sql_text(
+    metric: Annotated[Metric, typer.Argument(help="Which table metric.")],
+    dialect: Annotated[Dialect, typer.Option(help="The engine that will run it.")] = Dialect.duckdb,
+    source: Annotated[str, typer.Option(help="Table (or view) with the MRR rows: customer_id, product, month, "
+                                             "mrr, price_adjustment.")] = "mrr",
+    period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
+) -> None:
+    """Print the SQL of a table metric, to run in a warehouse or a dbt model (docs/warehouse.md)."""
+    from csxl.sql.command import metric_sql
+
+    sys.stdout.write(metric_sql(metric.value, dialect.value, source, period.value))
 
 
 class Lang(str, Enum):

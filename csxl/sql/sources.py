@@ -1,0 +1,169 @@
+"""Where the SQL reads the book from: a Parquet or CSV file read by DuckDB itself, or the pandas loader's rows.
+
+A file that already holds a plain MRR table - the canonical headers of
+docs/data.md (customer_id, month, mrr, and optionally product and
+price_adjustment) with plain values (Parquet: typed columns; CSV: ISO months
+and numbers with a decimal point) - is read by DuckDB directly: no pandas
+frame of a million rows, no Python string work. The checks that need every
+row (empty cells, negative MRR, two rows for one customer, month and
+product) run as one SQL query, and a Parquet file's problems are reported in
+the loader's words with the file's row numbers (the header is row 1).
+
+Anything else - header aliases (receita, cliente...), decimal commas,
+day-first dates, Excel workbooks, folders of tables, subscriptions, or a CSV
+whose SQL checks found a problem - goes through `csxl.data.load`, which knows
+every spelling and names the row and column of any problem; DuckDB then
+reads the loaded DataFrame in place. Measured (docs/ARCHITECTURE.md): the
+direct read is what makes `csxl metrics` as fast as DuckDB's own process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from csxl.data.schema import MRR, table_for
+from csxl.errors import CsxlDataError
+from csxl.sql.engine import connect, with_book
+
+if TYPE_CHECKING:
+    import duckdb
+
+_REQUIRED = ("customer_id", "month", "mrr")
+_OPTIONAL = ("product", "price_adjustment")
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+_NUMBERS = (*_INTEGERS, "FLOAT", "DOUBLE", "DECIMAL")
+# plain text values the direct CSV read accepts; anything else is the loader's to read or to report
+_ISO_MONTH = r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?"
+_PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+
+
+@dataclass
+class Book:
+    """A connection whose table `mrr` holds the canonical MRR rows, and the last month of the data."""
+
+    con: duckdb.DuckDBPyConnection
+    last_month: pd.Timestamp
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {name: kind.split("(")[0] for name, kind, *_ in con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    """The first row of a query's result."""
+    return con.sql(sql).fetchall()[0]
+
+
+def _plain_columns(types: dict[str, str]) -> bool:
+    return set(_REQUIRED) <= set(types) <= set(_REQUIRED + _OPTIONAL)
+
+
+def _canonical(types: dict[str, str], relation: str, month: str, mrr: str) -> str:
+    """The canonical columns over `relation`: trimmed ids, '' for no product, the month's first day, DOUBLE MRR."""
+    product = "COALESCE(TRIM(CAST(product AS VARCHAR)), '')" if "product" in types else "''"
+    flag = "COALESCE(price_adjustment, FALSE)" if "price_adjustment" in types else "FALSE"
+    return (f"SELECT TRIM(CAST(customer_id AS VARCHAR)) AS customer_id, {product} AS product, "
+            f"CAST(DATE_TRUNC('month', {month}) AS DATE) AS month, {mrr} AS mrr, {flag} AS price_adjustment, "
+            f"row AS source_row FROM {relation}")
+
+
+_CHECKS = (  # (column, condition, problem, fix) in the order the loader checks them
+    ("customer_id", "customer_id IS NULL OR customer_id = ''", "the customer id is empty",
+     "every row needs its customer id"),
+    ("month", "month IS NULL", "the month is empty", "every row needs its month"),
+    ("mrr", "mrr IS NULL OR isnan(mrr)", "the MRR is empty", "every row needs its MRR"),
+    ("mrr", "mrr < 0", "\"{value:g}\" is negative", "the MRR must be 0 or more"),
+)
+
+
+def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str) -> CsxlDataError | None:
+    """The error for the first bad row of `rows`, column by column and then repeated keys, as the loader says it."""
+    found = _one(con, "SELECT " + ", ".join(f"MIN(CASE WHEN {cond} THEN source_row END)" for _, cond, _, _ in _CHECKS)
+                 + f" FROM ({rows})")
+    for (column, _, problem, fix), row in zip(_CHECKS, found):
+        if row is not None:
+            (value,) = _one(con, f"SELECT mrr FROM ({rows}) WHERE source_row = {row}")
+            return CsxlDataError(problem.format(value=value or 0.0), file=file, row=row, column=f'"{column}"',
+                                 fix=fix)
+    key = ["customer_id", "month"] + (["product"] if "product" in types else [])
+    repeat = con.sql(f"SELECT MIN(source_row, 2) AS two FROM ({rows}) GROUP BY {', '.join(key)} "
+                     "HAVING COUNT(*) > 1 ORDER BY two[2] LIMIT 1").fetchall()
+    if not repeat:
+        return None
+    first, second = repeat[0][0]
+    names = " and ".join(f'"{k}"' for k in key)
+    return CsxlDataError(f"this row repeats the {names} of row {first}", file=file, row=second,
+                         fix="keep one row per " + ", ".join(k.replace("_", " ") for k in key)
+                         + " (add the amounts together if both are real)")
+
+
+def _parquet(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Make `mrr` a view over a plain Parquet MRR file, or say it is not one; raise on the first bad row."""
+    types = _types(con, f"read_parquet({_quoted(path)})")
+    plain = (_plain_columns(types) and (types["customer_id"] in ("VARCHAR", *_INTEGERS))
+             and types["month"] in ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+             and types["mrr"] in _NUMBERS and types.get("product", "VARCHAR") == "VARCHAR"
+             and types.get("price_adjustment", "BOOLEAN") == "BOOLEAN")
+    if not plain:
+        return False
+    numbered = f"(SELECT *, file_row_number + 2 AS row FROM read_parquet({_quoted(path)}, file_row_number = true))"
+    rows = _canonical(types, numbered, "month", "CAST(mrr AS DOUBLE)")
+    error = _check(con, rows, types, str(path))
+    if error is not None:
+        raise error
+    con.sql(f"CREATE VIEW mrr AS SELECT * EXCLUDE (source_row) FROM ({rows})")
+    return True
+
+
+def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Make `mrr` a view over a plain CSV MRR file whose every row passes the SQL checks, or say it cannot.
+
+    DuckDB's CSV reader skips blank lines, so its row numbers are not the file's: when a check fails the
+    loader reads the file and names the row.
+    """
+    import duckdb
+
+    relation = f"read_csv({_quoted(path)}, header = true, all_varchar = true)"
+    try:
+        types = _types(con, relation)
+    except duckdb.Error:  # not UTF-8, ragged rows...: the loader reads it or says what to fix
+        return False
+    if not _plain_columns(types) or "price_adjustment" in types:
+        return False
+    month = "CASE WHEN LENGTH(TRIM(month)) = 7 THEN TRIM(month) || '-01' ELSE TRIM(month) END"
+    odd = (f"SELECT COUNT(*) FROM {relation} WHERE NOT regexp_full_match(COALESCE(TRIM(month), ''), '{_ISO_MONTH}') "
+           f"OR NOT regexp_full_match(COALESCE(TRIM(mrr), ''), '{_PLAIN_NUMBER}') "
+           f"OR TRY_CAST({month} AS DATE) IS NULL")
+    rows = _canonical(types, f"(SELECT *, 1 AS row FROM {relation})", f"CAST({month} AS DATE)",
+                      "CAST(TRIM(mrr) AS DOUBLE)")
+    try:
+        if _one(con, odd)[0] or _check(con, rows, types, str(path)) is not None:
+            return False
+    except duckdb.Error:
+        return False
+    con.sql(f"CREATE VIEW mrr AS SELECT * EXCLUDE (source_row) FROM ({rows})")
+    return True
+
+
+def open_book(path: Path) -> Book:
+    """The MRR rows of `path` (anything `csxl.data.load` reads) as the table `mrr` of a DuckDB connection."""
+    path = Path(path)
+    if path.is_file() and table_for(path.stem) in (None, MRR):
+        con = connect()
+        reader = {".parquet": _parquet, ".csv": _csv}.get(path.suffix.lower())
+        if reader is not None and reader(con, path):
+            (last,) = _one(con, "SELECT MAX(month) FROM mrr")
+            return Book(con, pd.Timestamp(last))
+        con.close()
+    from csxl.data.load import load
+
+    data = load(path)
+    return Book(with_book(data.mrr), data.last_month)
