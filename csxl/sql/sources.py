@@ -2,11 +2,11 @@
 
 A file that already holds a plain MRR table - the canonical headers of
 docs/data.md (customer_id, month, mrr, and optionally product and
-price_adjustment) with plain values (Parquet: typed columns; CSV: ISO months
-and numbers with a decimal point) - is read by DuckDB directly: no pandas
+price_adjustment) with plain values (Parquet: typed columns; CSV: ISO months,
+numbers with a decimal point, true/false or 1/0 flags) - is read by DuckDB directly: no pandas
 frame of a million rows, no Python string work. The checks that need every
 row (empty cells, negative MRR, two rows for one customer, month and
-product) run as one SQL query, and a Parquet file's problems are reported in
+product) run as SQL, and a Parquet file's problems are reported in
 the loader's words with the file's row numbers (the header is row 1).
 
 Anything else - header aliases (receita, cliente...), decimal commas,
@@ -66,10 +66,11 @@ def _plain_columns(types: dict[str, str]) -> bool:
     return set(_REQUIRED) <= set(types) <= set(_REQUIRED + _OPTIONAL)
 
 
-def _canonical(types: dict[str, str], relation: str, month: str, mrr: str) -> str:
+def _canonical(types: dict[str, str], relation: str, month: str, mrr: str,
+               flag: str = "COALESCE(price_adjustment, FALSE)") -> str:
     """The canonical columns over `relation`: trimmed ids, '' for no product, the month's first day, DOUBLE MRR."""
     product = "COALESCE(TRIM(CAST(product AS VARCHAR)), '')" if "product" in types else "''"
-    flag = "COALESCE(price_adjustment, FALSE)" if "price_adjustment" in types else "FALSE"
+    flag = flag if "price_adjustment" in types else "FALSE"
     return (f"SELECT TRIM(CAST(customer_id AS VARCHAR)) AS customer_id, {product} AS product, "
             f"CAST(DATE_TRUNC('month', {month}) AS DATE) AS month, {mrr} AS mrr, {flag} AS price_adjustment, "
             f"row AS source_row FROM {relation}")
@@ -80,19 +81,23 @@ _CHECKS = (  # (column, condition, problem, fix) in the order the loader checks 
      "every row needs its customer id"),
     ("month", "month IS NULL", "the month is empty", "every row needs its month"),
     ("mrr", "mrr IS NULL OR isnan(mrr)", "the MRR is empty", "every row needs its MRR"),
-    ("mrr", "mrr < 0", "\"{value:g}\" is negative", "the MRR must be 0 or more"),
+    ("mrr", "mrr < 0", "\"{value}\" is negative", "the MRR must be 0 or more"),
 )
 
 
-def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str) -> CsxlDataError | None:
-    """The error for the first bad row of `rows`, column by column and then repeated keys, as the loader says it."""
+def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str,
+           numbered: str) -> CsxlDataError | None:
+    """The error for the first bad row of `rows`, column by column and then repeated keys, as the loader says it.
+
+    An offending value is shown as stored in `numbered`, the file's rows (-3 in an integer column, -3.0 in a
+    float one), as the loader shows it.
+    """
     found = _one(con, "SELECT " + ", ".join(f"MIN(CASE WHEN {cond} THEN source_row END)" for _, cond, _, _ in _CHECKS)
                  + f" FROM ({rows})")
     for (column, _, problem, fix), row in zip(_CHECKS, found):
         if row is not None:
-            (value,) = _one(con, f"SELECT mrr FROM ({rows}) WHERE source_row = {row}")
-            return CsxlDataError(problem.format(value=value or 0.0), file=file, row=row, column=f'"{column}"',
-                                 fix=fix)
+            (value,) = _one(con, f"SELECT mrr FROM {numbered} WHERE row = {row}")
+            return CsxlDataError(problem.format(value=value), file=file, row=row, column=f'"{column}"', fix=fix)
     key = ["customer_id", "month"] + (["product"] if "product" in types else [])
     repeat = con.sql(f"SELECT MIN(source_row, 2) AS two FROM ({rows}) GROUP BY {', '.join(key)} "
                      "HAVING COUNT(*) > 1 ORDER BY two[2] LIMIT 1").fetchall()
@@ -116,7 +121,7 @@ def _parquet(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
         return False
     numbered = f"(SELECT *, file_row_number + 2 AS row FROM read_parquet({_quoted(path)}, file_row_number = true))"
     rows = _canonical(types, numbered, "month", "CAST(mrr AS DOUBLE)")
-    error = _check(con, rows, types, str(path))
+    error = _check(con, rows, types, str(path), numbered)
     if error is not None:
         raise error
     con.sql(f"CREATE VIEW mrr AS SELECT * EXCLUDE (source_row) FROM ({rows})")
@@ -136,16 +141,19 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
         types = _types(con, relation)
     except duckdb.Error:  # not UTF-8, ragged rows...: the loader reads it or says what to fix
         return False
-    if not _plain_columns(types) or "price_adjustment" in types:
+    if not _plain_columns(types):
         return False
     month = "CASE WHEN LENGTH(TRIM(month)) = 7 THEN TRIM(month) || '-01' ELSE TRIM(month) END"
+    flag = "LOWER(TRIM(price_adjustment))"
     odd = (f"SELECT COUNT(*) FROM {relation} WHERE NOT regexp_full_match(COALESCE(TRIM(month), ''), '{_ISO_MONTH}') "
            f"OR NOT regexp_full_match(COALESCE(TRIM(mrr), ''), '{_PLAIN_NUMBER}') "
-           f"OR TRY_CAST({month} AS DATE) IS NULL")
-    rows = _canonical(types, f"(SELECT *, 1 AS row FROM {relation})", f"CAST({month} AS DATE)",
-                      "CAST(TRIM(mrr) AS DOUBLE)")
+           f"OR TRY_CAST({month} AS DATE) IS NULL"
+           + (f" OR COALESCE({flag}, '') NOT IN ('true', 'false', '1', '0')" if "price_adjustment" in types else ""))
+    numbered = f"(SELECT *, 1 AS row FROM {relation})"
+    rows = _canonical(types, numbered, f"CAST({month} AS DATE)",
+                      "CAST(TRIM(mrr) AS DOUBLE)", f"{flag} IN ('true', '1')")
     try:
-        if _one(con, odd)[0] or _check(con, rows, types, str(path)) is not None:
+        if _one(con, odd)[0] or _check(con, rows, types, str(path), numbered) is not None:
             return False
     except duckdb.Error:
         return False
