@@ -144,12 +144,15 @@ def sql_text(
     dialect: Annotated[Dialect, typer.Option(help="The engine that will run it.")] = Dialect.duckdb,
     source: Annotated[str, typer.Option(help="Table (or view) with the MRR rows: customer_id, product, month, "
                                              "mrr, price_adjustment.")] = "mrr",
-    period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
+    period: Annotated[Period, typer.Option(help="Length of each period (movements).")] = Period.month,
+    months: Annotated[int, typer.Option(min=1, help="Length of the window in months (retention, groups).")] = 12,
+    groups: Annotated[str, typer.Option(help="Table of customer_id and group_name (groups).")] = "customer_groups",
 ) -> None:
     """Print the SQL of a table metric, to run in a warehouse or a dbt model (docs/warehouse.md)."""
     from csxl.sql.command import metric_sql
 
-    sys.stdout.write(metric_sql(metric.value, dialect.value, source, period.value))
+    sys.stdout.write(metric_sql(metric.value, dialect.value, source, period=period.value, months=months,
+                                groups=groups))
 
 
 class Lang(str, Enum):

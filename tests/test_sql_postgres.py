@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,6 +25,8 @@ import pytest
 from csxl.data.demo import demo_dataset
 from csxl.sql.dialects import transpile
 from csxl.sql.engine import with_book
+from csxl.sql.movements import movements_sql
+from csxl.sql.retention import cohort_retention_sql, group_retention_sql, retention_trend_sql
 
 
 def _bin(name: str) -> str:
@@ -80,18 +83,27 @@ def postgres() -> Iterator[Postgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def demo(postgres: Postgres) -> pd.DataFrame:
-    """The demo book's MRR rows, loaded into the server as the table mrr."""
-    mrr = demo_dataset().mrr
+def _load(postgres: Postgres, name: str, frame: pd.DataFrame, columns: str) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as file:
-        mrr.assign(month=mrr["month"].dt.strftime("%Y-%m-%d")).to_csv(file, index=False)
+        frame.to_csv(file, index=False)
     os.chmod(file.name, 0o644)
-    postgres.psql("-c", "CREATE TABLE mrr (customer_id TEXT, product TEXT, month DATE, mrr DOUBLE PRECISION, "
-                        "price_adjustment BOOLEAN)")
-    postgres.psql("-c", f"\\copy mrr ({', '.join(mrr.columns)}) FROM '{file.name}' WITH (FORMAT csv, HEADER true)")
+    postgres.psql("-c", f"CREATE TABLE {name} ({columns})")
+    postgres.psql("-c", f"\\copy {name} ({', '.join(frame.columns)}) FROM '{file.name}' WITH (FORMAT csv, HEADER true)")
     os.unlink(file.name)
-    return mrr
+
+
+@pytest.fixture(scope="module")
+def demo(postgres: Postgres) -> duckdb.DuckDBPyConnection:
+    """The demo book's MRR rows and CSMs, loaded into the server and into DuckDB as the tables mrr and
+    customer_groups."""
+    data = demo_dataset()
+    groups = data.customers[["customer_id", "csm"]].rename(columns={"csm": "group_name"})
+    _load(postgres, "mrr", data.mrr.assign(month=data.mrr["month"].dt.strftime("%Y-%m-%d")),
+          "customer_id TEXT, product TEXT, month DATE, mrr DOUBLE PRECISION, price_adjustment BOOLEAN")
+    _load(postgres, "customer_groups", groups, "customer_id TEXT, group_name TEXT")
+    con = with_book(data.mrr)
+    con.register("customer_groups", groups)
+    return con
 
 
 def assert_same_to_the_cent(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
@@ -104,10 +116,18 @@ def assert_same_to_the_cent(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("period", ["month", "quarter", "year"])
 def test_movements_on_postgres_equal_duckdb(postgres, demo, period):
-    from csxl.sql.movements import movements_sql
-
     sql = movements_sql(period)
     theirs = postgres.query(transpile(sql, "postgres"))
-    ours = with_book(demo).sql(sql).df()
+    ours = demo.sql(sql).df()
+    assert len(ours) == len(theirs) > 1
+    assert_same_to_the_cent(theirs, ours)
+
+
+@pytest.mark.parametrize("sql", [retention_trend_sql(12), retention_trend_sql(1), cohort_retention_sql(),
+                                 group_retention_sql(12), group_retention_sql(3, "2026-03")],
+                         ids=["trend 12", "trend 1", "cohorts", "groups", "groups to 2026-03"])
+def test_cohort_metrics_on_postgres_equal_duckdb(postgres, demo, sql):
+    theirs = postgres.query(transpile(sql, "postgres"))
+    ours = demo.sql(sql).df()
     assert len(ours) == len(theirs) > 1
     assert_same_to_the_cent(theirs, ours)

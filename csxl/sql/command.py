@@ -15,11 +15,15 @@ import pandas as pd
 from csxl.sql.dialects import transpile
 from csxl.sql.engine import movements
 from csxl.sql.movements import movements_sql
+from csxl.sql.retention import cohort_retention_sql, group_retention_sql, retention_trend_sql
 from csxl.sql.sources import open_book
 
 # the metrics `csxl sql` prints, with what each is
 METRICS = {
-    "movements": "MRR movements per period: the bridge, NRR, GRR, logo churn, quick ratio, customer counts",
+    "movements": "MRR movements per period: the bridge with the expansion split, NRR, GRR, logo churn, quick ratio",
+    "retention": "cohort NRR, GRR and logo churn of the trailing window to every month",
+    "cohorts": "cohort retention table: revenue and logo retention by start cohort and months since start",
+    "groups": "cohort NRR and GRR of each group of accounts (CSM, tier, segment) over the window to the last month",
 }
 
 
@@ -32,8 +36,19 @@ def metrics_table(path: Path, period: str) -> tuple[pd.DataFrame, pd.Timestamp]:
         book.con.close()
 
 
-def metric_sql(metric: str, dialect: str, source: str, period: str = "month", split: bool = True) -> str:
-    """The SQL of one table metric over the table `source`, written for `dialect`."""
-    if metric not in METRICS:
+def metric_sql(metric: str, dialect: str, source: str = "mrr", *, period: str = "month", months: int = 12,
+               groups: str = "customer_groups") -> str:
+    """The SQL of one table metric of METRICS over the table `source`, written for `dialect`.
+
+    `period` is the movements' period, `months` the retention window, `groups` the table of customer_id and
+    group_name the group retention reads.
+    """
+    texts = {
+        "movements": lambda: movements_sql(period, source=source),
+        "retention": lambda: retention_trend_sql(months, source=source),
+        "cohorts": lambda: cohort_retention_sql(source=source),
+        "groups": lambda: group_retention_sql(months, source=source, groups=groups),
+    }
+    if metric not in texts:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
-    return transpile(movements_sql(period, split=split, source=source), dialect) + ";\n"
+    return transpile(texts[metric](), dialect) + ";\n"

@@ -30,20 +30,10 @@ arrays or generate_series, integer division as `//`.
 from __future__ import annotations
 
 from csxl.metrics.movements import MOVEMENT_COLUMNS, PERIODS, SPLIT_COLUMNS
+from csxl.sql.fragments import label, ratio, rows_cte, spine_cte
 
 # months in a period
 _LENGTH = {"month": 1, "quarter": 3, "year": 12}
-
-_DIGITS = " UNION ALL ".join(f"SELECT {d} AS d" for d in range(10))
-
-
-def _label(period: str, p: str = "spine.p") -> str:
-    """The period's label as `period_label` writes it: '2026-03', '2026-Q1', '2026'."""
-    if period == "month":
-        return f"CAST({p} // 12 AS VARCHAR) || '-' || LPAD(CAST({p} % 12 + 1 AS VARCHAR), 2, '0')"
-    if period == "quarter":
-        return f"CAST({p} // 4 AS VARCHAR) || '-Q' || CAST({p} % 4 + 1 AS VARCHAR)"
-    return f"CAST({p} AS VARCHAR)"
 
 
 def _period_of(length: int) -> str:
@@ -55,29 +45,6 @@ def _at_period_end(length: int) -> str:
     if length == 1:
         return "mrr"
     return f"CASE WHEN m = LEAST(m // {length} * {length} + {length - 1}, last_m) THEN mrr ELSE 0 END"
-
-
-def _ratio(numerator: str, denominator: str) -> str:
-    return f"CAST({numerator} AS DOUBLE) / NULLIF(CAST({denominator} AS DOUBLE), 0)"
-
-
-def rows_cte(source: str) -> str:
-    """The canonical MRR rows with integer months and exact amounts; shared by every table metric."""
-    return f"""book_rows AS (
-    SELECT customer_id, product, price_adjustment, CAST(mrr AS DECIMAL(18, 6)) AS mrr,
-        CAST(EXTRACT(YEAR FROM month) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM month) AS INTEGER) - 1 AS m
-    FROM {source}
-)"""
-
-
-def spine_cte(first: str, last: str, bounds: str = "bounds") -> str:
-    """The integers from `first` to `last` (up to 10,000 of them) of the one-row table `bounds`."""
-    return f"""digits AS ({_DIGITS}),
-spine AS (
-    SELECT {first} + a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS p
-    FROM {bounds}, digits a, digits b, digits c, digits e
-    WHERE {first} + a.d + 10 * b.d + 100 * c.d + 1000 * e.d <= {last}
-)"""
 
 
 def _split_ctes(length: int) -> str:
@@ -147,15 +114,15 @@ def movements_sql(period: str = "month", *, split: bool = True, source: str = "m
     sums = ",\n        ".join([f"SUM({expr}) AS {name}" for name, expr in amounts.items()]
                            + [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}" for name, cond in counts.items()])
     rates = {
-        "nrr": _ratio("b.start_mrr + b.expansion - b.contraction - b.churn", "b.start_mrr"),
-        "grr": _ratio("b.start_mrr - b.contraction - b.churn", "b.start_mrr"),
-        "logo_churn": _ratio("b.churned_customers", "b.customers_start"),
-        "quick_ratio": _ratio("b.new + b.expansion + b.reactivation", "b.contraction + b.churn"),
+        "nrr": ratio("b.start_mrr + b.expansion - b.contraction - b.churn", "b.start_mrr"),
+        "grr": ratio("b.start_mrr - b.contraction - b.churn", "b.start_mrr"),
+        "logo_churn": ratio("b.churned_customers", "b.customers_start"),
+        "quick_ratio": ratio("b.new + b.expansion + b.reactivation", "b.contraction + b.churn"),
     }
     columns = []
     for name in MOVEMENT_COLUMNS + (SPLIT_COLUMNS if split else []):
         if name == "period":
-            columns.append(f"{_label(period)} AS period")
+            columns.append(f"{label(period)} AS period")
         elif name in rates:
             columns.append(f"{rates[name]} AS {name}")
         elif name in counts:
