@@ -59,14 +59,25 @@ def test_plain_csv_gives_the_loaders_results(tmp_path):
     _same_as_loader(path, "quarter")
 
 
-def test_ids_are_trimmed_integer_ids_are_text_and_dates_count_for_their_month(tmp_path, no_loader):
+def test_integer_ids_are_text_and_any_date_counts_for_its_month(tmp_path, no_loader):
     path = tmp_path / "mrr.parquet"
     pd.DataFrame({"customer_id": [7, 7, 8], "month": pd.to_datetime(["2026-01-15", "2026-02-03", "2026-02-28"]),
                   "mrr": [10, 12, 5]}).to_parquet(path, index=False)
     book = open_book(path)
-    rows = book.con.sql("SELECT customer_id, product, month, mrr FROM mrr ORDER BY 1, 3").fetchall()
-    assert [(r[0], r[1], str(r[2]), r[3]) for r in rows] == [
-        ("7", "", "2026-01-01", 10.0), ("7", "", "2026-02-01", 12.0), ("8", "", "2026-02-01", 5.0)]
+    assert book.last_month == pd.Timestamp("2026-02-01")
+    assert sorted(book.con.sql("SELECT DISTINCT customer_id FROM mrr").fetchall()) == [("7",), ("8",)]
+    feb = movements(book.con).iloc[1]
+    assert (feb.start_mrr, feb.expansion, feb.new, feb.end_mrr) == (10, 2, 5, 17)
+
+
+def test_ids_with_spaces_around_them_go_through_the_loader_which_trims_them(tmp_path):
+    path = tmp_path / "mrr.parquet"
+    pd.DataFrame({"customer_id": ["a", "a\t", " b"], "month": pd.to_datetime(["2026-01-01", "2026-02-01",
+                                                                              "2026-02-01"]),
+                  "mrr": [10.0, 12.0, 5.0]}).to_parquet(path, index=False)
+    feb = movements(open_book(path).con).iloc[1]
+    assert (feb.start_mrr, feb.expansion, feb.new, feb.customers_end) == (10, 2, 5, 2)
+    _same_as_loader(path)
 
 
 def test_aliases_and_decimal_commas_go_through_the_loader(tmp_path):

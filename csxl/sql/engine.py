@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB database (imported here: only the commands that run SQL pay for it)."""
+    """A fresh in-memory DuckDB database (imported here: only the commands that run SQL pay for it).
+
+    No progress bar: DuckDB would draw one over a long query, into the output a user pipes to a file.
+    """
     import duckdb
 
-    return duckdb.connect()
+    con = duckdb.connect()
+    con.sql("SET enable_progress_bar = false")
+    return con
 
 
 def with_book(mrr: pd.DataFrame, name: str = "mrr") -> duckdb.DuckDBPyConnection:

@@ -16,10 +16,13 @@ def rows_cte(source: str, *, products: bool = True) -> str:
     """The canonical MRR rows of `source` with integer months (m) and exact amounts, as the CTE book_rows.
 
     Without `products` only customer_id, month and mrr are read: what the cohort metrics need of a table.
+    The month is cast to DATE first, whatever its type: DuckDB 2.0 computed wrong months from a Parquet
+    file's TIMESTAMP_NS column in this query (every start MRR 0), and a DATE is what every engine reads alike.
     """
     return f"""book_rows AS (
     SELECT customer_id, {"product, price_adjustment, " if products else ""}CAST(mrr AS DECIMAL(18, 6)) AS mrr,
-        CAST(EXTRACT(YEAR FROM month) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM month) AS INTEGER) - 1 AS m
+        CAST(EXTRACT(YEAR FROM CAST(month AS DATE)) AS INTEGER) * 12
+        + CAST(EXTRACT(MONTH FROM CAST(month AS DATE)) AS INTEGER) - 1 AS m
     FROM {source}
 )"""
 

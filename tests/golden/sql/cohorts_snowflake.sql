@@ -2,7 +2,7 @@ WITH book_rows AS (
   SELECT
     customer_id,
     CAST(mrr AS DECIMAL(18, 6)) AS mrr,
-    CAST(DATE_PART(YEAR, month) AS INT) * 12 + CAST(DATE_PART(MONTH, month) AS INT) - 1 AS m
+    CAST(DATE_PART(YEAR, CAST(month AS DATE)) AS INT) * 12 + CAST(DATE_PART(MONTH, CAST(month AS DATE)) AS INT) - 1 AS m
   FROM mrr
 ), bounds AS (
   SELECT

@@ -4,7 +4,7 @@ WITH book_rows AS (
     product,
     price_adjustment,
     CAST(mrr AS NUMERIC) AS mrr,
-    CAST(EXTRACT(YEAR FROM month) AS INT64) * 12 + CAST(EXTRACT(MONTH FROM month) AS INT64) - 1 AS m
+    CAST(EXTRACT(YEAR FROM CAST(month AS DATE)) AS INT64) * 12 + CAST(EXTRACT(MONTH FROM CAST(month AS DATE)) AS INT64) - 1 AS m
   FROM mrr
 ), bounds AS (
   SELECT
