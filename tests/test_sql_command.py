@@ -64,3 +64,41 @@ def test_csxl_sql_quarters_and_windows_are_options():
 def test_csxl_sql_refuses_an_unknown_metric():
     result = runner.invoke(app, ["sql", "ltv"])
     assert result.exit_code == 2 and "movements" in result.output
+
+
+def _metrics_csv(path):
+    return runner.invoke(app, ["metrics", str(path), "--format", "csv"])
+
+
+@pytest.mark.parametrize("rows", [
+    [("a", "Core", "2026-01-01", 10.0), ("a", "Core", "2026-01-01", 5.0)],  # two rows of one product
+    [("a", "Core", "2026-01-01", 0.0), ("a", "Core", "2026-01-01", 0.0)],  # both zero: in no movement
+    [("a", "Core", "2026-01-01", 0.0), ("a", "Core", "2026-01-20", 7.0)],  # two dates in one month
+], ids=["two rows", "two zero rows", "two dates"])
+def test_monthly_metrics_find_a_repeated_key_in_their_own_aggregation(tmp_path, rows):
+    path = tmp_path / "mrr.parquet"
+    book = pd.DataFrame([("b", "Core", "2025-12-01", 3.0), *rows, ("b", "Core", "2026-01-01", 4.0)],
+                        columns=["customer_id", "product", "month", "mrr"])
+    book.assign(month=pd.to_datetime(book["month"])).to_parquet(path, index=False)
+    result = _metrics_csv(path)
+    assert result.exit_code == 2
+    assert 'row 4: this row repeats the "customer_id" and "month" and "product" of row 3' in result.output
+
+
+@pytest.mark.parametrize("products", [["Core", "Plus", "Seats"], ["Core", "Plus"]])
+def test_many_products_in_a_month_or_zero_rows_of_two_are_no_repeat(tmp_path, products):
+    # three products in a month are counted again to be sure; two zero rows of two products join no movement
+    rows = [("a", p, m, 0.0 if m == "2026-01-01" else 10.0 * (i + 1)) for m in ("2026-01-01", "2026-02-01",
+                                                                               "2026-03-01")
+            for i, p in enumerate(products)] + [("b", "Core", "2026-01-01", 5.0), ("b", "Core", "2026-03-01", 6.0)]
+    book = pd.DataFrame(rows, columns=["customer_id", "product", "month", "mrr"])
+    book["month"] = pd.to_datetime(book["month"])
+    path = tmp_path / "mrr.parquet"
+    book.to_parquet(path, index=False)
+    result = _metrics_csv(path)
+    assert result.exit_code == 0, result.output
+    printed = pd.read_csv(io.StringIO(result.stdout))
+    expected = mrr_movements(book.assign(price_adjustment=False), split=False)
+    a_in_february = sum(10 * (i + 1) for i in range(len(products)))
+    assert printed["new"].tolist() == expected["new"].tolist() == [5, a_in_february, 0]
+    assert printed["reactivated_customers"].tolist() == expected["reactivated_customers"].tolist() == [0, 0, 1]

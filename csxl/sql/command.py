@@ -41,9 +41,18 @@ def metrics_table(path: Path, period: str) -> tuple[pd.DataFrame, pd.Timestamp]:
 
         data = load(path)
         return mrr_movements(data.mrr, period, split=False), data.last_month
-    book = open_book(path)
+    book = open_book(path, defer_repeats=period == "month")
     try:
-        return movements(book.con, period, split=False), book.last_month
+        if book.repeats is None:
+            return movements(book.con, period, split=False), book.last_month
+        # the movements' own aggregation tells whether any rows may repeat a key; only then are they checked
+        table = movements(book.con, period, split=False, repeats=True)
+        if table.pop("repeated_keys").sum():
+            error = book.repeats()
+            if error is not None:
+                raise error
+            table = movements(book.con, period, split=False)
+        return table, book.last_month
     finally:
         book.con.close()
 

@@ -46,9 +46,10 @@ def periods(labels: pd.Series, period: str) -> pd.PeriodIndex:
 
 
 def movements(con: duckdb.DuckDBPyConnection, period: str = "month", *, split: bool = True,
-              source: str = "mrr") -> pd.DataFrame:
-    """`csxl.metrics.movements.mrr_movements` computed by DuckDB over the table `source` of `con`."""
-    table = con.sql(movements_sql(period, split=split, source=source)).df()
+              source: str = "mrr", repeats: bool = False) -> pd.DataFrame:
+    """`csxl.metrics.movements.mrr_movements` computed by DuckDB over the table `source` of `con`
+    (and, with `repeats`, the column repeated_keys of `movements_sql`)."""
+    table = con.sql(movements_sql(period, split=split, source=source, repeats=repeats)).df()
     table["period"] = periods(table["period"], period)
     return table
 

@@ -82,7 +82,22 @@ split AS (
 )"""
 
 
-def movements_sql(period: str = "month", *, split: bool = True, source: str = "mrr") -> str:
+def _customer_periods(length: int, repeats: bool) -> str:
+    """Each customer's MRR at the end of each period it paid in; with `repeats`, also whether the month may hold
+    two rows of one product (see `movements_sql`)."""
+    if not repeats:
+        return f"""SELECT customer_id, {_period_of(length)} AS p, SUM({_at_period_end(length)}) AS e
+    FROM book_rows, bounds
+    WHERE mrr > 0
+    GROUP BY customer_id, {_period_of(length)}"""
+    suspect = "COUNT(*) > 1 AND (COUNT(*) > 2 OR MIN(product) = MAX(product))"
+    return f"""SELECT customer_id, m AS p, SUM(mrr) AS e, {suspect} AS repeated
+    FROM book_rows
+    GROUP BY customer_id, m
+    HAVING SUM(mrr) > 0 OR ({suspect})"""
+
+
+def movements_sql(period: str = "month", *, split: bool = True, source: str = "mrr", repeats: bool = False) -> str:
     """The MRR movements of the book in `source` by `period`, one row per period, in DuckDB's dialect.
 
     `source` is a table, view or parenthesised query with the canonical MRR
@@ -90,9 +105,18 @@ def movements_sql(period: str = "month", *, split: bool = True, source: str = "m
     DATE in the month), mrr (>= 0) and price_adjustment (BOOLEAN). The columns
     are `csxl.metrics.movements.MOVEMENT_COLUMNS` - period as its label - and,
     when `split`, SPLIT_COLUMNS.
+
+    `repeats` (monthly periods only) adds a last column, repeated_keys: the
+    customer-months whose rows may repeat a product (two rows of one product,
+    or three rows or more), found in the aggregation the query makes anyway,
+    where a separate check would read and group the rows once more. Where it
+    is not 0 the book may break the one-row-per-key rule: check the rows, and
+    compute the movements without `repeats` if they keep it.
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    if repeats and period != "month":
+        raise ValueError("repeats is counted for monthly periods only")
     length = _LENGTH[period]
     customer = "PARTITION BY customer_id ORDER BY p"
     amounts = {
@@ -111,6 +135,8 @@ def movements_sql(period: str = "month", *, split: bool = True, source: str = "m
         "churned_customers": "s > 0 AND e = 0",
         "customers_end": "e > 0",
     }
+    if repeats:
+        counts["repeated_keys"] = "repeated"
     sums = ",\n        ".join([f"SUM({expr}) AS {name}" for name, expr in amounts.items()]
                            + [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}" for name, cond in counts.items()])
     rates = {
@@ -120,7 +146,7 @@ def movements_sql(period: str = "month", *, split: bool = True, source: str = "m
         "quick_ratio": ratio("b.new + b.expansion + b.reactivation", "b.contraction + b.churn"),
     }
     columns = []
-    for name in MOVEMENT_COLUMNS + (SPLIT_COLUMNS if split else []):
+    for name in MOVEMENT_COLUMNS + (SPLIT_COLUMNS if split else []) + (["repeated_keys"] if repeats else []):
         if name == "period":
             columns.append(f"{label(period)} AS period")
         elif name in rates:
@@ -137,21 +163,19 @@ bounds AS (
     FROM book_rows
 ),
 customer_periods AS (
-    SELECT customer_id, {_period_of(length)} AS p, SUM({_at_period_end(length)}) AS e
-    FROM book_rows, bounds
-    WHERE mrr > 0
-    GROUP BY customer_id, {_period_of(length)}
+    {_customer_periods(length, repeats)}
 ),
 steps AS (
-    SELECT customer_id, p, e,
+    SELECT customer_id, p, e{", repeated" if repeats else ""},
         LAG(p) OVER ({customer}) AS prev_p, LAG(e) OVER ({customer}) AS prev_e, LEAD(p) OVER ({customer}) AS next_p
     FROM customer_periods
 ),
 events AS (
     SELECT customer_id, p, CASE WHEN prev_p = p - 1 THEN prev_e ELSE 0 END AS s, e, prev_p IS NOT NULL AS had_before
+        {", repeated" if repeats else ""}
     FROM steps
     UNION ALL
-    SELECT customer_id, p + 1 AS p, e AS s, 0 AS e, TRUE AS had_before
+    SELECT customer_id, p + 1 AS p, e AS s, 0 AS e, TRUE AS had_before{", FALSE AS repeated" if repeats else ""}
     FROM steps, bounds
     WHERE e > 0 AND (next_p IS NULL OR next_p > p + 1) AND p < last_p
 ),

@@ -19,6 +19,8 @@ direct read is what makes `csxl metrics` as fast as DuckDB's own process.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,10 +45,15 @@ _PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 
 @dataclass
 class Book:
-    """A connection whose table `mrr` holds the canonical MRR rows, and the last month of the data."""
+    """A connection whose table `mrr` holds the canonical MRR rows, and the last month of the data.
+
+    `repeats`, when not None, is the check for rows repeating a key that `open_book` was asked to leave to
+    the caller (see `csxl.sql.movements.movements_sql`): it returns the error, or None when there is none.
+    """
 
     con: duckdb.DuckDBPyConnection
     last_month: pd.Timestamp
+    repeats: Callable[[], CsxlDataError | None] | None = None
 
 
 def _quoted(path: Path) -> str:
@@ -96,31 +103,40 @@ class _Padded(Exception):
     """An id with spaces around it: the loader, which trims as Python does, reads the file and checks it."""
 
 
-def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str,
-           numbered: str) -> CsxlDataError | None:
-    """The error for the first bad row of `rows`, column by column and then repeated keys, as the loader says it.
+def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str, numbered: str,
+           repeats: bool = True) -> CsxlDataError | None:
+    """The error for the first bad row of `rows`, column by column and then (with `repeats`) repeated keys, as
+    the loader says it.
 
     `rows` has months on their first day and ids as stored: an id with spaces around it raises `_Padded`,
     since the loader would trim it (and might then find another problem first). An offending value is shown
     as stored in `numbered`, the file's rows (-3 in an integer column, -3.0 in a float one), as the loader
     shows it.
     """
-    key = ["customer_id", "month"] + (["product"] if "product" in types else [])
+    key = _key(types)
     padded = " OR ".join(f"{k} <> TRIM({k}, {_SPACE})" for k in key if k != "month")
     # repeated keys: one 64-bit hash per row is far cheaper to count than the text of the keys; only when two
     # rows share a hash does the text say whether they repeat a key (or the hashes merely collide)
-    *found, spaced, repeats = _one(con, "SELECT " + ", ".join(f"MIN(CASE WHEN {cond} THEN source_row END)"
-                                                              for _, cond, _, _ in _CHECKS)
-                                   + f", MAX(CASE WHEN {padded} THEN 1 ELSE 0 END)"
-                                   + f", COUNT(*) - COUNT(DISTINCT hash({', '.join(key)})) FROM ({rows})")
+    count = f"COUNT(*) - COUNT(DISTINCT hash({', '.join(key)}))" if repeats else "0"
+    *found, spaced, repeated = _one(con, "SELECT " + ", ".join(f"MIN(CASE WHEN {cond} THEN source_row END)"
+                                                               for _, cond, _, _ in _CHECKS)
+                                    + f", MAX(CASE WHEN {padded} THEN 1 ELSE 0 END), {count} FROM ({rows})")
     for index, ((column, _, problem, fix), row) in enumerate(zip(_CHECKS, found)):
         if index == 1 and spaced:  # after the blank ids, which the loader reports first too
             raise _Padded
         if row is not None:
             (value,) = _one(con, f"SELECT mrr FROM {numbered} WHERE row = {row}")
             return CsxlDataError(problem.format(value=value), file=file, row=row, column=f'"{column}"', fix=fix)
-    if not repeats:
-        return None
+    return _repeated(con, rows, types, file) if repeated else None
+
+
+def _key(types: dict[str, str]) -> list[str]:
+    return ["customer_id", "month"] + (["product"] if "product" in types else [])
+
+
+def _repeated(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str) -> CsxlDataError | None:
+    """The error for the first row of `rows` that repeats the key of an earlier one, or None."""
+    key = _key(types)
     repeat = con.sql(f"SELECT MIN(source_row, 2) AS two FROM ({rows}) GROUP BY {', '.join(key)} "
                      "HAVING COUNT(*) > 1 ORDER BY two[2] LIMIT 1").fetchall()
     if not repeat:
@@ -132,11 +148,15 @@ def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], fil
                          + " (add the amounts together if both are real)")
 
 
-def _parquet(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Make `mrr` a view over a plain Parquet MRR file, or say it is not one; raise on the first bad row.
+_Read = bool | Callable[[], CsxlDataError | None]
+
+
+def _parquet(con: duckdb.DuckDBPyConnection, path: Path, defer_repeats: bool) -> _Read:
+    """Make `mrr` a view over a plain Parquet MRR file, or say it is not one (False); raise on the first bad row.
 
     The view passes the file's columns through as they are (no trimming, no truncating months: the SQL
-    reads only a month's year and month), which keeps DuckDB's reading of the file as fast as it is.
+    reads only a month's year and month), which keeps DuckDB's reading of the file as fast as it is. With
+    `defer_repeats` the check for repeated keys is left to the caller: the returned function makes it.
     """
     types = _types(con, f"read_parquet({_quoted(path)})")
     plain = (_plain_columns(types) and (types["customer_id"] in ("VARCHAR", *_INTEGERS))
@@ -149,7 +169,7 @@ def _parquet(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     rows = _canonical(types, numbered, "CAST(DATE_TRUNC('month', month) AS DATE)", "CAST(mrr AS DOUBLE)",
                       trim=False)
     try:
-        error = _check(con, rows, types, str(path), numbered)
+        error = _check(con, rows, types, str(path), numbered, repeats=not defer_repeats)
     except _Padded:
         return False
     if error is not None:
@@ -157,7 +177,7 @@ def _parquet(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     plain_rows = _canonical(types, f"(SELECT *, 0 AS row FROM read_parquet({_quoted(path)}))", "month",
                             "CAST(mrr AS DOUBLE)", trim=False)
     con.sql(f"CREATE VIEW mrr AS SELECT * EXCLUDE (source_row) FROM ({plain_rows})")
-    return True
+    return functools.partial(_repeated, con, rows, types, str(path)) if defer_repeats else True
 
 
 def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -193,15 +213,21 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     return True
 
 
-def open_book(path: Path) -> Book:
-    """The MRR rows of `path` (anything `csxl.data.load` reads) as the table `mrr` of a DuckDB connection."""
+def open_book(path: Path, *, defer_repeats: bool = False) -> Book:
+    """The MRR rows of `path` (anything `csxl.data.load` reads) as the table `mrr` of a DuckDB connection.
+
+    With `defer_repeats` a plain Parquet file's check for repeated keys is left to the caller (`Book.repeats`);
+    a CSV file's rows are all checked here, since its problems are the loader's to name.
+    """
     path = Path(path)
     if path.is_file() and table_for(path.stem) in (None, MRR):
         con = connect()
-        reader = {".parquet": _parquet, ".csv": _csv}.get(path.suffix.lower())
-        if reader is not None and reader(con, path):
+        suffix = path.suffix.lower()
+        read: _Read = (_parquet(con, path, defer_repeats) if suffix == ".parquet"
+                       else _csv(con, path) if suffix == ".csv" else False)
+        if read:
             (last,) = _one(con, "SELECT MAX(month) FROM mrr")
-            return Book(con, pd.Period(last, "M").to_timestamp())
+            return Book(con, pd.Period(last, "M").to_timestamp(), None if read is True else read)
         con.close()
     from csxl.data.load import load
 
