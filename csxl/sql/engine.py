@@ -1,9 +1,9 @@
 """Running the SQL table metrics in process with DuckDB, results shaped as `csxl.metrics` returns them.
 
-DuckDB needs no server: a connection is a library call, it reads Parquet
-and CSV files itself and a pandas DataFrame in place, and it spills to disk
-when a book is larger than memory. The queries are the ones `csxl sql`
-prints for other engines, so what runs here is what runs in a warehouse.
+DuckDB needs no server: a connection is a library call, and it reads
+Parquet and CSV files itself and a pandas DataFrame in place. The queries
+are the ones `csxl sql` prints for other engines, so what runs here is what
+runs in a warehouse.
 """
 
 from __future__ import annotations
