@@ -142,6 +142,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         versus_duckdb("1M rows, 36 months", folder, numpy_engine=True)
-        versus_duckdb("20M rows, 36 months", folder, repeat=1)
-        versus_duckdb("5M rows, 120 months, high churn", folder, numpy_engine=True, repeat=1)
+        versus_duckdb("20M rows, 36 months", folder, repeat=2)
+        versus_duckdb("5M rows, 120 months, high churn", folder, numpy_engine=True, repeat=2)
     print(f"(bench_sql took {time.perf_counter() - start:.0f} s; books cached in {CACHE})")
