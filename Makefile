@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test test-fast lint bench soffice clean
+.PHONY: demo test test-fast lint bench soffice postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ soffice:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui poppler-utils >/dev/null; }
 
+# A PostgreSQL server runs the transpiled SQL in tests/test_sql_postgres.py, which starts and stops its own.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "Installing PostgreSQL with apt..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
 demo: $(STAMP)
 	$(BIN)/csxl demo --out out
 
@@ -37,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check csxl tests benchmarks docs
 	$(BIN)/mypy
 
-test: $(STAMP) soffice lint
+test: $(STAMP) soffice postgres lint
 	$(BIN)/python -m pytest -q
 
 # the suite without LibreOffice (no recalculation, no printing): for the edit-test loop, under two minutes

@@ -25,6 +25,8 @@ import pandas as pd
 from csxl.errors import CsxlDataError
 from csxl.extras import missing_extra
 from csxl.metrics.movements import mrr_movements, period_label
+from csxl.sql.command import METRICS
+from csxl.sql.dialects import DIALECTS
 
 try:  # the `cli` extra
     import typer
@@ -197,18 +199,39 @@ def metrics(
     decimal: DecimalOption = None,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
-    from csxl.data.load import load
+    from csxl.sql.command import metrics_table
 
-    data = load(path, decimal=decimal)
-    _warn(data.warnings)
-    table = mrr_movements(data.mrr, period.value, split=False)
+    table, last_month, warnings = metrics_table(path, period.value, decimal)
+    _warn(warnings)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif format is Format.json:
         json.dump(_records(table), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        _print_table(table, f"MRR movements by {period.value} - {path}", data.mrr["month"].max())
+        _print_table(table, f"MRR movements by {period.value} - {path}", last_month)
+
+
+Dialect = StrEnum("Dialect", {name: name for name in DIALECTS})  # type: ignore[misc]
+Metric = StrEnum("Metric", {name: name for name in METRICS})  # type: ignore[misc]
+
+
+@app.command("sql")
+@_reports_errors
+def sql_text(
+    metric: Annotated[Metric, typer.Argument(help="Which table metric.")],
+    dialect: Annotated[Dialect, typer.Option(help="The engine that will run it.")] = Dialect["duckdb"],
+    source: Annotated[str, typer.Option(help="Table (or view) with the MRR rows: customer_id, product, month, "
+                                             "mrr, price_adjustment.")] = "mrr",
+    period: Annotated[Period, typer.Option(help="Length of each period (movements).")] = Period.month,
+    months: Annotated[int, typer.Option(min=1, help="Length of the window in months (retention, groups).")] = 12,
+    groups: Annotated[str, typer.Option(help="Table of customer_id and group_name (groups).")] = "customer_groups",
+) -> None:
+    """Print the SQL of a table metric, to run in a warehouse or a dbt model (docs/warehouse.md)."""
+    from csxl.sql.command import metric_sql
+
+    sys.stdout.write(metric_sql(metric.value, dialect.value, source, period=period.value, months=months,
+                                groups=groups))
 
 
 class Lang(StrEnum):
