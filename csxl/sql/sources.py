@@ -44,8 +44,9 @@ _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", 
 _NUMBERS = (*_INTEGERS, "FLOAT", "DOUBLE", "DECIMAL")
 # plain text values the direct CSV read accepts; anything else is the loader's to read or to report
 _ISO_MONTH = r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?"
-# the loader's plain numbers (at most two decimals: 99.000 is the loader's to read or refuse as ambiguous)
-_PLAIN_NUMBER = r"-?[0-9]{1,15}(\.[0-9]{1,2})?"
+_PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+# a number with exactly three decimals (99.000) may mean thousands: the loader's to read or refuse as ambiguous
+_THREE_DECIMALS = r"-?[0-9]+\.[0-9]{3}"
 
 
 @dataclass
@@ -152,12 +153,14 @@ def _key(types: dict[str, str]) -> list[str]:
 def _repeated(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], file: str) -> CsxlDataError | None:
     """The error for the first row of `rows` that repeats the key of an earlier one, or None."""
     key = _key(types)
-    repeat = con.sql(f"SELECT MIN(source_row, 2) AS two FROM ({rows}) GROUP BY {', '.join(key)} "
+    repeat = con.sql(f"SELECT MIN(source_row, 2) AS two, {', '.join(key)} FROM ({rows}) GROUP BY {', '.join(key)} "
                      "HAVING COUNT(*) > 1 ORDER BY two[2] LIMIT 1").fetchall()
     if not repeat:
         return None
-    first, second = repeat[0][0]
-    names = " and ".join(f'"{k}"' for k in key)
+    (first, second), *values = repeat[0]
+    # as the loader quotes a key: a month as 2026-03, an id in quotes
+    shown = [f"{v:%Y-%m}" if k == "month" else f'"{v}"' for k, v in zip(key, values)]
+    names = " and ".join(f'"{k}" {v}' for k, v in zip(key, shown))
     return CsxlDataError(f"this row repeats the {names} of row {first}", file=file, row=second,
                          fix="keep one row per " + ", ".join(k.replace("_", " ") for k in key)
                          + " (add the amounts together if both are real)")
@@ -216,6 +219,7 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     flag = "LOWER(TRIM(price_adjustment))"
     odd = (f"SELECT COUNT(*) FROM {relation} WHERE NOT regexp_full_match(COALESCE(TRIM(month), ''), '{_ISO_MONTH}') "
            f"OR NOT regexp_full_match(COALESCE(TRIM(mrr), ''), '{_PLAIN_NUMBER}') "
+           f"OR regexp_full_match(TRIM(mrr), '{_THREE_DECIMALS}') "
            f"OR TRY_CAST({month} AS DATE) IS NULL"
            + (f" OR COALESCE({flag}, '') NOT IN ('true', 'false', '1', '0')" if "price_adjustment" in types else ""))
     numbered = f"(SELECT *, 1 AS row FROM {relation})"
@@ -224,7 +228,7 @@ def _csv(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     try:
         if _one(con, odd)[0] or _check(con, rows, types, str(path), numbered) is not None:
             return False
-    except duckdb.Error:
+    except (duckdb.Error, _Padded):
         return False
     con.sql(f"CREATE VIEW mrr AS SELECT * EXCLUDE (source_row) FROM ({rows})")
     return True
