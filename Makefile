@@ -48,9 +48,9 @@ lint: $(STAMP)
 test: $(STAMP) soffice postgres lint
 	$(BIN)/python -m pytest -q
 
-# the suite without LibreOffice (no recalculation, no printing): for the edit-test loop, under two minutes
+# the suite without LibreOffice, new environments and the README's batch: for the edit-test loop, under two minutes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not libreoffice"
+	$(BIN)/python -m pytest -q -m "not libreoffice and not slow"
 
 bench: $(BENCH_STAMP) soffice
 	$(BIN)/python -m benchmarks

@@ -201,7 +201,8 @@ def test_sensitivity_errors(args, message):
         nrr_sensitivity(*args)
 
 
-@given(st.floats(0, 1e8), st.floats(0.5, 1.5), st.integers(1, 10))
+# ARR from a cent: below it (subnormal floats such as 5e-324) a point of NRR is lost to rounding, not to the model
+@given(st.one_of(st.just(0.0), st.floats(0.01, 1e8)), st.floats(0.5, 1.5), st.integers(1, 10))
 def test_more_nrr_more_arr_and_a_point_compounds(arr, nrr, years):
     table = nrr_sensitivity(arr, nrr, years)
     assert (table.diff().dropna() >= -1e-6).all().all()  # more NRR, more ARR

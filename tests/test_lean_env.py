@@ -14,6 +14,8 @@ from csxl.data.parse import parse_dates, parse_months, parse_numbers
 from csxl.udfs import FUNCTIONS
 from tests.venvs import ROOT, built, environment, run
 
+pytestmark = pytest.mark.slow  # builds a virtual environment: left out of `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def lean(tmp_path_factory):

@@ -16,6 +16,8 @@ from csxl.sql.engine import book_movements
 from tests.reference import reference_movements
 from tests.test_movements import BOOK, FAST, books, frame
 
+pytestmark = pytest.mark.slow  # hypothesis books through DuckDB: left out of `make test-fast`
+
 COUNTS = ["customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end"]
 
 

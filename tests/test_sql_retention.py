@@ -16,6 +16,8 @@ from csxl.metrics.retention import cohort_retention, grr_cohort, logo_churn_coho
 from csxl.sql import engine
 from tests.test_movements import FAST, books, frame
 
+pytestmark = pytest.mark.slow  # hypothesis books through DuckDB: left out of `make test-fast`
+
 
 def close(ours, theirs, atol=1e-6) -> None:
     np.testing.assert_allclose(np.asarray(ours, float), np.asarray(theirs, float), rtol=1e-9, atol=atol,

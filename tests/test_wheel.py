@@ -9,6 +9,8 @@ import pytest
 
 from tests.venvs import ROOT, built, environment, run
 
+pytestmark = pytest.mark.slow  # builds the wheel and a virtual environment: left out of `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
