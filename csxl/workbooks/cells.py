@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -104,13 +104,6 @@ def title(ws: Worksheet, words: str, subtitle: str | None = None) -> None:
     label(ws, "A1", words, TITLE)
     if subtitle:
         label(ws, "A2", subtitle, SUBTITLE)
-
-
-def absolute(ws: Worksheet, ref: str) -> str:
-    """'Sheet'!$A$1 for a cell or range of `ws`, for defined names and charts."""
-    parts = [f"${''.join(c for c in p if c.isalpha())}${''.join(c for c in p if c.isdigit())}"
-             for p in ref.split(":")]
-    return f"{quote_sheetname(ws.title)}!{':'.join(parts)}"
 
 
 def print_setup(worksheets: list[Worksheet]) -> None:

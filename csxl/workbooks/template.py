@@ -46,14 +46,14 @@ from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFor
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.errors import CsxlDataError
 from csxl.metrics.rates import arr
-from csxl.workbooks.cells import HEADER_FILL, HEADER_FONT, absolute, col, label, value
+from csxl.workbooks.anchors import Anchor
+from csxl.workbooks.cells import HEADER_FILL, HEADER_FONT, col, label, value
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.leaks import scrub
 
@@ -112,11 +112,7 @@ def _point_names(wb: Workbook, ws: Worksheet, table: DataTable, positions: Mappi
                  last: int) -> None:
     """Re-point each column's defined name to its rows first..last, in the column it now sits in."""
     for column, _ in table.columns:
-        letter = col(positions[column])
-        name = table.column_name(column)
-        if name in wb.defined_names:
-            del wb.defined_names[name]
-        wb.defined_names[name] = DefinedName(name, attr_text=absolute(ws, f"{letter}{first}:{letter}{last}"))
+        Anchor(ws, first, positions[column], last, positions[column]).define(wb, table.column_name(column))
 
 
 # ---------------------------------------------------------------------------------------------- where the user put it
