@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -181,11 +182,14 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     """Write one QBR per account into `out_dir`; yields (account, path, error or None) as each finishes.
 
     Every account is yielded exactly once, even when a worker process dies: the pool is then broken and
-    each account not yet written comes back with `WORKER_DIED` as its error.
+    each account not yet written comes back with `WORKER_DIED` as its error. One whose file a worker saved
+    before the pool broke (its result lost with the pool) is written: saving is atomic, so a file renamed into
+    place since the batch began is whole.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     paths = qbr_paths(accounts, out_dir)
+    began = time.time()
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
@@ -197,5 +201,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
             try:
                 account, error = future.result()
             except BrokenProcessPool:
-                account, error = futures[future], WORKER_DIED
+                account = futures[future]
+                saved = paths[account].exists() and paths[account].stat().st_mtime >= began
+                error = None if saved else WORKER_DIED
             yield account, paths[account], error
