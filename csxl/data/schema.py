@@ -165,6 +165,8 @@ CUSTOMERS = Table(
                 "vigencia", "vigencia_meses", "plazo", "plazo_meses"), "Contract length in months.", 1),
         Column("status", "text", False, ("status", "estado_cliente", "situacao", "situacion"),
                "onboarding, active or frozen (implantacao/ativo/congelado, implementacion/activo/congelado)."),
+        Column("currency", "text", False, ("currency", "currency_code", "moeda", "moneda", "divisa"),
+               "ISO code of the currency the customer's amounts are in: BRL, USD, EUR, MXN..."),
     ),
     ("customers", "clientes", "accounts", "contas", "cuentas"),
     key=("customer_id",),
@@ -231,7 +233,33 @@ GOALS = Table(
     doc="Success-plan goals for the QBR.",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (MRR, SUBSCRIPTIONS, CUSTOMERS, NPS, CSAT, CES, HEALTH, PIPELINE, GOALS)}
+TOUCHPOINTS = Table(
+    "touchpoints",
+    (
+        Column("customer_id", "id", True, _CUSTOMER),
+        Column("date", "date", True, ("date", "data", "fecha", "meeting_date", "data_reuniao", "fecha_reunion")),
+        Column("type", "text", True, ("type", "tipo", "touchpoint", "meeting_type", "tipo_reuniao", "tipo_reunion"),
+               "What the touchpoint was: EBR, QBR, onboarding, check-in..."),
+    ),
+    ("touchpoints", "meetings", "reunioes", "reuniones", "interacoes", "interacciones"),
+    doc="Meetings and reviews held with each customer, for the CSM coverage of the portfolio.",
+)
+
+PLAN = Table(
+    "plan",
+    (
+        Column("month", "month", True, _MONTH),
+        Column("mrr", "number", True, ("mrr", "planned_mrr", "plan_mrr", "budget_mrr", "target_mrr", "mrr_meta",
+                                       "mrr_orcado", "mrr_planejado", "mrr_presupuesto", "mrr_objetivo"),
+               "MRR the plan or budget expects at the end of that month, >= 0.", 0),
+    ),
+    ("plan", "budget", "mrr_plan", "orcamento", "plano_receita", "presupuesto"),
+    key=("month",),
+    doc="The company's MRR plan or budget by month: the target the portfolio and the forecast compare with.",
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (MRR, SUBSCRIPTIONS, CUSTOMERS, NPS, CSAT, CES, HEALTH, PIPELINE, GOALS,
+                                                TOUCHPOINTS, PLAN)}
 
 # Canonical values of the enumerations, with the spellings users write.
 INTERVAL_MONTHS = {"month": 1, "quarter": 3, "semester": 6, "year": 12}

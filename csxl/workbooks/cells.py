@@ -20,7 +20,8 @@ from collections.abc import Callable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -127,6 +128,23 @@ def hide_data_sheets(wb: Workbook) -> None:
     for ws in wb.worksheets:
         if ws.tables:
             ws.sheet_state = "hidden"
+
+
+INTERNAL_NAME = "csxlInternal"
+INTERNAL_TAB = "7F7F7F"
+
+
+def mark_internal(ws: Worksheet) -> None:
+    """Mark a sheet as the vendor's own (prep, inputs, checks): a grey tab for the reader and a sheet-scoped
+    defined name for csxl, which survives a round trip through Excel or LibreOffice where a tab colour a user
+    may change would not. The customer-facing PDF leaves these sheets out."""
+    ws.sheet_properties.tabColor = INTERNAL_TAB
+    ws.defined_names[INTERNAL_NAME] = DefinedName(INTERNAL_NAME, attr_text=f"{quote_sheetname(ws.title)}!$A$1")
+
+
+def is_internal(ws: Worksheet) -> bool:
+    """Whether `mark_internal` marked the sheet, or it holds data (an Excel table): neither is for the customer."""
+    return INTERNAL_NAME in ws.defined_names or bool(ws.tables)
 
 
 def widths(ws: Worksheet, columns: dict[str, float]) -> None:
