@@ -190,6 +190,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     workers = workers or os.cpu_count() or 1
     paths = qbr_paths(accounts, out_dir)
     began = time.time()
+    lost = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
@@ -201,7 +202,11 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
             try:
                 account, error = future.result()
             except BrokenProcessPool:
-                account = futures[future]
-                saved = paths[account].exists() and paths[account].stat().st_mtime >= began
-                error = None if saved else WORKER_DIED
+                lost.append(futures[future])
+                continue
             yield account, paths[account], error
+    # The pool marks its futures broken before it stops the other workers, so one of them may still rename its
+    # file into place: what a lost account left is read only once the pool has shut down and every worker is gone.
+    for account in lost:
+        saved = paths[account].exists() and paths[account].stat().st_mtime >= began
+        yield account, paths[account], None if saved else WORKER_DIED
