@@ -14,12 +14,14 @@ from typer.testing import CliRunner
 from csxl.cli import app
 from csxl.currencies import CURRENCY_SYMBOLS, DEFAULT_CURRENCY, USD_PER_UNIT
 from csxl.data.dataset import Dataset
+from csxl.data.demo import demo_dataset
 from csxl.errors import CsxlDataError
 from csxl.metrics.benchmarks import saas_capital_benchmark
 from csxl.workbooks.anchors import named
 from csxl.workbooks.builtin import KINDS, SHIPPED
 from csxl.workbooks.labels import LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.qbr import quarter_end
 from tests.books import ACCOUNT, small_book
 from tests.workbook_values import anchored
 
@@ -86,6 +88,14 @@ def test_every_language_puts_the_portfolio_in_the_same_benchmark_band(recalculat
         assert value(wb, "UsdRate") == USD_PER_UNIT["BRL"], lang
     acv_usd = value(recalculated[("portfolio", "en")][1], "ARPA") * 12 * USD_PER_UNIT["BRL"]
     assert set(bands.values()) == {saas_capital_benchmark(acv_usd)[0]}, bands
+
+
+def test_the_demo_books_are_in_reais_in_every_language(tmp_path):
+    data = demo_dataset()
+    as_of = quarter_end(data, None)
+    for lang in LANGUAGES:
+        path, warnings = KINDS["qbr"].write(data, as_of, Locale(lang), tmp_path / f"{lang}.xlsx", account="C0074")
+        assert symbols(path) == {"R$"} and not any("currency" in w for w in warnings), lang
 
 
 # ---------------------------------------------------------------------------------------------- from files
