@@ -39,7 +39,7 @@ def chart_parts(path):
 def team_template(tmp_path_factory):
     """The exported template as a finance team leaves it: a sheet of its own, a chart, new colours."""
     folder = tmp_path_factory.mktemp("template")
-    exported = atomic_save(qbr_template(Locale("pt-BR")), folder / "exported.xlsx")
+    exported = atomic_save(qbr_template(Locale("pt-BR", "BRL")), folder / "exported.xlsx")
     wb = openpyxl.load_workbook(exported)
     team = wb.create_sheet("Equipe")
     team["A1"] = "MRR total nos dados"
@@ -65,7 +65,7 @@ def team_template(tmp_path_factory):
 def test_team_edits_survive_filling_and_recalculate(team_template, tmp_path):
     path, built_in_charts = team_template
     book = small_book()
-    wb, warnings = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR"), template=path))
+    wb, warnings = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR", "BRL"), template=path))
     assert warnings == []
     filled = atomic_save(wb, tmp_path / "filled.xlsx")
     assert len(chart_parts(filled)) == built_in_charts + 1

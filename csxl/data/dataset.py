@@ -103,11 +103,17 @@ class Dataset:
                                 fix=f"pick a month from {first:%Y-%m} to {last:%Y-%m}")
         return stamp
 
+    def _currencies(self) -> pd.Series | None:
+        """Each customer's currency code, "" where its row gives none; None without a currency column."""
+        if self.customers is None or "currency" not in self.customers:
+            return None
+        return self.customers["currency"].fillna("").astype(str)
+
     @property
     def has_currency(self) -> bool:
         """True when the customers table states the currency of at least one customer."""
-        return self.customers is not None and "currency" in self.customers and bool(
-            (self.customers["currency"] != "").any())
+        codes = self._currencies()
+        return codes is not None and bool((codes != "").any())
 
     def currency(self, account: str | None = None) -> str | None:
         """The ISO code a book's amounts are in, from the customers table's currency column; None when the data
@@ -118,31 +124,26 @@ class Dataset:
         Two currencies in one book, or a customer without one beside customers with one, are refused naming
         both rows: csxl does not convert amounts, so their sum would mean nothing.
         """
-        customers = self.customers
-        if customers is None or not self.has_currency:
+        codes = self._currencies()
+        if codes is None or not self.has_currency:
             return None
         if account is not None:
-            own = customers.loc[customers["customer_id"] == account, "currency"]
+            own = codes[(self.customers["customer_id"] == account).to_numpy()]  # type: ignore[index]
             if len(own) and own.iloc[0]:
                 return str(own.iloc[0])
-        codes = customers["currency"]
-        first = codes.iloc[0]
-        other = codes.ne(first).to_numpy()
+        other = codes.ne(codes.iloc[0]).to_numpy()
         if not other.any():
-            return str(first)
-        raise self._mixed_currencies(0, int(np.flatnonzero(other)[0]), account)
+            return str(codes.iloc[0])
+        raise self._mixed_currencies(codes, 0, int(np.flatnonzero(other)[0]), account)
 
-    def _mixed_currencies(self, i: int, j: int, account: str | None) -> CsxlDataError:
-        """The error for a book over rows `i` and `j` of the customers table, whose currencies differ."""
-        customers = self.customers
-        assert customers is not None  # only called with a customers table
+    def _mixed_currencies(self, codes: pd.Series, i: int, j: int, account: str | None) -> CsxlDataError:
+        """The error for a book over rows `i` and `j` of the customers table, whose currencies (`codes`) differ."""
+        ids = self.customers["customer_id"]  # type: ignore[index]  # codes come from the customers table
         where, rows = self.customer_rows if self.customer_rows is not None else (None, None)
-        codes = customers["currency"]
 
         def said(k: int) -> str:
             at = f"row {int(rows[k])}, " if rows is not None else ""
-            return f"{at}customer {customers['customer_id'].iloc[k]!r} " + (f"in {codes.iloc[k]}" if codes.iloc[k]
-                                                                            else "with no currency")
+            return f"{at}customer {ids.iloc[k]!r} " + (f"in {codes.iloc[k]}" if codes.iloc[k] else "with no currency")
 
         if account is not None:
             book, fix = f"{account!r} has no currency of its own, and", f"write the currency of {account!r}"

@@ -95,7 +95,7 @@ def set_currency(wb: Workbook, locale: Locale) -> list[str]:
             set_input(wb, "UsdRate", usd)
             rate = f", and its UsdRate input is now {locale.code}'s approximate rate ({usd:g}): set today's"
         warnings.append(f"the template's amounts were in {held or 'another currency'}: they now show {symbol} "
-                        f"({locale.code}, the data's currency){rate}")
+                        f"({locale.code}, the book's currency){rate}")
     for name, item in (("Currency", locale.code), ("CurrencyNote", currency_note(locale))):
         if name in names:
             set_input(wb, name, item)
