@@ -204,6 +204,17 @@ def test_a_qbr_batch_says_once_that_the_currency_was_assumed(tmp_path):
     assert result.stderr.count("the data states no currency") == 1
 
 
+def test_a_qbr_batch_refuses_a_contradicted_currency_once_and_writes_mixed_data_account_by_account(tmp_path):
+    data = folder(tmp_path, "customer_id,currency\na,BRL\nb,BRL\nc,BRL\n")
+    result = run("qbr", data, "--all", "--as-of", "2026-02", "--currency", "USD", "-o", tmp_path / "qbrs")
+    assert result.exit_code == 2 and result.stderr.count("csxl: error:") == 1
+    assert "is not the data's: its amounts are in BRL" in result.stderr and not (tmp_path / "qbrs").exists()
+    (data / "customers.csv").write_text("customer_id,currency\na,BRL\nb,USD\nc,EUR\n")
+    result = run("qbr", data, "--all", "--as-of", "2026-02", "-o", tmp_path / "qbrs")
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+    assert [symbols(tmp_path / "qbrs" / f"qbr_{a}.xlsx") for a in "abc"] == [{"R$"}, {"US$"}, {"€"}]
+
+
 # ---------------------------------------------------------------------------------------------- templates
 
 def test_a_template_refilled_with_data_in_another_currency_shows_the_data_symbol(tmp_path):

@@ -33,7 +33,7 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
-from csxl.workbooks.currency import ASSUMED
+from csxl.workbooks.currency import book_locale, set_currency
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import KIND
 
@@ -57,14 +57,20 @@ def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Pat
 
 
 def batch_warnings(job: QbrJob, data: Dataset) -> list[str]:
-    """The template's warnings and that the currency was assumed, once for a whole batch (the workers' own
-    copies are not collected).
+    """The warnings every QBR of a batch shares, once (the workers' own copies are not collected): the
+    template's, then the currency's.
 
-    Opening the template here also refuses an unreadable one with one error before any worker starts,
-    instead of the same failure once per account.
+    Opening the template here also refuses an unreadable one with one error before any worker starts, and so is
+    a currency given that the data contradicts, instead of the same failure once per account. Over customers in
+    several currencies each QBR is in its account's: then there is no currency to say anything about once.
     """
-    assumed = [ASSUMED] if job.locale.assumed and not data.has_currency else []
-    return (KIND.open(job.template)[1] if job.template else []) + assumed
+    wb, warnings = KIND.open(job.template) if job.template else (None, [])
+    try:
+        data.currency()
+    except CsxlDataError:
+        return warnings
+    locale, assumed = book_locale(job.locale, data)
+    return warnings + assumed + (set_currency(wb, locale) if wb is not None else [])
 
 
 def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:
