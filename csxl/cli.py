@@ -240,6 +240,12 @@ class Lang(StrEnum):
     es = "es"
 
 
+# The currency is the data's (the customers table's currency column): the option supplies it when the data has none.
+CurrencyOption = Annotated[str | None, typer.Option(
+    help="ISO code of the amounts when the data has no currency column: BRL, USD, EUR, MXN... (refused if the data "
+         "says another; default: USD, with a warning). The language never sets it.")]
+
+
 def _locale(lang: Lang, currency: str | None):
     from csxl.workbooks.labels import Locale
 
@@ -264,8 +270,7 @@ def qbr(
     as_of: Annotated[str | None, typer.Option(help="Last month of the period, YYYY-MM (default: the last "
                                                    "complete quarter in the data).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN... (default by language).")
-                        ] = None,
+    currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")
                         ] = None,
     decimal: DecimalOption = None,
@@ -290,11 +295,11 @@ def qbr(
         fix = f"pick a month with --as-of, e.g. {paying.max():%Y-%m}" if len(paying) else "check the MRR column"
         raise CsxlDataError(f"no account has MRR in {job.as_of:%Y-%m}: there is no QBR to write", file=str(path),
                             fix=fix)
-    _write_batch(functools.partial(load, path, decimal=decimal), accounts, job, output,
+    _write_batch(functools.partial(load, path, decimal=decimal), data, accounts, job, output,
                  [path] + ([template] if template else []))
 
 
-def _write_batch(load, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:
+def _write_batch(load, data, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:
     """Write every account's QBR, then a summary; exit status 1 if any account was not written.
 
     Before anything is written, two accounts sharing a file and a QBR file that is one of the `inputs` (a
@@ -308,7 +313,7 @@ def _write_batch(load, accounts: list[str], job, out_dir: Path, inputs: list[Pat
 
     for qbr_file in qbr_paths(accounts, out_dir).values():
         refuse_overwriting_inputs(qbr_file, inputs)
-    _warn(batch_warnings(job))
+    _warn(batch_warnings(job, data))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_err, transient=False) as progress:
@@ -340,7 +345,9 @@ def template_export(
     kind: Annotated[Kind, typer.Argument(help="Which workbook.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the template.")],
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO currency code.")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code of the amounts the template will show: BRL, USD, "
+                                                      "EUR, MXN... (default: USD; filling rewrites it to the "
+                                                      "data's).")] = None,
 ) -> None:
     """Write a template with empty Data tables; fill it later with --template."""
     from csxl.workbooks.builtin import template
@@ -358,7 +365,7 @@ def forecast(
     as_of: Annotated[str | None, typer.Option(help="Last month of actuals, YYYY-MM (default: the last month).")] = None,
     horizon: Annotated[int, typer.Option(help="Months to project: 12 or 24 (up to 24).")] = 12,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
+    currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
     decimal: DecimalOption = None,
 ) -> None:
@@ -373,7 +380,7 @@ def portfolio(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
     as_of: Annotated[str | None, typer.Option(help="Month of the review, YYYY-MM (default: the last month).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
-    currency: Annotated[str | None, typer.Option(help="ISO code: BRL, USD, EUR, MXN...")] = None,
+    currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
     decimal: DecimalOption = None,
 ) -> None:

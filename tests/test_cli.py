@@ -165,7 +165,8 @@ def test_a_currency_without_a_known_usd_value_is_refused(book, tmp_path):
 
 @pytest.mark.parametrize("kind, sheet, name", [("forecast", "Supuestos", "ForecastMRR"),
                                                ("portfolio", "Portada", "NRR")])
-def test_forecast_and_portfolio_fill_an_exported_template_in_its_language_and_currency(tmp_path, kind, sheet, name):
+def test_forecast_and_portfolio_fill_an_exported_template_in_its_language_and_the_data_currency(tmp_path, kind, sheet,
+                                                                                               name):
     from csxl.data.demo import write_demo_csv
 
     data = tmp_path / "data"
@@ -177,10 +178,9 @@ def test_forecast_and_portfolio_fill_an_exported_template_in_its_language_and_cu
     wb[sheet]["Z1"] = "nuestra nota"  # a team's own edit
     wb.save(template)
     out = tmp_path / f"{kind}.xlsx"
-    result = runner.invoke(app, [kind, str(data), "--template", str(template), "--lang", "es", "--currency", "EUR",
-                                 "-o", str(out)])
+    result = runner.invoke(app, [kind, str(data), "--template", str(template), "--lang", "es", "-o", str(out)])
     assert result.exit_code == 0, result.output
     filled = openpyxl.load_workbook(out)
     assert filled[sheet]["Z1"].value == "nuestra nota" and name in filled.defined_names  # own cell
     money = {c.number_format for ws in filled.worksheets for row in ws.iter_rows() for c in row}
-    assert any('"€ "' in f for f in money) and not any('"MX$ "' in f for f in money)
+    assert any('"R$ "' in f for f in money) and not any('"€ "' in f for f in money)  # the demo data's currency

@@ -54,7 +54,7 @@ def test_a_batch_prints_the_template_warnings_once(book, tmp_path):
         package.writestr("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>")
     out = tmp_path / "qbrs"
     result = runner.invoke(app, ["qbr", str(book), "--all", "--as-of", "2026-03", "--template", str(template),
-                                 "-o", str(out)])
+                                 "--currency", "USD", "-o", str(out)])  # stated: no warning that it was assumed
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.glob("*.xlsx")) == ["qbr_b.xlsx", "qbr_c.xlsx"]
     stderr = flat(result.stderr)

@@ -39,7 +39,7 @@ def chart_parts(path):
 def team_template(tmp_path_factory):
     """The exported template as a finance team leaves it: a sheet of its own, a chart, new colours."""
     folder = tmp_path_factory.mktemp("template")
-    exported = atomic_save(qbr_template(Locale("pt-BR")), folder / "exported.xlsx")
+    exported = atomic_save(qbr_template(Locale("pt-BR", "BRL")), folder / "exported.xlsx")
     wb = openpyxl.load_workbook(exported)
     team = wb.create_sheet("Equipe")
     team["A1"] = "MRR total nos dados"
@@ -65,7 +65,7 @@ def team_template(tmp_path_factory):
 def test_team_edits_survive_filling_and_recalculate(team_template, tmp_path):
     path, built_in_charts = team_template
     book = small_book()
-    wb, warnings = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR"), template=path))
+    wb, warnings = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR", "BRL"), template=path))
     assert warnings == []
     filled = atomic_save(wb, tmp_path / "filled.xlsx")
     assert len(chart_parts(filled)) == built_in_charts + 1
@@ -219,7 +219,7 @@ def test_a_logo_on_the_cover_survives_filling(exported, tmp_path):
     logo = logo_png()
     template = with_cover_anchor(exported, tmp_path / "logo.xlsx", LOGO_ANCHOR, {"xl/media/logo.png": logo}, LOGO_REL)
     assert pictures(template, "Cover") == [(6, 0, logo)]
-    wb, warnings = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en"), template=template))
+    wb, warnings = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en", "USD"), template=template))
     assert warnings == []
     filled = atomic_save(wb, tmp_path / "filled.xlsx")
     with zipfile.ZipFile(filled) as package:
@@ -232,7 +232,7 @@ def test_text_boxes_are_announced_and_indeed_lost(exported, tmp_path):
     template = with_cover_anchor(exported, tmp_path / "text_box.xlsx", TEXT_BOX_ANCHOR)
     warnings = template_warnings(template)
     assert len(warnings) == 1 and "shapes and text boxes" in warnings[0] and str(template) in warnings[0]
-    wb, announced = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en"), template=template))
+    wb, announced = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en", "USD"), template=template))
     assert announced == warnings
     with zipfile.ZipFile(atomic_save(wb, tmp_path / "filled.xlsx")) as package:
         assert not any(b"Confidential" in package.read(n) for n in package.namelist())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from csxl.data.parse import DATE_RANGE, outside_date_range, parse_months
@@ -65,6 +66,9 @@ class Dataset:
     source: str = ""
     # what loading skipped or assumed, one line each, for the command to print (rows of unknown customers)
     warnings: list[str] = field(default_factory=list)
+    # where the customers table was read (file, and sheet) and the spreadsheet row of each of its rows, so that a
+    # message about a customer's row can point at it; None for a Dataset built in Python
+    customer_rows: tuple[str, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         # one datetime resolution everywhere, whatever pandas or the reader chose
@@ -98,3 +102,55 @@ class Dataset:
                                 f"{last:%Y-%m}", file=self.source,
                                 fix=f"pick a month from {first:%Y-%m} to {last:%Y-%m}")
         return stamp
+
+    def _currencies(self) -> pd.Series | None:
+        """Each customer's currency code, "" where its row gives none; None without a currency column."""
+        if self.customers is None or "currency" not in self.customers:
+            return None
+        return self.customers["currency"].fillna("").astype(str)
+
+    @property
+    def has_currency(self) -> bool:
+        """True when the customers table states the currency of at least one customer."""
+        codes = self._currencies()
+        return codes is not None and bool((codes != "").any())
+
+    def currency(self, account: str | None = None) -> str | None:
+        """The ISO code a book's amounts are in, from the customers table's currency column; None when the data
+        states no currency.
+
+        One account's book (a QBR) is in that account's currency, or in the data's when the account's row does
+        not say; a book over the whole data (a portfolio, a forecast) is in the one currency of every customer.
+        Two currencies in one book, or a customer without one beside customers with one, are refused naming
+        both rows: csxl does not convert amounts, so their sum would mean nothing.
+        """
+        codes = self._currencies()
+        if codes is None or not self.has_currency:
+            return None
+        if account is not None:
+            own = codes[(self.customers["customer_id"] == account).to_numpy()]  # type: ignore[index]
+            if len(own) and own.iloc[0]:
+                return str(own.iloc[0])
+        other = codes.ne(codes.iloc[0]).to_numpy()
+        if not other.any():
+            return str(codes.iloc[0])
+        raise self._mixed_currencies(codes, 0, int(np.flatnonzero(other)[0]), account)
+
+    def _mixed_currencies(self, codes: pd.Series, i: int, j: int, account: str | None) -> CsxlDataError:
+        """The error for a book over rows `i` and `j` of the customers table, whose currencies (`codes`) differ."""
+        ids = self.customers["customer_id"]  # type: ignore[index]  # codes come from the customers table
+        where, rows = self.customer_rows if self.customer_rows is not None else (None, None)
+
+        def said(k: int) -> str:
+            at = f"row {int(rows[k])}, " if rows is not None else ""
+            return f"{at}customer {ids.iloc[k]!r} " + (f"in {codes.iloc[k]}" if codes.iloc[k] else "with no currency")
+
+        if account is not None:
+            book, fix = f"{account!r} has no currency of its own, and", f"write the currency of {account!r}"
+        else:
+            book, fix = "a workbook is in one currency, and", ("write one workbook per currency (split the data): "
+                                                               "csxl does not convert amounts")
+        if not codes.iloc[i] or not codes.iloc[j]:
+            fix = "write the currency of every customer in the currency column"
+        return CsxlDataError(f"{book} the customers are in two currencies: {said(i)}; {said(j)}", file=where,
+                             fix=fix)

@@ -322,6 +322,7 @@ def _customers(rng, ids, first, segment, region, day, since, anchor, paying, joi
         "renewal_date": np.where(now, _days(first, t - 1 + ahead, day), ended),
         "contract_term_months": term.astype(float),
         "status": np.select([onboarding, frozen], ["onboarding", "frozen"], "active"),
+        "currency": "BRL",  # the demo company bills in reais, whatever language its workbooks are in
     })
 
 

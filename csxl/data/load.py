@@ -51,6 +51,9 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
              else pd.concat([mrr["customer_id"], subscriptions["customer_id"]]))
     secondary, warnings = check_ids(raws, secondary, known.unique())
     clean = {name: frame.drop(columns="_row").reset_index(drop=True) for name, frame in secondary.items()}
+    customer_rows = (raws["customers"].where, secondary["customers"]["_row"].to_numpy()) if "customers" in secondary \
+        else None
     if subscriptions is not None:
         subscriptions = subscriptions.drop(columns="_row").reset_index(drop=True)
-    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), warnings=warnings, **clean)
+    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), warnings=warnings,
+                   customer_rows=customer_rows, **clean)

@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from csxl.currencies import USD_PER_UNIT, currency_code
 from csxl.data import parse
 from csxl.data.readers import RawTable, uncalculated_formula
 from csxl.data.schema import Column, column_claims, enum_choices, fold, match_columns
@@ -213,6 +214,18 @@ def _check_periods(raw: RawTable, out: pd.DataFrame, found: dict[str, str]) -> N
                    f"date {out['start_date'].iloc[i]:%Y-%m-%d}", "check both dates (day first: 15/03/2026)")
 
 
+def _currencies(raw: RawTable, header: str, written: pd.Series) -> pd.Series:
+    """The currency column as ISO codes ("brl" and "R$" read as BRL, an empty cell as ""), or the error naming
+    the first code csxl does not know (it needs each currency's USD value for the benchmark bands)."""
+    codes = written.map(lambda text: currency_code(text) if text else "")
+    unknown = codes.isna().to_numpy()
+    if unknown.any():
+        i = _first(unknown)
+        raise fail(raw, i, header, f"{_shown(written.iloc[i])} is not a currency csxl knows",
+                   f"write an ISO code: {', '.join(USD_PER_UNIT)}")
+    return codes.astype(str)
+
+
 def _extra_signals(raw: RawTable, found: dict[str, str], decimal: str | None) -> dict[str, pd.Series]:
     """Further numeric columns of a table that keeps them (health signals), by folded header."""
     extra = {}
@@ -250,6 +263,8 @@ def canonical_table(raw: RawTable, decimal: str | None = None) -> pd.DataFrame:
         for name, numbers in _extra_signals(raw, found, decimal).items():
             out[name] = numbers
     out["_row"] = raw.rows
+    if "currency" in found:
+        out["currency"] = _currencies(raw, found["currency"], out["currency"])
     if raw.table.name == "subscriptions":
         _check_periods(raw, out, found)
     _check_duplicates(raw, out, found)

@@ -26,7 +26,8 @@ def template(kind: str, locale: Locale) -> Workbook:
 
 
 def write_builtin_templates(folder: Path = SHIPPED) -> list[Path]:
-    """One file per layout and language, in the language's default currency."""
+    """One file per layout and language, all in csxl's default currency (the same whatever the language): filling
+    one rewrites its money formats in the data's currency (`csxl.workbooks.currency`)."""
     return [atomic_save(template(kind, Locale(lang)), folder / f"{kind}_{lang}.xlsx")
             for kind in KINDS for lang in LANGUAGES]
 

@@ -62,6 +62,7 @@ from csxl.workbooks.cells import (
 from csxl.workbooks.charts import gapped, line_chart
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import ok_colours
+from csxl.workbooks.currency import CURRENCY_UNIT
 from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
@@ -234,7 +235,7 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
     inputs.add("Scenario", locale("scenario"), "base", None, locale("unit.name"), locale("note.scenario"))
     inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), locale("note.horizon"))
-    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, locale.code, locale("note.trailing_new"))
+    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, CURRENCY_UNIT, locale("note.trailing_new"))
     for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
                       ("ChurnRate", "churn_rate")):
         inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing_rate"))

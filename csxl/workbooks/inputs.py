@@ -17,7 +17,8 @@ from csxl.metrics.expansion import STAGE_PROBABILITY
 from csxl.metrics.health import NRR_HEALTHY_ABOVE, NRR_LOW_BELOW
 from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, MIN_ANSWERS, PROMOTER_FROM, z_score
 from csxl.workbooks.anchors import Anchor
-from csxl.workbooks.cells import BOLD, SUBTITLE, col, header_row, label, mark_input, title, value, widths
+from csxl.workbooks.cells import BOLD, SUBTITLE, col, formula, header_row, label, mark_input, title, value, widths
+from csxl.workbooks.currency import CURRENCY_UNIT, currency_note
 from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
 add_labels({
@@ -87,6 +88,7 @@ class InputsSheet:
         widths(self.ws, {"A": 46, "B": 16, "C": 22, "D": 60})
         self.ws.freeze_panes = "A4"
         self.row = 4
+        self.currency()
 
     def section(self, words: str) -> None:
         self.row += 1
@@ -95,7 +97,8 @@ class InputsSheet:
 
     def add(self, name: str, words: str, item: object, fmt: str | None = None, unit: str = "",
             note: str = "", fixed: bool = False) -> str:
-        """Add one input cell under a defined name; returns the name for formulas.
+        """Add one input cell under a defined name; returns the name for formulas. A `unit` of CURRENCY_UNIT
+        shows the book's currency.
 
         `fixed`: a value csxl sets when filling that the layout depends on (not blue: changing it in the
         workbook would misread the Data tables, and a check says so).
@@ -104,7 +107,9 @@ class InputsSheet:
         cell = value(self.ws, f"B{self.row}", item, fmt)
         if not fixed:
             mark_input(cell)
-        if unit:
+        if unit == CURRENCY_UNIT:
+            formula(self.ws, f"{col(UNIT_COLUMN)}{self.row}", CURRENCY_UNIT)
+        elif unit:
             label(self.ws, f"{col(UNIT_COLUMN)}{self.row}", unit)
         label(self.ws, f"{col(NOTE_COLUMN)}{self.row}", note or self.locale("source_default"))
         Anchor(self.ws, self.row, 2).define(self.wb, name)
@@ -157,9 +162,16 @@ class InputsSheet:
             self.add("MinAnswers", locale("min_answers"), MIN_ANSWERS, locale.integer, locale("answers"),
                      locale("note.min_answers"))
 
+    def currency(self) -> None:
+        """Currency: the ISO code of the book's amounts (set when filling, not an input: formats follow it), and
+        CurrencyNote beside it, which says whether the data gave it or it was assumed."""
+        locale = self.locale
+        self.add("Currency", locale("currency"), locale.code, None, "ISO 4217", currency_note(locale), fixed=True)
+        Anchor(self.ws, self.row - 1, NOTE_COLUMN).define(self.wb, "CurrencyNote")
+
     def tolerance(self) -> None:
         """Tolerance: the largest difference a check of the Checks sheet accepts."""
-        self.add("Tolerance", self.locale("check"), 0.005, "0.000", self.locale.code, self.locale("note.tolerance"))
+        self.add("Tolerance", self.locale("check"), 0.005, "0.000", CURRENCY_UNIT, self.locale("note.tolerance"))
 
     def benchmarks(self) -> None:
         """UsdRate and the SaaS Capital medians by ACV band, named BenchFrom, BenchBand, BenchNRR, BenchGRR."""

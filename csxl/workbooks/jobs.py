@@ -33,6 +33,7 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
+from csxl.workbooks.currency import book_locale, set_currency
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr import KIND
 
@@ -42,7 +43,7 @@ class QbrJob:
     """What every QBR of a run shares."""
 
     as_of: pd.Timestamp
-    locale: Locale
+    locale: Locale  # its currency only supplies one the data does not state: each QBR is in its account's
     template: Path | None = None
 
 
@@ -55,13 +56,21 @@ def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Pat
     return KIND.write(data, job.as_of, job.locale, path, job.template, account=account)
 
 
-def batch_warnings(job: QbrJob) -> list[str]:
-    """The template's warnings, once for a whole batch (the workers' own copies are not collected).
+def batch_warnings(job: QbrJob, data: Dataset) -> list[str]:
+    """The warnings every QBR of a batch shares, once (the workers' own copies are not collected): the
+    template's, then the currency's.
 
-    Opening the template here also refuses an unreadable one with one error before any worker starts,
-    instead of the same failure once per account.
+    Opening the template here also refuses an unreadable one with one error before any worker starts, and so is
+    a currency given that the data contradicts, instead of the same failure once per account. Over customers in
+    several currencies each QBR is in its account's: then there is no currency to say anything about once.
     """
-    return KIND.open(job.template)[1] if job.template else []
+    wb, warnings = KIND.open(job.template) if job.template else (None, [])
+    try:
+        data.currency()
+    except CsxlDataError:
+        return warnings
+    locale, assumed = book_locale(job.locale, data)
+    return warnings + assumed + (set_currency(wb, locale) if wb is not None else [])
 
 
 def accounts_with_mrr(data: Dataset, as_of: pd.Timestamp) -> list[str]:

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from csxl.data.dataset import Dataset
 from csxl.workbooks.anchors import Anchors
+from csxl.workbooks.currency import book_locale, set_currency
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.formulas import Tables
 from csxl.workbooks.labels import Locale
@@ -59,8 +60,11 @@ class WorkbookKind:
 
     def build(self, data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None = None,
               **options: Any) -> tuple[Workbook, list[str]]:
-        """The filled workbook and every warning (the template's, then filling's)."""
+        """The filled workbook and every warning (the template's, the currency's, then filling's), in the data's
+        currency (`csxl.workbooks.currency`: `locale.currency` only supplies one the data does not state)."""
+        locale, assumed = book_locale(locale, data, options.get("account"))
         wb, warnings = self.open(template) if template else (self.template(locale), [])
+        warnings += assumed + set_currency(wb, locale)
         return wb, warnings + self.fill(wb, data, as_of, locale, **options)
 
     def write(self, data: Dataset, as_of: pd.Timestamp, locale: Locale, path: Path, template: Path | None = None,

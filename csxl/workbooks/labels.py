@@ -2,14 +2,17 @@
 
 Every text a generated workbook shows comes from `LABELS`, so a language is
 complete or a test says which key is missing. Number formats carry the
-currency symbol; the thousands and decimal separators are the reader's own
-Excel locale. Month and date formats carry an explicit locale tag so month
-names show in the workbook's language whatever the reader's Excel language.
+symbol of the data's currency (`csxl.currencies`), which the language never
+chooses; the thousands and decimal separators are the reader's own Excel
+locale. Month and date formats carry an explicit locale tag so month names
+show in the workbook's language whatever the reader's Excel language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from csxl.currencies import CURRENCY_SYMBOLS, DEFAULT_CURRENCY, USD_PER_UNIT, currency_code
 
 LANGUAGES = ("en", "pt-BR", "es")
 
@@ -254,17 +257,16 @@ def add_labels(labels: dict[str, tuple[str, str, str]]) -> None:
 _LOCALE_TAG = {"en": "[$-409]", "pt-BR": "[$-416]", "es": "[$-C0A]"}
 _DATE = {"en": "yyyy-mm-dd", "pt-BR": "dd/mm/yyyy", "es": "dd/mm/yyyy"}
 _MONTH = {"en": "mmm yyyy", "pt-BR": "mmm/yyyy", "es": "mmm/yyyy"}
-CURRENCY_SYMBOLS = {"BRL": "R$", "USD": "US$", "EUR": "€", "MXN": "MX$", "ARS": "AR$", "CLP": "CLP$",
-                    "COP": "COL$", "PEN": "S/", "UYU": "$U", "GBP": "£"}
-# Approximate USD value of one unit of each currency (November 2026): an input the reader should update.
-USD_PER_UNIT = {"USD": 1.0, "BRL": 0.18, "MXN": 0.054, "EUR": 1.08, "ARS": 0.001, "CLP": 0.0011,
-                "COP": 0.00025, "PEN": 0.27, "UYU": 0.025, "GBP": 1.27}
-DEFAULT_CURRENCY = {"en": "USD", "pt-BR": "BRL", "es": "MXN"}
 
 
 @dataclass(frozen=True)
 class Locale:
-    """A language and a currency: everything a workbook needs to speak to its reader."""
+    """A language and the currency of the data: everything a workbook needs to speak to its reader.
+
+    The language sets the labels and the date and month formats; the currency (an ISO code) sets the symbol of
+    the money formats and the USD rate of the benchmark bands. No currency (None) means the data states none and
+    none was given: the book shows `DEFAULT_CURRENCY`, and says on its Inputs sheet that it was assumed.
+    """
 
     lang: str = "en"
     currency: str | None = None
@@ -272,19 +274,25 @@ class Locale:
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
-        code = (self.currency or DEFAULT_CURRENCY[self.lang]).upper()
-        if code not in USD_PER_UNIT:  # the benchmark bands are in USD: a guessed rate would pick a wrong band
-            raise ValueError(f"currency must be one of {', '.join(USD_PER_UNIT)} (csxl knows their USD value for the "
-                             f"benchmark bands), not {self.currency!r}")
-        object.__setattr__(self, "currency", code)
+        if self.currency is not None:
+            code = currency_code(self.currency)
+            if code is None:  # the benchmark bands are in USD: a guessed rate would pick a wrong band
+                raise ValueError(f"currency must be one of {', '.join(USD_PER_UNIT)} (csxl knows their USD value for "
+                                 f"the benchmark bands), not {self.currency!r}")
+            object.__setattr__(self, "currency", code)
 
     def __call__(self, key: str) -> str:
         return LABELS[key][LANGUAGES.index(self.lang)]
 
     @property
     def code(self) -> str:
-        """The ISO code of the currency (set by __post_init__, whether given or the language's default)."""
-        return str(self.currency)
+        """The ISO code of the amounts: the currency given, or the default one when none was."""
+        return self.currency or DEFAULT_CURRENCY
+
+    @property
+    def assumed(self) -> bool:
+        """True when no currency was given: the book's amounts are in `DEFAULT_CURRENCY` by assumption."""
+        return self.currency is None
 
     @property
     def money(self) -> str:
