@@ -7,9 +7,14 @@ pyspark is about 490 MB and a session takes seconds to start, so these tests are
 
 from __future__ import annotations
 
-import duckdb
-import pytest
+import io
 
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from csxl.cli import app
 from csxl.sql.dialects import transpile
 from csxl.sql.engine import connect
 from tests.engines import assert_same_to_the_cent, demo_tables, table_metrics
@@ -17,6 +22,13 @@ from tests.engines import assert_same_to_the_cent, demo_tables, table_metrics
 pytestmark = pytest.mark.spark
 
 _METRICS = table_metrics()
+runner = CliRunner()
+
+
+def _metrics(*args: str) -> pd.DataFrame:
+    result = runner.invoke(app, ["metrics", *args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return pd.read_csv(io.StringIO(result.stdout))
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +47,31 @@ def test_table_metrics_on_spark_equal_duckdb(spark, demo, sql):
     ours = demo.sql(sql).df()
     assert len(ours) == len(theirs) > 1
     assert_same_to_the_cent(theirs, ours)
+
+
+def test_csxl_metrics_on_spark_prints_what_duckdb_computes(spark, tmp_path):
+    """A Parquet file read by Spark, and the same rows as a table of the session's catalog."""
+    mrr = demo_tables()["mrr"]
+    path = tmp_path / "mrr.parquet"
+    mrr.to_parquet(path, coerce_timestamps="us")  # Spark reads no nanoseconds (pandas' default)
+    files = _metrics(str(path), "--period", "quarter")
+    assert len(files) > 4
+    pd.testing.assert_frame_equal(_metrics(str(path), "--period", "quarter", "--engine", "spark"), files)
+    spark.createDataFrame(mrr.rename(columns={"mrr": "receita", "customer_id": "cliente"})).createOrReplaceTempView(
+        "receitas")
+    pd.testing.assert_frame_equal(_metrics("receitas", "--period", "quarter", "--engine", "spark"), files)
+    mrr.to_parquet(tmp_path / "nanoseconds.parquet")
+    result = runner.invoke(app, ["metrics", str(tmp_path / "nanoseconds.parquet"), "--engine", "spark"])
+    assert result.exit_code == 2 and "coerce_timestamps='us'" in result.stderr
+
+
+def test_a_bad_row_on_spark_is_named_by_its_key(spark):
+    mrr = demo_tables()["mrr"].copy()
+    mrr.loc[3, "mrr"] = -7.25
+    spark.createDataFrame(mrr).createOrReplaceTempView("bad_mrr")
+    result = runner.invoke(app, ["metrics", "bad_mrr", "--engine", "spark"])
+    assert result.exit_code == 2
+    row = mrr.iloc[3]
+    assert result.stderr.strip() == (
+        f'csxl: error: spark, table bad_mrr, the row of "customer_id" "{row.customer_id}", "month" {row.month:%Y-%m}, '
+        f'"product" "{row["product"]}", column "mrr": "-7.25" is negative - the MRR must be 0 or more')

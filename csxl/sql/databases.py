@@ -213,8 +213,11 @@ class SparkDatabase(Database):
         try:
             self.session.read.parquet(path).createOrReplaceTempView("csxl_parquet")
         except Exception as err:
+            nanoseconds = "TIMESTAMP(NANOS" in str(err)  # pandas' default for datetime64[ns], which Spark cannot read
             raise CsxlDataError(f"Spark cannot read it as Parquet ({_first_line(err)})", file=path,
-                                fix="give a Parquet file or folder, or a table name") from None
+                                fix="write the months as dates or microsecond timestamps (pandas: to_parquet(..., "
+                                    "coerce_timestamps='us')), or leave out --engine spark" if nanoseconds
+                                else "give a Parquet file or folder, or a table name") from None
         return "csxl_parquet"
 
     def tables(self) -> list[str]:

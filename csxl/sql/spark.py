@@ -43,5 +43,5 @@ def spark_session(remote: str | None = None) -> SparkSession:
         raise CsxlDataError(f"Spark did not start ({' '.join(str(err).split())[:200]})",
                             fix="install a Java runtime 17 or later (Debian: apt-get install default-jre-headless)"
                             ) from None
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel("OFF")  # a failed query's stack trace: csxl says it in one line
     return session
