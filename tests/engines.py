@@ -34,7 +34,7 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -79,7 +79,7 @@ def postgres_server() -> Iterator[Postgres]:
     folder = Path(tempfile.mkdtemp(prefix="csxl-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run(_as_server_user([_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"]),
                    check=True, capture_output=True)
     options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"

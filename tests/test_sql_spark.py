@@ -1,5 +1,6 @@
 """The transpiled SQL on Spark (local mode, a JRE from Debian's packages) equals DuckDB's results on the demo
-book, to the cent, for every table metric; and `csxl metrics --engine spark` prints what DuckDB computes.
+book, to the cent, for every table metric; and `csxl metrics --engine spark` (local mode) and `csxl metrics
+sc://...` (a Spark Connect server started here) print what DuckDB computes.
 
 pyspark is about 490 MB and a session takes seconds to start, so these tests are marked `spark` and run by
 `make test-engines` (which installs the JRE and the `spark` extra), not by `make test`.
@@ -8,6 +9,9 @@ pyspark is about 490 MB and a session takes seconds to start, so these tests are
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from collections.abc import Iterator
 
 import duckdb
 import pandas as pd
@@ -17,7 +21,7 @@ from typer.testing import CliRunner
 from csxl.cli import app
 from csxl.sql.dialects import transpile
 from csxl.sql.engine import connect
-from tests.engines import assert_same_to_the_cent, demo_tables, table_metrics
+from tests.engines import assert_same_to_the_cent, demo_tables, free_port, table_metrics
 
 pytestmark = pytest.mark.spark
 
@@ -75,3 +79,39 @@ def test_a_bad_row_on_spark_is_named_by_its_key(spark):
     assert result.stderr.strip() == (
         f'csxl: error: spark, table bad_mrr, the row of "customer_id" "{row.customer_id}", "month" {row.month:%Y-%m}, '
         f'"product" "{row["product"]}", column "mrr": "-7.25" is negative - the MRR must be 0 or more')
+
+
+# a Spark Connect server in a process of its own: local mode with the Connect plugin on a free local port, stopped
+# when its standard input closes
+_CONNECT_SERVER = """
+import sys
+from pyspark.sql import SparkSession
+SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").config(
+    "spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin").config(
+    "spark.connect.grpc.binding.address", "127.0.0.1").config("spark.connect.grpc.binding.port", sys.argv[1]
+    ).getOrCreate()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture(scope="module")
+def spark_connect() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", _CONNECT_SERVER, str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(timeout=60)
+
+
+def test_csxl_metrics_over_spark_connect_prints_what_duckdb_computes(spark_connect, tmp_path):
+    path = tmp_path / "mrr.parquet"
+    demo_tables()["mrr"].to_parquet(path, coerce_timestamps="us")
+    theirs = _metrics(spark_connect, "--query", f"SELECT * FROM parquet.`{path}`", "--period", "year")
+    pd.testing.assert_frame_equal(theirs, _metrics(str(path), "--period", "year"))
+    assert len(theirs) == 4
