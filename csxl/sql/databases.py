@@ -23,18 +23,18 @@ import pandas as pd
 from csxl.data.parse import DATE_RANGE
 from csxl.data.readers import RawTable
 from csxl.data.schema import MRR, SUBSCRIPTIONS, Table, table_for
-from csxl.data.validate import MAX_NUMBER, _columns
+from csxl.data.validate import MAX_NUMBER
+from csxl.data.validate import _columns as columns_of  # the loader's header matching, and its words when one is missing
 from csxl.errors import CsxlDataError
 from csxl.sql.dialects import transpile
 from csxl.sql.engine import periods
 from csxl.sql.movements import movements_sql
-from csxl.sql.sources import _CHECKS
+from csxl.sql.sources import ROW_PROBLEMS
 
 if TYPE_CHECKING:
     from csxl.data.dataset import Dataset
 
 SCHEMES = ("duckdb://", "postgresql://", "postgres://", "sc://")
-ENGINES = ("duckdb", "spark")
 _NAME = re.compile(r"[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}")
 
 
@@ -272,6 +272,25 @@ def _relation(db: Database, source: str, table: str | None, query: str | None) -
     return table, f"{db.where}, table {table}"
 
 
+_LOW, _HIGH = (f"DATE '{d}'" for d in DATE_RANGE)
+# the checks of every row, in the loader's order, with conditions every engine reads alike: those of
+# csxl.sql.sources.ROW_PROBLEMS, and two a file's loader makes while parsing (a typed column needs them here)
+_CONDITIONS = {
+    "empty id": "customer_id IS NULL OR customer_id = ''",
+    "empty month": "month IS NULL",
+    "month": f"month < {_LOW} OR month > {_HIGH}",
+    "empty mrr": "mrr IS NULL",
+    "mrr": f"mrr > {MAX_NUMBER:.0f}",  # NaN and infinity compare larger than any number on each engine here
+    "negative mrr": "mrr < 0",
+}
+_OWN_PROBLEMS = {
+    "month": (f"{{month}} is outside the dates csxl reads ({DATE_RANGE[0]} to {DATE_RANGE[1]})",
+              "check the month (a typing mistake in the year?)"),
+    "mrr": (f"\"{{value}}\" is too large: csxl reads numbers up to {MAX_NUMBER:,.0f}",
+            "check the value (a unit or separator mistake?)"),
+}
+
+
 class DatabaseBook:
     """The MRR rows of a database table or query, as csxl's canonical columns, checked where they are."""
 
@@ -280,7 +299,7 @@ class DatabaseBook:
         types = db.types(relation)
         raw = RawTable(MRR, pd.DataFrame(columns=list(types)), np.zeros(0, int), label,
                        header_row=None)  # type: ignore[arg-type]  # a table's columns are on no row
-        self.headers: dict[str, str] = _columns(raw)
+        self.headers: dict[str, str] = columns_of(raw)
         wanted = {"month": "date", "mrr": "number", "price_adjustment": "bool"}
         for name, header in self.headers.items():
             if name in wanted and types[header] != wanted[name]:
@@ -310,15 +329,8 @@ class DatabaseBook:
 
     def check(self) -> None:
         """Raise the first problem of the rows, as the loader words it, the row named by its key."""
-        low, high = (f"DATE '{d}'" for d in DATE_RANGE)
-        checks = [(column, {"customer_id": "customer_id IS NULL OR customer_id = ''", "month": "month IS NULL",
-                            "mrr": "mrr < 0" if "negative" in problem else "mrr IS NULL"}[column], problem, fix)
-                  for column, _, problem, fix in _CHECKS]
-        checks[2:2] = [("month", f"month < {low} OR month > {high}", "{month} is outside the dates csxl reads "
-                        f"({DATE_RANGE[0]} to {DATE_RANGE[1]})", "check the month (a typing mistake in the year?)")]
-        # NaN and infinity compare larger than any number on every engine csxl runs on
-        checks[-1:-1] = [("mrr", f"mrr > {MAX_NUMBER:.0f}", "\"{value}\" is too large: csxl reads numbers up to "
-                          f"{MAX_NUMBER:,.0f}", "check the value (a unit or separator mistake?)")]
+        checks = [(*ROW_PROBLEMS[name][:1], condition, *ROW_PROBLEMS[name][1:]) if name in ROW_PROBLEMS
+                  else (name, condition, *_OWN_PROBLEMS[name]) for name, condition in _CONDITIONS.items()]
         counts = self.db.query("SELECT COUNT(*) AS n_rows, " + ", ".join(
             f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS c{i}" for i, (_, cond, _, _) in enumerate(checks))
             + f" FROM {self.rows}").iloc[0]
