@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ from csxl.cli import app
 from csxl.data.demo import demo_dataset, write_demo_csv
 from csxl.data.load import load
 from csxl.sql.databases import load_database
+from tests.books import ACCOUNT, NAMES, small_book
 from tests.engines import Postgres
 
 runner = CliRunner()
@@ -163,3 +165,14 @@ def test_a_postgres_query_and_its_errors(postgres_book, demo_folder, demo_mrr):
 def test_a_password_is_never_shown():
     line = _error("metrics", "postgresql://analyst:s3cret@127.0.0.1:1/db")
     assert "s3cret" not in line and "postgresql://analyst:***@127.0.0.1:1/db" in line
+
+
+def test_a_qbr_batch_from_a_database_reads_it_once_and_writes_every_account(tmp_path):
+    data = small_book()
+    url = _duckdb_file(tmp_path / "book.duckdb", {name: getattr(data, name) for name in _TABLES
+                                                  if getattr(data, name) is not None})
+    result = runner.invoke(app, ["qbr", url, "--all", "-o", str(tmp_path / "qbrs")])
+    assert result.exit_code == 0, result.output
+    assert "3 QBRs written" in result.stdout and len(list((tmp_path / "qbrs").glob("*.xlsx"))) == 3
+    book = openpyxl.load_workbook(next((tmp_path / "qbrs").glob(f"*{ACCOUNT}*.xlsx")))
+    assert NAMES[ACCOUNT] in {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
