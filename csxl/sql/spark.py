@@ -3,11 +3,14 @@
 `csxl metrics --engine spark` runs the transpiled SQL (`csxl.sql.dialects`) with `spark.sql`, so the
 movements and cohorts are computed by Spark and only the per-period rows come back. pyspark is the
 optional `spark` extra (about 490 MB with its jars) and needs a Java runtime (`make spark` installs
-Debian's); a Spark Connect client (`sc://host:15002`) also needs pyspark's `connect` extra.
+Debian's); the extra brings pyspark's Spark Connect client too, for `sc://host:15002`. The JVM's start-up
+prints a few lines of its own on the standard error (log4j's profile, Hadoop's native library).
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from typing import TYPE_CHECKING
 
 from csxl.errors import CsxlDataError
@@ -34,6 +37,11 @@ def spark_session(remote: str | None = None) -> SparkSession:
         raise CsxlDataError("running the SQL on Spark needs pyspark", fix="pip install 'csxl[spark]'") from None
     if remote is not None:
         return SparkSession.builder.remote(remote).getOrCreate()
+    # a local session binds to the loopback address (else Spark warns that the host name resolves to it)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # pyspark 4.x warns on every conversion that it does not yet fully support pandas 3 (csxl's results are
+    # tested to the cent through it)
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     builder = SparkSession.builder.master("local[*]").appName("csxl")
     for key, value in _LOCAL.items():
         builder = builder.config(key, value)
