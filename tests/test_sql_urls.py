@@ -120,14 +120,17 @@ def test_a_missing_column_or_table_and_a_text_month_are_one_line_errors(tmp_path
     assert "--table and --query read a database" in _error("metrics", str(tmp_path), "--table", "mrr")
 
 
-def test_workbook_commands_read_the_databases_tables_as_a_folders_files(tmp_path, demo_folder):
-    data = load(demo_folder)
-    url = _duckdb_file(tmp_path / "book.duckdb", {name: getattr(data, name) for name in _TABLES})
-    pulled = load_database(url)
+def _assert_same_tables(pulled, data) -> None:
     for name in _TABLES:  # a table has no order of its own: its rows come sorted by their columns' values
         theirs = getattr(data, name)
         theirs = theirs.sort_values(list(theirs.columns), ignore_index=True)
         pd.testing.assert_frame_equal(getattr(pulled, name), theirs, obj=name)
+
+
+def test_workbook_commands_read_the_databases_tables_as_a_folders_files(tmp_path, demo_folder):
+    data = load(demo_folder)
+    url = _duckdb_file(tmp_path / "book.duckdb", {name: getattr(data, name) for name in _TABLES})
+    _assert_same_tables(load_database(url), data)
     result = runner.invoke(app, ["portfolio", url, "-o", str(tmp_path / "portfolio.xlsx")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "portfolio.xlsx").stat().st_size > 10_000
@@ -176,3 +179,22 @@ def test_a_qbr_batch_from_a_database_reads_it_once_and_writes_every_account(tmp_
     assert "3 QBRs written" in result.stdout and len(list((tmp_path / "qbrs").glob("*.xlsx"))) == 3
     book = openpyxl.load_workbook(next((tmp_path / "qbrs").glob(f"*{ACCOUNT}*.xlsx")))
     assert NAMES[ACCOUNT] in {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+
+
+def _postgres_type(values: pd.Series) -> str:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "DATE"
+    if pd.api.types.is_bool_dtype(values):
+        return "BOOLEAN"
+    return "NUMERIC(18, 6)" if pd.api.types.is_numeric_dtype(values) else "TEXT"
+
+
+def test_a_postgres_databases_typed_tables_give_the_dataset_of_a_folder(postgres, demo_folder):
+    """NUMERIC and DATE columns come back as Python Decimals and dates, which the loader reads as a file's."""
+    data = load(demo_folder)
+    for name in _TABLES:
+        frame = getattr(data, name)
+        texts = frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d") for c in frame
+                                if pd.api.types.is_datetime64_any_dtype(frame[c])})
+        postgres.load(name, texts, ", ".join(f"{c} {_postgres_type(frame[c])}" for c in frame))
+    _assert_same_tables(load_database(postgres.url), data)
