@@ -283,10 +283,11 @@ _CONDITIONS = {
     "mrr": f"mrr > {MAX_NUMBER:.0f}",  # NaN and infinity compare larger than any number on each engine here
     "negative mrr": "mrr < 0",
 }
-_OWN_PROBLEMS = {
-    "month": (f"{{month}} is outside the dates csxl reads ({DATE_RANGE[0]} to {DATE_RANGE[1]})",
+_PROBLEMS = {
+    **ROW_PROBLEMS,
+    "month": ("month", f"{{month}} is outside the dates csxl reads ({DATE_RANGE[0]} to {DATE_RANGE[1]})",
               "check the month (a typing mistake in the year?)"),
-    "mrr": (f"\"{{value}}\" is too large: csxl reads numbers up to {MAX_NUMBER:,.0f}",
+    "mrr": ("mrr", f"\"{{value}}\" is too large: csxl reads numbers up to {MAX_NUMBER:,.0f}",
             "check the value (a unit or separator mistake?)"),
 }
 
@@ -318,31 +319,29 @@ class DatabaseBook:
                      f"CAST({column['month']} AS DATE) AS month, CAST({column['mrr']} AS DOUBLE) AS mrr, "
                      f"{flag} AS price_adjustment FROM {relation}) AS book")
 
-    def _key(self, row: Any, with_product: bool = True) -> str:
+    def _key(self, row: Any) -> str:
         """A row's key as a message quotes it: the headers as written, a month as 2026-03, an id in quotes."""
-        shown = [f'"{self.headers["customer_id"]}" "{row.customer_id}"',
-                 f'"{self.headers["month"]}" ' + (f"{pd.Timestamp(row.month):%Y-%m}" if pd.notna(row.month)
-                                                   else "(empty)")]
-        if with_product and "product" in self.headers:
-            shown.append(f'"{self.headers["product"]}" "{row.product}"')
-        return ", ".join(shown)
+        values = {"customer_id": f'"{row.customer_id}"' if pd.notna(row.customer_id) else "(empty)",
+                  "month": f"{pd.Timestamp(row.month):%Y-%m}" if pd.notna(row.month) else "(empty)",
+                  "product": f'"{row.product}"'}
+        return ", ".join(f'"{self.headers[name]}" {value}' for name, value in values.items() if name in self.headers)
 
     def check(self) -> None:
         """Raise the first problem of the rows, as the loader words it, the row named by its key."""
-        checks = [(*ROW_PROBLEMS[name][:1], condition, *ROW_PROBLEMS[name][1:]) if name in ROW_PROBLEMS
-                  else (name, condition, *_OWN_PROBLEMS[name]) for name, condition in _CONDITIONS.items()]
-        counts = self.db.query("SELECT COUNT(*) AS n_rows, " + ", ".join(
-            f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS c{i}" for i, (_, cond, _, _) in enumerate(checks))
-            + f" FROM {self.rows}").iloc[0]
+        sums = ", ".join(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS c{i}"
+                         for i, condition in enumerate(_CONDITIONS.values()))
+        counts = self.db.query(f"SELECT COUNT(*) AS n_rows, {sums} FROM {self.rows}").iloc[0]
         if not counts["n_rows"]:
             raise CsxlDataError("the MRR table has no rows", file=self.label, fix="check the table or the query")
-        for i, (name, cond, problem, fix) in enumerate(checks):
+        for i, (name, condition) in enumerate(_CONDITIONS.items()):
             if counts[f"c{i}"]:
-                row: Any = next(self.db.query(f"SELECT customer_id, product, month, mrr FROM {self.rows} WHERE {cond} "
-                                         "ORDER BY customer_id, month, product LIMIT 1").itertuples())
+                first = self.db.query(f"SELECT customer_id, product, month, mrr FROM {self.rows} WHERE {condition} "
+                                      "ORDER BY customer_id, month, product LIMIT 1")
+                row: Any = next(first.itertuples())
+                column, problem, fix = _PROBLEMS[name]
                 month = f"{pd.Timestamp(row.month):%Y-%m-%d}" if pd.notna(row.month) else ""
                 raise CsxlDataError(problem.format(value=row.mrr, month=month), file=f"{self.label}, the row of "
-                                    f"{self._key(row)}", column=f'"{self.headers[name]}"', fix=fix)
+                                    f"{self._key(row)}", column=f'"{self.headers[column]}"', fix=fix)
         self._check_repeats()
 
     def _check_repeats(self) -> None:
