@@ -110,8 +110,15 @@ def spark_connect() -> Iterator[str]:
 
 
 def test_csxl_metrics_over_spark_connect_prints_what_duckdb_computes(spark_connect, tmp_path):
+    """A `csxl` process of its own: this one runs a local session already, which pyspark keeps from opening a
+    Spark Connect session beside it (and csxl says so in one line)."""
     path = tmp_path / "mrr.parquet"
     demo_tables()["mrr"].to_parquet(path, coerce_timestamps="us")
-    theirs = _metrics(spark_connect, "--query", f"SELECT * FROM parquet.`{path}`", "--period", "year")
+    args = ["metrics", spark_connect, "--query", f"SELECT * FROM parquet.`{path}`", "--period", "year"]
+    done = subprocess.run([sys.executable, "-m", "csxl", *args, "--format", "csv"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    theirs = pd.read_csv(io.StringIO(done.stdout))
     pd.testing.assert_frame_equal(theirs, _metrics(str(path), "--period", "year"))
     assert len(theirs) == 4
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "cannot open a Spark Connect session ([SESSION_ALREADY_EXIST]" in refused.stderr

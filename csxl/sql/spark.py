@@ -36,7 +36,11 @@ def spark_session(remote: str | None = None) -> SparkSession:
     except ImportError:
         raise CsxlDataError("running the SQL on Spark needs pyspark", fix="pip install 'csxl[spark]'") from None
     if remote is not None:
-        return SparkSession.builder.remote(remote).getOrCreate()
+        try:
+            return SparkSession.builder.remote(remote).getOrCreate()
+        except Exception as err:  # pyspark's own errors: a local session already running, a malformed URL
+            raise CsxlDataError(f"cannot open a Spark Connect session ({' '.join(str(err).split())[:200]})",
+                                file=remote, fix="give sc://host:port of a running Spark Connect server") from None
     # a local session binds to the loopback address (else Spark warns that the host name resolves to it)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # pyspark 4.x warns on every conversion that it does not yet fully support pandas 3 (csxl's results are
