@@ -162,8 +162,9 @@ def demo_book_engines() -> None:
     """For information: the demo book's table metrics on PostgreSQL and on Spark in local mode beside DuckDB.
 
     Each engine runs the SQL of every table metric (tests/engines.py's list) over the demo book, warm (server
-    started, tables loaded; Spark reads them from Parquet files), best of 3; then `csxl metrics` over a DuckDB file and over the PostgreSQL table,
-    as whole processes. Spark is measured when pyspark is installed (`make test-engines` installs it).
+    started, tables loaded; Spark reads them from Parquet files), best of 3; then `csxl metrics` over a DuckDB
+    file and over the PostgreSQL table, as whole processes. Spark is measured when pyspark is installed
+    (`make test-engines` installs it).
     """
     import importlib.util
 
@@ -177,10 +178,7 @@ def demo_book_engines() -> None:
         con.register(name, frame)
     runs = {"DuckDB": lambda sql: con.sql(sql).df()}
     with tempfile.TemporaryDirectory() as folder, postgres_server() as server:
-        mrr = tables["mrr"]
-        server.load("mrr", mrr.assign(month=mrr["month"].dt.strftime("%Y-%m-%d")),
-                    "customer_id TEXT, product TEXT, month DATE, mrr DOUBLE PRECISION, price_adjustment BOOLEAN")
-        server.load("customer_groups", tables["customer_groups"], "customer_id TEXT, group_name TEXT")
+        server.load_tables(tables)
         runs["PostgreSQL"] = PostgresDatabase(server.url, server.url).query
         if importlib.util.find_spec("pyspark") is not None:
             start = time.perf_counter()
@@ -198,7 +196,7 @@ def demo_book_engines() -> None:
                   f"{len(times)} metrics {sum(times.values()):8.3f} s", flush=True)
         path = Path(folder) / "demo.duckdb"
         file = connect()
-        file.register("frame", mrr)
+        file.register("frame", tables["mrr"])
         file.sql(f"ATTACH '{path}' AS book")
         file.sql("CREATE TABLE book.mrr AS SELECT * FROM frame")
         file.close()

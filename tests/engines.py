@@ -72,6 +72,13 @@ class Postgres:
                         "WITH (FORMAT csv, HEADER true)")
         os.unlink(file.name)
 
+    def load_tables(self, tables: dict[str, pd.DataFrame]) -> None:
+        """The tables `demo_tables` gives (mrr, customer_groups), with the types a warehouse would give them."""
+        mrr = tables["mrr"]
+        self.load("mrr", mrr.assign(month=mrr["month"].dt.strftime("%Y-%m-%d")),
+                  "customer_id TEXT, product TEXT, month DATE, mrr DOUBLE PRECISION, price_adjustment BOOLEAN")
+        self.load("customer_groups", tables["customer_groups"], "customer_id TEXT, group_name TEXT")
+
 
 @contextmanager
 def postgres_server() -> Iterator[Postgres]:

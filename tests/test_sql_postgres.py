@@ -20,10 +20,7 @@ _METRICS = table_metrics()
 def demo(postgres: Postgres) -> duckdb.DuckDBPyConnection:
     """The demo book's tables, loaded into the server and into DuckDB."""
     tables = demo_tables()
-    mrr = tables["mrr"]
-    postgres.load("mrr", mrr.assign(month=mrr["month"].dt.strftime("%Y-%m-%d")),
-                  "customer_id TEXT, product TEXT, month DATE, mrr DOUBLE PRECISION, price_adjustment BOOLEAN")
-    postgres.load("customer_groups", tables["customer_groups"], "customer_id TEXT, group_name TEXT")
+    postgres.load_tables(tables)
     con = connect()
     for name, frame in tables.items():
         con.register(name, frame)
