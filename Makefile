@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: demo test test-fast lint bench soffice postgres clean
+.PHONY: demo test test-fast test-engines lint bench soffice postgres spark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,21 @@ postgres:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
+# Spark runs the transpiled SQL in tests/test_sql_spark.py: a Java runtime from Debian (17, or the default one)
+# and pyspark from the `spark` extra
+spark:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing a Java runtime with apt..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  { DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless \
+	    || DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless; \
+	  } >/dev/null; }
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[all,test,spark]'
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/csxl demo --out out
 
@@ -50,7 +66,11 @@ test: $(STAMP) soffice postgres lint
 
 # the suite without LibreOffice, new environments and the README's batch: for the edit-test loop, under two minutes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not libreoffice and not slow"
+	$(BIN)/python -m pytest -q -m "not libreoffice and not slow and not spark"
+
+# the engines too heavy for every `make test`: Spark (pyspark ~490 MB, a JRE, a session start of seconds)
+test-engines: $(SPARK_STAMP) spark postgres
+	$(BIN)/python -m pytest -q -m spark
 
 bench: $(BENCH_STAMP) soffice
 	$(BIN)/python -m benchmarks

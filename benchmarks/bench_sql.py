@@ -131,6 +131,7 @@ def _hundred_thousand_rows() -> pd.DataFrame:
 
 
 def main() -> None:
+    demo_book_engines()
     mrr = _hundred_thousand_rows()
     measure("movements of 100k rows in memory, numpy engine", lambda: mrr_movements(mrr), 0.300, repeat=5)
     measure("movements of 100k rows in memory, DuckDB (connect, read, SQL)", lambda: book_movements(mrr), 0.300,
@@ -145,3 +146,63 @@ def main() -> None:
         versus_duckdb("20M rows, 36 months", folder, repeat=2)
         versus_duckdb("5M rows, 120 months, high churn", folder, numpy_engine=True, repeat=2)
     print(f"(bench_sql took {time.perf_counter() - start:.0f} s; books cached in {CACHE})")
+
+
+def _best_query(run, sql: str, repeat: int = 3) -> float:
+    """The best wall time of `repeat` runs of one query on a warm engine."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run(sql)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def demo_book_engines() -> None:
+    """For information: the demo book's table metrics on PostgreSQL and on Spark in local mode beside DuckDB.
+
+    Each engine runs the SQL of every table metric (tests/engines.py's list) over the demo book, warm (server
+    started, tables loaded; Spark reads them from Parquet files), best of 3; then `csxl metrics` over a DuckDB
+    file and over the PostgreSQL table, as whole processes. Spark is measured when pyspark is installed
+    (`make test-engines` installs it).
+    """
+    import importlib.util
+
+    from csxl.sql.databases import PostgresDatabase, SparkDatabase
+    from tests.engines import demo_tables, postgres_server, table_metrics
+
+    metrics, tables = table_metrics(), demo_tables()
+    print(f"-- the demo book: {len(tables['mrr']):,} MRR rows; {len(metrics)} table metrics' queries, warm, best of 3")
+    con = connect()
+    for name, frame in tables.items():
+        con.register(name, frame)
+    runs = {"DuckDB": lambda sql: con.sql(sql).df()}
+    with tempfile.TemporaryDirectory() as folder, postgres_server() as server:
+        server.load_tables(tables)
+        runs["PostgreSQL"] = PostgresDatabase(server.url, server.url).query
+        if importlib.util.find_spec("pyspark") is not None:
+            start = time.perf_counter()
+            spark = SparkDatabase(None, "spark")
+            print(f"{'  Spark local session start':<58} {time.perf_counter() - start:8.3f} s")
+            for name, frame in tables.items():  # as Spark reads a warehouse's tables: Parquet files
+                frame.to_parquet(Path(folder) / f"{name}.parquet", coerce_timestamps="us")
+                spark.session.read.parquet(str(Path(folder) / f"{name}.parquet")).createOrReplaceTempView(name)
+            runs["Spark (local[*])"] = spark.query
+        else:
+            print("  Spark: pyspark is not installed (make test-engines installs it)")
+        for engine, run in runs.items():
+            times = {name: _best_query(run, sql) for name, sql in metrics.items()}
+            print(f"  {engine + ': monthly movements':<56} {times['movements by month']:8.3f} s   all "
+                  f"{len(times)} metrics {sum(times.values()):8.3f} s", flush=True)
+        path = Path(folder) / "demo.duckdb"
+        file = connect()
+        file.register("frame", tables["mrr"])
+        file.sql(f"ATTACH '{path}' AS book")
+        file.sql("CREATE TABLE book.mrr AS SELECT * FROM frame")
+        file.close()
+        for source in (f"duckdb:///{path}", server.url):
+            code = ("import sys; from csxl.cli import app; sys.argv = ['csxl', 'metrics', "
+                    f"{source!r}, '--format', 'csv']; app()")
+            seconds, rss = best_process(code, Path(folder) / "out.csv")
+            print(f"  {'csxl metrics ' + source.split(':')[0] + '://... (whole process)':<56} {seconds:8.3f} s   "
+                  f"peak RSS {rss:7.1f} MiB", flush=True)

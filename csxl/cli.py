@@ -133,6 +133,34 @@ def _discard_stdout() -> None:
 DecimalOption = Annotated[str | None, typer.Option(
     "--decimal", help='Decimal separator of amounts written as text: "." or "," (default: decided by the values).')]
 
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+# a source in a database: duckdb:///book.duckdb, postgresql://user@host/db, sc://host, or --engine spark
+SOURCE_HELP = ("The data: CSV or XLSX file, or a folder of tables; or a database: duckdb:///FILE.duckdb, "
+               "postgresql://user@host/db, sc://host (Spark Connect), or with --engine spark a table or a Parquet "
+               "path.")
+TableOption = Annotated[str | None, typer.Option("--table", help="The MRR table of a database source (default: mrr).")]
+QueryOption = Annotated[str | None, typer.Option(help="The MRR rows of a database source as a query in its own SQL.")]
+EngineOption = Annotated[Engine, typer.Option(help="What runs the SQL: duckdb (in process), or spark (local "
+                                                   "mode, or Spark Connect with an sc:// source).")]
+
+
+def _database(source: str, engine: Engine, table: str | None, query: str | None) -> dict | None:
+    """The options that open a database source (csxl.sql.databases), or None for a file or folder."""
+    from csxl.sql.databases import is_database
+
+    if is_database(source, engine.value):
+        return {"table": table, "query": query, "engine": engine.value}
+    if table is not None or query is not None:
+        raise CsxlDataError("--table and --query read a database", file=source,
+                            fix="give a database URL (postgresql://user@host/db...), or leave them out for a file")
+    return None
+
+
 _RATES = {"nrr", "grr", "logo_churn", "quick_ratio"}
 _COUNTS = {"customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end"}
 
@@ -192,16 +220,22 @@ def _print_table(table: pd.DataFrame, title: str, last_month: pd.Timestamp) -> N
 @app.command()
 @_reports_errors
 def metrics(
-    path: Annotated[Path, typer.Argument(help="CSV or XLSX file, or a folder of CSV/XLSX/Parquet tables.")],
+    path: Annotated[str, typer.Argument(help=SOURCE_HELP)],
     period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
     format: Annotated[Format, typer.Option("--format",
                                            help="table for reading, csv or json for machines.")] = Format.table,
     decimal: DecimalOption = None,
+    engine: EngineOption = Engine.duckdb,
+    table_name: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     """Print the MRR movements table: bridge, NRR, GRR, logo churn and quick ratio per period."""
     from csxl.sql.command import metrics_table
+    from csxl.sql.databases import database_metrics_table, shown
 
-    table, last_month, warnings = metrics_table(path, period.value, decimal)
+    database = _database(path, engine, table_name, query)
+    table, last_month, warnings = (metrics_table(Path(path), period.value, decimal) if database is None
+                                   else database_metrics_table(path, period.value, **database))
     _warn(warnings)
     if format is Format.csv:
         pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -209,7 +243,7 @@ def metrics(
         json.dump(_records(table), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        _print_table(table, f"MRR movements by {period.value} - {path}", last_month)
+        _print_table(table, f"MRR movements by {period.value} - {shown(path)}", last_month)
 
 
 Dialect = StrEnum("Dialect", {name: name for name in DIALECTS})  # type: ignore[misc]
@@ -263,7 +297,7 @@ def _warn(lines: list[str]) -> None:
 @app.command()
 @_reports_errors
 def qbr(
-    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    path: Annotated[str, typer.Argument(help=SOURCE_HELP)],
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx for one account, a folder with --all.")],
     account: Annotated[str | None, typer.Option(help="Customer id of the account.")] = None,
     all_accounts: Annotated[bool, typer.Option("--all", help="One QBR per account paying in the period.")] = False,
@@ -274,6 +308,9 @@ def qbr(
     template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")
                         ] = None,
     decimal: DecimalOption = None,
+    engine: EngineOption = Engine.duckdb,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
@@ -282,7 +319,8 @@ def qbr(
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
-    data = _load_for(path, output, template, decimal, folder=all_accounts)
+    database = _database(path, engine, table, query)
+    data = _load_for(path, output, template, decimal, folder=all_accounts, database=database)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
         written, warnings = write_qbr(data, account, job, output)
@@ -295,8 +333,11 @@ def qbr(
         fix = f"pick a month with --as-of, e.g. {paying.max():%Y-%m}" if len(paying) else "check the MRR column"
         raise CsxlDataError(f"no account has MRR in {job.as_of:%Y-%m}: there is no QBR to write", file=str(path),
                             fix=fix)
-    _write_batch(functools.partial(load, path, decimal=decimal), data, accounts, job, output,
-                 [path] + ([template] if template else []))
+    from csxl.sql.databases import given
+
+    reload = functools.partial(load, path, decimal=decimal) if database is None else functools.partial(given, data)
+    _write_batch(reload, data, accounts, job, output,
+                 ([] if database else [Path(path)]) + ([template] if template else []))
 
 
 def _write_batch(load, data, accounts: list[str], job, out_dir: Path, inputs: list[Path]) -> None:
@@ -360,7 +401,7 @@ def template_export(
 @app.command()
 @_reports_errors
 def forecast(
-    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    path: Annotated[str, typer.Argument(help=SOURCE_HELP)],
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
     as_of: Annotated[str | None, typer.Option(help="Last month of actuals, YYYY-MM (default: the last month).")] = None,
     horizon: Annotated[int, typer.Option(help="Months to project: 12 or 24 (up to 24).")] = 12,
@@ -368,44 +409,54 @@ def forecast(
     currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
     decimal: DecimalOption = None,
+    engine: EngineOption = Engine.duckdb,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
-    _write_book("forecast", path, output, as_of, _locale(lang, currency), template, decimal, horizon=horizon)
+    _write_book("forecast", path, output, as_of, _locale(lang, currency), template, decimal,
+                _database(path, engine, table, query), horizon=horizon)
 
 
 @app.command()
 @_reports_errors
 def portfolio(
-    path: Annotated[Path, typer.Argument(help="The data: CSV or XLSX file, or a folder of tables.")],
+    path: Annotated[str, typer.Argument(help=SOURCE_HELP)],
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
     as_of: Annotated[str | None, typer.Option(help="Month of the review, YYYY-MM (default: the last month).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
     currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
     decimal: DecimalOption = None,
+    engine: EngineOption = Engine.duckdb,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     """Build the portfolio review workbook for CS leadership."""
-    _write_book("portfolio", path, output, as_of, _locale(lang, currency), template, decimal)
+    _write_book("portfolio", path, output, as_of, _locale(lang, currency), template, decimal,
+                _database(path, engine, table, query))
 
 
-def _write_book(kind: str, path: Path, output: Path, as_of: str | None, locale, template: Path | None,
-                decimal: str | None, **options) -> None:
+def _write_book(kind: str, path: str, output: Path, as_of: str | None, locale, template: Path | None,
+                decimal: str | None, database: dict | None, **options) -> None:
     """One workbook of a kind of `csxl.workbooks.builtin.KINDS` from the data at `path`, its warnings printed."""
     from csxl.workbooks.builtin import KINDS
 
-    data = _load_for(path, output, template, decimal)
+    data = _load_for(path, output, template, decimal, database=database)
     written, warnings = KINDS[kind].write(data, _month(data, as_of), locale, output, template, **options)
     _warn(warnings)
     _out.print(f"wrote {written}")
 
 
-def _load_for(path: Path, output: Path, template: Path | None, decimal: str | None, folder: bool = False):
+def _load_for(path: str, output: Path, template: Path | None, decimal: str | None, folder: bool = False,
+              database: dict | None = None):
     """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
-    input (`folder`: the output is the folder of a batch)."""
+    input (`folder`: the output is the folder of a batch); from a database when `database` has its options."""
     from csxl.data.load import load
+    from csxl.sql.databases import load_database
 
-    _prepare(output, [path] + ([template] if template else []), folder=folder)
-    data = load(path, decimal=decimal)
+    _prepare(output, ([] if database else [Path(path)]) + ([template] if template else []), folder=folder)
+    data = load(path, decimal=decimal) if database is None else load_database(path, **database)
     _warn(data.warnings)
     return data
 

@@ -38,3 +38,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _uses_libreoffice(item):
             item.add_marker(pytest.mark.libreoffice)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of the test session's own (see tests/engines.py)."""
+    from tests.engines import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session for the tests marked `spark` (`make test-engines`)."""
+    from csxl.sql.spark import spark_session
+
+    session = spark_session()
+    yield session
+    session.stop()

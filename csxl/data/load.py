@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from csxl.data.dataset import MRR_COLUMNS, Dataset, month_of
-from csxl.data.readers import read_source
+from csxl.data.readers import RawTable, read_source
 from csxl.data.subscriptions import subscriptions_to_mrr
 from csxl.data.validate import canonical_table, check_ids
 from csxl.errors import CsxlDataError
@@ -36,7 +36,14 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
     if decimal not in (None, ".", ","):
         raise CsxlDataError(f"the decimal separator {decimal!r} is neither . nor ,",
                             fix="give --decimal . or --decimal ,")
-    raws = {raw.table.name: raw for raw in read_source(Path(path))}
+    return dataset_from(read_source(Path(path)), str(path), as_of=as_of, decimal=decimal)
+
+
+def dataset_from(read: list[RawTable], source: str, *, as_of: str | pd.Timestamp | None = None,
+                 decimal: str | None = None) -> Dataset:
+    """The validated `Dataset` of raw tables as `load` reads them (from files, or pulled from a database by
+    `csxl.sql.databases`), `source` naming where they came from."""
+    raws = {raw.table.name: raw for raw in read}
     tables = {name: canonical_table(raw, decimal) for name, raw in raws.items()}
     subscriptions = tables.get("subscriptions")
     if "mrr" in tables:
@@ -44,7 +51,7 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
     elif subscriptions is not None:
         mrr = subscriptions_to_mrr(subscriptions, None if as_of is None else month_of(as_of))
     else:
-        raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=str(path),
+        raise CsxlDataError(f"there is no MRR or subscriptions table (found: {', '.join(tables)})", file=source,
                             fix="add mrr.csv (customer_id, month, mrr) or subscriptions.csv, or an mrr sheet")
     secondary = {name: tables[name] for name in SECONDARY if name in tables}
     known = (mrr["customer_id"] if subscriptions is None
@@ -55,5 +62,5 @@ def load(path: Path | str, *, as_of: str | pd.Timestamp | None = None, decimal: 
         else None
     if subscriptions is not None:
         subscriptions = subscriptions.drop(columns="_row").reset_index(drop=True)
-    return Dataset(mrr=mrr, subscriptions=subscriptions, source=str(path), warnings=warnings,
+    return Dataset(mrr=mrr, subscriptions=subscriptions, source=source, warnings=warnings,
                    customer_rows=customer_rows, **clean)

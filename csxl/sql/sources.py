@@ -97,13 +97,16 @@ def _canonical(types: dict[str, str], relation: str, month: str, mrr: str,
             f"{flag} AS price_adjustment, row AS source_row FROM {relation}")
 
 
-_CHECKS = (  # (column, condition, problem, fix) in the order the loader checks them
-    ("customer_id", f"customer_id IS NULL OR TRIM(customer_id, {_SPACE}) = ''", "the customer id is empty",
-     "every row needs its customer id"),
-    ("month", "month IS NULL", "the month is empty", "every row needs its month"),
-    ("mrr", "mrr IS NULL OR isnan(mrr)", "the MRR is empty", "every row needs its MRR"),
-    ("mrr", "mrr < 0", "\"{value}\" is negative", "the MRR must be 0 or more"),
-)
+# the checks of every row: name -> (column, problem, fix), in the order the loader checks them
+ROW_PROBLEMS = {
+    "empty id": ("customer_id", "the customer id is empty", "every row needs its customer id"),
+    "empty month": ("month", "the month is empty", "every row needs its month"),
+    "empty mrr": ("mrr", "the MRR is empty", "every row needs its MRR"),
+    "negative mrr": ("mrr", "\"{value}\" is negative", "the MRR must be 0 or more"),
+}
+_CONDITIONS = {"empty id": f"customer_id IS NULL OR TRIM(customer_id, {_SPACE}) = ''", "empty month": "month IS NULL",
+               "empty mrr": "mrr IS NULL OR isnan(mrr)", "negative mrr": "mrr < 0"}
+_CHECKS = tuple((column, _CONDITIONS[name], problem, fix) for name, (column, problem, fix) in ROW_PROBLEMS.items())
 # rows the loader refuses by rules of its own (amounts too large, months outside the years csxl reads,
 # invisible characters in ids): where any is found the loader reads the file and names it in its words
 _LOADERS_OWN = (f"isinf(mrr) OR mrr > {MAX_NUMBER} OR month < DATE '{DATE_RANGE[0]}' "
