@@ -176,35 +176,41 @@ def test_fiscal_quarters_follow_the_first_month_of_the_fiscal_year(book, books):
     assert labels == ["FY2027", "FY2028", ""] or labels == ["FY2027", "FY2028", None]
 
 
-def chart_series(ws, kind):
-    (chart,) = [c for c in ws._charts if isinstance(c, kind)]
-    return chart, [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in chart.series]
+def charts(path, sheet: str, kind) -> list:
+    return [c for c in openpyxl.load_workbook(path)[sheet]._charts if isinstance(c, kind)]
 
 
-def test_charts_show_renewals_by_kind_history_before_the_forecast_and_survival_without_a_drop(books):
+def plotted(calculated, reference: str) -> list:
+    """The values LibreOffice computed in the cells a chart series reads."""
+    sheet, area = reference.rsplit("!", 1)
+    cells = openpyxl.load_workbook(calculated, data_only=True)[sheet.strip("'")][area.replace("$", "")]
+    return [cell.value for row in cells for cell in row]
+
+
+def test_charts_show_renewals_by_kind_history_before_the_forecast_and_lines_that_never_fall_to_0(book, tmp_path):
     locale = Locale("en")
-    layout = KIND.layout(locale)
-    renewals = layout.anchors["renewals"]["months"].ws
-    chart, titles = chart_series(renewals, BarChart)
-    assert titles == [locale("commit"), locale("weighted"), locale("best_case")] and chart.legend is not None
-    wb = openpyxl.load_workbook(books["original"], data_only=True)
-    projection = layout.anchors["projection"]
-    months = [wb[projection["history.month"].ws.title][c.local].value for c in projection["history.month"].cells()]
-    actual = [wb[projection["history.actual"].ws.title][c.local].value for c in projection["history.actual"].cells()]
-    assert pd.Timestamp(months[0]) == AS_OF - pd.DateOffset(months=12) and pd.Timestamp(months[12]) == AS_OF
-    assert all(isinstance(v, float) and v > 0 for v in actual[:13]) and all(blank(v) for v in actual[13:])
-    assert actual[12] == pytest.approx(named_values(books["original"], ["StartMRR"])["StartMRR"])
-    _, titles = chart_series(projection["month"].ws, LineChart)
-    assert titles[0] == locale("actual") and len(titles) == 4
-    # observed survival: a gap (#N/A, which the chart leaves out) after the last tenure the data has, never 0
-    curves = layout.anchors["curves"]["observed"]
-    chart, _ = chart_series(curves.ws, LineChart)
-    assert chart.display_blanks == "gap"
-    observed = chart.series[0].val.numRef.f
-    sheet, cells = observed.split("!")
-    first, last = cells.replace("$", "").split(":")
-    row = wb[sheet.strip("'")][f"{first}:{last}"][0]
-    values = [cell.value for cell in row]
-    seen = [v for v in values if not isinstance(v, str)]
-    assert seen and all(0 < v <= 1 for v in seen) and values[len(seen):] and all(
-        v == "#N/A" for v in values[len(seen):])
+    path = atomic_save(KIND.build(book, AS_OF, locale, horizon=12)[0], tmp_path / "f.xlsx")
+    calculated = convert([path], tmp_path / "calc")[0]
+    anchors = KIND.layout(locale).anchors
+    sheets = {key: anchors[key][line].ws.title for key, line in (("renewals", "months"), ("projection", "month"),
+                                                                  ("curves", "tenure"))}
+    (bars,) = charts(path, sheets["renewals"], BarChart)
+    assert [s.tx.v for s in bars.series] == [locale("commit"), locale("weighted"), locale("best_case")]
+    assert bars.legend is not None
+    (history,) = charts(path, sheets["projection"], LineChart)
+    assert [s.tx.v for s in history.series] == ["base", "upside", "downside", locale("actual")]
+    months = plotted(calculated, history.series[0].cat.numRef.f)
+    # a year of actual MRR to the as-of month, then the 12 months of the horizon; no month past it
+    assert [pd.Timestamp(m) for m in months] == list(pd.date_range(AS_OF - pd.DateOffset(months=12), periods=25,
+                                                                   freq="MS"))
+    actual = plotted(calculated, history.series[-1].val.numRef.f)
+    bridge = book.mrr[book.mrr.month <= AS_OF].groupby("month")["mrr"].sum()
+    assert actual == pytest.approx(list(bridge.iloc[-13:]))
+    for series in history.series[:-1]:
+        line = plotted(calculated, series.val.numRef.f)
+        assert len(line) == 25 and line[:13] == pytest.approx(actual) and all(v > 0 for v in line)
+    # observed survival runs over the tenures the data has: no blank after them for LibreOffice to draw as 0
+    (curves,) = charts(path, sheets["curves"], LineChart)
+    observed = plotted(calculated, curves.series[0].val.numRef.f)
+    tenures = forecast_tables(book, AS_OF)["survival"]["tenure"]
+    assert len(observed) == len(tenures) == tenures.max() + 1 and all(0 < v <= 1 for v in observed)

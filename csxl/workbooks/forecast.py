@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -59,7 +59,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, gapped, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart, trim_series
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import ok_colours
 from csxl.workbooks.forecast_drivers import drivers_sheet
@@ -409,17 +409,19 @@ def _projection_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, MAX_HORIZON + 1)}})
     a.update(_history_block(ws, top, a, locale))
     chart_row = ws.max_row + 2
-    lines_shown = {locale("actual"): gapped(ws, a["history.actual"].reference()),
-                   **{name: gapped(ws, a[f"history.{name}"].reference()) for name in SCENARIOS}}
+    # the scenarios first, the actual line last (drawn on top where they share the history)
+    lines_shown = {**{name: gapped(ws, a[f"history.{name}"].reference()) for name in SCENARIOS},
+                   locale("actual"): a["history.actual"].part(0, HISTORY).reference()}
     ws.add_chart(line_chart(locale("history_and_forecast"), lines_shown, a["history.month"].reference(),
                             size=(9, 26), y_format="#,##0"), f"A{chart_row}")
     return a
 
 
 def _history_block(ws: Worksheet, top: int, a: Anchors, locale: Locale) -> Anchors:
-    """The scenario chart's data: HISTORY months of actual end MRR (Data_bridge), then each scenario's end MRR from
-    the as-of month (where the lines meet) over the horizon. Anchors: "history.month", "history.actual",
-    "history.<scenario>" (lines over HISTORY + 1 + MAX_HORIZON months)."""
+    """The scenario chart's data: HISTORY months of actual end MRR (Data_bridge) to the as-of month, then each
+    scenario's end MRR over the horizon; a scenario's line runs over the actual months too, so it starts from the
+    history. Anchors: "history.month", "history.actual", "history.<scenario>" (lines over HISTORY + 1 +
+    MAX_HORIZON months)."""
     label(ws, f"A{top}", locale("history_and_forecast"), BOLD)
     keys = ["month", "actual", *SCENARIOS]
     width = HISTORY + 1 + MAX_HORIZON
@@ -435,9 +437,9 @@ def _history_block(ws: Worksheet, top: int, a: Anchors, locale: Locale) -> Ancho
                 f'=IF({month}="","",IF({month}>AsOf,"",IFERROR(INDEX({bridge_end},MATCH({month},{bridge_month},0)),'
                 '"")))', locale.money)
         for name in SCENARIOS:
-            projected = "StartMRR" if after == 0 else f"INDEX({a[f'end_mrr.{name}'].local},{after})"
-            formula(ws, b[f"history.{name}"].cell(k).local, "=\"\"" if after < 0 else
-                    f'=IF({month}="","",{projected})', locale.money)
+            projected = (b["history.actual"].cell(k).local if after <= 0
+                         else f"INDEX({a[f'end_mrr.{name}'].local},{after})")
+            formula(ws, b[f"history.{name}"].cell(k).local, f'=IF({month}="","",{projected})', locale.money)
     return b
 
 
@@ -582,6 +584,10 @@ def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_font=Font(color="595959")))
     ok_colours(ws, a["master_check"].local, locale)
+    for key in ("renewing", "gross_profit"):
+        ws[a[key].local].alignment = Alignment(horizontal="right")
+    ws.conditional_formatting.add(a["gross_profit"].local, FormulaRule(formula=["NOT(ISNUMBER(GrossMargin))"],
+                                                                      font=Font(bold=True, color="C55A11")))
     widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})
     return a
 
@@ -656,6 +662,9 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
     for name, item in forecast_inputs(data, as_of).items():
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
+    # lines end where the data does (LibreOffice would draw the blanks after as 0)
+    trim_series(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon)
+    trim_series(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
 

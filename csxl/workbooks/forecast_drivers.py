@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, lines
 from csxl.workbooks.anchors import Line as SheetLine
-from csxl.workbooks.cells import BOLD, KPI_FONT, SUBTITLE, WRAP, formula, header_row, label, mark_input, title, widths
+from csxl.workbooks.cells import BOLD, INK, SUBTITLE, formula, header_row, label, mark_input, title, widths
 from csxl.workbooks.formulas import Tables
 from csxl.workbooks.labels import Locale, add_labels
 
@@ -36,6 +36,15 @@ add_labels({
                          "Cada impulsor se mide en las tablas de datos en la ventana móvil; escriba un valor para "
                          "reemplazarlo. La proyección usa la columna Usado."),
     "driver": ("Driver", "Direcionador", "Impulsor"),
+    "drivers.outcome": ("What the drivers give (selected scenario)",
+                        "O que os direcionadores dão (cenário selecionado)",
+                        "Lo que dan los impulsores (escenario seleccionado)"),
+    "drivers.churn_year": ("Churn the projection expects, per year of ARR today",
+                           "Churn que a projeção espera, por ano, sobre o ARR de hoje",
+                           "Churn que espera la proyección, por año, sobre el ARR de hoy"),
+    "drivers.renewal_year": ("Loss the renewal probabilities expect, per year (Reconciliation)",
+                             "Perda que as probabilidades de renovação esperam, por ano (Conciliação)",
+                             "Pérdida que esperan las probabilidades de renovación, por año (Conciliación)"),
     "calculated": ("Calculated", "Calculado", "Calculado"),
     "override": ("Override", "Substituir por", "Reemplazar por"),
     "used": ("Used", "Usado", "Usado"),
@@ -70,6 +79,9 @@ add_labels({
 })
 
 OVERRIDDEN = PatternFill("solid", fgColor="FCE4D6")  # the used value is the reader's, not the measured one
+USED_FONT = Font(bold=True, color=INK)
+HELPER_COL = 8  # hidden: where the window starts
+MIDDLE = Alignment(wrap_text=True, vertical="center")
 
 
 @dataclass(frozen=True)
@@ -122,10 +134,11 @@ def drivers_sheet(ws: Worksheet, locale: Locale, d: Tables) -> Anchors:
         SheetLine("window_months", locale("window_months"), f'=COUNTIFS({month},">"&WindowStart,{month},"<="&AsOf)',
                   locale.integer, name="WindowMonths"),
     ])
-    # the window starts after the first month of the data, whose MRR is all new
-    formula(ws, a["window_from"].offset(cols=1).local, f"=MAX(EDATE(AsOf,-TrailingMonths),MIN({month}))",
-            locale.month).font = SUBTITLE
-    a["window_from"].offset(cols=1).define(ws.parent, "WindowStart")
+    # the window starts after the first month of the data, whose MRR is all new (a hidden helper cell)
+    start = Anchor(ws, a["window_from"].row, HELPER_COL)
+    formula(ws, start.local, f"=MAX(EDATE(AsOf,-TrailingMonths),MIN({month}))", locale.month)
+    start.define(ws.parent, "WindowStart")
+    ws.column_dimensions[start.letter].hidden = True
     top = a["window_months"].row + 2
     header_row(ws, top, 1, [locale("driver"), locale("calculated"), locale("override"), locale("used"),
                             locale("unit"), locale("how")])
@@ -143,17 +156,29 @@ def drivers_sheet(ws: Worksheet, locale: Locale, d: Tables) -> Anchors:
             calculated.define(ws.parent, f"{driver.name}Fit")
         mark_input(ws[override.local]).number_format = fmt
         override.define(ws.parent, f"{driver.name}Override")
-        formula(ws, used.local, f"=IF(ISBLANK({override.local}),{calculated.local},{override.local})", fmt, KPI_FONT)
+        formula(ws, used.local, f"=IF(ISBLANK({override.local}),{calculated.local},{override.local})", fmt, USED_FONT)
         label(ws, f"E{r}", locale.code if driver.fmt == "money" else locale("fraction") if driver.calculated
               else locale("unit.sbg"))
-        how = ws.cell(r, 6, locale(driver.how))
-        how.alignment, how.font = WRAP, SUBTITLE
+        label(ws, f"F{r}", locale(driver.how), SUBTITLE)
+        for cell in ws[r]:
+            cell.alignment = MIDDLE
+        ws.row_dimensions[r].height = 30
         a[f"{driver.name}.calculated"], a[f"{driver.name}.override"] = calculated, override
         a[driver.name] = used.define(ws.parent, driver.name)
     first, last = top + 1, top + len(DRIVERS)
     ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f"NOT(ISBLANK(C{first}))"],
                                                                    fill=OVERRIDDEN))
-    ws.cell(top, 1).font = BOLD
-    widths(ws, {"A": 36, "B": 18, "C": 18, "D": 20, "E": 12, "F": 70})
-    ws.freeze_panes = ws.cell(top + 1, 2)
+    a.update(_outcome(ws, last + 2, locale))
+    widths(ws, {"A": 38, "B": 18, "C": 18, "D": 20, "E": 16, "F": 80})
     return a
+
+
+def _outcome(ws: Worksheet, top: int, locale: Locale) -> Anchors:
+    """What the used drivers add up to, beside what the renewals expect: the figures a CFO checks them against."""
+    label(ws, f"A{top}", locale("drivers.outcome"), BOLD)
+    return lines(ws, top + 1, [
+        SheetLine("outcome.nrr", locale("implied_nrr"), "=ImpliedNRR", locale.percent, BOLD),
+        SheetLine("outcome.arr", locale("forecast_arr"), "=ForecastARR", locale.money, BOLD),
+        SheetLine("outcome.churn", locale("drivers.churn_year"), "=ProjectedChurnYear", locale.percent),
+        SheetLine("outcome.renewals", locale("drivers.renewal_year"), "=RenewalLossYear", locale.percent),
+    ])
