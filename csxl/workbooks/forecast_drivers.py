@@ -169,7 +169,7 @@ def drivers_sheet(ws: Worksheet, locale: Locale, d: Tables) -> Anchors:
     ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f"NOT(ISBLANK(C{first}))"],
                                                                    fill=OVERRIDDEN))
     a.update(_outcome(ws, last + 2, locale))
-    widths(ws, {"A": 38, "B": 18, "C": 18, "D": 20, "E": 16, "F": 80})
+    widths(ws, {"A": 38, "B": 18, "C": 18, "D": 20, "E": 22, "F": 80})
     return a
 
 
