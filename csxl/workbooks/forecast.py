@@ -1,10 +1,12 @@
 """The forecast workbook: renewals at risk, MRR by scenario, retention curves, what a point of NRR is worth.
 
-A live model on the template mechanism of the QBR: the drivers sit in blue on
-Inputs (their defaults measured on the data by `csxl.metrics.forecast` and
-`csxl.metrics.sbg`, with a note of where each came from), every projection
-cell is a formula over Inputs and the Data tables, and changing the scenario
-or a rate recalculates the whole forecast. The recurrences are those of
+A live model on the template mechanism of the QBR: the assumptions sit in blue
+on Inputs, the drivers on Drivers (`csxl.workbooks.forecast_drivers`: each a
+formula over the Data tables, an override and the value used), every
+projection cell is a formula over them and the Data tables, and changing the
+scenario, a rate or a row of history recalculates the whole forecast. Quarters
+and years (`forecast_rollups`) and the Reconciliation (`forecast_reconcile`)
+read the projection and the renewals. The recurrences are those of
 `csxl.metrics.forecast`; the parity tests recalculate the file in LibreOffice
 and compare the defined names with Python.
 
@@ -91,7 +93,7 @@ TABLES = Tables({
         # date, then ARR descending): a running count, linear, where ranking each row against all rows with
         # COUNTIFS took LibreOffice 40 s more to recalculate 20,000 contracts
         ("order", '=IF(J{row}<>1,"",COUNTIF($J$1:J{row},1))'))),
-    # MRR of each customer 12 months before the as-of month and in it: the current cohort NRR
+    # MRR 12 months before the as-of month and in it of each customer paying then: the current cohort NRR
     "accounts": DataTable("accounts", (("customer_id", "text"), ("mrr_year_ago", "number"), ("mrr_now", "number"))),
     "plan": DataTable("plan", (("month", "month"), ("mrr", "number"))),
     "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
@@ -299,7 +301,8 @@ def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a = Anchors({key: column_span(ws, c, first, last) for c, key in
                  enumerate(("months", "commit", "weighted", "best_case"), start=1)})
     arr, flag, term = D("contracts", "arr"), D("contracts", "flag"), D("contracts", "term")
-    first, probability = D("contracts", "first"), D("contracts", "probability")
+    term = f"({term}+({term}=0))"  # the blank row of a table without contracts must not divide by 0
+    to_next, probability = D("contracts", "first"), D("contracts", "probability")
     for k in range(MAX_HORIZON):
         month = a["months"].cell(k).local
         formula(ws, month, f'=IF({k + 1}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k}))', locale.month)
@@ -307,9 +310,9 @@ def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         # next renewal is in month first <= n and a whole number of terms lies between them; the weighted ARR of
         # its r-th renewal is ARR x probability^r (ABS keeps the power defined where the row is not due)
         n = f"((YEAR({month})-YEAR(AsOf))*12+MONTH({month})-MONTH(AsOf))"
-        due = f"({first}>=1)*({first}<={n})*(MOD({n}-{first},{term})=0)"
+        due = f"({to_next}>=1)*({to_next}<={n})*(MOD({n}-{to_next},{term})=0)"
         for key, expression in (("commit", sum_where(arr, due, exact(flag, "CommitFlag"))),
-                                ("weighted", sum_where(f"{arr}*{probability}^(ABS({n}-{first})/{term}+1)", due)),
+                                ("weighted", sum_where(f"{arr}*{probability}^(ABS({n}-{to_next})/{term}+1)", due)),
                                 ("best_case", sum_where(arr, due))):
             formula(ws, a[key].cell(k).local, f'=IF({month}="","",{expression})', locale.money)
     label(ws, f"A{last + 1}", locale("total"), BOLD)
@@ -640,7 +643,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
                                np.column_stack([np.zeros(len(grid.values)), grid.values[:, -1]]),
                                columns=["mrr_year_ago", "mrr_now"])
     accounts = by_customer.assign(customer_id=list(grid.customers))[["customer_id", "mrr_year_ago", "mrr_now"]]
-    accounts = accounts[(accounts["mrr_year_ago"] > 0) | (accounts["mrr_now"] > 0)]
+    accounts = accounts[accounts["mrr_year_ago"] > 0]  # the others add nothing to the cohort NRR
     plan = data.plan if data.plan is not None else pd.DataFrame(columns=["month", "mrr"])
     return {"bridge": bridge, "contracts": contracts, "survival": survival, "cohorts": cohorts, "accounts": accounts,
             "plan": plan}
