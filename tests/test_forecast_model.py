@@ -8,8 +8,10 @@ from openpyxl.chart import BarChart, LineChart
 
 from csxl.data.dataset import Dataset
 from csxl.data.demo import demo_dataset
+from csxl.data.load import load
 from csxl.metrics.forecast import ForecastRates, fiscal_rollup, project_mrr, renewals_in_horizon, trailing_rates
 from csxl.metrics.retention import nrr_cohort
+from csxl.metrics.sbg import sbg_fit_cohorts
 from csxl.workbooks.anchors import named
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.forecast import KIND, account_flags, forecast_tables
@@ -214,3 +216,27 @@ def test_charts_show_renewals_by_kind_history_before_the_forecast_and_lines_that
     observed = plotted(calculated, curves.series[0].val.numRef.f)
     tenures = forecast_tables(book, AS_OF)["survival"]["tenure"]
     assert len(observed) == len(tenures) == tenures.max() + 1 and all(0 < v <= 1 for v in observed)
+
+
+def test_the_sbg_fit_is_made_from_the_cohort_table_in_the_file(book, books):
+    """The sBG alpha and beta are csxl's fit (not a formula), but of a table the workbook holds: refitting
+    Data_cohorts as the file has it gives them back."""
+    wb = openpyxl.load_workbook(books["original"], data_only=True)
+    columns = {}
+    for column in ("cohort", "tenure", "survivors"):
+        area = named(wb, f"D_cohorts_{column}")
+        columns[column] = [wb[area.ws.title][cell.local].value for cell in area.cells()]
+    table = pd.DataFrame(columns).pivot(index="cohort", columns="tenure", values="survivors")
+    fit = sbg_fit_cohorts(table)
+    got = named_values(books["original"], ["Alpha", "Beta", "AlphaFit", "BetaFit"])
+    assert (got["Alpha"], got["Beta"]) == (got["AlphaFit"], got["BetaFit"])
+    assert (got["Alpha"], got["Beta"]) == pytest.approx((fit.alpha, fit.beta), rel=1e-9)
+    assert len(table) == book.mrr[book.mrr["month"] <= AS_OF]["month"].nunique()  # every start cohort, not the last 24
+
+
+def test_a_budget_in_portuguese_loads_as_the_plan(tmp_path):
+    (tmp_path / "mrr.csv").write_text("customer_id,month,mrr\na,2026-08,100\na,2026-09,110\n", encoding="utf-8")
+    (tmp_path / "orcamento.csv").write_text("mes,mrr_orcado\n2026-10,120\n2026-11,\"130,50\"\n", encoding="utf-8")
+    plan = load(tmp_path).plan
+    assert plan["month"].dt.strftime("%Y-%m").tolist() == ["2026-10", "2026-11"]
+    assert plan["mrr"].tolist() == [120.0, 130.5]
