@@ -263,7 +263,7 @@ def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Seri
     return table.sort_values(["renewal_date", "arr"], ascending=[True, False]).rename_axis("customer_id").reset_index()
 
 
-def renewals_in_horizon(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: object,
+def renewals_in_horizon(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: str | pd.Timestamp,
                         horizon: int = 12, probabilities: dict[str, float] = RENEWAL_PROBABILITIES) -> pd.DataFrame:
     """Every renewal inside the horizon: the next one of each contract (`renewal_forecast`), then one every term.
 
