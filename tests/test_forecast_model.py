@@ -75,6 +75,7 @@ def books(book, tmp_path_factory):
     override = openpyxl.load_workbook(original)
     set_named(override, "ChurnRateOverride", 0.02)
     set_named(override, "NewMRROverride", 10_000.0)
+    set_named(override, "TrailingMonths", 3)
     edits["override"] = override
 
     fiscal = openpyxl.load_workbook(original)
@@ -109,15 +110,16 @@ def test_a_corrected_mrr_row_moves_every_driver_and_the_projection(book, books):
     assert after["MasterCheck"] == "OK"  # start + movements = end still holds in the corrected bridge
 
 
-def test_an_override_replaces_the_calculated_driver_in_the_projection(book, books):
+def test_an_override_replaces_the_calculated_driver_and_the_window_is_an_input(book, books):
     got = named_values(books["override"], ["ChurnRate", "ChurnRateCalc", "NewMRR", "NewMRRCalc", "ExpansionRate",
-                                           "ForecastMRR"])
-    measured = trailing_rates(book.mrr, 6, AS_OF)
+                                           "ForecastMRR", "WindowMonths"])
+    measured = trailing_rates(book.mrr, 3, AS_OF)  # the reader shortened the window to 3 months
+    assert got["WindowMonths"] == 3 and measured.expansion != trailing_rates(book.mrr, 6, AS_OF).expansion
     assert (got["ChurnRate"], got["NewMRR"]) == (0.02, 10_000.0)
     assert got["ChurnRateCalc"] == pytest.approx(measured.churn, rel=1e-9)  # the measured value stays in view
     assert got["NewMRRCalc"] == pytest.approx(measured.new_mrr, rel=1e-9)
     assert got["ExpansionRate"] == pytest.approx(measured.expansion, rel=1e-9)  # not overridden: measured
-    used = ForecastRates(10_000.0, measured.expansion, measured.contraction, 0.02, measured.start_mrr, 6,
+    used = ForecastRates(10_000.0, measured.expansion, measured.contraction, 0.02, measured.start_mrr, 3,
                          measured.as_of)
     assert got["ForecastMRR"] == pytest.approx(project_mrr(used, 12)["end_mrr"].iloc[-1], rel=1e-9)
 
