@@ -283,8 +283,8 @@ def renewals_in_horizon(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.S
     book = customers.set_index("customer_id")
     terms = book["contract_term_months"] if "contract_term_months" in book else pd.Series(12.0, index=book.index)
     term = terms.reindex(nxt["customer_id"]).fillna(12).clip(lower=1).astype(int).to_numpy()
-    start = pd.Period(as_of, "M")
-    first = (nxt["renewal_date"].dt.to_period("M") - start).map(lambda offset: offset.n).to_numpy(dtype=int)
+    start, dates = pd.Period(as_of, "M"), nxt["renewal_date"].dt
+    first = ((dates.year - start.year) * 12 + dates.month - start.month).to_numpy(dtype=int)
     count = 1 + (horizon - first) // term
     every = nxt.loc[nxt.index.repeat(count)].reset_index(drop=True)
     every["renewal"] = every.groupby("customer_id").cumcount() + 1
