@@ -242,3 +242,11 @@ def test_a_budget_in_portuguese_loads_as_the_plan(tmp_path):
     plan = load(tmp_path).plan
     assert plan["month"].dt.strftime("%Y-%m").tolist() == ["2026-10", "2026-11"]
     assert plan["mrr"].tolist() == [120.0, 130.5]
+
+
+def test_every_column_of_the_period_tables_shows():
+    wb = KIND.layout(Locale("es")).wb
+    for name in ("QuarterRollup", "YearRollup"):
+        area = named(wb, name)
+        hidden = [cell.letter for cell in area.row_of(0).cells() if area.ws.column_dimensions[cell.letter].hidden]
+        assert hidden == [], name

@@ -587,8 +587,7 @@ def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_font=Font(color="595959")))
     ok_colours(ws, a["master_check"].local, locale)
-    for key in ("renewing", "gross_profit"):
-        ws[a[key].local].alignment = Alignment(horizontal="right")
+    ws[a["renewing"].local].alignment = Alignment(horizontal="right")
     ws.conditional_formatting.add(a["gross_profit"].local, FormulaRule(formula=["NOT(ISNUMBER(GrossMargin))"],
                                                                       font=Font(bold=True, color="C55A11")))
     widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})

@@ -59,8 +59,8 @@ add_labels({
 })
 
 QUARTERS, YEARS = 9, 3  # the most fiscal quarters and years 24 months can touch
-_BY_MONTH = ("month", "fiscal_year", "fiscal_period", "quarter_key", "mrr", "commit", "weighted", "best_case",
-             "plan", "has_plan")
+_BY_MONTH = ("month", "fiscal_year", "fiscal_period", "mrr", "commit", "weighted", "best_case", "plan")
+_HELPERS = ("quarter_key", "has_plan")  # hidden columns of the by-month block
 _PERIOD = ("period", "first_month", "months", "revenue", "exit_arr", "commit", "weighted", "best_case", "plan",
            "variance", "plan_exit_arr", "exit_variance")
 
@@ -92,13 +92,16 @@ def rollups_sheet(ws: Worksheet, locale: Locale, d: Tables, months: int, project
 def _by_month(ws: Worksheet, locale: Locale, d: Tables, top: int, months: int, projection: Anchors,
               renewals: Anchors) -> Anchors:
     label(ws, f"A{top - 1}", locale("by_month"), BOLD)
-    header_row(ws, top, 1, [locale("month"), locale("fiscal_year"), locale("fiscal_period"), "", "MRR",
+    header_row(ws, top, 1, [locale("month"), locale("fiscal_year"), locale("fiscal_period"), "MRR",
                             locale("renewing_commit"), locale("renewing_weighted"), locale("renewing_best"),
-                            locale("plan_mrr"), ""])
-    a = Anchors({key: column_span(ws, c, top + 1, top + months) for c, key in enumerate(_BY_MONTH, start=1)})
+                            locale("plan_mrr")])
+    # the helpers sit right of everything the period tables show (and of their own two hidden columns)
+    columns = {**{key: c for c, key in enumerate(_BY_MONTH, start=1)},
+               **{key: len(_PERIOD) + 3 + i for i, key in enumerate(_HELPERS)}}
+    a = Anchors({key: column_span(ws, c, top + 1, top + months) for key, c in columns.items()})
     plan_month, plan_mrr = d("plan", "month"), d("plan", "mrr")
     for k in range(months):
-        at = {key: a[key].cell(k).local for key in _BY_MONTH}
+        at = {key: a[key].cell(k).local for key in columns}
         m = at["month"]
         cells = {
             "month": (f"INDEX({projection['month'].ref},{k + 1})", locale.month),
@@ -114,8 +117,7 @@ def _by_month(ws: Worksheet, locale: Locale, d: Tables, top: int, months: int, p
         }
         for key, (expression, fmt) in cells.items():
             formula(ws, at[key], f'=IF({m}="","",{expression})' if key != "month" else f"={expression}", fmt)
-    # blank months (beyond the horizon) show "" rather than 0
-    for key in ("quarter_key", "has_plan"):
+    for key in _HELPERS:
         ws.column_dimensions[a[key].letter].hidden = True
     return a
 
