@@ -274,7 +274,7 @@ def renewals_in_horizon(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.S
     its weighted ARR is arr x probability^n; commit and best case count it at
     face value. In a spreadsheet, per contract and month k of the horizon
     (first = months from the as-of month to the next renewal): it renews in
-    month k when first <= k and MOD(k - first, term) = 0, with
+    month k when first <= k and (k - first) / term is a whole number, with
     n = (k - first) / term + 1.
 
     Columns: those of `renewal_forecast` and renewal (n); sorted by renewal date, then ARR descending.
@@ -371,7 +371,7 @@ def fiscal_period(months: pd.Series, fiscal_start: int = 1, length: int = 3) -> 
     year it ends in (start April: April 2026 - March 2027 is FY2027; start
     January: the calendar year). In a spreadsheet:
     YEAR(m) + IF(AND(start > 1, MONTH(m) >= start), 1, 0) and
-    INT(MOD(MONTH(m) - start, 12) / length) + 1.
+    ROUNDUP(MONTH(EDATE(m, 1 - start)) / length, 0).
 
     >>> fiscal_period(pd.Series(pd.period_range("2026-03", periods=2, freq="M")), 4).values.tolist()
     [[2026, 4], [2027, 1]]

@@ -78,7 +78,7 @@ CURVE_MONTHS = 36
 OUTPUT_NAMES = ("ForecastMRR", "ForecastARR", "CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")
 # months from the as-of month to the contract's next renewal, and how many of its renewals the horizon holds
 _FIRST = "=(YEAR(C{row})-YEAR(AsOf))*12+MONTH(C{row})-MONTH(AsOf)"
-_RENEWALS = "=IF(OR(H{row}<1,H{row}>Horizon),0,1+INT((Horizon-H{row})/F{row}))"
+_RENEWALS = "=IF(OR(H{row}<1,H{row}>Horizon),0,ROUNDUP((Horizon-H{row}+1)/F{row},0))"
 TABLES = Tables({
     "bridge": DataTable("bridge", (
         ("month", "month"), ("start_mrr", "number"), ("new", "number"), ("reactivation", "number"),
@@ -310,7 +310,8 @@ def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         # next renewal is in month first <= n and a whole number of terms lies between them; the weighted ARR of
         # its r-th renewal is ARR x probability^r (ABS keeps the power defined where the row is not due)
         n = f"((YEAR({month})-YEAR(AsOf))*12+MONTH({month})-MONTH(AsOf))"
-        due = f"({to_next}>=1)*({to_next}<={n})*(MOD({n}-{to_next},{term})=0)"
+        terms = f"({n}-{to_next})/{term}"  # a whole number of terms from the next renewal to this month
+        due = f"({to_next}>=1)*({to_next}<={n})*({terms}=ROUNDUP({terms},0))"
         for key, expression in (("commit", sum_where(arr, due, exact(flag, "CommitFlag"))),
                                 ("weighted", sum_where(f"{arr}*{probability}^(ABS({n}-{to_next})/{term}+1)", due)),
                                 ("best_case", sum_where(arr, due))):

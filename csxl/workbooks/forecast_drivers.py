@@ -156,7 +156,7 @@ def drivers_sheet(ws: Worksheet, locale: Locale, d: Tables) -> Anchors:
             calculated.define(ws.parent, f"{driver.name}Fit")
         mark_input(ws[override.local]).number_format = fmt
         override.define(ws.parent, f"{driver.name}Override")
-        formula(ws, used.local, f"=IF(ISBLANK({override.local}),{calculated.local},{override.local})", fmt, USED_FONT)
+        formula(ws, used.local, f'=IF({override.local}="",{calculated.local},{override.local})', fmt, USED_FONT)
         label(ws, f"E{r}", locale.code if driver.fmt == "money" else locale("fraction") if driver.calculated
               else locale("unit.sbg"))
         label(ws, f"F{r}", locale(driver.how), SUBTITLE)
@@ -166,10 +166,11 @@ def drivers_sheet(ws: Worksheet, locale: Locale, d: Tables) -> Anchors:
         a[f"{driver.name}.calculated"], a[f"{driver.name}.override"] = calculated, override
         a[driver.name] = used.define(ws.parent, driver.name)
     first, last = top + 1, top + len(DRIVERS)
-    ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f"NOT(ISBLANK(C{first}))"],
+    ws.conditional_formatting.add(f"D{first}:D{last}", FormulaRule(formula=[f'C{first}<>""'],
                                                                    fill=OVERRIDDEN))
     a.update(_outcome(ws, last + 2, locale))
     widths(ws, {"A": 38, "B": 18, "C": 18, "D": 20, "E": 22, "F": 80})
+    ws.print_area = f"A1:F{a['outcome.renewals'].row}"
     return a
 
 

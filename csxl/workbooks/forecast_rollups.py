@@ -59,8 +59,7 @@ add_labels({
 })
 
 QUARTERS, YEARS = 9, 3  # the most fiscal quarters and years 24 months can touch
-_BY_MONTH = ("month", "fiscal_year", "fiscal_period", "mrr", "commit", "weighted", "best_case", "plan")
-_HELPERS = ("quarter_key", "has_plan")  # hidden columns of the by-month block
+_BY_MONTH = ("month", "fiscal_year", "fiscal_quarter", "mrr", "commit", "weighted", "best_case", "plan")
 _PERIOD = ("period", "first_month", "months", "revenue", "exit_arr", "commit", "weighted", "best_case", "plan",
            "variance", "plan_exit_arr", "exit_variance")
 
@@ -78,14 +77,14 @@ def rollups_sheet(ws: Worksheet, locale: Locale, d: Tables, months: int, project
     top_y = top_q + QUARTERS + 3
     top_m = top_y + YEARS + 3
     a = _by_month(ws, locale, d, top_m, months, projection, renewals)
-    a["quarters"] = _periods(ws, locale, a, top_q, QUARTERS, "quarter_key", locale("by_quarter"),
-                             lambda fy, q: f'{text(locale("fy"))}&{fy}&" "&{text(locale("quarter_letter"))}&{q}')
+    a["quarters"] = _periods(ws, locale, a, top_q, QUARTERS, "fiscal_quarter", locale("by_quarter"), lambda own: own)
     a["quarters"].define(ws.parent, "QuarterRollup")
     a["years"] = _periods(ws, locale, a, top_y, YEARS, "fiscal_year", locale("by_year"),
-                          lambda fy, q: f'{text(locale("fy"))}&{fy}')
+                          lambda own: f'{text(locale("fy"))}&{own}')
     a["years"].define(ws.parent, "YearRollup")
     label(ws, f"A{top_m + months + 2}", locale("note.plan"), SUBTITLE)
     widths(ws, {"A": 16, **{col(c): 16 for c in range(2, len(_PERIOD) + 1)}})
+    ws.print_area = f"A1:{col(len(_PERIOD))}{top_m + months + 2}"
     return a
 
 
@@ -95,37 +94,34 @@ def _by_month(ws: Worksheet, locale: Locale, d: Tables, top: int, months: int, p
     header_row(ws, top, 1, [locale("month"), locale("fiscal_year"), locale("fiscal_period"), "MRR",
                             locale("renewing_commit"), locale("renewing_weighted"), locale("renewing_best"),
                             locale("plan_mrr")])
-    # the helpers sit right of everything the period tables show (and of their own two hidden columns)
-    columns = {**{key: c for c, key in enumerate(_BY_MONTH, start=1)},
-               **{key: len(_PERIOD) + 3 + i for i, key in enumerate(_HELPERS)}}
-    a = Anchors({key: column_span(ws, c, top + 1, top + months) for key, c in columns.items()})
+    a = Anchors({key: column_span(ws, c, top + 1, top + months) for c, key in enumerate(_BY_MONTH, start=1)})
     plan_month, plan_mrr = d("plan", "month"), d("plan", "mrr")
     for k in range(months):
-        at = {key: a[key].cell(k).local for key in columns}
+        at = {key: a[key].cell(k).local for key in _BY_MONTH}
         m = at["month"]
         cells = {
             "month": (f"INDEX({projection['month'].ref},{k + 1})", locale.month),
             "fiscal_year": (f"YEAR({m})+IF(AND(FiscalYearStart>1,MONTH({m})>=FiscalYearStart),1,0)", "0"),
-            "fiscal_period": (f"INT(MOD(MONTH({m})-FiscalYearStart,12)/3)+1", "0"),
-            "quarter_key": (f"{at['fiscal_year']}*10+{at['fiscal_period']}", "0"),
+            # the quarter: the month number of the date moved back to a January start, in thirds
+            "fiscal_quarter": (f'{text(locale("fy"))}&{at["fiscal_year"]}&" "&{text(locale("quarter_letter"))}'
+                               f"&ROUNDUP(MONTH(EDATE({m},1-FiscalYearStart))/3,0)", None),
             "mrr": (f"INDEX({projection['end_mrr'].ref},{k + 1})", locale.money),
             "commit": (f"INDEX({renewals['commit'].ref},{k + 1})", locale.money),
             "weighted": (f"INDEX({renewals['weighted'].ref},{k + 1})", locale.money),
             "best_case": (f"INDEX({renewals['best_case'].ref},{k + 1})", locale.money),
             "plan": (f'IF(COUNTIFS({plan_month},{m})=0,"",SUMIFS({plan_mrr},{plan_month},{m}))', locale.money),
-            "has_plan": (f'IF({at["plan"]}="",0,1)', "0"),
         }
         for key, (expression, fmt) in cells.items():
             formula(ws, at[key], f'=IF({m}="","",{expression})' if key != "month" else f"={expression}", fmt)
-    for key in _HELPERS:
-        ws.column_dimensions[a[key].letter].hidden = True
     return a
 
 
 def _periods(ws: Worksheet, locale: Locale, by_month: Anchors, top: int, rows: int, key: str, heading: str,
-             label_of: Callable[[str, str], str]) -> Anchor:
+             label_of: Callable[[str], str]) -> Anchor:
     """One row per fiscal period the horizon touches, in order: each starts at the month after the previous one's
-    last (a hidden column holds that month's number), and sums the by-month block over its key."""
+    last (a hidden column holds that month's number, another the period's key: its quarter label or fiscal year),
+    and sums the by-month block over its key. Helpers past the last period are "" (text): LibreOffice prints a
+    number in a hidden column beside an empty one as ###."""
     label(ws, f"A{top - 1}", heading, BOLD)
     header_row(ws, top, 1, [locale("period"), locale("first_month"), locale("months_in"), locale("revenue"),
                             locale("exit_arr"), locale("renewing_commit"), locale("renewing_weighted"),
@@ -134,28 +130,29 @@ def _periods(ws: Worksheet, locale: Locale, by_month: Anchors, top: int, rows: i
     area = Anchor(ws, top + 1, 1, top + rows, len(_PERIOD))
     start_col = col(len(_PERIOD) + 1)  # hidden: the number of the period's first month in the by-month block
     keys, key_col = by_month[key].ref, col(len(_PERIOD) + 2)  # hidden: the period's key
-    column = {name: by_month[name].ref for name in ("month", "mrr", "fiscal_year", "fiscal_period", "commit",
-                                                    "weighted", "best_case", "plan", "has_plan")}
+    column = {name: by_month[name].ref for name in ("month", "mrr", "commit", "weighted", "best_case", "plan")}
     for i in range(rows):
         r = top + 1 + i
         at = {name: area.at(i, j).local for j, name in enumerate(_PERIOD)}
         start, own = f"{start_col}{r}", f"{key_col}{r}"
         before = area.at(i - 1, _PERIOD.index("months")).local if i else ""
-        formula(ws, start, "=1" if i == 0 else f"={start_col}{r - 1}+{before}")
-        formula(ws, own, f'=IFERROR(IF(INDEX({column["month"]},{start})="","",INDEX({keys},{start})),"")')
+        formula(ws, start, "=1" if i == 0 else f'=IF({key_col}{r - 1}="","",{start_col}{r - 1}+{before})')
+        formula(ws, own, f'=IF({start}="","",IFERROR(IF(INDEX({column["month"]},{start})="","",'
+                         f'INDEX({keys},{start})),""))')
         last = f"{start}+{at['months']}-1"
 
         def over(name: str, own: str = own) -> str:
             return f"SUMIFS({column[name]},{keys},{own})"
 
         cells = {
-            "period": label_of(f"INDEX({column['fiscal_year']},{start})", f"INDEX({column['fiscal_period']},{start})"),
+            "period": label_of(own),
             "first_month": f"INDEX({column['month']},{start})",
             "months": f"COUNTIF({keys},{own})",
             "revenue": over("mrr"),
             "exit_arr": f"12*INDEX({column['mrr']},{last})",
             "commit": over("commit"), "weighted": over("weighted"), "best_case": over("best_case"),
-            "plan": f'IF({over("has_plan")}=0,"",{over("plan")})',
+            # blank when none of the period's months has a plan (SUMIFS would say 0)
+            "plan": f'IF(SUMPRODUCT(({keys}={own})*ISNUMBER({column["plan"]}))=0,"",{over("plan")})',
             "variance": f'IF({at["plan"]}="","",{at["revenue"]}-{at["plan"]})',
             "plan_exit_arr": f'IF(INDEX({column["plan"]},{last})="","",12*INDEX({column["plan"]},{last}))',
             "exit_variance": f'IF({at["plan_exit_arr"]}="","",{at["exit_arr"]}-{at["plan_exit_arr"]})',
