@@ -16,9 +16,12 @@ from benchmarks.measure import measure, measure_command
 from csxl.data.demo import demo_dataset, write_demo_csv
 from csxl.metrics.forecast import (
     cohort_survivors,
+    fiscal_rollup,
     project_all_scenarios,
-    renewal_forecast,
+    project_mrr,
+    reconcile,
     renewal_totals,
+    renewals_in_horizon,
     trailing_rates,
 )
 from csxl.metrics.health import FLAGS
@@ -29,11 +32,15 @@ from csxl.workbooks.libreoffice import recalculated
 
 
 def forecast_definitions(data, as_of: pd.Timestamp, flags: pd.Series) -> None:
-    """trailing rates, the three scenario projections, the renewal forecast and its totals, the pooled sBG fit."""
+    """trailing rates, the three scenario projections, every renewal in the horizon and its totals, the
+    reconciliation, the fiscal quarters, the pooled sBG fit."""
     rates = trailing_rates(data.mrr, 6, as_of)
     project_all_scenarios(rates, 24)
     now = data.mrr[data.mrr["month"] == as_of].groupby("customer_id")["mrr"].sum()
-    renewal_totals(renewal_forecast(data.customers, now, flags, as_of, 24))
+    renewals = renewals_in_horizon(data.customers, now, flags, as_of, 24)
+    renewal_totals(renewals)
+    reconcile(rates, 1.05, renewals, 24)
+    fiscal_rollup(project_mrr(rates, 24), renewals, data.plan, 4)
     sbg_fit_cohorts(cohort_survivors(data.mrr))
 
 

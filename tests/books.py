@@ -60,8 +60,11 @@ def small_book(seed: int = 11) -> Dataset:
         "kpi": ["dias", "usuários", "x"], "baseline": [10.0, 0.0, 1.0], "target": [5.0, 40.0, 2.0],
         "actual": [7.0, 30.0, 1.5], "due_date": pd.Timestamp("2026-12-31"), "status": ["on_track", "at_risk", "x"],
     })
+    # the company's plan: planned MRR by month, from before the as-of month the tests use into the forecast
+    plan = pd.DataFrame({"month": pd.date_range("2026-01-01", "2027-12-01", freq="MS"),
+                         "mrr": 1600.0 + 20.0 * np.arange(24)})
     return Dataset(mrr=mrr, customers=customers, nps=nps, csat=csat, ces=ces, health=health, pipeline=pipeline,
-                   goals=goals, source="tests/books.py")
+                   goals=goals, plan=plan, source="tests/books.py")
 
 
 # Names that are patterns or comparisons where Excel takes text as a criterion (SUMIFS, COUNTIFS, MATCH): each

@@ -28,10 +28,12 @@ from csxl.metrics.expansion import (
 )
 from csxl.metrics.forecast import (
     days_to_renewal,
+    fiscal_rollup,
     nrr_point_value,
     nrr_sensitivity,
     project_mrr,
-    renewal_forecast,
+    reconcile,
+    renewals_in_horizon,
     trailing_rates,
 )
 from csxl.metrics.health import mrr_by_flag
@@ -234,27 +236,60 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
 
 
 def _forecast_blocks() -> dict[str, Callable[[Case], object]]:
+    horizon = 12
+
     def arr_now(case: Case) -> float:
         return 12 * case.mrr.loc[case.mrr["month"] == case.as_of, "mrr"].sum()
 
     def nrr(case: Case) -> float:
-        return nrr_cohort(case.mrr, case.as_of, 12)
+        """The cohort NRR the Drivers sheet uses: 100% when nobody paid 12 months before."""
+        found = nrr_cohort(case.mrr, case.as_of, 12)
+        return 1.0 if math.isnan(found) else found
+
+    def rates(case: Case):
+        return trailing_rates(case.data.mrr, 6, case.as_of)
 
     def end(case: Case) -> float:
-        rates = trailing_rates(case.data.mrr, 6, case.as_of)
-        return project_mrr(rates, 12, "base")["end_mrr"].iloc[-1]
+        return project_mrr(rates(case), horizon, "base")["end_mrr"].iloc[-1]
 
     def renewals(case: Case) -> pd.DataFrame:
         flags = health.flags_at(case.data.health, case.data.customers, pd.Index(case.data.mrr["customer_id"].unique()),
                                 case.as_of)
-        return renewal_forecast(case.data.customers, _now(case), flags, case.as_of, 12)
+        return renewals_in_horizon(case.data.customers, _now(case), flags, case.as_of, horizon)
 
+    def reconciled(case: Case, field: str) -> float:
+        return getattr(reconcile(rates(case), nrr(case), renewals(case), horizon), field)
+
+    def rollup(case: Case, length: int) -> list:
+        """fiscal_rollup's rows in the sheet's columns, the period labelled as the sheet labels it."""
+        table = fiscal_rollup(project_mrr(rates(case), horizon), renewals(case), case.data.plan, 1, length)
+        fy, q = case.locale("fy"), case.locale("quarter_letter")
+        labels = [f"{fy}{y} {q}{p}" if length == 3 else f"{fy}{y}" for y, p in table.index]
+        table = table.assign(period=labels, first_month=[m.to_pydatetime() for m in table["first_month"]],
+                             months=table["months"].astype(float))
+        columns = ["period", "first_month", "months", "revenue", "exit_arr", "commit", "weighted", "best_case", "plan",
+                   "variance", "plan_exit_arr", "exit_variance"]
+        return _nan_blank(table[columns].to_numpy().ravel())
+
+    drivers = {"NewMRR": "new_mrr", "ExpansionRate": "expansion", "ContractionRate": "contraction",
+               "ChurnRate": "churn"}
+    fields = {"RenewalLoss": "renewal_loss", "RenewalLossYear": "renewal_loss_year",
+              "ProjectedChurn": "projected_churn", "ProjectedChurnYear": "projected_churn_year",
+              "RenewalChurnRate": "implied_churn_rate",
+              "BaseAtImpliedNRR": "base_at_implied_nrr", "NewBusinessARR": "new_business",
+              "BaseAtCurrentNRR": "base_at_current_nrr"}
     return {
         "ForecastMRR": end,
         "ForecastARR": lambda case: 12 * end(case),
+        **{name: lambda case, field=field: getattr(rates(case), field) for name, field in drivers.items()},
+        "WindowMonths": lambda case: rates(case).months,
+        "CurrentNRR": nrr,
         "CommitRenewalARR": lambda case: renewals(case).query("flag == 'Green'")["arr"].sum(),
         "WeightedRenewalARR": lambda case: renewals(case)["weighted_arr"].sum(),
         "BestCaseRenewalARR": lambda case: renewals(case)["arr"].sum(),
+        **{name: lambda case, field=field: reconciled(case, field) for name, field in fields.items()},
+        "QuarterRollup": lambda case: rollup(case, 3),
+        "YearRollup": lambda case: rollup(case, 12),
         "SensitivityARR": lambda case: list(nrr_sensitivity(arr_now(case), nrr(case)).to_numpy().ravel()),
         "PointValue": lambda case: [nrr_point_value(arr_now(case), nrr(case), years) for years in range(1, 6)],
     }

@@ -10,14 +10,18 @@ from csxl.metrics.forecast import (
     SCENARIOS,
     ForecastRates,
     cohort_survivors,
+    fiscal_period,
+    fiscal_rollup,
     implied_nrr,
     next_renewal,
     nrr_point_value,
     nrr_sensitivity,
     project_all_scenarios,
     project_mrr,
+    reconcile,
     renewal_forecast,
     renewal_totals,
+    renewals_in_horizon,
     trailing_rates,
 )
 from tests.test_movements import frame
@@ -157,6 +161,78 @@ def test_renewals_by_hand():
     assert custom.set_index("customer_id")["probability"].to_dict() == {"a": 0.0, "b": 0.0}  # no flag, no rate: 0
     with pytest.raises(ValueError, match="horizon must be a whole number >= 1"):
         renewal_forecast(customers, mrr_now, flags, "2026-09", 0)
+
+
+def test_every_renewal_inside_a_24_month_horizon_by_hand():
+    customers = pd.DataFrame({
+        "customer_id": ["a", "m", "t"],
+        "renewal_date": pd.to_datetime(["2026-11-15", "2026-10-31", "2027-03-01"]),
+        "contract_term_months": [12.0, 6.0, 36.0]})
+    mrr_now = pd.Series({"a": 1000.0, "m": 100.0, "t": 50.0})
+    flags = pd.Series({"a": "Green", "m": "Yellow", "t": "Red"})
+    every = renewals_in_horizon(customers, mrr_now, flags, "2026-09", horizon=24)
+    # window (2026-09-30, 2028-09-30]: a renews Nov 2026 and Nov 2027; m every 6 months from Oct 2026 (4 times);
+    # t once (its next term ends in 2030)
+    assert [(r.customer_id, r.renewal_date.strftime("%Y-%m-%d"), r.renewal) for r in every.itertuples()] == [
+        ("m", "2026-10-31", 1), ("a", "2026-11-15", 1), ("t", "2027-03-01", 1), ("m", "2027-04-30", 2),
+        ("m", "2027-10-31", 3), ("a", "2027-11-15", 2), ("m", "2028-04-30", 4)]
+    # the n-th renewal is weighted by the probability of renewing n times: Green 95%, Yellow 75%, Red 45%
+    assert every["weighted_arr"].tolist() == pytest.approx([1200 * 0.75, 12_000 * 0.95, 600 * 0.45,
+                                                            1200 * 0.75 ** 2, 1200 * 0.75 ** 3, 12_000 * 0.95 ** 2,
+                                                            1200 * 0.75 ** 4])
+    totals = renewal_totals(every)
+    assert totals["best_case"].sum() == 2 * 12_000 + 4 * 1200 + 600
+    assert totals["commit"].sum() == 2 * 12_000
+    once = renewals_in_horizon(customers, mrr_now, flags, "2026-09", horizon=12)
+    assert once["customer_id"].tolist() == ["m", "a", "t", "m"]
+
+
+def test_reconciliation_by_hand():
+    # start 100,000 MRR, churn 1% a month, nothing else; renewals: 1,200,000 ARR renewing, 1,080,000 weighted
+    rates = ForecastRates(0.0, 0.0, 0.0, 0.01, 100_000, 6, AS_OF)
+    renewals = pd.DataFrame({"arr": [1_000_000.0, 200_000.0], "weighted_arr": [950_000.0, 130_000.0]})
+    r = reconcile(rates, 1.05, renewals, 12)
+    assert (r.arr_today, r.renewing_arr, r.renewal_loss) == pytest.approx((1_200_000, 1_200_000, 120_000))
+    assert r.renewal_loss_year == pytest.approx(0.10)  # 120,000 of 1,200,000 in a year
+    assert r.implied_churn_rate == pytest.approx(120_000 / 1_200_000 / 12)
+    # the projection churns 1% of a shrinking base: 1,200,000 x (1 - 0.99^12) over the year
+    assert r.projected_churn == pytest.approx(1_200_000 * (1 - 0.99 ** 12))
+    assert r.base_at_implied_nrr == pytest.approx(1_200_000 * 0.99 ** 12)
+    assert r.new_business == pytest.approx(0, abs=1e-6)
+    assert r.base_at_current_nrr == pytest.approx(1_260_000)
+    two_years = reconcile(ForecastRates(1_000.0, 0.0, 0.0, 0.01, 100_000, 6, AS_OF), 1.05, renewals, 24)
+    assert two_years.renewal_loss_year == pytest.approx(0.05)  # the same loss spread over two years
+    end = 12 * project_mrr(ForecastRates(1_000.0, 0.0, 0.0, 0.01, 100_000, 6, AS_OF), 24)["end_mrr"].iloc[-1]
+    assert two_years.new_business + two_years.base_at_implied_nrr == pytest.approx(end)
+    assert two_years.base_at_current_nrr == pytest.approx(1_200_000 * 1.05 ** 2)
+
+
+def test_fiscal_periods_by_hand():
+    months = pd.Series(pd.period_range("2026-01", "2026-12", freq="M"))
+    april = fiscal_period(months, 4)
+    # a fiscal year from April is named after the year it ends in: Jan-Mar 2026 is FY2026 Q4, Apr 2026 FY2027 Q1
+    assert april["fiscal_year"].tolist() == [2026] * 3 + [2027] * 9
+    assert april["period"].tolist() == [4, 4, 4, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert fiscal_period(months, 1)["fiscal_year"].tolist() == [2026] * 12
+    assert fiscal_period(months, 1, 12)["period"].tolist() == [1] * 12
+    with pytest.raises(ValueError, match="fiscal_start must be a month number from 1 to 12"):
+        fiscal_period(months, 13)
+
+
+def test_fiscal_rollup_by_hand():
+    # flat 100 MRR a month from Nov 2026 for 5 months; a plan for Nov-Dec only; one renewal in Jan 2027
+    projection = project_mrr(ForecastRates(0.0, 0.0, 0.0, 0.0, 100.0, 6, AS_OF + 1), 5)
+    renewals = pd.DataFrame({"renewal_date": pd.to_datetime(["2027-01-10"]), "arr": [600.0], "flag": ["Green"],
+                             "weighted_arr": [570.0]})
+    plan = pd.DataFrame({"month": pd.to_datetime(["2026-11-01", "2026-12-01"]), "mrr": [90.0, 120.0]})
+    quarters = fiscal_rollup(projection, renewals, plan, 1, 3)
+    assert quarters.index.tolist() == [(2026, 4), (2027, 1)]
+    assert quarters["months"].tolist() == [2, 3] and quarters["revenue"].tolist() == [200.0, 300.0]
+    assert quarters["exit_arr"].tolist() == [1200.0, 1200.0]
+    assert quarters["best_case"].tolist() == [0.0, 600.0] and quarters["weighted"].tolist() == [0.0, 570.0]
+    assert quarters["plan"].iloc[0] == 210.0 and np.isnan(quarters["plan"].iloc[1])  # no plan month in Q1
+    assert quarters["variance"].iloc[0] == -10.0 and quarters["exit_variance"].iloc[0] == 1200.0 - 1440.0
+    assert fiscal_rollup(projection, renewals, None, 1, 12)["revenue"].tolist() == [200.0, 300.0]
 
 
 def test_next_renewal_rolls_by_whole_terms():

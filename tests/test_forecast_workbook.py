@@ -9,6 +9,7 @@ from csxl.metrics.forecast import (
     ForecastRates,
     project_mrr,
     renewal_forecast,
+    renewals_in_horizon,
     trailing_rates,
 )
 from csxl.metrics.sbg import sbg_survival
@@ -38,7 +39,7 @@ def generated(book, tmp_path_factory):
 def expected(book, rates: ForecastRates, horizon: int, scenario: str) -> dict[str, float]:
     end = project_mrr(rates, horizon, scenario)["end_mrr"].iloc[-1]
     mrr_now = book.mrr[book.mrr.month == AS_OF].groupby("customer_id")["mrr"].sum()
-    renewals = renewal_forecast(book.customers, mrr_now, account_flags(book, AS_OF), "2026-09", horizon)
+    renewals = renewals_in_horizon(book.customers, mrr_now, account_flags(book, AS_OF), "2026-09", horizon)
     return {"ForecastMRR": end, "ForecastARR": 12 * end,
             "CommitRenewalARR": renewals.loc[renewals.flag == "Green", "arr"].sum(),
             "WeightedRenewalARR": renewals["weighted_arr"].sum(), "BestCaseRenewalARR": renewals["arr"].sum()}
@@ -63,7 +64,7 @@ def renewal_list(path):
     wb = openpyxl.load_workbook(path, data_only=True)
     (sheet, ref), = wb.defined_names["RenewalList"].destinations
     ws = wb[sheet]
-    rows = list(ws.iter_rows(min_row=ws[ref.replace("$", "")].row + 1, max_col=7, values_only=True))
+    rows = list(ws.iter_rows(min_row=ws[ref.replace("$", "")].row + 1, max_col=8, values_only=True))
     shown = [row for row in rows if not blank(row[0])]
     assert all(all(blank(v) for v in row) for row in rows[len(shown):])  # blank after the last contract
     return rows, shown
@@ -72,6 +73,8 @@ def renewal_list(path):
 def assert_renewal_list(book, path, horizon):
     mrr_now = book.mrr[book.mrr.month == AS_OF].groupby("customer_id")["mrr"].sum()
     python = renewal_forecast(book.customers, mrr_now, account_flags(book, AS_OF), "2026-09", horizon)
+    every = renewals_in_horizon(book.customers, mrr_now, account_flags(book, AS_OF), "2026-09", horizon)
+    count = every.groupby("customer_id").size()
     names = book.customers.set_index("customer_id")["name"]
     rows, shown = renewal_list(path)
     paying = book.customers[book.customers.customer_id.isin(mrr_now[mrr_now > 0].index)
@@ -80,6 +83,7 @@ def assert_renewal_list(book, path, horizon):
     for k, (row, want) in enumerate(zip(shown, python.itertuples()), start=1):
         assert row[:3] == (k, names[want.customer_id], want.renewal_date.to_pydatetime()) and row[4] == want.flag, k
         assert (row[3], row[5], row[6]) == pytest.approx((want.arr, want.probability, want.weighted_arr), rel=1e-12), k
+        assert row[7] == count[want.customer_id], k
 
 
 def test_renewals_sheet_lists_every_contract_renewing_in_the_horizon(book, generated):
@@ -105,7 +109,7 @@ def test_projection_and_cover_follow_the_inputs(generated):
     (_, scenario), = template.defined_names["Scenario"].destinations
     assert scenario.replace("$", "") in choice.sqref
     notes = [row[3] for row in inputs.iter_rows(min_row=4, values_only=True) if row[1] is not None and row[3]]
-    assert locale("source_default") not in notes and len(notes) >= 14
+    assert locale("source_default") not in notes and len(notes) >= 11
 
 
 def test_retention_curve_follows_the_fitted_sbg(book, generated):
@@ -114,14 +118,15 @@ def test_retention_curve_follows_the_fitted_sbg(book, generated):
     wb = openpyxl.load_workbook(calculated, data_only=True)
     (sheet, ref), = wb.defined_names["SbgCurve"].destinations
     curve = [row[0].value for row in wb[sheet][ref.replace("$", "")]]
-    assert curve == pytest.approx(list(sbg_survival(fitted["Alpha"], fitted["Beta"], len(curve) - 1)), rel=1e-9)
-    assert 0 < fitted["Alpha"] and 0 < fitted["Beta"]
+    assert curve == pytest.approx(list(sbg_survival(fitted["AlphaFit"], fitted["BetaFit"], len(curve) - 1)), rel=1e-9)
+    assert 0 < fitted["AlphaFit"] and 0 < fitted["BetaFit"]
 
 
 def test_changing_the_scenario_and_two_rates_recalculates_everything(book, generated, tmp_path):
     path, _ = generated
     wb = openpyxl.load_workbook(path)
-    for name, value in (("Scenario", "downside"), ("ExpansionRate", 0.03), ("ChurnRate", 0.015), ("Horizon", 24)):
+    for name, value in (("Scenario", "downside"), ("ExpansionRateOverride", 0.03), ("ChurnRateOverride", 0.015),
+                        ("Horizon", 24)):
         (sheet, ref), = wb.defined_names[name].destinations
         wb[sheet][ref.replace("$", "")].value = value
     edited = tmp_path / "edited.xlsx"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILDERS = ["qbr.py", "portfolio.py", "forecast.py", "checks.py", "inputs.py", "charts.py", "colours.py"]
+BUILDERS = ["qbr.py", "portfolio.py", "forecast.py", "checks.py", "inputs.py", "charts.py", "colours.py",
+            "forecast_drivers.py", "forecast_rollups.py", "forecast_reconcile.py"]
 ADDRESS = re.compile(r"^\$?[A-Z]{1,3}\$?[0-9]+(:\$?[A-Z]{1,3}\$?[0-9]+)?$")
 ADDRESS_START = re.compile(r"^\$?[A-Z]{1,3}\$?$")  # f"B{row}": a column letter before a formatted row
 

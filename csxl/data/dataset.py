@@ -63,6 +63,7 @@ class Dataset:
     pipeline: pd.DataFrame | None = None
     goals: pd.DataFrame | None = None
     subscriptions: pd.DataFrame | None = None
+    plan: pd.DataFrame | None = None  # the company's planned MRR by month (not per customer)
     source: str = ""
     # what loading skipped or assumed, one line each, for the command to print (rows of unknown customers)
     warnings: list[str] = field(default_factory=list)
@@ -72,7 +73,8 @@ class Dataset:
 
     def __post_init__(self) -> None:
         # one datetime resolution everywhere, whatever pandas or the reader chose
-        for name in ("mrr", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "subscriptions"):
+        for name in ("mrr", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "subscriptions",
+                     "plan"):
             frame = getattr(self, name)
             if frame is not None:
                 stamps = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]

@@ -103,7 +103,7 @@ _GOALS = (("Reduzir o tempo de fechamento mensal", "dias", (8, 15), (0.5, 0.8)),
           ("Diminuir a inadimplência", "%", (3, 10), (0.5, 0.8)))
 _STAGE_SHARE = (0.15, 0.2, 0.18, 0.12, 0.1, 0.15, 0.1)
 _TYPE_SHARE = (0.4, 0.3, 0.15, 0.15)
-DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals")
+DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "plan")
 
 
 def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_month: str = "2026-10") -> Dataset:
@@ -126,8 +126,9 @@ def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_mont
     paying = mrr.sum(axis=1) > 0  # customers x months
     leaving = _leaving(paying)
     spanish = np.array([code for _, code, _ in _REGIONS])[region] != "BR"
+    mrr_rows = _mrr_table(ids, first, mrr, flags)
     return Dataset(
-        mrr=_mrr_table(ids, first, mrr, flags),
+        mrr=mrr_rows,
         subscriptions=_subscriptions(ids, first, amounts, flags, interval, day),
         customers=_customers(rng, ids, first, segment, region, day, since, anchor, paying, joins),
         nps=_nps(rng, ids, first, paying, leaving, spanish),
@@ -136,6 +137,7 @@ def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_mont
         health=_health(rng, ids, first, mrr, leaving, joins),
         pipeline=_pipeline(rng, ids, first, mrr, base),
         goals=_goals(rng, ids, first, paying),
+        plan=_plan(mrr_rows),
         source="csxl demo data",
     )
 
@@ -433,6 +435,22 @@ def _goals(rng, ids, first, paying) -> pd.DataFrame:
         "status": np.select([progress >= 1, due < as_of, progress >= 0.5], ["achieved", "missed", "on_track"],
                             "at_risk"),
     })
+
+
+# The demo plan: the MRR of the month a year before the last grows by this much a month, for the last year of
+# the data and two years after it - a budget a little ahead of what the book achieves, as budgets tend to be.
+_PLAN_GROWTH = 0.02
+
+
+def _plan(mrr: pd.DataFrame) -> pd.DataFrame:
+    """The company's MRR plan by month: from 11 months before the last month of the data to 24 months after it."""
+    total = mrr.groupby("month")["mrr"].sum()
+    last = pd.Period(total.index.max(), "M")
+    start = last - 12
+    months = pd.period_range(start + 1, last + 24, freq="M")
+    steps = np.arange(1, len(months) + 1)
+    planned = total.get(start.to_timestamp(), total.iloc[0]) * (1 + _PLAN_GROWTH) ** steps
+    return pd.DataFrame({"month": months.to_timestamp(), "mrr": np.round(planned, 2)})
 
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,10 @@ compares the two. docs/metrics.md ("Forecasting") has the formulas and sources.
     project_mrr          end_m = start_m + new + start_m x (e - c - ch), each scaled by its scenario multiplier
     implied_nrr          (1 + e - c - ch)^12
     renewal_forecast     contracts renewing in the horizon, ARR x probability of the health flag
+    renewals_in_horizon  every renewal of every contract inside the horizon, weighted ARR x probability^n
     renewal_totals       commit (Green ARR), weighted, best case by renewal month
+    reconcile            renewal losses beside the projection's churn; NRR compounding beside the projection
+    fiscal_rollup        revenue (sum of MRR), exit ARR, renewals and plan by fiscal quarter or year
     cohort_survivors     the survivor counts the sBG fit (csxl.metrics.sbg) takes
     nrr_sensitivity      ARR x (NRR + k points)^years; nrr_point_value: what +1 point is worth
 """
@@ -38,6 +41,7 @@ SCENARIOS: dict[str, dict[str, float]] = {
 RENEWAL_PROBABILITIES = {"Green": 0.95, "Yellow": 0.75, "Red": 0.45, "Freeze": 0.15, "Activation": 0.75}
 COMMIT_FLAG = "Green"  # commit: the ARR of the contracts under this flag, at face value (an input of the workbook)
 ONE_POINT = 0.01  # one point of NRR
+TRAILING_MONTHS = 6  # the default window of the drivers (an input of the workbook)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class ForecastRates:
     as_of: pd.Period
 
 
-def trailing_rates(mrr: pd.DataFrame, months: int = 6, as_of: object | None = None) -> ForecastRates:
+def trailing_rates(mrr: pd.DataFrame, months: int = TRAILING_MONTHS, as_of: object | None = None) -> ForecastRates:
     """The drivers of the trailing `months` months up to and including `as_of` (default: the last month).
 
     From the monthly bridge of `mrr_movements`, over the window W:
@@ -259,6 +263,37 @@ def renewal_forecast(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Seri
     return table.sort_values(["renewal_date", "arr"], ascending=[True, False]).rename_axis("customer_id").reset_index()
 
 
+def renewals_in_horizon(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: str | pd.Timestamp,
+                        horizon: int = 12, probabilities: dict[str, float] = RENEWAL_PROBABILITIES) -> pd.DataFrame:
+    """Every renewal inside the horizon: the next one of each contract (`renewal_forecast`), then one every term.
+
+    A 12-month contract renewing in November 2026 renews again in November
+    2027 when the horizon reaches it. The n-th renewal inside the horizon
+    (`renewal` = n, from 1) falls `(n - 1) x term` months after the next one,
+    and is reached only if the contract renewed the n - 1 times before, so
+    its weighted ARR is arr x probability^n; commit and best case count it at
+    face value. In a spreadsheet, per contract and month k of the horizon
+    (first = months from the as-of month to the next renewal): it renews in
+    month k when first <= k and (k - first) / term is a whole number, with
+    n = (k - first) / term + 1.
+
+    Columns: those of `renewal_forecast` and renewal (n); sorted by renewal date, then ARR descending.
+    """
+    nxt = renewal_forecast(customers, mrr_now, flags, as_of, horizon, probabilities)
+    book = customers.set_index("customer_id")
+    terms = book["contract_term_months"] if "contract_term_months" in book else pd.Series(12.0, index=book.index)
+    term = terms.reindex(nxt["customer_id"]).fillna(12).clip(lower=1).astype(int).to_numpy()
+    start, dates = pd.Period(as_of, "M"), nxt["renewal_date"].dt
+    first = ((dates.year - start.year) * 12 + dates.month - start.month).to_numpy(dtype=int)
+    count = 1 + (horizon - first) // term
+    every = nxt.loc[nxt.index.repeat(count)].reset_index(drop=True)
+    every["renewal"] = every.groupby("customer_id").cumcount() + 1
+    every["renewal_date"] = _add_months(every["renewal_date"],
+                                        (every["renewal"].to_numpy() - 1) * np.repeat(term, count))
+    every["weighted_arr"] = every["arr"] * every["probability"] ** every["renewal"]
+    return every.sort_values(["renewal_date", "arr"], ascending=[True, False], ignore_index=True)
+
+
 def renewal_totals(renewals: pd.DataFrame, commit_flag: str = COMMIT_FLAG) -> pd.DataFrame:
     """By renewal month (Period index): commit = ARR of the `commit_flag` (Green) contracts, weighted = sum of
     arr x probability, best_case = all ARR. In a spreadsheet: SUMIFS over the renewals table by month (and flag
@@ -269,6 +304,126 @@ def renewal_totals(renewals: pd.DataFrame, commit_flag: str = COMMIT_FLAG) -> pd
     return pd.DataFrame({"commit": green.groupby(month).sum(),
                          "weighted": renewals["weighted_arr"].groupby(month).sum(),
                          "best_case": renewals["arr"].groupby(month).sum()})
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The renewal view and the MRR projection of one forecast side by side (`reconcile`)."""
+
+    arr_today: float
+    renewing_arr: float  # best case: every renewal inside the horizon at face value
+    renewal_loss: float  # best case - weighted: the ARR the renewal probabilities expect to lose
+    renewal_loss_year: float  # as a share of today's ARR per year
+    projected_churn: float  # 12 x the projection's churned MRR summed over the horizon
+    projected_churn_year: float
+    implied_churn_rate: float  # the monthly churn rate that loses renewal_loss over the horizon on today's ARR
+    base_at_implied_nrr: float  # today's ARR compounded at the projection's implied NRR over the horizon
+    base_at_current_nrr: float  # today's ARR compounded at the cohort NRR (the sensitivity's 0 row)
+    new_business: float  # projected ARR at the end of the horizon minus base_at_implied_nrr
+
+
+def reconcile(rates: ForecastRates, current_nrr: float, renewals: pd.DataFrame, horizon: int = 12,
+              scenario: str = "base", multipliers: dict[str, dict[str, float]] = SCENARIOS) -> Reconciliation:
+    """Why the renewal view, the projection and the NRR sensitivity give three different numbers.
+
+    Renewals (`renewals_in_horizon`) against the projection's churn, over the
+    `horizon` months:
+
+        renewal_loss       = sum arr - sum weighted_arr
+        projected_churn    = 12 x sum_m churn_m                  (project_mrr, the scenario's)
+        *_year             = amount / (12 x start_mrr) x 12 / horizon
+        implied_churn_rate = renewal_loss / (12 x start_mrr x horizon)
+
+    The projection's ARR at the end of the horizon splits exactly into the
+    existing base compounding at the implied NRR and the new MRR added (the
+    recurrence is linear), while the sensitivity compounds the base at the
+    cohort NRR and adds nothing:
+
+        base_at_implied_nrr = 12 x start_mrr x implied_nrr^(horizon / 12)
+        new_business        = 12 x end_mrr_horizon - base_at_implied_nrr
+        base_at_current_nrr = 12 x start_mrr x current_nrr^(horizon / 12)
+
+    >>> rates = ForecastRates(0.0, 0.0, 0.0, 0.01, 100.0, 6, pd.Period("2026-09", "M"))
+    >>> renewals = pd.DataFrame({"arr": [1200.0], "weighted_arr": [1080.0]})
+    >>> r = reconcile(rates, 1.0, renewals, 12)
+    >>> round(r.renewal_loss, 2), round(r.renewal_loss_year, 4), round(r.implied_churn_rate, 4)
+    (120.0, 0.1, 0.0083)
+    """
+    arr_today = 12 * rates.start_mrr
+    projection = project_mrr(rates, horizon, scenario, multipliers)
+    loss = float(renewals["arr"].sum() - renewals["weighted_arr"].sum())
+    churned = float(12 * projection["churn"].sum())
+    per_year = 12 / horizon
+    base_implied = arr_today * implied_nrr(rates, scenario, multipliers) ** (horizon / 12)
+    return Reconciliation(
+        arr_today=arr_today, renewing_arr=float(renewals["arr"].sum()), renewal_loss=loss,
+        renewal_loss_year=float(ratio(loss, arr_today)) * per_year, projected_churn=churned,
+        projected_churn_year=float(ratio(churned, arr_today)) * per_year,
+        implied_churn_rate=float(ratio(loss, arr_today * horizon)), base_at_implied_nrr=base_implied,
+        base_at_current_nrr=arr_today * current_nrr ** (horizon / 12),
+        new_business=float(projection["arr"].iloc[-1]) - base_implied)
+
+
+def fiscal_period(months: pd.Series, fiscal_start: int = 1, length: int = 3) -> pd.DataFrame:
+    """The fiscal year and period (quarter: `length` 3; year: 12) of each month (Periods).
+
+    A fiscal year starting in month `fiscal_start` is named after the calendar
+    year it ends in (start April: April 2026 - March 2027 is FY2027; start
+    January: the calendar year). In a spreadsheet:
+    YEAR(m) + IF(AND(start > 1, MONTH(m) >= start), 1, 0) and
+    ROUNDUP(MONTH(EDATE(m, 1 - start)) / length, 0).
+
+    >>> fiscal_period(pd.Series(pd.period_range("2026-03", periods=2, freq="M")), 4).values.tolist()
+    [[2026, 4], [2027, 1]]
+    """
+    if isinstance(fiscal_start, bool) or not isinstance(fiscal_start, Integral) or not 1 <= fiscal_start <= 12:
+        raise ValueError("fiscal_start must be a month number from 1 to 12")
+    month = months.dt.month.to_numpy()
+    year = months.dt.year.to_numpy() + ((fiscal_start > 1) & (month >= fiscal_start))
+    return pd.DataFrame({"fiscal_year": year, "period": (month - fiscal_start) % 12 // length + 1},
+                        index=months.index)
+
+
+def fiscal_rollup(projection: pd.DataFrame, renewals: pd.DataFrame, plan: pd.DataFrame | None,
+                  fiscal_start: int = 1, length: int = 3) -> pd.DataFrame:
+    """The projection, renewals and plan by fiscal period (quarters: `length` 3; years: 12), in order.
+
+    Over the months of the projection (`project_mrr`) in each period:
+
+        first_month  = the period's first month in the horizon
+        months       = how many of the period's months the horizon holds
+        revenue      = sum of end MRR              (MRR is a month's revenue)
+        exit_arr     = 12 x end MRR of the period's last month in the horizon
+        commit, weighted, best_case = renewing ARR (`renewal_totals`) in those months
+        plan         = sum of the plan's MRR in those months (NaN when the plan has none of them)
+        variance     = revenue - plan
+        plan_exit_arr, exit_variance = 12 x the plan's MRR of that last month, exit_arr - it (NaN without it)
+
+    Index: (fiscal_year, period).
+    """
+    months = projection["month"].reset_index(drop=True)
+    table = fiscal_period(months, fiscal_start, length)
+    table["month"] = months.dt.to_timestamp()
+    table["end_mrr"] = projection["end_mrr"].to_numpy()
+    totals = renewal_totals(renewals).reindex(months).fillna(0.0).reset_index(drop=True)
+    table = table.join(totals)
+    planned = (pd.Series(dtype=float) if plan is None or plan.empty
+               else plan.groupby(plan["month"].dt.to_period("M"))["mrr"].sum())
+    table["plan"] = planned.reindex(months).to_numpy(dtype=float)
+    grouped = table.groupby(["fiscal_year", "period"], sort=False)
+    out = pd.DataFrame({
+        "first_month": grouped["month"].first(),
+        "months": grouped.size(),
+        "revenue": grouped["end_mrr"].sum(),
+        "exit_arr": 12 * grouped["end_mrr"].last(),
+        "commit": grouped["commit"].sum(), "weighted": grouped["weighted"].sum(),
+        "best_case": grouped["best_case"].sum(),
+        "plan": grouped["plan"].sum(min_count=1),
+        "plan_exit_arr": 12 * grouped["plan"].agg(lambda p: p.iloc[-1]),
+    })
+    out["variance"] = out["revenue"] - out["plan"]
+    out["exit_variance"] = out["exit_arr"] - out["plan_exit_arr"]
+    return out
 
 
 def cohort_survivors(mrr: pd.DataFrame) -> pd.DataFrame:

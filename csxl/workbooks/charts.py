@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -77,3 +78,28 @@ def bar_chart(title: str, series: dict[str, Reference] | Reference, categories: 
         chart.y_axis.numFmt = y_format
     chart.set_categories(categories)
     return chart
+
+
+def trim_series(ws: Worksheet, length: int, kept: int) -> None:
+    """Shorten every series and category reference of the charts on `ws` that runs along a row of `length` cells
+    (as those of `gapped` do) to its first `kept` cells.
+
+    LibreOffice plots #N/A (and "") as 0, so a line whose cells run past the
+    data falls to the axis there; a layout sizes its series for the most data
+    it can hold (24 months, 36 tenures) and filling, which knows how much
+    there is, cuts them to it. A reference of any other length (a team's own
+    series, a column) is left as it is.
+    """
+    for chart in ws._charts:
+        for series in chart.series:
+            for source in (series.val, series.cat):
+                numbers = getattr(source, "numRef", None) if source is not None else None
+                if numbers is None or "!" not in (numbers.f or ""):
+                    continue
+                sheet, area = numbers.f.rsplit("!", 1)
+                first_col, first_row, last_col, last_row = range_boundaries(area.replace("$", ""))
+                if last_row != first_row or last_col - first_col + 1 != length:
+                    continue
+                last_col = first_col + kept - 1
+                numbers.f = (f"{sheet}!${get_column_letter(first_col)}${first_row}:"
+                             f"${get_column_letter(last_col)}${last_row}")

@@ -1,10 +1,12 @@
 """The forecast workbook: renewals at risk, MRR by scenario, retention curves, what a point of NRR is worth.
 
-A live model on the template mechanism of the QBR: the drivers sit in blue on
-Inputs (their defaults measured on the data by `csxl.metrics.forecast` and
-`csxl.metrics.sbg`, with a note of where each came from), every projection
-cell is a formula over Inputs and the Data tables, and changing the scenario
-or a rate recalculates the whole forecast. The recurrences are those of
+A live model on the template mechanism of the QBR: the assumptions sit in blue
+on Inputs, the drivers on Drivers (`csxl.workbooks.forecast_drivers`: each a
+formula over the Data tables, an override and the value used), every
+projection cell is a formula over them and the Data tables, and changing the
+scenario, a rate or a row of history recalculates the whole forecast. Quarters
+and years (`forecast_rollups`) and the Reconciliation (`forecast_reconcile`)
+read the projection and the renewals. The recurrences are those of
 `csxl.metrics.forecast`; the parity tests recalculate the file in LibreOffice
 and compare the defined names with Python.
 
@@ -20,10 +22,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,12 +38,11 @@ from csxl.metrics.forecast import (
     MULTIPLIERS,
     RENEWAL_PROBABILITIES,
     SCENARIOS,
+    TRAILING_MONTHS,
     cohort_survivors,
     next_renewal,
-    trailing_rates,
 )
-from csxl.metrics.movements import mrr_movements
-from csxl.metrics.retention import nrr_cohort
+from csxl.metrics.movements import mrr_grid, mrr_movements
 from csxl.metrics.sbg import sbg_fit_cohorts
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
@@ -59,11 +61,13 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import gapped, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart, trim_series
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import ok_colours
-from csxl.workbooks.currency import CURRENCY_UNIT
-from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where
+from csxl.workbooks.forecast_drivers import drivers_sheet
+from csxl.workbooks.forecast_reconcile import reconciliation_sheet
+from csxl.workbooks.forecast_rollups import rollups_sheet
+from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where, text
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
@@ -72,25 +76,32 @@ from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_
 MAX_HORIZON = 24
 CURVE_MONTHS = 36
 OUTPUT_NAMES = ("ForecastMRR", "ForecastARR", "CommitRenewalARR", "WeightedRenewalARR", "BestCaseRenewalARR")
-_IN_HORIZON = "=IF(AND(C{row}>EOMONTH(AsOf,0),C{row}<=EOMONTH(AsOf,Horizon)),1,0)"
+# months from the as-of month to the contract's next renewal, and how many of its renewals the horizon holds
+_FIRST = "=(YEAR(C{row})-YEAR(AsOf))*12+MONTH(C{row})-MONTH(AsOf)"
+_RENEWALS = "=IF(OR(H{row}<1,H{row}>Horizon),0,ROUNDUP((Horizon-H{row}+1)/F{row},0))"
 TABLES = Tables({
     "bridge": DataTable("bridge", (
         ("month", "month"), ("start_mrr", "number"), ("new", "number"), ("reactivation", "number"),
         ("expansion", "number"), ("contraction", "number"), ("churn", "number"), ("end_mrr", "number"))),
     "contracts": DataTable("contracts", (
         ("customer_id", "text"), ("name", "text"), ("renewal_date", "date"), ("mrr", "number"), ("flag", "text"),
-        ("arr", "=12*D{row}"), ("in_horizon", _IN_HORIZON),
+        ("term", "number"), ("arr", "=12*D{row}"), ("first", _FIRST), ("renewals", _RENEWALS),
+        ("in_horizon", "=IF(I{row}>0,1,0)"),
         ("probability", f"=IFERROR(INDEX(RenewalProbability,MATCH({lookup_key('E{row}')},RenewalFlag,0)),0)"),
-        ("weighted_arr", "=F{row}*G{row}*H{row}"),
+        ("weighted_arr", "=G{row}*J{row}*K{row}"),  # of the next renewal, as the list shows it
         # rank among the contracts renewing in the horizon, in the order of the rows (filling sorts them by renewal
         # date, then ARR descending): a running count, linear, where ranking each row against all rows with
         # COUNTIFS took LibreOffice 40 s more to recalculate 20,000 contracts
-        ("order", '=IF(G{row}<>1,"",COUNTIF($G$1:G{row},1))'))),
+        ("order", '=IF(J{row}<>1,"",COUNTIF($J$1:J{row},1))'))),
+    # MRR 12 months before the as-of month and in it of each customer paying then: the current cohort NRR
+    "accounts": DataTable("accounts", (("customer_id", "text"), ("mrr_year_ago", "number"), ("mrr_now", "number"))),
+    "plan": DataTable("plan", (("month", "month"), ("mrr", "number"))),
     "survival": DataTable("survival", (("tenure", "number"), ("customers", "number"), ("survivors", "number"))),
     "cohorts": DataTable("cohorts", (("cohort", "month"), ("tenure", "number"), ("survivors", "number"))),
 })
 D = TABLES  # D("contracts", "arr"): the checked defined name of a Data column, for formulas
 COHORT_ROWS = 24
+HISTORY = 12  # months of actual MRR the scenario chart shows before the forecast
 
 add_labels({
     "title.forecast": ("Renewal and MRR forecast", "Previsão de renovações e MRR", "Pronóstico de renovaciones y MRR"),
@@ -112,13 +123,6 @@ add_labels({
     "one_point": ("One point of NRR", "Um ponto de NRR", "Un punto de NRR"),
     "alpha": ("sBG alpha", "alpha do sBG", "alpha del sBG"),
     "beta": ("sBG beta", "beta do sBG", "beta del sBG"),
-    "note.trailing_new": ("average per month of the last 6 months of the data (csxl)",
-                          "média mensal dos últimos 6 meses dos dados (csxl)",
-                          "promedio mensual de los últimos 6 meses de los datos (csxl)"),
-    "note.trailing_rate": ("pooled ratio of the last 6 months of the data: sum of the movement / sum of start MRR "
-                           "(csxl)",
-                           "razão agregada dos últimos 6 meses: soma do movimento / soma do MRR inicial (csxl)",
-                           "razón agregada de los últimos 6 meses: suma del movimiento / suma del MRR inicial (csxl)"),
     "note.scenario": ("one of the scenario names of the multiplier table below",
                       "um dos nomes de cenário da tabela de multiplicadores abaixo",
                       "uno de los nombres de escenario de la tabla de multiplicadores abajo"),
@@ -144,9 +148,22 @@ add_labels({
     "note.commit_flag": ("commit counts these contracts at face value (csxl: Green); one of the flags below",
                          "o commit conta esses contratos pelo valor cheio (csxl: Green); uma das flags abaixo",
                          "el commit cuenta esos contratos por su valor total (csxl: Green); una de las banderas abajo"),
-    "note.gross_margin": ("100% by default, as most vendors show it; set your gross margin",
-                          "100% por padrão, como a maioria dos fornecedores mostra; informe sua margem bruta",
-                          "100% por defecto, como lo muestra la mayoría de los proveedores; ingrese su margen bruto"),
+    "note.gross_margin": ("blank until you set it: the gross profit on the cover stays blank and the Checks list it "
+                          "as an input to set",
+                          "em branco até você informar: o lucro bruto da capa fica em branco e as Verificações o "
+                          "listam como premissa a informar",
+                          "en blanco hasta que lo ingrese: la utilidad bruta de la portada queda en blanco y los "
+                          "Controles la listan como premisa a ingresar"),
+    "gross_margin_unset": ("set the gross margin on Inputs", "informe a margem bruta em Premissas",
+                           "ingrese el margen bruto en Premisas"),
+    "to_set": ("Inputs to set before sharing (not part of the master check)",
+               "Premissas a informar antes de compartilhar (fora da verificação geral)",
+               "Premisas a ingresar antes de compartir (fuera del control general)"),
+    "not_set": ("not set", "não informada", "no ingresado"),
+    "renewing_next": ("Renewing ARR in the horizon", "ARR a renovar no horizonte", "ARR a renovar en el horizonte"),
+    "renewals_count": ("Renewals in the horizon", "Renovações no horizonte", "Renovaciones en el horizonte"),
+    "history_and_forecast": ("MRR: actual, then each scenario", "MRR: realizado e depois cada cenário",
+                             "MRR: real y luego cada escenario"),
     "note.one_point": ("one percentage point of NRR (0.01): the step of the sensitivity table (csxl)",
                        "um ponto percentual de NRR (0,01): o passo da tabela de sensibilidade (csxl)",
                        "un punto porcentual de NRR (0,01): el paso de la tabla de sensibilidad (csxl)"),
@@ -158,11 +175,11 @@ add_labels({
     "renewal_list": ("Contracts renewing in the horizon", "Contratos a renovar no horizonte",
                      "Contratos a renovar en el horizonte"),
     "weighted_arr": ("Weighted ARR", "ARR ponderado", "ARR ponderado"),
-    "note.fit": ("fitted by maximum likelihood on the cohorts (csxl); refit with CS_SBG_FIT",
-                 "ajustado por máxima verossimilhança nas coortes (csxl); reajuste com CS_SBG_FIT",
-                 "ajustado por máxima verosimilitud en las cohortes (csxl); reajuste con CS_SBG_FIT"),
-    "note.nrr": ("cohort NRR of the last 12 months of the data (csxl)", "NRR de coorte dos últimos 12 meses (csxl)",
-                 "NRR de cohorte de los últimos 12 meses (csxl)"),
+    "note.fit": ("sBG fitted by csxl on the cohorts of Data_cohorts (Drivers: alpha, beta); refit with CS_SBG_FIT",
+                 "sBG ajustado pelo csxl nas coortes de Data_cohorts (Direcionadores: alpha, beta); reajuste com "
+                 "CS_SBG_FIT",
+                 "sBG ajustado por csxl en las cohortes de Data_cohorts (Impulsores: alpha, beta); reajuste con "
+                 "CS_SBG_FIT"),
     "commit": ("Commit", "Commit", "Commit"),
     "best_case": ("Best case", "Melhor caso", "Mejor caso"),
     "renewing": ("Renewing ARR by month", "ARR a renovar por mês", "ARR a renovar por mes"),
@@ -198,15 +215,19 @@ def forecast_layout(locale: Locale) -> Layout:
     cover = wb.active
     cover.title = locale("sheet.cover")
     inputs = _inputs(wb, locale)
-    sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in ("renewals", "projection", "curves",
-                                                                         "sensitivity")}
+    sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in ("drivers", "renewals", "projection", "rollups",
+                                                                         "reconciliation", "curves", "sensitivity")}
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
-    anchors = {"renewals": _renewals_sheet(sheets["renewals"], locale),
+    anchors = {"drivers": drivers_sheet(sheets["drivers"], locale, D),
+               "renewals": _renewals_sheet(sheets["renewals"], locale),
                "projection": _projection_sheet(sheets["projection"], locale),
                "curves": _curves_sheet(sheets["curves"], locale),
                "sensitivity": _sensitivity_sheet(sheets["sensitivity"], locale)}
+    anchors["rollups"] = rollups_sheet(sheets["rollups"], locale, D, MAX_HORIZON, anchors["projection"],
+                                       anchors["renewals"])
+    anchors["reconciliation"] = reconciliation_sheet(sheets["reconciliation"], locale, anchors["projection"]["churn"])
     anchors["checks"] = _checks_sheet(checks, locale)
     anchors["cover"] = _cover_sheet(cover, locale)
     fit_labels(wb.worksheets)
@@ -235,10 +256,10 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of"))
     inputs.add("Scenario", locale("scenario"), "base", None, locale("unit.name"), locale("note.scenario"))
     inputs.add("Horizon", locale("horizon"), 12, locale.integer, locale("months"), locale("note.horizon"))
-    inputs.add("NewMRR", locale("new_mrr_month"), 0.0, locale.money, CURRENCY_UNIT, locale("note.trailing_new"))
-    for name, key in (("ExpansionRate", "expansion_rate"), ("ContractionRate", "contraction_rate"),
-                      ("ChurnRate", "churn_rate")):
-        inputs.add(name, locale(key), 0.0, "0.00%", locale("fraction"), locale("note.trailing_rate"))
+    inputs.add("TrailingMonths", locale("trailing_months"), TRAILING_MONTHS, locale.integer, locale("months"),
+               locale("note.trailing_months"))
+    inputs.add("FiscalYearStart", locale("fiscal_year_start"), 1, "0", locale("unit.month_number"),
+               locale("note.fiscal_year_start"))
     inputs.section(locale("multiplier"))
     multipliers = inputs.table([locale("scenario"), *[locale(m) for m in MULTIPLIERS]],
                                [[name, *[SCENARIOS[name][m] for m in MULTIPLIERS]] for name in SCENARIOS],
@@ -257,19 +278,15 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     probabilities.column_of(1).define(wb, "RenewalProbability")
     _list_choice(inputs, "CommitFlag", "RenewalFlag")
     inputs.section(locale("title.forecast"))
-    inputs.add("GrossMargin", locale("gross_margin"), 1.0, locale.percent, locale("fraction"),
+    inputs.add("GrossMargin", locale("gross_margin"), None, locale.percent, locale("fraction"),
                locale("note.gross_margin"))
-    inputs.add("CurrentNRR", locale("current_nrr"), 1.0, locale.percent, locale("fraction"), locale("note.nrr"))
     inputs.add("OnePoint", locale("one_point"), 0.01, "0.00", locale("fraction"), locale("note.one_point"))
-    # a near-constant churn drives alpha and beta to very large values: show them in scientific notation
-    inputs.add("Alpha", locale("alpha"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
-    inputs.add("Beta", locale("beta"), 1.0, "[>=100000]0.00E+00;0.0000", locale("unit.sbg"), locale("note.fit"))
     inputs.tolerance()
     return inputs
 
 
-_LIST = ("order", "name", "renewal_date", "arr", "flag", "probability", "weighted_arr")  # Data_contracts columns
-_LIST_ROW = "H"  # hidden column: the Data_contracts row of the list's k-th contract
+_LIST = ("order", "name", "renewal_date", "arr", "flag", "probability", "weighted_arr", "renewals")  # Data_contracts
+_LIST_ROW = "I"  # hidden column: the Data_contracts row of the list's k-th contract
 
 
 def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
@@ -283,13 +300,20 @@ def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     first, last = 5, 4 + MAX_HORIZON
     a = Anchors({key: column_span(ws, c, first, last) for c, key in
                  enumerate(("months", "commit", "weighted", "best_case"), start=1)})
-    arr, date, flag = D("contracts", "arr"), D("contracts", "renewal_date"), D("contracts", "flag")
+    arr, flag, term = D("contracts", "arr"), D("contracts", "flag"), D("contracts", "term")
+    term = f"({term}+({term}=0))"  # the blank row of a table without contracts must not divide by 0
+    to_next, probability = D("contracts", "first"), D("contracts", "probability")
     for k in range(MAX_HORIZON):
         month = a["months"].cell(k).local
         formula(ws, month, f'=IF({k + 1}>Horizon,"",EDATE(EOMONTH(AsOf,0)+1,{k}))', locale.month)
-        due = f"({date}>={month})*({date}<=EOMONTH({month},0))"
+        # every renewal inside the horizon (`renewals_in_horizon`): a contract renews in month number n when its
+        # next renewal is in month first <= n and a whole number of terms lies between them; the weighted ARR of
+        # its r-th renewal is ARR x probability^r (ABS keeps the power defined where the row is not due)
+        n = f"((YEAR({month})-YEAR(AsOf))*12+MONTH({month})-MONTH(AsOf))"
+        terms = f"({n}-{to_next})/{term}"  # a whole number of terms from the next renewal to this month
+        due = f"({to_next}>=1)*({to_next}<={n})*({terms}=ROUNDUP({terms},0))"
         for key, expression in (("commit", sum_where(arr, due, exact(flag, "CommitFlag"))),
-                                ("weighted", sum_where(D("contracts", "weighted_arr"), due)),
+                                ("weighted", sum_where(f"{arr}*{probability}^(ABS({n}-{to_next})/{term}+1)", due)),
                                 ("best_case", sum_where(arr, due))):
             formula(ws, a[key].cell(k).local, f'=IF({month}="","",{expression})', locale.money)
     label(ws, f"A{last + 1}", locale("total"), BOLD)
@@ -302,13 +326,14 @@ def _renewals_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     label(ws, f"A{top}", locale("renewal_list"), BOLD)
     formula(ws, f"C{top}", f'=COUNTIF({D("contracts", "in_horizon")},1)', locale.integer, BOLD)
     header_row(ws, top + 1, 1, ["#", locale("account"), locale("renewal_date"), "ARR", locale("health_flag"),
-                                locale("probability"), locale("weighted_arr")])
+                                locale("probability"), locale("weighted_arr"), locale("renewals_count")])
     a["list"] = Anchor(ws, top + 1, 1).define(ws.parent, "RenewalList")
     _renewal_rows(ws, top + 1, 1, locale)
     ws.column_dimensions[_LIST_ROW].hidden = True
-    widths(ws, {"A": 16, "B": 30, "C": 18, "D": 18, "E": 14, "F": 14, "G": 18})
-    weighted = gapped(ws, a["weighted"].reference(), row=last + 2)
-    ws.add_chart(line_chart(locale("renewing"), weighted, a["months"].reference(), size=(8, 18)), "F4")
+    widths(ws, {"A": 16, "B": 30, "C": 18, "D": 18, "E": 14, "F": 14, "G": 18, "H": 14})
+    ws.add_chart(bar_chart(locale("renewing"), {locale(key): a[key].reference() for key in
+                                               ("commit", "weighted", "best_case")}, a["months"].reference(),
+                           size=(9, 20), y_format="#,##0"), "J4")
     return a
 
 
@@ -322,7 +347,7 @@ def _renewal_rows(ws: Worksheet, header: int, count: int, locale: Locale) -> Non
         for cell in row:
             cell.value = None
     formats = {"renewal_date": locale.date, "arr": locale.money, "probability": locale.percent,
-               "weighted_arr": locale.money}
+               "weighted_arr": locale.money, "renewals": "0"}
     for k in range(1, count + 1):
         r = header + k
         formula(ws, f"{_LIST_ROW}{r}", f'=IFERROR(MATCH({k},{D("contracts", "order")},0),"")')
@@ -386,10 +411,40 @@ def _projection_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         a[f"end_mrr.{name}"] = block["end_mrr"]
         top = block["implied_nrr"].row + 3
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, MAX_HORIZON + 1)}})
-    by_scenario = {name: gapped(ws, a[f"end_mrr.{name}"].reference()) for name in SCENARIOS}
-    ws.add_chart(line_chart(locale("end_mrr"), by_scenario, selected["month"].reference(), size=(9, 26)),
-                 f"A{ws.max_row + 2}")
+    a.update(_history_block(ws, top, a, locale))
+    chart_row = ws.max_row + 2
+    # the scenarios first, the actual line last (drawn on top where they share the history)
+    lines_shown = {**{name: gapped(ws, a[f"history.{name}"].reference()) for name in SCENARIOS},
+                   locale("actual"): a["history.actual"].part(0, HISTORY).reference()}
+    ws.add_chart(line_chart(locale("history_and_forecast"), lines_shown, a["history.month"].reference(),
+                            size=(9, 26), y_format="#,##0"), f"A{chart_row}")
     return a
+
+
+def _history_block(ws: Worksheet, top: int, a: Anchors, locale: Locale) -> Anchors:
+    """The scenario chart's data: HISTORY months of actual end MRR (Data_bridge) to the as-of month, then each
+    scenario's end MRR over the horizon; a scenario's line runs over the actual months too, so it starts from the
+    history. Anchors: "history.month", "history.actual", "history.<scenario>" (lines over HISTORY + 1 +
+    MAX_HORIZON months)."""
+    label(ws, f"A{top}", locale("history_and_forecast"), BOLD)
+    keys = ["month", "actual", *SCENARIOS]
+    width = HISTORY + 1 + MAX_HORIZON
+    b = Anchors({f"history.{key}": row_span(ws, top + 1 + i, 2, 1 + width) for i, key in enumerate(keys)})
+    for i, key in enumerate(keys):
+        label(ws, f"A{top + 1 + i}", locale(key) if key in ("month", "actual") else key)
+    bridge_month, bridge_end = D("bridge", "month"), D("bridge", "end_mrr")
+    for k in range(width):
+        month = b["history.month"].cell(k).local
+        after = k - HISTORY  # months after the as-of month
+        formula(ws, month, f'=IF({after}>Horizon,"",EDATE(AsOf,{after}))', locale.month)
+        formula(ws, b["history.actual"].cell(k).local,
+                f'=IF({month}="","",IF({month}>AsOf,"",IFERROR(INDEX({bridge_end},MATCH({month},{bridge_month},0)),'
+                '"")))', locale.money)
+        for name in SCENARIOS:
+            projected = (b["history.actual"].cell(k).local if after <= 0
+                         else f"INDEX({a[f'end_mrr.{name}'].local},{after})")
+            formula(ws, b[f"history.{name}"].cell(k).local, f'=IF({month}="","",{projected})', locale.money)
+    return b
 
 
 def _curves_sheet(ws: Worksheet, locale: Locale) -> Anchors:
@@ -414,7 +469,7 @@ def _curves_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     widths(ws, {"A": 20, "B": 20, "C": 20})
     curves = {locale("observed"): gapped(ws, a["observed"].reference()),
               locale("projected"): a["projected"].reference()}
-    ws.add_chart(line_chart(locale("sheet.curves"), curves, a["tenure"].reference(), size=(9, 18), y_range=(0, 1),
+    ws.add_chart(line_chart(locale("sheet.curves"), curves, a["tenure"].reference(), size=(12, 22), y_range=(0, 1),
                             y_format="0%"), "E4")
     return a
 
@@ -486,7 +541,7 @@ def _checks_sheet(ws: Worksheet, locale: Locale) -> Anchors:
          ("start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr")}
     history = (f"=SUMPRODUCT(ABS({b['start_mrr']}+{b['new']}+{b['reactivation']}+{b['expansion']}"
                f"-{b['contraction']}-{b['churn']}-{b['end_mrr']}))")
-    return checks_sheet(ws, locale, [
+    a = checks_sheet(ws, locale, [
         ("check.history", history),
         # commit (the chosen flag at face value) may exceed weighted in a mostly-Green book; neither may exceed best
         # case
@@ -496,6 +551,15 @@ def _checks_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                            "Horizon=ROUND(Horizon,0)),0,1)"),
         ("check.probabilities", "=COUNTIF(RenewalProbability,\"<0\")+COUNTIF(RenewalProbability,\">1\")"),
     ])
+    # an assumption only the reader knows: listed until it is set, without failing the master check
+    top = a["master"].row + 2
+    label(ws, f"A{top}", locale("to_set"), BOLD)
+    label(ws, f"A{top + 1}", locale("gross_margin"))
+    a["gross_margin"] = Anchor(ws, top + 1, 3)
+    formula(ws, a["gross_margin"].local, f'=IF(ISNUMBER(GrossMargin),{text(locale("ok"))},{text(locale("not_set"))})',
+            font=BOLD)
+    ok_colours(ws, a["gross_margin"].local, locale)
+    return a
 
 
 def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
@@ -514,13 +578,19 @@ def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
              "ForecastMRR"),
         Line("forecast_arr", locale("forecast_arr"), "=12*ForecastMRR", locale.money, KPI_FONT, "ForecastARR"),
         Line("implied_nrr", locale("implied_nrr"), "=ImpliedNRR", locale.percent, KPI_FONT),
-        Line("commit", locale("commit"), "=CommitRenewalARR", locale.money, KPI_FONT),
-        Line("weighted", locale("weighted"), "=WeightedRenewalARR", locale.money, KPI_FONT),
-        Line("best_case", locale("best_case"), "=BestCaseRenewalARR", locale.money, KPI_FONT),
-        Line("gross_profit", locale("gross_profit"), "=ForecastARR*GrossMargin", locale.money, KPI_FONT),
+        Line("renewing", locale("renewing_next"), f'=Horizon&" {locale("months")}"', font=Font(bold=True)),
+        Line("commit", f'  {locale("commit")}', "=CommitRenewalARR", locale.money, KPI_FONT),
+        Line("weighted", f'  {locale("weighted")}', "=WeightedRenewalARR", locale.money, KPI_FONT),
+        Line("best_case", f'  {locale("best_case")}', "=BestCaseRenewalARR", locale.money, KPI_FONT),
+        Line("gross_profit", locale("gross_profit"),
+             f'=IF(ISNUMBER(GrossMargin),ForecastARR*GrossMargin,{text(locale("gross_margin_unset"))})', locale.money,
+             KPI_FONT),
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_font=Font(color="595959")))
     ok_colours(ws, a["master_check"].local, locale)
+    ws[a["renewing"].local].alignment = Alignment(horizontal="right")
+    ws.conditional_formatting.add(a["gross_profit"].local, FormulaRule(formula=["NOT(ISNUMBER(GrossMargin))"],
+                                                                      font=Font(bold=True, color="C55A11")))
     widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})
     return a
 
@@ -535,14 +605,10 @@ def account_flags(data: Dataset, as_of: pd.Timestamp) -> pd.Series:
 
 
 def forecast_inputs(data: Dataset, as_of: pd.Timestamp) -> dict[str, object]:
-    """The measured defaults written to Inputs: trailing rates, current NRR, the sBG fit."""
-    rates = trailing_rates(data.mrr, 6, as_of)
-    mine = data.mrr[data.mrr["month"] <= as_of]
-    fit = sbg_fit_cohorts(cohort_survivors(mine))
-    nrr = nrr_cohort(mine, as_of, 12)
-    return {"AsOf": as_of, "NewMRR": rates.new_mrr, "ExpansionRate": rates.expansion,
-            "ContractionRate": rates.contraction, "ChurnRate": rates.churn,
-            "CurrentNRR": 1.0 if pd.isna(nrr) else nrr, "Alpha": fit.alpha, "Beta": fit.beta}
+    """What filling writes besides the Data tables: the as-of month and the sBG fit over the cohorts (the one driver
+    a formula cannot compute; every other driver is a formula over the Data tables on Drivers)."""
+    fit = sbg_fit_cohorts(cohort_survivors(data.mrr[data.mrr["month"] <= as_of]))
+    return {"AsOf": as_of, "AlphaFit": fit.alpha, "BetaFit": fit.beta}
 
 
 def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
@@ -551,7 +617,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
     now = mine[mine["month"] == as_of].groupby("customer_id")["mrr"].sum()
     now = now[now > 0]
     if data.customers is None or "renewal_date" not in data.customers:
-        contracts = pd.DataFrame(columns=["customer_id", "name", "renewal_date", "mrr", "flag"])
+        contracts = pd.DataFrame(columns=["customer_id", "name", "renewal_date", "mrr", "flag", "term"])
     else:
         book = data.customers.set_index("customer_id").reindex(now.index)
         book = book[book["renewal_date"].notna()]
@@ -562,6 +628,7 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
             "renewal_date": next_renewal(book["renewal_date"], term, month_end).to_numpy(),
             "mrr": now.reindex(book.index).to_numpy(),
             "flag": account_flags(data, as_of).reindex(book.index).to_numpy(),
+            "term": term.fillna(12).clip(lower=1).astype(int).to_numpy(),
         }).sort_values(["renewal_date", "mrr", "customer_id"], ascending=[True, False, True])
     # pooled survival by tenure: each cohort counts while it is observed
     survivors = cohort_survivors(mine)
@@ -569,9 +636,17 @@ def forecast_tables(data: Dataset, as_of: pd.Timestamp) -> dict[str, pd.DataFram
     long.columns = ["cohort", "tenure", "survivors"]
     long["customers"] = survivors[0].reindex(long["cohort"]).to_numpy()
     survival = long.groupby("tenure")[["customers", "survivors"]].sum().reset_index()
-    latest = long[long["cohort"] > pd.Period(as_of, "M") - COHORT_ROWS]
-    cohorts = latest.assign(cohort=latest["cohort"].dt.to_timestamp())[["cohort", "tenure", "survivors"]]
-    return {"bridge": bridge, "contracts": contracts, "survival": survival, "cohorts": cohorts}
+    # every cohort: the table the sBG fit of Drivers is made from (the grid of Retention curves shows the latest)
+    cohorts = long.assign(cohort=long["cohort"].dt.to_timestamp())[["cohort", "tenure", "survivors"]]
+    grid = mrr_grid(mine)
+    by_customer = pd.DataFrame(grid.values[:, [-13, -1]] if len(grid.months) > 12 else
+                               np.column_stack([np.zeros(len(grid.values)), grid.values[:, -1]]),
+                               columns=["mrr_year_ago", "mrr_now"])
+    accounts = by_customer.assign(customer_id=list(grid.customers))[["customer_id", "mrr_year_ago", "mrr_now"]]
+    accounts = accounts[accounts["mrr_year_ago"] > 0]  # the others add nothing to the cohort NRR
+    plan = data.plan if data.plan is not None else pd.DataFrame(columns=["month", "mrr"])
+    return {"bridge": bridge, "contracts": contracts, "survival": survival, "cohorts": cohorts, "accounts": accounts,
+            "plan": plan}
 
 
 def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, horizon: int = 12) -> list[str]:
@@ -590,6 +665,9 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
     for name, item in forecast_inputs(data, as_of).items():
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
+    # lines end where the data does (LibreOffice would draw the blanks after as 0)
+    trim_series(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon)
+    trim_series(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
 
