@@ -84,8 +84,9 @@ def direct_records(path: Path, period: str) -> list[dict] | None:
     that may repeat a key, a file DuckDB cannot read.
 
     Two queries, both over the file as it stands: `csxl.sql.plain.clean`, then the movements, whose monthly
-    form tells from its own aggregation whether any rows may repeat a key. Amounts come back as DOUBLE, as
-    the full route's DataFrame holds them.
+    form tells from its own aggregation whether any rows may repeat a key; only where some may (three
+    products or more in a customer-month) are the keys counted, and the movements computed again, as
+    `metrics_table` does. Amounts come back as DOUBLE, as the full route's DataFrame holds them.
     """
     path = Path(path)
     if (importlib.util.find_spec("duckdb") is None or path.suffix.lower() != ".parquet"
@@ -94,7 +95,18 @@ def direct_records(path: Path, period: str) -> list[dict] | None:
     import duckdb
 
     from csxl.sql.connection import connect
-    from csxl.sql.plain import clean, column_types, is_plain, product, quoted
+    from csxl.sql.plain import clean, column_types, is_plain, product, quoted, unique_keys
+
+    def movement_records(repeats: bool) -> list[dict]:
+        # the columns of csxl.sql.sources' view: the product is read only to find repeated keys
+        products = product(types) if repeats else "''"
+        source = (f"(SELECT CAST(customer_id AS VARCHAR) AS customer_id, {products} AS product, month, "
+                  f"CAST(mrr AS DOUBLE) AS mrr, FALSE AS price_adjustment FROM read_parquet({quoted(path)}))")
+        query = movements_sql(period, split=False, source=source, repeats=repeats)
+        columns = [name if name == "period" or name in COUNTS or name in RATES else f"CAST({name} AS DOUBLE) AS {name}"
+                   for name in MOVEMENT_COLUMNS] + (["repeated_keys"] if repeats else [])
+        result = con.sql(f"SELECT {', '.join(columns)} FROM ({query}) ORDER BY period")
+        return [dict(zip(result.columns, row)) for row in result.fetchall()]
 
     monthly = period == "month"
     con = connect()
@@ -102,23 +114,16 @@ def direct_records(path: Path, period: str) -> list[dict] | None:
         types = column_types(con, path)
         if not is_plain(types) or not clean(con, path, types, repeats=not monthly):
             return None
-        # the columns of csxl.sql.sources' view: the product is read only to find repeated keys
-        products = product(types) if monthly else "''"
-        source = (f"(SELECT CAST(customer_id AS VARCHAR) AS customer_id, {products} AS product, month, "
-                  f"CAST(mrr AS DOUBLE) AS mrr, FALSE AS price_adjustment FROM read_parquet({quoted(path)}))")
-        query = movements_sql(period, split=False, source=source, repeats=monthly)
-        columns = [name if name == "period" or name in COUNTS or name in RATES else f"CAST({name} AS DOUBLE) AS {name}"
-                   for name in MOVEMENT_COLUMNS] + (["repeated_keys"] if monthly else [])
-        result = con.sql(f"SELECT {', '.join(columns)} FROM ({query}) ORDER BY period")
-        names, rows = result.columns, result.fetchall()
+        records = movement_records(repeats=monthly)
+        if monthly and sum(record.pop("repeated_keys") for record in records):
+            if not unique_keys(con, path, types):
+                return None
+            records = movement_records(repeats=False)
+        return records
     except (duckdb.Error, OSError):  # the full route reads the file again and says what is wrong
         return None
     finally:
         con.close()
-    records = [dict(zip(names, row)) for row in rows]
-    if monthly and sum(record.pop("repeated_keys") for record in records):
-        return None
-    return records
 
 
 def write_records(records: list[dict], format: str, out: TextIO) -> None:

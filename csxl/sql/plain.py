@@ -64,6 +64,19 @@ def product(types: dict[str, str]) -> str:
     return "COALESCE(CAST(product AS VARCHAR), '')" if "product" in types else "''"
 
 
+def _repeated_keys(types: dict[str, str]) -> str:
+    """Whether two rows may share a customer, month and product, from one 64-bit hash per row as
+    `csxl.sql.sources` counts them: a collision only sends the file to the full route."""
+    key = f"CAST(customer_id AS VARCHAR), CAST(DATE_TRUNC('month', month) AS DATE), {product(types)}"
+    return f"COUNT(DISTINCT hash({key})) < COUNT(*)"
+
+
+def unique_keys(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str]) -> bool:
+    """Whether no two rows of the plain Parquet file `path` share a customer, month and product."""
+    (repeated,), = con.sql(f"SELECT {_repeated_keys(types)} FROM read_parquet({quoted(path)})").fetchall()
+    return not repeated
+
+
 def clean(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str], *, repeats: bool) -> bool:
     """Whether every row of the plain Parquet file `path` passes the checks `csxl.sql.sources` makes (and, with
     `repeats`, no two rows share a customer, month and product): then it reads the file as it stands.
@@ -78,9 +91,8 @@ def clean(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str], *, 
         "COUNT(*) = 0", "COUNT(month) < COUNT(*)", "COUNT(mrr) < COUNT(*)", *amounts,
         f"MIN(month) < DATE '{DATE_RANGE[0]}'", f"MAX(month) > DATE '{DATE_RANGE[1]}'",
     ]
-    if repeats:  # one 64-bit hash per row, as csxl.sql.sources counts them: a collision only sends the file there
-        key = f"CAST(customer_id AS VARCHAR), CAST(DATE_TRUNC('month', month) AS DATE), {product(types)}"
-        rows.append(f"COUNT(DISTINCT hash({key})) < COUNT(*)")
+    if repeats:
+        rows.append(_repeated_keys(types))
     ids = " OR ".join([
         "customer_id IS NULL", f"TRIM(customer_id, {SPACE}) = ''",
         *(f"{c} <> TRIM({c}, {SPACE}) OR regexp_matches({c}, '{INVISIBLE}')" for c in ("customer_id", "product")),
