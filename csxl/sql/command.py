@@ -98,8 +98,9 @@ def direct_records(path: Path, period: str) -> list[dict] | None:
     from csxl.sql.plain import clean, column_types, is_plain, product, quoted, unique_keys
 
     def movement_records(repeats: bool) -> list[dict]:
-        # the columns of csxl.sql.sources' view: the product is read only to find repeated keys
-        products = product(types) if repeats else "''"
+        # the columns of csxl.sql.sources' view, but for the product: read only to find rows that may repeat a key,
+        # which its 64-bit hash tells as well (a collision only makes the keys counted) for less than its text
+        products = f"hash({product(types)})" if repeats else "''"
         source = (f"(SELECT CAST(customer_id AS VARCHAR) AS customer_id, {products} AS product, month, "
                   f"CAST(mrr AS DOUBLE) AS mrr, FALSE AS price_adjustment FROM read_parquet({quoted(path)}))")
         query = movements_sql(period, split=False, source=source, repeats=repeats)

@@ -77,12 +77,10 @@ def unique_keys(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str
     return not repeated
 
 
-def clean(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str], *, repeats: bool) -> bool:
-    """Whether every row of the plain Parquet file `path` passes the checks `csxl.sql.sources` makes (and, with
-    `repeats`, no two rows share a customer, month and product): then it reads the file as it stands.
-
-    False for an empty file too: the loader says what an empty table lacks.
-    """
+def problems_sql(path: Path, types: dict[str, str], *, repeats: bool) -> str:
+    """A query of one row whose column `bad` is true when a row of the plain Parquet file `path` fails a check
+    `csxl.sql.sources` makes (or, with `repeats`, two rows may share a customer, month and product), and for
+    an empty file too (the loader says what an empty table lacks)."""
     lowest, highest = "CAST(MIN(mrr) AS DOUBLE)", "CAST(MAX(mrr) AS DOUBLE)"
     amounts = [f"{lowest} < 0", f"{highest} > {MAX_NUMBER}"]
     if types["mrr"] in ("FLOAT", "DOUBLE"):  # NaN sorts above every number, infinity above the largest amount
@@ -98,8 +96,11 @@ def clean(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str], *, 
         *(f"{c} <> TRIM({c}, {SPACE}) OR regexp_matches({c}, '{INVISIBLE}')" for c in ("customer_id", "product")),
     ])
     source = f"read_parquet({quoted(path)})"
-    (bad_rows, bad_ids), = con.sql(
-        f"SELECT ({' OR '.join(rows)}) AS bad_rows, (SELECT bool_or({ids}) FROM (SELECT DISTINCT "
-        f"CAST(customer_id AS VARCHAR) AS customer_id, {product(types)} AS product FROM {source})) AS bad_ids "
-        f"FROM {source}").fetchall()
-    return not bad_rows and not bad_ids
+    pairs = f"SELECT DISTINCT CAST(customer_id AS VARCHAR) AS customer_id, {product(types)} AS product FROM {source}"
+    return f"SELECT {' OR '.join(rows)} OR COALESCE((SELECT bool_or({ids}) FROM ({pairs})), FALSE) AS bad FROM {source}"
+
+
+def clean(con: duckdb.DuckDBPyConnection, path: Path, types: dict[str, str], *, repeats: bool) -> bool:
+    """Whether every row of the plain Parquet file `path` passes the checks of `problems_sql`."""
+    (bad,), = con.sql(problems_sql(path, types, repeats=repeats)).fetchall()
+    return not bad
