@@ -6,8 +6,10 @@ leave every file it cannot vouch for to the full route, which names the problem 
 
 import io
 import math
+import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -218,3 +220,19 @@ def test_a_reader_that_stops_reading_the_direct_route_is_no_error(tmp_path, demo
     run.stdout.close()
     assert run.wait(timeout=120) == 1
     assert run.stderr.read() == b""
+
+
+def test_duckdb_spills_to_the_systems_temporary_folder_not_the_current_one(tmp_path, monkeypatch):
+    from csxl.sql.connection import connect
+
+    monkeypatch.chdir(tmp_path)
+    con = connect()
+    con.sql("SET memory_limit = '64MB'")
+    spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    rows = con.sql("SELECT COUNT(*) FROM (SELECT i, md5(CAST(i AS VARCHAR)) AS h FROM range(2000000) t(i) "
+                   "ORDER BY h)").fetchall()
+    assert rows == [(2_000_000,)]
+    assert list(tmp_path.iterdir()) == []  # no .tmp here
+    assert spill.startswith(tempfile.gettempdir()) and os.listdir(spill)  # DuckDB spilled there
+    con.close()
+    assert not os.path.exists(spill)  # and left nothing behind
