@@ -23,6 +23,7 @@ from csxl.data.demo import demo_dataset
 from csxl.metrics.movements import mrr_movements, period_label
 from csxl.sql import plain, sources
 from csxl.sql.command import direct_records, write_records
+from tests.test_sql_sources import _bad
 
 runner = CliRunner()
 
@@ -82,14 +83,6 @@ def test_the_direct_route_imports_neither_pandas_nor_the_cli_framework(tmp_path,
     assert done.returncode == 0, done.stderr
     assert done.stderr == "[]\n"
     assert done.stdout.startswith("period,start_mrr,new,")
-
-
-def _bad(frame: pd.DataFrame, row: int, **values) -> pd.DataFrame:
-    bad = frame.copy()
-    for column, value in values.items():
-        bad[column] = bad[column].astype(object)
-        bad.loc[row, column] = value
-    return bad
 
 
 HOSTILE = {  # a change to the demo book's rows -> what the full route says (exit 2) or None (it computes)
