@@ -1,5 +1,5 @@
-"""`python -m csxl` runs the command line."""
+"""`python -m csxl` runs the command line (csxl.entry: `csxl metrics` over plain Parquet first, then csxl.cli)."""
 
-from csxl.cli import app
+from csxl.entry import main
 
-app()
+main()

@@ -8,12 +8,8 @@ read-only folder, a device), which are checked before the work where they can be
 
 from __future__ import annotations
 
-import errno
 import functools
-import io
-import json
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -22,10 +18,11 @@ from typing import Annotated, NoReturn
 
 import pandas as pd
 
+from csxl.entry import stdout_error
 from csxl.errors import CsxlDataError
 from csxl.extras import missing_extra
 from csxl.metrics.movements import mrr_movements, period_label
-from csxl.sql.command import METRICS
+from csxl.sql.command import COUNTS, METRICS, RATES, write_records
 from csxl.sql.dialects import DIALECTS
 
 try:  # the `cli` extra
@@ -107,10 +104,10 @@ def _reports_errors(command: Callable) -> Callable:
         except OSError as err:
             if err.filename is not None:
                 _fail(os_error(err, doing="use"))
-            _discard_stdout()  # a write to the standard output failed: csxl names every file it opens itself
-            if err.errno == errno.EPIPE:  # the reader stopped reading (`| head`): quietly, as click does
+            error = stdout_error(err)  # a write to the standard output failed: csxl names every file it opens itself
+            if error is None:  # the reader stopped reading (`| head`): quietly, as click does
                 raise typer.Exit(1) from None
-            _fail(os_error(err, "the standard output"))
+            _fail(error)
 
     return run
 
@@ -118,15 +115,6 @@ def _reports_errors(command: Callable) -> Callable:
 def _fail(err: CsxlDataError) -> NoReturn:
     print(f"csxl: error: {err}", file=sys.stderr)
     raise typer.Exit(2) from None
-
-
-def _discard_stdout() -> None:
-    """Send what is still buffered for the standard output nowhere, so that the flush at exit cannot fail again
-    (the way Python's documentation handles a closed pipe)."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):  # not a file descriptor: nothing flushes it at exit
-        pass
 
 
 # the decimal separator of amounts written as text, for a file whose values leave it open ("99.000")
@@ -161,9 +149,6 @@ def _database(source: str, engine: Engine, table: str | None, query: str | None)
     return None
 
 
-_RATES = {"nrr", "grr", "logo_churn", "quick_ratio"}
-_COUNTS = {"customers_start", "new_customers", "reactivated_customers", "churned_customers", "customers_end"}
-
 
 def _records(table: pd.DataFrame) -> list[dict]:
     """Rows for csv/json: period labels, counts as ints, NaN as None."""
@@ -173,7 +158,7 @@ def _records(table: pd.DataFrame) -> list[dict]:
         for name, value in zip(table.columns, row):
             if name == "period":
                 value = period_label(value)
-            elif name in _COUNTS:
+            elif name in COUNTS:
                 value = int(value)
             elif isinstance(value, float) and math.isnan(value):
                 value = None
@@ -196,7 +181,7 @@ _RATES_AND_COUNTS = ["period", "nrr", "grr", "logo_churn", "quick_ratio", "custo
 def _cell(name: str, value) -> str:
     if value is None:
         return "-"
-    if name in _RATES:
+    if name in RATES:
         return f"{value:.2f}" if name == "quick_ratio" else f"{value:.1%}"
     return f"{value:,.0f}" if isinstance(value, float) else str(value)
 
@@ -237,11 +222,8 @@ def metrics(
     table, last_month, warnings = (metrics_table(Path(path), period.value, decimal) if database is None
                                    else database_metrics_table(path, period.value, **database))
     _warn(warnings)
-    if format is Format.csv:
-        pd.DataFrame(_records(table)).to_csv(sys.stdout, index=False, lineterminator="\n")
-    elif format is Format.json:
-        json.dump(_records(table), sys.stdout, indent=1)
-        sys.stdout.write("\n")
+    if format is not Format.table:  # what csxl.entry prints when DuckDB answers alone
+        write_records(_records(table), format.value, sys.stdout)
     else:
         _print_table(table, f"MRR movements by {period.value} - {shown(path)}", last_month)
 

@@ -27,15 +27,8 @@ import numpy as np
 import pandas as pd
 
 from csxl.metrics import rates
+from csxl.metrics.columns import MOVEMENT_COLUMNS, PERIODS, SPLIT_COLUMNS
 
-PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
-
-MOVEMENT_COLUMNS = [
-    "period", "start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr",
-    "nrr", "grr", "customers_start", "new_customers", "reactivated_customers", "churned_customers",
-    "customers_end", "logo_churn", "quick_ratio",
-]
-SPLIT_COLUMNS = ["upsell", "cross_sell", "price_adjustment"]
 _AMOUNTS = ["start_mrr", "new", "reactivation", "expansion", "contraction", "churn", "end_mrr", *SPLIT_COLUMNS]
 
 # MRR is money: sums are rounded to this many decimals so that float noise

@@ -13,24 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from csxl.metrics.movements import PERIODS
+from csxl.metrics.columns import PERIODS
+from csxl.sql.connection import connect
 from csxl.sql.movements import movements_sql
 from csxl.sql.retention import cohort_retention_sql, group_retention_sql, retention_trend_sql
 
 if TYPE_CHECKING:
     import duckdb
-
-
-def connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB database (imported here: only the commands that run SQL pay for it).
-
-    No progress bar: DuckDB would draw one over a long query, into the output a user pipes to a file.
-    """
-    import duckdb
-
-    con = duckdb.connect()
-    con.sql("SET enable_progress_bar = false")
-    return con
 
 
 def with_book(mrr: pd.DataFrame, name: str = "mrr") -> duckdb.DuckDBPyConnection:

@@ -7,8 +7,6 @@ arithmetic, whose spelling differs from one engine to the next.
 
 from __future__ import annotations
 
-import pandas as pd
-
 _DIGITS = " UNION ALL ".join(f"SELECT {d} AS d" for d in range(10))
 
 
@@ -56,5 +54,7 @@ def ratio(numerator: str, denominator: str) -> str:
 
 def month_number(month: object) -> int:
     """A month ('2026-03', a Timestamp or a Period) as the integer the SQL counts months in."""
+    import pandas as pd  # here: the movements' SQL is built without pandas (csxl.sql.command's direct route)
+
     period = pd.Period(month, freq="M")  # type: ignore[arg-type]  # anything pandas reads as a month
     return period.year * 12 + period.month - 1

@@ -29,7 +29,7 @@ arrays or generate_series, integer division as `//`.
 
 from __future__ import annotations
 
-from csxl.metrics.movements import MOVEMENT_COLUMNS, PERIODS, SPLIT_COLUMNS
+from csxl.metrics.columns import MOVEMENT_COLUMNS, PERIODS, SPLIT_COLUMNS
 from csxl.sql.fragments import label, ratio, rows_cte, spine_cte
 
 # months in a period
