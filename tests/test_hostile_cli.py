@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -62,6 +63,13 @@ def zero_in_february(tmp, monkeypatch) -> None:
     """A book whose only account pays nothing in February."""
     (tmp / "data").mkdir()
     (tmp / "data" / "mrr.csv").write_text("customer_id,month,mrr\na,2026-01,100\na,2026-02,0\na,2026-03,100\n")
+
+
+def empty_tables(tmp, monkeypatch) -> None:
+    """An MRR table with its header and no rows, as CSV and as Parquet."""
+    (tmp / "mrr.csv").write_text("customer_id,month,mrr\n")
+    pd.DataFrame({"customer_id": pd.Series([], dtype=str), "month": pd.Series([], dtype="datetime64[us]"),
+                  "mrr": pd.Series([], dtype=float)}).to_parquet(tmp / "mrr.parquet")
 
 
 def a_file(tmp, monkeypatch) -> None:
@@ -119,6 +127,10 @@ CASES = [
     Case("template export qbr -o pipe.xlsx", pipe_and_link, 2,
          "csxl: error: pipe.xlsx: the output is not a regular file but a device, pipe or socket - write to a file"),
     Case("forecast data/ -o link.xlsx", pipe_and_link, 2, "link.xlsx: the output is not a regular file but a"),
+    # a table without rows: one line, in the SQL engine's metrics as in the loader
+    *(Case(f"metrics mrr.{ext}{fmt}", empty_tables, 2,
+           f"csxl: error: mrr.{ext}: the mrr table has a header but no rows - add data rows below the header")
+      for ext in ("csv", "parquet") for fmt in ("", " --format csv")),
     # nothing to do is not a success
     Case("qbr data --all --as-of 2026-02 -o out", zero_in_february, 2,
          "csxl: error: data: no account has MRR in 2026-02: there is no QBR to write - pick a month with --as-of, "

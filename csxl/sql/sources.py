@@ -249,8 +249,8 @@ def open_book(path: Path, *, defer_repeats: bool = False, decimal: str | None = 
         suffix = path.suffix.lower()
         read: _Read = (_parquet(con, path, defer_repeats) if suffix == ".parquet"
                        else _csv(con, path) if suffix == ".csv" else False)
-        if read:
-            (last,) = _one(con, "SELECT MAX(month) FROM mrr")
+        last = _one(con, "SELECT MAX(month) FROM mrr")[0] if read else None
+        if last is not None:  # a file without rows is the loader's to name, like any other it cannot read
             return Book(con, pd.Period(last, "M").to_timestamp(), None if read is True else read)
         con.close()
     from csxl.data.load import load
