@@ -72,6 +72,10 @@ def empty_tables(tmp, monkeypatch) -> None:
                   "mrr": pd.Series([], dtype=float)}).to_parquet(tmp / "mrr.parquet")
 
 
+def two_months(tmp, monkeypatch) -> None:
+    (tmp / "mrr.csv").write_text("customer_id,month,mrr\na,2026-01,100\nb,2026-02,50\na,2026-02,100\n")
+
+
 def a_file(tmp, monkeypatch) -> None:
     (tmp / "notes.txt").write_text("mine")
 
@@ -131,6 +135,8 @@ CASES = [
     *(Case(f"metrics mrr.{ext}{fmt}", empty_tables, 2,
            f"csxl: error: mrr.{ext}: the mrr table has a header but no rows - add data rows below the header")
       for ext in ("csv", "parquet") for fmt in ("", " --format csv")),
+    Case("forecast mrr.csv -o f.xlsx", two_months, 2, "mrr.csv: the forecast fits its survival curve to how long "
+         "customers keep paying, and the data up to 2026-02 cannot give one (2 months of MRR"),
     # nothing to do is not a success
     Case("qbr data --all --as-of 2026-02 -o out", zero_in_february, 2,
          "csxl: error: data: no account has MRR in 2026-02: there is no QBR to write - pick a month with --as-of, "

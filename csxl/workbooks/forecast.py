@@ -607,7 +607,16 @@ def account_flags(data: Dataset, as_of: pd.Timestamp) -> pd.Series:
 def forecast_inputs(data: Dataset, as_of: pd.Timestamp) -> dict[str, object]:
     """What filling writes besides the Data tables: the as-of month and the sBG fit over the cohorts (the one driver
     a formula cannot compute; every other driver is a formula over the Data tables on Drivers)."""
-    fit = sbg_fit_cohorts(cohort_survivors(data.mrr[data.mrr["month"] <= as_of]))
+    history = data.mrr[data.mrr["month"] <= as_of]
+    try:
+        fit = sbg_fit_cohorts(cohort_survivors(history))
+    except ValueError:  # too short a history, or no cohort that lived long enough to fit a curve to
+        months = history["month"].nunique()
+        raise CsxlDataError(f"the forecast fits its survival curve to how long customers keep paying, and the data "
+                            f"up to {as_of:%Y-%m} cannot give one ({months} month{'s' * (months != 1)} of MRR, no "
+                            f"group of customers starting together seen paying for 3 months)",
+                            file=data.source, fix="give at least 3 months of MRR in which customers keep paying") \
+            from None
     return {"AsOf": as_of, "AlphaFit": fit.alpha, "BetaFit": fit.beta}
 
 
