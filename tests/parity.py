@@ -81,6 +81,31 @@ class Case:
         return [self.as_of - pd.DateOffset(months=11 - k) for k in range(12)]
 
 
+PORTFOLIO_WINDOW = 36  # the months the portfolio shows; its wide tables also hold the month before them
+_MOVED = ["new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction", "churn",
+          "new_customers", "reactivated_customers", "churned_customers"]
+
+
+def opening_month(mrr: pd.DataFrame, as_of: pd.Timestamp) -> int:
+    """The portfolio's opening balance: the window index (0 = the month before the 36 shown) of the data's first
+    month, 0 when the data reaches that month or earlier."""
+    first = mrr["month"].min()
+    return max(0, (first.year - as_of.year) * 12 + first.month - as_of.month + PORTFOLIO_WINDOW)
+
+
+def portfolio_movements(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """`mrr_movements` as the portfolio presents it, by month (a Timestamp index): when the data begins inside the
+    window its first month is an opening balance (ChartMogul's convention), start = end and no movement, where
+    `mrr_movements` books the whole base as new."""
+    moves = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp()).set_index("month")
+    if opening_month(mrr, as_of) > 0:
+        first = moves.index[0]
+        moves.loc[first, _MOVED] = 0
+        moves.loc[first, ["start_mrr", "customers_start"]] = moves.loc[first, ["end_mrr", "customers_end"]].to_numpy()
+        moves.loc[first, ["nrr", "grr"]] = np.nan
+    return moves
+
+
 def _nan_blank(values) -> list:
     return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
 
@@ -179,7 +204,7 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         return mrr_by_flag(now, health.flags_at(case.data.health, case.data.customers, now.index, case.as_of))
 
     def quick_ratio(case: Case) -> float:
-        year = mrr_movements(case.mrr).tail(12)
+        year = portfolio_movements(case.mrr, case.as_of).tail(12)
         return year[["new", "expansion", "reactivation"]].sum().sum() / year[["contraction", "churn"]].sum().sum()
 
     def by_month(case: Case, measure: Callable[[pd.DataFrame], float], table: str) -> list:
@@ -208,6 +233,7 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
     return {
         "MRR": lambda case: _now(case).sum(),
         "ARR": lambda case: 12 * _now(case).sum(),
+        "OpeningMonth": lambda case: opening_month(case.mrr, case.as_of),
         "Customers": lambda case: len(_now(case)),
         "ARPA": lambda case: _now(case).mean(),
         "NRR": lambda case: nrr_cohort(case.mrr, case.as_of, 12),

@@ -9,7 +9,7 @@ import pytest
 from csxl.data.demo import demo_dataset
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at, segments, touch_models
-from csxl.metrics.movements import SPLIT_COLUMNS, mrr_movements
+from csxl.metrics.movements import SPLIT_COLUMNS
 from csxl.metrics.retention import (
     cohort_retention,
     grr_cohort,
@@ -23,6 +23,7 @@ from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
+from tests.parity import opening_month, portfolio_movements
 from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
@@ -38,7 +39,7 @@ LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell"
 
 
 def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame, survey_months: int = 12) -> dict[str, float]:
-    moves = mrr_movements(mrr)
+    moves = portfolio_movements(mrr, AS_OF)
     now = mrr[mrr["month"] == AS_OF].groupby("customer_id")["mrr"].sum()
     now = now[now > 0]
     last12 = moves.tail(12)
@@ -68,7 +69,7 @@ def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
         assert actual[name] == pytest.approx(want, rel=1e-9), name
     assert actual["MasterCheck"] == Locale(lang)("ok")
     cells = movement_cells(calculated, lang)
-    python = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp()).set_index("month")
+    python = portfolio_movements(mrr, AS_OF)
     for (month, line), value in cells.items():
         want = python.loc[month, line] if month in python.index else 0.0
         # csxl.metrics rounds each customer's share of the split to 6 decimals; the workbook does not
@@ -218,8 +219,12 @@ def test_retention_trend_and_cohorts_equal_python(generated):
         checked = 0
         rows = wb[grid.ws.title].iter_rows(min_row=grid.row, max_row=grid.bottom, min_col=grid.col,
                                            max_col=grid.right, values_only=True)
-        for start, size, row in zip(column("cohorts", f"{basis}_starts"), column("cohorts", "customers"), rows):
-            cohort = pd.Period(start, "M")
+        labelled = zip(column("cohorts", f"{basis}_before"), column("cohorts", f"{basis}_starts"),
+                       column("cohorts", "customers"), rows)
+        for before, start, size, row in labelled:
+            # the opening balance's cohort reads "before" the month after it: everyone there when the data began
+            cohort = pd.Period(start, "M") - (1 if before else 0)
+            assert before == (locale("before_month") if cohort == pd.Period(mrr["month"].min(), "M") else None)
             if cohort not in python.index:  # nobody's first month
                 assert size == 0
                 continue
@@ -250,3 +255,33 @@ def test_moving_the_as_of_month_in_the_workbook_fails_the_master_check(generated
     moved = convert([tmp_path / "moved.xlsx"], tmp_path / "calc")[0]
     assert named_values(calculated, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("ok")
     assert named_values(moved, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("error")
+
+
+def test_the_first_month_of_the_data_is_an_opening_balance_not_new_business(generated):
+    """The demo data begins in the window's first month: its 158 paying customers were there before, so that month
+    is the opening balance (start = end, nothing new), and no month's new MRR towers over the others."""
+    data, _, calculated = generated
+    cells = movement_cells(calculated, "pt-BR")
+    first = data.mrr["month"].min()
+    assert first == AS_OF - pd.DateOffset(months=WINDOW - 1)
+    opening = data.mrr.loc[data.mrr["month"] == first, "mrr"].sum()
+    assert cells[(first, "start_mrr")] == pytest.approx(opening) == cells[(first, "end_mrr")]
+    assert cells[(first, "customers_start")] == cells[(first, "customers_end")] > 100
+    assert cells[(first, "new")] == cells[(first, "new_customers")] == 0
+    new = [cells[(month, "new")] for month, line in cells if line == "new"]
+    assert max(new) < 5 * sorted(new)[len(new) // 2]  # the median month's new MRR, not a fifth of a giant bar
+    assert named_values(calculated, ["OpeningMonth"])["OpeningMonth"] == opening_month(data.mrr, AS_OF) == 1
+
+
+def test_trend_chart_starts_at_the_first_month_it_can_compute(generated):
+    """LibreOffice plots a blank as 0%: the NRR / GRR lines start at the first month with a year of data behind it."""
+    _, path, calculated = generated
+    trend = named(openpyxl.load_workbook(calculated, data_only=True), "TrendMonths")
+    values = [trend.ws.cell(r, trend.col + 1).value for r in range(trend.row, trend.bottom + 1)]
+    computed = next(i for i, v in enumerate(values) if not blank(v))
+    assert computed == 1 and all(not blank(v) for v in values[computed:])
+    with zipfile.ZipFile(path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    first = f"${trend.letter}${trend.row + computed}:${trend.letter}${trend.bottom}"
+    shown = [chart for chart in charts if first in chart]
+    assert len(shown) == 1 and shown[0].count(first) == 4  # the categories of its four series

@@ -307,3 +307,17 @@ class Locale:
     percent = "0.0%"
     number = "#,##0.0"
     integer = "#,##0"
+
+
+# The portfolio review's sheets added with its opening balance, renewals at risk and movers (kept in one block).
+add_labels({
+    "opening_balance": ("Opening balance (first month of the data)", "Saldo inicial (primeiro mês dos dados)",
+                        "Saldo inicial (primer mes de los datos)"),
+    "note.opening": ("The data's first month is the opening balance: its customers were there before it (not new), "
+                     "so the bridge starts the month after (ChartMogul's convention)",
+                     "O primeiro mês dos dados é o saldo inicial: seus clientes já estavam lá (não são novos), e a "
+                     "ponte começa no mês seguinte (convenção da ChartMogul)",
+                     "El primer mes de los datos es el saldo inicial: sus clientes ya estaban (no son nuevos), y el "
+                     "puente empieza el mes siguiente (convención de ChartMogul)"),
+    "before_month": ("before", "antes de", "antes de"),
+})

@@ -37,7 +37,7 @@ from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics.expansion import OPEN_STAGES, whitespace
 from csxl.metrics.health import FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS, flags_at
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
@@ -53,7 +53,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, gapped, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart, skip_points
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, ok_colours
 from csxl.workbooks.formulas import (
@@ -342,17 +342,31 @@ _LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell
 
 
 def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The monthly bridge of the whole book. Anchors: "history_months", "index" and "month" (over the window's
-    months) and each line of `_LINES` (a line area over the months)."""
-    title(ws, locale("sheet.movements"))
-    a = lines(ws, 3, [Line("history_months", locale("history_months"), "=COLUMNS(Months)-1", locale.integer,
-                           name="HistoryMonths")])
+    """The monthly bridge of the whole book. Anchors: "history_months", "opening" (the opening balance's month),
+    "opening_index", "index" and "month" (over the window's months) and each line of `_LINES` (a line area over
+    the months).
+
+    Opening balance (ChartMogul's convention): when the data begins inside the window, its first month is the
+    opening balance, not a month of new business: that column's start and end are the month's MRR and its
+    movements 0, and the bridge starts in the month after it. `OpeningMonth` is that column's index (0 when the
+    data reaches back to the month before the window, whose MRR the first column then starts from).
+    """
+    title(ws, locale("sheet.movements"), locale("note.opening"))
+    a = lines(ws, 3, [
+        Line("history_months", locale("history_months"), "=COLUMNS(Months)-1", locale.integer, name="HistoryMonths"),
+        Line("opening", locale("opening_balance"), '=IF(OpeningMonth=0,"",EDATE(AsOf,OpeningMonth-HistoryMonths))',
+             locale.month),
+    ])
+    # the window month each customer first paid in is 0 for those paying at or before the month before the window
+    a["opening_index"] = a["opening"].offset(cols=1)
+    formula(ws, a["opening_index"].local, f"=MIN(MIN(D_book_first),{WINDOW})", "0", Font(color="808080"))
+    a["opening_index"].define(ws.parent, "OpeningMonth")
     first, last = 2, 1 + WINDOW
-    a.update({"index": row_span(ws, 4, first, last), "month": row_span(ws, 5, first, last)})
+    a.update({"index": row_span(ws, 5, first, last), "month": row_span(ws, 6, first, last)})
     for offset, line in enumerate(_LINES):
-        a[line] = row_span(ws, 6 + offset, first, last)
-    label(ws, "A4", "#", Font(color="808080"))
-    label(ws, "A5", locale("month"), BOLD)
+        a[line] = row_span(ws, 7 + offset, first, last)
+    label(ws, f"A{a['index'].row}", "#", Font(color="808080"))
+    label(ws, f"A{a['month'].row}", locale("month"), BOLD)
     for line in _LINES:
         cell = label(ws, f"A{a[line].row}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
         if line in SPLIT_COLUMNS:
@@ -363,35 +377,37 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         ws[index.local].font = Font(color="808080")
         i = f"{index.letter}${index.row}"  # the month's index cell, in the formulas
         P, C = _months(i), _months(f"{i}+1")
+        opening = f"{i}<=OpeningMonth"  # the opening balance, or a month before the data began: no movement
+        moved = lambda expression, opening=opening: f"=IF({opening},0,{expression})"  # noqa: E731
         # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
         first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
         r = {line: a[line].cell(k - 1).local for line in ("month", *_LINES)}
         cells = {
             "month": (f"=EDATE(AsOf,{i}-HistoryMonths)", locale.month),
-            "start_mrr": (f"=SUM({P})", locale.money),
-            "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})", locale.money),
-            "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})", locale.money),
-            "expansion": (f"=SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))", locale.money),
-            "upsell": (f"=SUM(INDEX(Upsell,0,{i}))", locale.money),
-            "cross_sell": (f"=SUM(INDEX(CrossSell,0,{i}))", locale.money),
+            "start_mrr": (f"=IF({opening},SUM({C}),SUM({P}))", locale.money),
+            "new": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})"), locale.money),
+            "reactivation": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})"), locale.money),
+            "expansion": (moved(f"SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))"), locale.money),
+            "upsell": (moved(f"SUM(INDEX(Upsell,0,{i}))"), locale.money),
+            "cross_sell": (moved(f"SUM(INDEX(CrossSell,0,{i}))"), locale.money),
             "price_adjustment": (f"={r['expansion']}-{r['upsell']}-{r['cross_sell']}", locale.money),
-            "contraction": (f"=SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))", locale.money),
-            "churn": (f"=SUMPRODUCT(({P}>0)*({C}=0)*{P})", locale.money),
+            "contraction": (moved(f"SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))"), locale.money),
+            "churn": (moved(f"SUMPRODUCT(({P}>0)*({C}=0)*{P})"), locale.money),
             "end_mrr": (f"=SUM({C})", locale.money),
-            "customers_start": (f"=SUMPRODUCT(--({P}>0))", locale.integer),
-            "new_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays})", locale.integer),
-            "reactivated_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before})", locale.integer),
-            "churned_customers": (f"=SUMPRODUCT(({P}>0)*({C}=0))", locale.integer),
+            "customers_start": (f"=IF({opening},SUMPRODUCT(--({C}>0)),SUMPRODUCT(--({P}>0)))", locale.integer),
+            "new_customers": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{first_pays})"), locale.integer),
+            "reactivated_customers": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{paid_before})"), locale.integer),
+            "churned_customers": (moved(f"SUMPRODUCT(({P}>0)*({C}=0))"), locale.integer),
             "customers_end": (f"=SUMPRODUCT(--({C}>0))", locale.integer),
-            "nrr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}+{r["expansion"]}-{r["contraction"]}'
-                          f'-{r["churn"]})/{r["start_mrr"]},"")', locale.percent),
-            "grr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}-{r["contraction"]}-{r["churn"]})'
-                          f'/{r["start_mrr"]},"")', locale.percent),
+            "nrr_month": (f'=IF(OR({opening},{r["start_mrr"]}<=0),"",({r["start_mrr"]}+{r["expansion"]}'
+                          f'-{r["contraction"]}-{r["churn"]})/{r["start_mrr"]})', locale.percent),
+            "grr_month": (f'=IF(OR({opening},{r["start_mrr"]}<=0),"",({r["start_mrr"]}-{r["contraction"]}'
+                          f'-{r["churn"]})/{r["start_mrr"]})', locale.percent),
         }
         for line, (expression, fmt) in cells.items():
             formula(ws, r[line], expression, fmt, Font(italic=True) if line in SPLIT_COLUMNS else None)
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, WINDOW + 1)}})
-    ws.freeze_panes = "B6"
+    ws.freeze_panes = f"B{a['start_mrr'].row}"
     months = a["month"].reference()
     shown = ("new", "reactivation", "expansion", "contraction", "churn")
     series = {locale(line): a[line].reference() for line in shown}
@@ -425,6 +441,7 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["bench_grr"], "=" + acv_band(acv, "BenchGRR"), locale.percent)
     a["nrr"].cell(-1).define(ws.parent, "NRR")
     a["grr"].cell(-1).define(ws.parent, "GRR")
+    a["months"].define(ws.parent, "TrendMonths")  # filling starts the chart at the first month it can compute
     widths(ws, {"A": 14, "B": 12, "C": 12, "D": 22, "E": 22, "G": 14, "H": 14})
     trend = {name: gapped(ws, a[key].reference()) for key, name in
              (("nrr", "NRR"), ("grr", "GRR"), ("bench_nrr", bench["nrr"]), ("bench_grr", bench["grr"]))}
@@ -434,28 +451,33 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
 def _cohorts_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """Revenue and logo retention by start month and age. Anchors: "revenue" and "logo" (start months x ages),
-    "revenue_starts"/"logo_starts" (their start months) and "customers" (each cohort's size)."""
+    "revenue_starts"/"logo_starts" (their start months), "revenue_before"/"logo_before" (beside them: "before" on
+    the opening balance's cohort, whose accounts started in its month or earlier, so it reads "before" the month
+    after it) and "customers" (each cohort's size)."""
     title(ws, locale("sheet.cohorts"))
     a = Anchors()
+    grid = 4  # the column of age 0
     for block, (key, basis) in enumerate((("cohort_revenue", "revenue"), ("cohort_logo", "logo"))):
         top = 4 + block * (WINDOW + 5)
-        a[basis] = Anchor(ws, top + 2, 3, top + 1 + WINDOW, 2 + WINDOW)
-        a[f"{basis}_starts"] = column_span(ws, 1, top + 2, top + 1 + WINDOW)
+        a[basis] = Anchor(ws, top + 2, grid, top + 1 + WINDOW, grid - 1 + WINDOW)
+        a[f"{basis}_before"] = column_span(ws, 1, top + 2, top + 1 + WINDOW)
+        a[f"{basis}_starts"] = column_span(ws, 2, top + 2, top + 1 + WINDOW)
         if basis == "revenue":
-            a["customers"] = column_span(ws, 2, top + 2, top + 1 + WINDOW)
+            a["customers"] = column_span(ws, 3, top + 2, top + 1 + WINDOW)
         label(ws, f"A{top}", locale(key), BOLD)
-        label(ws, f"A{top + 1}", locale("month"), BOLD)
+        label(ws, f"B{top + 1}", locale("month"), BOLD)
         for t in range(WINDOW):
-            ws.cell(top + 1, 3 + t, t).font = BOLD
-        label(ws, f"B{top + 1}", locale("customers"), BOLD)
+            ws.cell(top + 1, grid + t, t).font = BOLD
+        label(ws, f"C{top + 1}", locale("customers"), BOLD)
         for c in range(1, WINDOW + 1):
             r = top + 1 + c
-            formula(ws, f"A{r}", f"=EDATE(AsOf,{c}-HistoryMonths)", locale.month)
-            formula(ws, f"B{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
+            formula(ws, f"A{r}", f'=IF({c}=OpeningMonth,{text(locale("before_month"))},"")', font=Font(italic=True))
+            formula(ws, f"B{r}", f"=EDATE(AsOf,{c}+({c}=OpeningMonth)-HistoryMonths)", locale.month)
+            formula(ws, f"C{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
             base = (f"SUMPRODUCT((D_book_first={c})*{_months(str(c + 1))})" if basis == "revenue"
                     else f"COUNTIF(D_book_first,{c})")
             for t in range(WINDOW - c + 1):
-                column = col(3 + t)
+                column = col(grid + t)
                 age = _months(f"{c}+{column}${top + 1}+1")
                 kept = (f"SUMPRODUCT((D_book_first={c})*{age})" if basis == "revenue"
                         else f"SUMPRODUCT((D_book_first={c})*({age}>0))")
@@ -463,7 +485,7 @@ def _cohorts_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         ws.conditional_formatting.add(a[basis].local, ColorScaleRule(
             start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.75,
             mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
-    widths(ws, {"A": 12, "B": 10, **{col(3 + t): 7 for t in range(WINDOW)}})
+    widths(ws, {"A": 8, "B": 12, "C": 10, **{col(grid + t): 7 for t in range(WINDOW)}})
     return a
 
 
@@ -494,8 +516,8 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for key, name in (("codes", "FlagCode"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"), ("share", "FlagShare")):
         a[key].define(ws.parent, name)
     ws.add_chart(bar_chart(locale("share"), a["share"].grow(top=1).reference(), a["flags"].reference(),
-                           y_format="0%"), "H3")
-    top = 12
+                           y_format="0%"), "F3")
+    top = 20  # below the chart, which is about 15 rows tall
     label(ws, f"A{top}", locale("kanban"), BOLD)
     a["kanban"] = Anchor(ws, top + 2, 1, top + 1 + KANBAN_ROWS, 2 * len(FLAGS))
     for j, flag in enumerate(FLAGS):
@@ -812,6 +834,25 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     }, warnings
 
 
+def _opening_month(wide: np.ndarray, before: np.ndarray) -> int:
+    """The window index of the opening balance: 0 when the data reaches the month before the window (or earlier),
+    else the first month with MRR (the Movements sheet's `OpeningMonth`, computed here to place the trend chart)."""
+    if before.any() or (wide[:, 0] > 0).any():
+        return 0
+    paid = np.flatnonzero((wide > 0).any(axis=0))
+    return int(paid[0]) if len(paid) else WINDOW
+
+
+def _start_trend_chart(wb: Workbook, opening: int) -> None:
+    """Start the NRR / GRR trend chart at its first month with a year of data before it: the trend rows before
+    that are blank, which LibreOffice would plot as 0%."""
+    months = named(wb, "TrendMonths")
+    for chart in months.ws._charts:
+        categories = [s.cat.numRef or s.cat.strRef for s in chart.series if s.cat]
+        if categories and all(c is not None and c.f == months.ref for c in categories):
+            skip_points(chart, opening)  # trend row j compares month 12 + j with month j
+
+
 def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """MRR by customer and product in the window's months (blank = none), a customer's products adjacent, and
     1 in a month the data flags as a price adjustment: the rows the book sums and splits expansion over."""
@@ -838,6 +879,8 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
+    book = tables["book"]
+    _start_trend_chart(wb, _opening_month(book[_M].to_numpy(), book["before"].to_numpy()))
     fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
     set_input(wb, "DataAsOf", as_of)
