@@ -28,6 +28,7 @@ from csxl.metrics.expansion import (
 )
 from csxl.metrics.forecast import (
     days_to_renewal,
+    next_renewal,
     nrr_point_value,
     nrr_sensitivity,
     project_mrr,
@@ -81,6 +82,7 @@ class Case:
         return [self.as_of - pd.DateOffset(months=11 - k) for k in range(12)]
 
 
+WINDOWS = (("Short", 90), ("Long", 180))  # the portfolio's renewal windows (Inputs defaults), in days
 PORTFOLIO_WINDOW = 36  # the months the portfolio shows; its wide tables also hold the month before them
 _MOVED = ["new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction", "churn",
           "new_customers", "reactivated_customers", "churned_customers"]
@@ -104,6 +106,22 @@ def portfolio_movements(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         moves.loc[first, ["start_mrr", "customers_start"]] = moves.loc[first, ["end_mrr", "customers_end"]].to_numpy()
         moves.loc[first, ["nrr", "grr"]] = np.nan
     return moves
+
+
+def renewals_at_risk(data: Dataset, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """The paying accounts flagged Red, Yellow or Freeze whose next renewal (`next_renewal` past the end of the
+    as-of month) is 1 to `days` days away, largest ARR first: name, arr, flag, csm, days."""
+    mrr = data.mrr[data.mrr["month"] == as_of].groupby("customer_id")["mrr"].sum()
+    mrr = mrr[mrr > 0]
+    customers = data.customers.set_index("customer_id").reindex(mrr.index)
+    month_end = pd.Period(as_of, "M").end_time.normalize()
+    dated = customers["renewal_date"].notna()
+    renewal = next_renewal(customers["renewal_date"][dated], customers["contract_term_months"][dated], month_end)
+    table = pd.DataFrame({"name": customers["name"], "arr": 12 * mrr,
+                          "flag": health.flags_at(data.health, data.customers, mrr.index, as_of),
+                          "csm": customers["csm"], "days": (renewal - month_end).dt.days.reindex(mrr.index)})
+    risky = table["flag"].isin(["Red", "Yellow", "Freeze"]) & (table["days"] > 0) & (table["days"] <= days)
+    return table[risky].sort_values("arr", ascending=False, kind="stable")
 
 
 def _nan_blank(values) -> list:
@@ -227,6 +245,11 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         return _nan_blank(table.reset_index()[[table.index.name or "index", "accounts", "mrr", "arpa", "nrr"]]
                           .to_numpy().ravel())
 
+    def at_risk(case: Case, days: int) -> list:
+        table = renewals_at_risk(case.data, case.as_of, days)
+        table["flag"] = [case.locale(f"flag.{flag}") for flag in table["flag"]]
+        return list(table[["name", "arr", "flag", "csm", "days"]].to_numpy().ravel())
+
     def expansion_funnel(case: Case) -> pd.DataFrame:
         return funnel(case.data.pipeline[case.data.pipeline["type"] != "renewal"])
 
@@ -234,6 +257,11 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "MRR": lambda case: _now(case).sum(),
         "ARR": lambda case: 12 * _now(case).sum(),
         "OpeningMonth": lambda case: opening_month(case.mrr, case.as_of),
+        **{f"RenewalRisk{suffix}": lambda case, days=days: at_risk(case, days) for suffix, days in WINDOWS},
+        **{f"RenewalRiskARR{suffix}": lambda case, days=days: renewals_at_risk(case.data, case.as_of, days)["arr"].sum()
+           for suffix, days in WINDOWS},
+        **{f"RenewalRiskAccounts{suffix}": lambda case, days=days: len(renewals_at_risk(case.data, case.as_of, days))
+           for suffix, days in WINDOWS},
         "Customers": lambda case: len(_now(case)),
         "ARPA": lambda case: _now(case).mean(),
         "NRR": lambda case: nrr_cohort(case.mrr, case.as_of, 12),

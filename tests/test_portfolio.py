@@ -23,7 +23,7 @@ from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
-from tests.parity import opening_month, portfolio_movements
+from tests.parity import opening_month, portfolio_movements, renewals_at_risk
 from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
@@ -285,3 +285,26 @@ def test_trend_chart_starts_at_the_first_month_it_can_compute(generated):
     first = f"${trend.letter}${trend.row + computed}:${trend.letter}${trend.bottom}"
     shown = [chart for chart in charts if first in chart]
     assert len(shown) == 1 and shown[0].count(first) == 4  # the categories of its four series
+
+
+def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
+    """The demo's renewals within 90 and 180 days flagged Red, Yellow or Freeze: the ARR at risk and the top of the
+    list, largest ARR first, with the flag in the reader's words, the CSM and the days to renewal."""
+    data, _, calculated = generated
+    locale = Locale("pt-BR")
+    wb = openpyxl.load_workbook(calculated, data_only=True)
+    for suffix, days in (("Short", 90), ("Long", 180)):
+        python = renewals_at_risk(data, AS_OF, days)
+        assert len(python) >= 5  # the demo has renewals at risk in both windows
+        figures = named_values(calculated, [f"RenewalRiskARR{suffix}", f"RenewalRiskAccounts{suffix}"])
+        assert figures[f"RenewalRiskARR{suffix}"] == pytest.approx(python["arr"].sum(), rel=1e-9)
+        assert figures[f"RenewalRiskAccounts{suffix}"] == len(python)
+        area = named(wb, f"RenewalRisk{suffix}")
+        rows = [row for row in area.ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col,
+                                                 max_col=area.right, values_only=True) if not blank(row[0])]
+        top = python.head(len(rows))
+        assert len(rows) == min(len(python), area.bottom - area.row + 1)
+        assert [r[0] for r in rows] == list(top["name"]) and [r[3] for r in rows] == list(top["csm"])
+        assert [r[1] for r in rows] == pytest.approx(list(top["arr"]), rel=1e-9)
+        assert [r[2] for r in rows] == [locale(f"flag.{flag}") for flag in top["flag"]]
+        assert [r[4] for r in rows] == list(top["days"]) and all(0 < r[4] <= days for r in rows)

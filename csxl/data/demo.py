@@ -103,7 +103,7 @@ _GOALS = (("Reduzir o tempo de fechamento mensal", "dias", (8, 15), (0.5, 0.8)),
           ("Diminuir a inadimplência", "%", (3, 10), (0.5, 0.8)))
 _STAGE_SHARE = (0.15, 0.2, 0.18, 0.12, 0.1, 0.15, 0.1)
 _TYPE_SHARE = (0.4, 0.3, 0.15, 0.15)
-DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals")
+DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "touchpoints")
 
 
 def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_month: str = "2026-10") -> Dataset:
@@ -136,6 +136,7 @@ def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_mont
         health=_health(rng, ids, first, mrr, leaving, joins),
         pipeline=_pipeline(rng, ids, first, mrr, base),
         goals=_goals(rng, ids, first, paying),
+        touchpoints=_touchpoints(rng, ids, first, paying, joins),
         source="csxl demo data",
     )
 
@@ -350,22 +351,32 @@ def _nps(rng, ids, first, paying, leaving, spanish) -> pd.DataFrame:
 
 
 def _health(rng, ids, first, mrr, leaving, joins) -> pd.DataFrame:
-    """Monthly usage and support signals; seats follow the MRR, adoption ramps up and drops before churn."""
+    """Monthly usage and support signals; seats follow the MRR, adoption ramps up and drops before churn.
+
+    Accounts that stop paying within three months show low adoption, few logins and more tickets, so most of them
+    flag Red or Yellow before they churn. In the data's last three months the churn to come lies beyond the data:
+    as many accounts as usually leave within three months (drawn apart from `rng`, so the tables after this one
+    stay as they were) show the same signals, the accounts at risk a real book has at its as-of month.
+    """
     total = mrr.sum(axis=1)
+    n, t = total.shape
+    at_risk = leaving.copy()
+    usual = leaving[:, : t - 3][total[:, : t - 3] > 0].mean() if t > 3 else 0.0
+    at_risk[:, t - 3:] |= (np.random.default_rng([n, t]).random(n) < usual)[:, None] & (total[:, t - 3:] > 0)
     c, m = np.nonzero(total > 0)
     k = len(c)
     seats = np.maximum(3.0, np.round(total[c, m] / _SEAT_PRICE))
-    bad = leaving[c, m]
+    bad = at_risk[c, m]
     ramp = (m - joins[c] >= 0) & (m - joins[c] < 3) & (joins[c] > 0)
-    adoption = np.select([bad, ramp], [rng.uniform(0.25, 0.6, k), rng.uniform(0.3, 0.7, k)],
+    adoption = np.select([bad, ramp], [rng.uniform(0.1, 0.45, k), rng.uniform(0.3, 0.7, k)],
                          rng.uniform(0.55, 0.98, k))
     users = np.round(seats * adoption)
-    logins_per_user = np.where(bad, rng.uniform(3, 12, k), rng.uniform(6, 30, k))
+    logins_per_user = np.where(bad, rng.uniform(2, 9, k), rng.uniform(6, 30, k))
     return pd.DataFrame({
         "customer_id": _labels(ids, c), "month": _days(first, m, np.ones_like(m)), "active_users": users,
         "licensed_seats": seats, "logins": np.round(users * logins_per_user),
-        "support_tickets": rng.poisson(np.where(bad, 4.0, 1.2) * seats / 40 + 0.3).astype(float),
-        "sla_breaches": rng.poisson(np.where(bad, 0.6, 0.1)).astype(float),
+        "support_tickets": rng.poisson(np.where(bad, 6.0, 1.2) * seats / 40 + 0.3).astype(float),
+        "sla_breaches": rng.poisson(np.where(bad, 1.2, 0.1)).astype(float),
     })
 
 
@@ -432,6 +443,29 @@ def _goals(rng, ids, first, paying) -> pd.DataFrame:
         "status": np.select([progress >= 1, due < as_of, progress >= 0.5], ["achieved", "missed", "on_track"],
                             "at_risk"),
     })
+
+
+_TOUCHPOINT_TYPES = ("QBR", "check-in", "EBR")
+_TOUCHPOINT_SHARE = np.array([0.5, 0.35, 0.15])
+
+
+def _touchpoints(rng, ids, first, paying, joins) -> pd.DataFrame:
+    """Meetings with paying accounts: an onboarding in the month an account joins, then in each paying month a QBR,
+    check-in or EBR with the account's own rate (Beta-distributed: some accounts are met most months, some about
+    once a year), so a CSM's coverage over 90 days lands anywhere from about half to nearly all accounts."""
+    n, t = paying.shape
+    rate = rng.beta(1.5, 2.5, n)
+    c, m = np.nonzero(paying & (rng.random(paying.shape) < rate[:, None]))
+    kind = _choose(rng, np.tile(_TOUCHPOINT_SHARE, (len(c), 1)))
+    started = np.flatnonzero((joins > 0) & (joins < t))
+    customer = np.concatenate([c, started])
+    month = np.concatenate([m, joins[started]])
+    types = np.concatenate([np.array(_TOUCHPOINT_TYPES, dtype=object)[kind], np.full(len(started), "onboarding",
+                                                                                     dtype=object)])
+    order = np.lexsort((month, customer))
+    return pd.DataFrame({"customer_id": _labels(ids, customer[order]),
+                         "date": _days(first, month[order], rng.integers(1, 29, len(order))),
+                         "type": types[order]})
 
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:

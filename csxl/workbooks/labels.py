@@ -320,4 +320,24 @@ add_labels({
                      "El primer mes de los datos es el saldo inicial: sus clientes ya estaban (no son nuevos), y el "
                      "puente empieza el mes siguiente (convención de ChartMogul)"),
     "before_month": ("before", "antes de", "antes de"),
+    "sheet.renewals_at_risk": ("Renewals at risk", "Renovações em risco", "Renovaciones en riesgo"),
+    "note.renewals": ("Paying accounts flagged Red, Yellow or Freeze whose next renewal falls within the window, "
+                      "largest ARR first", "Contas pagantes com status Vermelho, Amarelo ou Congelado cuja próxima "
+                      "renovação cai na janela, maior ARR primeiro", "Cuentas que pagan con estado Rojo, Amarillo o "
+                      "Congelado cuya próxima renovación cae en la ventana, mayor ARR primero"),
+    "renewals_within": ("Renewals at risk within", "Renovações em risco nos próximos",
+                        "Renovaciones en riesgo en los próximos"),
+    "renewal_window.short": ("Renewals at risk: first window", "Renovações em risco: primeira janela",
+                             "Renovaciones en riesgo: primera ventana"),
+    "renewal_window.long": ("Renewals at risk: second window", "Renovações em risco: segunda janela",
+                            "Renovaciones en riesgo: segunda ventana"),
+    "note.renewal_window": ("days from the end of the as-of month to the next renewal (csxl default)",
+                            "dias do fim do mês da data-base até a próxima renovação (padrão do csxl)",
+                            "días desde el fin del mes de corte hasta la próxima renovación (valor de csxl)"),
+    "arr_at_risk": ("ARR at risk", "ARR em risco", "ARR en riesgo"),
+    "days": ("days", "dias", "días"),
+    "note.live_flags": ("Flags of the as-of month from the health signals in Data_book and the thresholds and "
+                        "weights on the Inputs sheet", "Status do mês da data-base, dos sinais de saúde em "
+                        "Dados_book e dos limites e pesos nas Premissas", "Estado del mes de corte, de las señales "
+                        "de salud en Datos_book y de los umbrales y pesos en Supuestos"),
 })

@@ -12,12 +12,18 @@ and correcting one MRR cell updates the movements with their expansion split,
 NRR, cohorts, segments and charts. Formulas restate `csxl.metrics`; the
 parity tests compare them.
 
-Not live (computed by csxl at generation and labelled so): the health flags
-and the whitespace matrix. The book's `covered` column marks the accounts
-with a strategic touchpoint (EBR, QBR) for the scorecard's account coverage:
-csxl fills it when told which accounts they are, the team can mark them in
-the workbook. Blocks of fixed size (CSMs, tiers, products) that the data
-outgrows are reported in the warnings `write_portfolio` returns.
+The health flags are live too: the book carries each account's health signals of
+the as-of month, and its components, score and flag are formulas over them and
+the Inputs' weights and thresholds, as in the QBR. Where the data begins inside
+the window its first month is an opening balance, not new business (the
+Movements sheet's `OpeningMonth`, ChartMogul's convention).
+
+Not live (computed by csxl at generation and labelled so): the whitespace
+matrix. The book's `covered` column marks the accounts with a strategic
+touchpoint (EBR, QBR) for the scorecard's account coverage: csxl fills it when
+told which accounts they are, the team can mark them in the workbook. Blocks of
+fixed size (CSMs, tiers, products) that the data outgrows are reported in the
+warnings `write_portfolio` returns.
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.metrics.expansion import OPEN_STAGES, whitespace
-from csxl.metrics.health import FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS, flags_at
+from csxl.metrics.forecast import next_renewal
+from csxl.metrics.health import COMPONENTS, FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
@@ -65,6 +72,9 @@ from csxl.workbooks.formulas import (
     distinct_without_case,
     equals,
     exact,
+    health_components,
+    health_flag,
+    health_score,
     lookup_key,
     month_criteria,
     nps,
@@ -78,6 +88,7 @@ from csxl.workbooks.formulas import (
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
+from csxl.workbooks.portfolio_renewals import WINDOWS, renewal_columns, renewal_inputs, renewals_sheet
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 WINDOW = 36  # months shown; the wide tables also hold the month before them
@@ -89,9 +100,15 @@ _A = [f"a{k:02d}" for k in range(1, WINDOW + 1)]  # price adjustment flags of mo
 _U = [f"u{k:02d}" for k in range(1, WINDOW + 1)]  # upsell of months 1..WINDOW
 _X = [f"x{k:02d}" for k in range(1, WINDOW + 1)]  # cross-sell of months 1..WINDOW
 # the book's columns: data written by csxl first (fill_table writes them in this order), then formulas
+_SIGNALS = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]  # of the as-of month
 _BOOK_DATA = (("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
-              ("status", "text"), ("flag", "text"), ("before", "number"), ("covered", "number"))
-_BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X]
+              ("status", "text"), ("before", "number"), ("covered", "number"), ("renewal_date", "date"),
+              ("signals", "number"),
+              *[(s, "number") for s in _SIGNALS])
+_HEALTH = [*COMPONENTS, "score", "flag", "kanban"]  # calculated from the signals and the Inputs' thresholds
+_RENEWALS = ["days", *(f"risk_{key}" for key in WINDOWS)]  # calculated: days to renewal, renewals at risk
+_BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X,
+         *_HEALTH, *_RENEWALS]
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
@@ -131,6 +148,17 @@ def _split(kind: str, k: int) -> str:
             f"IFERROR(SUMPRODUCT({part})/SUMPRODUCT(({c}>{p})*({c}-{p})),0),0)")
 
 
+def _health_columns() -> dict[str, str]:
+    """The health of each account in the as-of month, live over its signals and the Inputs (`csxl.metrics.health`
+    `flags_at`: components, their weighted score, the flag code), and the key the kanban ranks paying accounts
+    by (their MRR, told apart by their row)."""
+    at = {key: f"{_book(key)}{{row}}" for key in ("signals", *_SIGNALS, *_HEALTH, "status")}
+    now = f"{_NOW}{{row}}"
+    return {**health_components({**at, "has_data": at["signals"]}), "score": "=" + health_score(at),
+            "flag": f'=IF({now}<=0,"",{health_flag(at["score"], at["status"], None)})',
+            "kanban": f'=IF({at["flag"]}="",0,{now}+ROW()/1E9)'}
+
+
 TABLES = Tables({
     "mrr": DataTable("mrr", (("customer_id", "text"), ("product", "text"), *[(m, "number") for m in _M],
                              *[(a, "number") for a in _A])),
@@ -149,6 +177,8 @@ TABLES = Tables({
         ("touch_start", _touch(_YEAR_AGO, "ArpaStart")),
         *[(u, _split("upsell", k)) for k, u in enumerate(_U, start=1)],
         *[(x, _split("cross_sell", k)) for k, x in enumerate(_X, start=1)],
+        *_health_columns().items(),
+        *renewal_columns(f"{_NOW}{{row}}", {c: f"{_book(c)}{{row}}" for c in ("renewal_date", "flag", "days")}).items(),
     )),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
@@ -282,7 +312,8 @@ def portfolio_layout(locale: Locale) -> Layout:
     cover = wb.active
     cover.title = locale("sheet.cover")
     sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in
-              ("movements", "retention", "cohorts", "health", "segments", "csms", "funnel", "whitespace", "voice")}
+              ("movements", "retention", "cohorts", "health", "renewals_at_risk", "segments", "csms", "funnel",
+               "whitespace", "voice")}
     inputs = _inputs(wb, locale)
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
@@ -292,6 +323,8 @@ def portfolio_layout(locale: Locale) -> Layout:
     anchors["retention"] = _retention_sheet(sheets["retention"], locale)
     anchors["cohorts"] = _cohorts_sheet(sheets["cohorts"], locale)
     anchors["health"] = _health_sheet(sheets["health"], locale)
+    anchors["renewals"] = renewals_sheet(sheets["renewals_at_risk"], locale, lambda column: D("book", column),
+                                         f"D_book_{_M[-1]}")
     anchors["segments"] = _segments_sheet(sheets["segments"], locale)
     anchors["csms"] = _csm_sheet(sheets["csms"], locale)
     anchors["funnel"] = _funnel_sheet(sheets["funnel"], locale)
@@ -328,6 +361,8 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of_fixed"), fixed=True)
     inputs.add("TouchHigh", locale("high_multiple"), TOUCH_HIGH_MULTIPLE, "0.00", "x ARPA", locale("note.touch_high"))
     inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
+    inputs.health_score()
+    renewal_inputs(inputs, locale)
     inputs.nrr_bands()
     inputs.surveys()
     inputs.benchmarks()
@@ -497,7 +532,7 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
     Anchors: "codes", "accounts", "mrr", "share" (columns over FLAGS) and "kanban".
     """
-    title(ws, locale("by_flag"), locale("not_live"))
+    title(ws, locale("by_flag"), locale("note.live_flags"))
     header_row(ws, 4, 1, [locale("health_flag"), locale("accounts"), locale("mrr"), locale("share")])
     first, last = 5, 4 + len(FLAGS)
     a = Anchors({"flags": column_span(ws, 1, first, last), "accounts": column_span(ws, 2, first, last),
@@ -513,7 +548,8 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["mrr"], "=" + sum_where(now, exact("D_book_flag", code)), locale.money)
         formula(ws, at["share"], f"=IF(MRR>0,{at['mrr']}/MRR,0)", locale.percent)
     ws.column_dimensions[a["codes"].letter].hidden = True  # the codes the formulas match on
-    for key, name in (("codes", "FlagCode"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"), ("share", "FlagShare")):
+    for key, name in (("codes", "FlagCode"), ("flags", "FlagLabel"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"),
+                      ("share", "FlagShare")):
         a[key].define(ws.parent, name)
     ws.add_chart(bar_chart(locale("share"), a["share"].grow(top=1).reference(), a["flags"].reference(),
                            y_format="0%"), "F3")
@@ -524,13 +560,13 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         name_col, mrr_col = col(1 + 2 * j), col(2 + 2 * j)
         header_row(ws, top + 1, 1 + 2 * j, [locale(f"flag.{flag}"), locale("mrr")])
         code = a["codes"].cell(j).a1(absolute=True)
-        # the book is sorted by flag: a flag's accounts are one block, found by the (exact) flag code
-        block = f"MATCH({lookup_key(code)},D_book_flag,0)"
+        # the i-th largest paying account under the flag: its kanban key (MRR, told apart by row) ranked by LARGE
         count = f"COUNTIF(D_book_flag,{equals(code)})"
         for i in range(1, KANBAN_ROWS + 1):
             r = top + 1 + i
-            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{block}+{i - 1}))')
-            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{block}+{i - 1}))', locale.money)
+            row = f"MATCH(SUMPRODUCT(LARGE((D_book_flag={code})*D_book_kanban,{i})),D_book_kanban,0)"
+            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{row}))')
+            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{row}))', locale.money)
         widths(ws, {name_col: 26, mrr_col: 13})
     return a
 
@@ -805,12 +841,20 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     for column in ("name", "csm", "segment", "tier", "status"):
         book.insert(len(book.columns) - len(_M), column, customers[column].to_numpy() if column in customers else "")
     book["name"] = book["name"].fillna(pd.Series(ids, index=ids))
-    book.insert(5, "flag", flags_at(data.health, data.customers, ids, as_of).to_numpy())
-    book.insert(6, "before", before)
-    book.insert(7, "covered", ids.isin(list(covered)).astype(float) if covered is not None else np.nan)
-    book["flag"] = np.where(book[_M[-1]] > 0, book["flag"], "")
-    # kanban order: by flag, then the largest accounts first
-    book = book.sort_values(["flag", _M[-1]], ascending=[True, False]).rename_axis("customer_id").reset_index()
+    book.insert(5, "before", before)
+    book.insert(6, "covered", ids.isin(list(covered)).astype(float) if covered is not None else np.nan)
+    signals = (data.health[data.health["month"] == as_of].groupby("customer_id")[_SIGNALS].sum(min_count=1)
+               if data.health is not None else pd.DataFrame(columns=_SIGNALS))
+    book["renewal_date"] = pd.NaT
+    if "renewal_date" in customers:
+        term = customers["contract_term_months"] if "contract_term_months" in customers else pd.Series(12.0, ids)
+        dated = customers["renewal_date"].notna()
+        book["renewal_date"] = next_renewal(customers["renewal_date"][dated], term[dated],
+                                              pd.Period(as_of, "M").end_time.normalize())
+    book["signals"] = np.where(ids.isin(signals.index), 1.0, np.nan)  # the account has health data this month
+    book[_SIGNALS] = signals.reindex(ids).to_numpy(dtype=float)
+    # the largest accounts first
+    book = book.sort_values(_M[-1], ascending=False, kind="stable").rename_axis("customer_id").reset_index()
     space = whitespace(mrr, as_of)
     csms = sorted({csm for csm in book["csm"].dropna() if csm != ""})
     tiers = sorted({tier for tier in book["tier"].dropna().astype(str) if tier != ""})
