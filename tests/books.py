@@ -60,8 +60,12 @@ def small_book(seed: int = 11) -> Dataset:
         "kpi": ["dias", "usuários", "x"], "baseline": [10.0, 0.0, 1.0], "target": [5.0, 40.0, 2.0],
         "actual": [7.0, 30.0, 1.5], "due_date": pd.Timestamp("2026-12-31"), "status": ["on_track", "at_risk", "x"],
     })
+    # within 90 days of the end of September 2026: the account's QBR and the third one's onboarding; not the EBR
+    touchpoints = pd.DataFrame({"customer_id": [ACCOUNT, "ZEBRA-5521", "QUOLL-9034", ACCOUNT],
+                                "date": pd.to_datetime(["2026-08-10", "2026-07-02", "2026-09-05", "2026-10-03"]),
+                                "type": ["QBR", "EBR", "onboarding", "QBR"]})
     return Dataset(mrr=mrr, customers=customers, nps=nps, csat=csat, ces=ces, health=health, pipeline=pipeline,
-                   goals=goals, source="tests/books.py")
+                   goals=goals, touchpoints=touchpoints, source="tests/books.py")
 
 
 # Names that are patterns or comparisons where Excel takes text as a criterion (SUMIFS, COUNTIFS, MATCH): each

@@ -19,6 +19,7 @@ import pandas as pd
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES
 from csxl.metrics import health, surveys
+from csxl.metrics.coverage import covered_accounts
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.expansion import (
     OPEN_STAGES,
@@ -28,7 +29,6 @@ from csxl.metrics.expansion import (
 )
 from csxl.metrics.forecast import (
     days_to_renewal,
-    next_renewal,
     nrr_point_value,
     nrr_sensitivity,
     project_mrr,
@@ -37,8 +37,12 @@ from csxl.metrics.forecast import (
 )
 from csxl.metrics.health import mrr_by_flag
 from csxl.metrics.movements import mrr_movements
+from csxl.metrics.movers import MOVER_KINDS, account_movements
+from csxl.metrics.pipeline import closing_within
 from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
+from csxl.metrics.risk import renewals_at_risk
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.portfolio_movers import MOVER_ROWS, MOVER_WINDOWS
 
 BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
@@ -55,6 +59,7 @@ class Case:
     survey_months: int = 12
     ticket_seats: int = 10
     bands: tuple[float, float] = (1.0, 0.8)
+    funnel_months: int = 12
 
     @property
     def mrr(self) -> pd.DataFrame:
@@ -108,20 +113,11 @@ def portfolio_movements(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return moves
 
 
-def renewals_at_risk(data: Dataset, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
-    """The paying accounts flagged Red, Yellow or Freeze whose next renewal (`next_renewal` past the end of the
-    as-of month) is 1 to `days` days away, largest ARR first: name, arr, flag, csm, days."""
-    mrr = data.mrr[data.mrr["month"] == as_of].groupby("customer_id")["mrr"].sum()
-    mrr = mrr[mrr > 0]
-    customers = data.customers.set_index("customer_id").reindex(mrr.index)
-    month_end = pd.Period(as_of, "M").end_time.normalize()
-    dated = customers["renewal_date"].notna()
-    renewal = next_renewal(customers["renewal_date"][dated], customers["contract_term_months"][dated], month_end)
-    table = pd.DataFrame({"name": customers["name"], "arr": 12 * mrr,
-                          "flag": health.flags_at(data.health, data.customers, mrr.index, as_of),
-                          "csm": customers["csm"], "days": (renewal - month_end).dt.days.reindex(mrr.index)})
-    risky = table["flag"].isin(["Red", "Yellow", "Freeze"]) & (table["days"] > 0) & (table["days"] <= days)
-    return table[risky].sort_values("arr", ascending=False, kind="stable")
+def at_risk(data: Dataset, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """`csxl.metrics.risk.renewals_at_risk` of the book at the as-of month, flags from its health data."""
+    now = data.mrr[data.mrr["month"] == as_of].groupby("customer_id")["mrr"].sum()
+    flags = health.flags_at(data.health, data.customers, now.index, as_of)
+    return renewals_at_risk(data.customers, now, flags, as_of, days)
 
 
 def _nan_blank(values) -> list:
@@ -210,13 +206,20 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
     }
 
 
-def _now(case: Case) -> pd.Series:
-    """MRR by paying customer in the as-of month."""
-    now = case.mrr[case.mrr["month"] == case.as_of].groupby("customer_id")["mrr"].sum()
+def _now(case: Case, before: int = 0) -> pd.Series:
+    """MRR by paying customer in the as-of month (or `before` months before it)."""
+    month = case.as_of - pd.DateOffset(months=before)
+    now = case.mrr[case.mrr["month"] == month].groupby("customer_id")["mrr"].sum()
     return now[now > 0]
 
 
 def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
+    def plan_mrr(case: Case) -> object:
+        """The plan table's MRR of the as-of month ("" without one)."""
+        plan = getattr(case.data, "plan", None)
+        rows = plan[plan["month"] == case.as_of] if plan is not None else []
+        return rows["mrr"].sum() if len(rows) else ""
+
     def flags(case: Case) -> pd.DataFrame:
         now = _now(case)
         return mrr_by_flag(now, health.flags_at(case.data.health, case.data.customers, now.index, case.as_of))
@@ -228,39 +231,68 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
     def by_month(case: Case, measure: Callable[[pd.DataFrame], float], table: str) -> list:
         return _nan_blank([measure(case.in_month(table, m)) for m in case.months])
 
-    def scorecard(case: Case) -> list:
-        """csm_scorecard's rows in the sheet's columns, the CSMs sorted as the scorecard lists them."""
+    def scorecard_table(case: Case, total: bool = False) -> pd.DataFrame:
+        """csm_scorecard in the sheet's columns, the CSMs sorted as the scorecard lists them; with `total` one row
+        over the whole book (every account given one CSM), named as the sheet names it."""
         flags = health.flags_at(case.data.health, case.data.customers, pd.Index(case.mrr["customer_id"].unique()),
                                 case.as_of)
-        table = csm_scorecard(case.mrr, case.data.customers, case.as_of, 12, case.data.nps, flags=flags)
+        covered = covered_accounts(case.data.touchpoints, case.as_of) if case.data.touchpoints is not None else None
+        customers = case.data.customers.assign(csm=case.locale("total")) if total else case.data.customers
+        table = csm_scorecard(case.mrr, customers, case.as_of, 12, case.data.nps, flags=flags, covered=covered)
         table = table[table["csm"] != "(unassigned)"].sort_values("csm")
         shares = [f"share_{flag}" for flag in health.FLAGS]
         table[shares] = table.reindex(columns=shares).fillna(0.0)  # a flag none of a CSM's accounts has: 0
         columns = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded",
                    "nps", "mrr_growth_mom", "account_coverage", *shares]
-        return _nan_blank(table[columns].to_numpy().ravel())
+        return table[columns]
+
+    def scorecard(case: Case, total: bool = False) -> list:
+        return _nan_blank(scorecard_table(case, total).to_numpy().ravel())
+
+    def ranks(case: Case) -> list:
+        """Each CSM's rank by MRR retained, 1 = highest, ties sharing the better rank."""
+        retained = scorecard_table(case)["mrr_retained"]
+        return _nan_blank(retained.rank(ascending=False, method="min").to_numpy())
 
     def by_segment(case: Case, by: pd.Series | None) -> list:
         table = health.segments(case.mrr, case.as_of, 12, by=by)
         return _nan_blank(table.reset_index()[[table.index.name or "index", "accounts", "mrr", "arpa", "nrr"]]
                           .to_numpy().ravel())
 
-    def at_risk(case: Case, days: int) -> list:
-        table = renewals_at_risk(case.data, case.as_of, days)
+    def risk_list(case: Case, days: int) -> list:
+        table = at_risk(case.data, case.as_of, days)
         table["flag"] = [case.locale(f"flag.{flag}") for flag in table["flag"]]
         return list(table[["name", "arr", "flag", "csm", "days"]].to_numpy().ravel())
 
+    def movers(case: Case, back: int, kind: str) -> list:
+        """`account_movements` of one window and kind, the rows the Movers sheet lists: name, CSM, amount."""
+        moved = account_movements(case.mrr, case.as_of, back)
+        moved = moved[moved["kind"] == kind].head(MOVER_ROWS)
+        customers = case.data.customers.set_index("customer_id").reindex(moved.index)
+        return list(pd.DataFrame({"name": customers["name"], "csm": customers["csm"],
+                                  "amount": moved["amount"]}).to_numpy().ravel())
+
+    def window(case: Case) -> pd.DataFrame:
+        return closing_within(case.data.pipeline, case.as_of, case.funnel_months)
+
     def expansion_funnel(case: Case) -> pd.DataFrame:
-        return funnel(case.data.pipeline[case.data.pipeline["type"] != "renewal"])
+        return funnel(window(case)[window(case)["type"] != "renewal"])
 
     return {
         "MRR": lambda case: _now(case).sum(),
         "ARR": lambda case: 12 * _now(case).sum(),
         "OpeningMonth": lambda case: opening_month(case.mrr, case.as_of),
-        **{f"RenewalRisk{suffix}": lambda case, days=days: at_risk(case, days) for suffix, days in WINDOWS},
-        **{f"RenewalRiskARR{suffix}": lambda case, days=days: renewals_at_risk(case.data, case.as_of, days)["arr"].sum()
+        **{f"Movers{window.title()}{kind.title()}": lambda case, back=back, kind=kind: movers(case, back, kind)
+           for window, back in MOVER_WINDOWS.items() for kind in MOVER_KINDS},
+        "MrrMoM": lambda case: _now(case).sum() / _now(case, 1).sum() - 1,
+        "MrrYoY": lambda case: _now(case).sum() / _now(case, 12).sum() - 1,
+        "CustomersMoM": lambda case: len(_now(case)) - len(_now(case, 1)),
+        "PlanMRR": plan_mrr,
+        "MrrVsPlan": lambda case: "" if plan_mrr(case) == "" else _now(case).sum() / plan_mrr(case) - 1,
+        **{f"RenewalRisk{suffix}": lambda case, days=days: risk_list(case, days) for suffix, days in WINDOWS},
+        **{f"RenewalRiskARR{suffix}": lambda case, days=days: at_risk(case.data, case.as_of, days)["arr"].sum()
            for suffix, days in WINDOWS},
-        **{f"RenewalRiskAccounts{suffix}": lambda case, days=days: len(renewals_at_risk(case.data, case.as_of, days))
+        **{f"RenewalRiskAccounts{suffix}": lambda case, days=days: len(at_risk(case.data, case.as_of, days))
            for suffix, days in WINDOWS},
         "Customers": lambda case: len(_now(case)),
         "ARPA": lambda case: _now(case).mean(),
@@ -270,13 +302,15 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "QuickRatio": quick_ratio,
         "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
         "CsmScorecard": scorecard,
+        "CsmTotal": lambda case: scorecard(case, total=True),
+        "CsmRank": ranks,
         "SegmentsTouch": lambda case: by_segment(case, None),
         "SegmentsTier": lambda case: by_segment(case, case.data.customers.set_index("customer_id")["tier"]),
         "FunnelCount": lambda case: list(expansion_funnel(case)["count"].to_numpy()),
         "FunnelAmount": lambda case: list(expansion_funnel(case)["amount"].to_numpy()),
         "FunnelReached": lambda case: list(expansion_funnel(case)["reached"].to_numpy()),
         "FunnelConversion": lambda case: _nan_blank(expansion_funnel(case)["conversion"].to_numpy()),
-        "WeightedByType": lambda case: list(weighted_pipeline(case.data.pipeline).reindex(
+        "WeightedByType": lambda case: list(weighted_pipeline(window(case)).reindex(
             list(OPPORTUNITY_TYPES)).to_numpy()),
         "FlagAccounts": lambda case: list(flags(case)["accounts"].to_numpy()),
         "FlagMRR": lambda case: list(flags(case)["mrr"].to_numpy()),

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from csxl.data.demo import demo_dataset
+from csxl.metrics.coverage import covered_accounts
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at, segments, touch_models
 from csxl.metrics.movements import SPLIT_COLUMNS
@@ -23,15 +24,12 @@ from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
-from tests.parity import opening_month, portfolio_movements, renewals_at_risk
+from tests.parity import at_risk, opening_month, portfolio_movements
 from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
 
 
-def covered_accounts(data):
-    """Every third customer had an EBR or QBR: the accounts the fixture marks for account coverage."""
-    return sorted(data.customers["customer_id"])[::3]
 
 LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction",
          "churn", "end_mrr", "customers_start", "new_customers", "reactivated_customers", "churned_customers",
@@ -81,8 +79,7 @@ def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
 def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("portfolio")
     data = demo_dataset()
-    path, warnings = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx",
-                                     covered=covered_accounts(data))
+    path, warnings = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx")
     assert warnings == []  # 7 CSMs, 3 tiers and 4 products all fit on the sheets
     return data, path, convert([path], folder / "calc")[0]
 
@@ -155,7 +152,7 @@ def test_csm_scorecard_equals_python(generated):
     mrr = data.mrr[data.mrr["month"] <= AS_OF]
     flags = flags_at(data.health, data.customers, pd.Index(mrr["customer_id"].unique()), AS_OF)
     python = csm_scorecard(mrr, data.customers, AS_OF, 12, data.nps, flags=flags,
-                           covered=covered_accounts(data)).set_index("csm")
+                           covered=covered_accounts(data.touchpoints, AS_OF)).set_index("csm")
     shares = [f"share_{flag}" for flag in FLAGS]
     python[shares] = python.reindex(columns=shares).fillna(0.0)  # a flag nobody of a CSM has: a share of 0
     columns = ["accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
@@ -294,7 +291,7 @@ def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
     locale = Locale("pt-BR")
     wb = openpyxl.load_workbook(calculated, data_only=True)
     for suffix, days in (("Short", 90), ("Long", 180)):
-        python = renewals_at_risk(data, AS_OF, days)
+        python = at_risk(data, AS_OF, days)
         assert len(python) >= 5  # the demo has renewals at risk in both windows
         figures = named_values(calculated, [f"RenewalRiskARR{suffix}", f"RenewalRiskAccounts{suffix}"])
         assert figures[f"RenewalRiskARR{suffix}"] == pytest.approx(python["arr"].sum(), rel=1e-9)

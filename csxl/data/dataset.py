@@ -60,17 +60,16 @@ class Dataset:
     ces: pd.DataFrame | None = None
     health: pd.DataFrame | None = None
     pipeline: pd.DataFrame | None = None
+    touchpoints: pd.DataFrame | None = None  # meetings (customer_id, date, type): the CSMs' account coverage
     goals: pd.DataFrame | None = None
     subscriptions: pd.DataFrame | None = None
-    touchpoints: pd.DataFrame | None = None  # meetings (customer_id, date, type): the CSMs' account coverage
     source: str = ""
     # what loading skipped or assumed, one line each, for the command to print (rows of unknown customers)
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # one datetime resolution everywhere, whatever pandas or the reader chose
-        for name in ("mrr", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "subscriptions",
-                     "touchpoints"):
+        for name in ("mrr", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "subscriptions"):
             frame = getattr(self, name)
             if frame is not None:
                 stamps = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]

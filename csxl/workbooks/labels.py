@@ -336,6 +336,23 @@ add_labels({
                             "días desde el fin del mes de corte hasta la próxima renovación (valor de csxl)"),
     "arr_at_risk": ("ARR at risk", "ARR em risco", "ARR en riesgo"),
     "days": ("days", "dias", "días"),
+    "mrr_mom": ("MRR change on the month before", "Variação do MRR no mês", "Variación del MRR en el mes"),
+    "mrr_yoy": ("MRR change on a year before", "Variação do MRR em 12 meses", "Variación del MRR en 12 meses"),
+    "customers_mom": ("Customers gained (lost) in the month", "Clientes ganhos (perdidos) no mês",
+                      "Clientes ganados (perdidos) en el mes"),
+    "plan_mrr": ("Planned MRR (plan table)", "MRR planejado (tabela plan)", "MRR planificado (tabla plan)"),
+    "vs_plan": ("MRR against plan", "MRR contra o plano", "MRR contra el plan"),
+    "cover_at_risk": ("ARR at risk, renewals within the first window", "ARR em risco, renovações na primeira janela",
+                      "ARR en riesgo, renovaciones en la primera ventana"),
+    "sheet.movers": ("Movers", "Quem moveu", "Quién movió"),
+    "note.movers": ("The accounts behind the bridge: MRR of the as-of month against one and three months before "
+                    "(point to point), largest first", "As contas por trás da ponte: MRR da data-base contra um e "
+                    "três meses antes (ponto a ponto), maiores primeiro", "Las cuentas detrás del puente: MRR del "
+                    "mes de corte contra uno y tres meses antes (punto a punto), mayores primero"),
+    "movers.month": ("Last month", "Último mês", "Último mes"),
+    "movers.quarter": ("Last three months", "Últimos três meses", "Últimos tres meses"),
+    "mrr_change": ("MRR change", "Variação do MRR", "Variación del MRR"),
+    "rank": ("Rank (MRR retained)", "Posição (MRR retido)", "Posición (MRR retenido)"),
     "note.live_flags": ("Flags of the as-of month from the health signals in Data_book and the thresholds and "
                         "weights on the Inputs sheet", "Status do mês da data-base, dos sinais de saúde em "
                         "Dados_book e dos limites e pesos nas Premissas", "Estado del mes de corte, de las señales "

@@ -18,17 +18,15 @@ the Inputs' weights and thresholds, as in the QBR. Where the data begins inside
 the window its first month is an opening balance, not new business (the
 Movements sheet's `OpeningMonth`, ChartMogul's convention).
 
-Not live (computed by csxl at generation and labelled so): the whitespace
-matrix. The book's `covered` column marks the accounts with a strategic
-touchpoint (EBR, QBR) for the scorecard's account coverage: csxl fills it when
-told which accounts they are, the team can mark them in the workbook. Blocks of
-fixed size (CSMs, tiers, products) that the data outgrows are reported in the
-warnings `write_portfolio` returns.
+The scorecard's account coverage is live over the touchpoints table (meetings:
+customer, date, type) and the CoverageDays input. Not live (computed by csxl at
+generation and labelled so): the whitespace matrix. Blocks of fixed size (CSMs,
+tiers, products) that the data outgrows are reported in the warnings
+`write_portfolio` returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -40,10 +38,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
+from csxl.metrics.coverage import COVERAGE_DAYS
 from csxl.metrics.expansion import OPEN_STAGES, whitespace
 from csxl.metrics.forecast import next_renewal
 from csxl.metrics.health import COMPONENTS, FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
+from csxl.metrics.movers import MOVER_KINDS
+from csxl.metrics.pipeline import FUNNEL_MONTHS
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
     BOLD,
@@ -88,6 +89,7 @@ from csxl.workbooks.formulas import (
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
+from csxl.workbooks.portfolio_movers import MOVER_WINDOWS, mover_columns, movers_sheet
 from csxl.workbooks.portfolio_renewals import WINDOWS, renewal_columns, renewal_inputs, renewals_sheet
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
@@ -102,13 +104,14 @@ _X = [f"x{k:02d}" for k in range(1, WINDOW + 1)]  # cross-sell of months 1..WIND
 # the book's columns: data written by csxl first (fill_table writes them in this order), then formulas
 _SIGNALS = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]  # of the as-of month
 _BOOK_DATA = (("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
-              ("status", "text"), ("before", "number"), ("covered", "number"), ("renewal_date", "date"),
+              ("status", "text"), ("before", "number"), ("renewal_date", "date"),
               ("signals", "number"),
               *[(s, "number") for s in _SIGNALS])
 _HEALTH = [*COMPONENTS, "score", "flag", "kanban"]  # calculated from the signals and the Inputs' thresholds
 _RENEWALS = ["days", *(f"risk_{key}" for key in WINDOWS)]  # calculated: days to renewal, renewals at risk
+_MOVERS = [f"mv_{window}_{kind}" for window in MOVER_WINDOWS for kind in MOVER_KINDS]  # calculated: movers' keys
 _BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X,
-         *_HEALTH, *_RENEWALS]
+         *_HEALTH, *_RENEWALS, "covered", *_MOVERS]
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
@@ -156,7 +159,7 @@ def _health_columns() -> dict[str, str]:
     now = f"{_NOW}{{row}}"
     return {**health_components({**at, "has_data": at["signals"]}), "score": "=" + health_score(at),
             "flag": f'=IF({now}<=0,"",{health_flag(at["score"], at["status"], None)})',
-            "kanban": f'=IF({at["flag"]}="",0,{now}+ROW()/1E9)'}
+            "kanban": f'=IF({at["flag"]}="",0,{now}-ROW()/1E9)'}
 
 
 TABLES = Tables({
@@ -179,6 +182,10 @@ TABLES = Tables({
         *[(x, _split("cross_sell", k)) for k, x in enumerate(_X, start=1)],
         *_health_columns().items(),
         *renewal_columns(f"{_NOW}{{row}}", {c: f"{_book(c)}{{row}}" for c in ("renewal_date", "flag", "days")}).items(),
+        # a touchpoint in the CoverageDays days to the end of the as-of month (`csxl.metrics.coverage`)
+        ("covered", f'=IF(COUNTIFS(D_touchpoints_customer_id,{equals(_ID)},D_touchpoints_date,">"&(EOMONTH(AsOf,0)'
+                    f'-CoverageDays),D_touchpoints_date,"<="&EOMONTH(AsOf,0))>0,1,0)'),
+        *mover_columns(lambda back: f"{_month_col(WINDOW - back)}{{row}}").items(),
     )),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
@@ -187,8 +194,10 @@ TABLES = Tables({
                                      '0)),"")'))),
     "csat": DataTable("csat", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
     "ces": DataTable("ces", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
+    "plan": DataTable("plan", (("month", "month"), ("mrr", "number"))),
+    "touchpoints": DataTable("touchpoints", (("customer_id", "text"), ("date", "date"), ("type", "text"))),
     "pipeline": DataTable("pipeline", (("opportunity_id", "text"), ("customer_id", "text"), ("stage", "text"),
-                                       ("type", "text"), ("amount", "number"))),
+                                       ("type", "text"), ("amount", "number"), ("expected_close_date", "date"))),
     "whitespace": DataTable("whitespace", (("customer_id", "text"), ("name", "text"),
                                            *[(f"p{j}", "number") for j in range(1, MAX_PRODUCTS + 1)])),
     "products": DataTable("products", (("product", "text"),)),
@@ -239,12 +248,26 @@ add_labels({
                          "(incluye las perdidas)"),
     "account_coverage": ("Account coverage (EBR / QBR)", "Cobertura de contas (EBR / QBR)",
                          "Cobertura de cuentas (EBR / QBR)"),
-    "note.coverage": ("Account coverage: put 1 in the covered column of Data_book for each account with an EBR or "
-                      "QBR (blank until one is marked)",
-                      "Cobertura de contas: ponha 1 na coluna covered de Dados_book para cada conta com EBR ou QBR "
-                      "(vazia até marcar uma)",
-                      "Cobertura de cuentas: ponga 1 en la columna covered de Datos_book para cada cuenta con EBR "
-                      "o QBR (vacía hasta marcar una)"),
+    "note.coverage": ("Account coverage: share of the CSM's paying accounts with a touchpoint (Data_touchpoints: EBR, "
+                      "QBR, onboarding...) in the last CoverageDays days (Inputs); blank without touchpoints",
+                      "Cobertura de contas: fração das contas pagantes do CSM com um contato (Dados_touchpoints: EBR, "
+                      "QBR, onboarding...) nos últimos CoverageDays dias (Premissas); vazia sem contatos",
+                      "Cobertura de cuentas: fracción de las cuentas que pagan del CSM con un contacto "
+                      "(Datos_touchpoints: EBR, QBR, onboarding...) en los últimos CoverageDays días (Supuestos); "
+                      "vacía sin contactos"),
+    "funnel_window": ("Opportunities expected to close within", "Oportunidades com fechamento previsto nos próximos",
+                      "Oportunidades con cierre previsto en los próximos"),
+    "funnel_months": ("Expand funnel: expected close within", "Funil de expansão: fechamento previsto em até",
+                      "Embudo de expansión: cierre previsto en hasta"),
+    "note.funnel_months": ("months after the as-of month; overdue, closed and undated opportunities count (csxl "
+                           "default: a year)", "meses após a data-base; as atrasadas, fechadas e sem data contam "
+                           "(padrão do csxl: um ano)", "meses después de la fecha de corte; las atrasadas, cerradas y "
+                           "sin fecha cuentan (valor de csxl: un año)"),
+    "coverage_days": ("Account coverage: touchpoint within", "Cobertura de contas: contato nos últimos",
+                      "Cobertura de cuentas: contacto en los últimos"),
+    "note.coverage_days": ("days to the end of the as-of month; 90 = a review each quarter (csxl default)",
+                           "dias até o fim do mês da data-base; 90 = uma revisão por trimestre (padrão do csxl)",
+                           "días hasta el fin del mes de corte; 90 = una revisión por trimestre (valor de csxl)"),
     "whitespace_top": (f"The {WHITESPACE_ROWS} largest accounts: MRR by product, blank or 0 = a product to offer",
                        f"As {WHITESPACE_ROWS} maiores contas: MRR por produto, vazio ou 0 = produto a oferecer",
                        f"Las {WHITESPACE_ROWS} mayores cuentas: MRR por producto, vacío o 0 = producto a ofrecer"),
@@ -312,14 +335,16 @@ def portfolio_layout(locale: Locale) -> Layout:
     cover = wb.active
     cover.title = locale("sheet.cover")
     sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in
-              ("movements", "retention", "cohorts", "health", "renewals_at_risk", "segments", "csms", "funnel",
-               "whitespace", "voice")}
+              ("movements", "movers", "retention", "cohorts", "health", "renewals_at_risk", "segments", "csms",
+               "funnel", "whitespace", "voice")}
     inputs = _inputs(wb, locale)
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
     _point_blocks(wb, rows=0, product_rows=0)
     anchors = {"movements": _movements_sheet(sheets["movements"], locale)}
+    anchors["movers"] = movers_sheet(sheets["movers"], locale, lambda column: D("book", column),
+                                     lambda back: f"D_book_{_M[WINDOW - back]}")
     anchors["retention"] = _retention_sheet(sheets["retention"], locale)
     anchors["cohorts"] = _cohorts_sheet(sheets["cohorts"], locale)
     anchors["health"] = _health_sheet(sheets["health"], locale)
@@ -363,6 +388,10 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
     inputs.health_score()
     renewal_inputs(inputs, locale)
+    inputs.add("FunnelMonths", locale("funnel_months"), FUNNEL_MONTHS, locale.integer, locale("months"),
+               locale("note.funnel_months"))
+    inputs.add("CoverageDays", locale("coverage_days"), COVERAGE_DAYS, locale.integer, locale("days"),
+               locale("note.coverage_days"))
     inputs.nrr_bands()
     inputs.surveys()
     inputs.benchmarks()
@@ -614,50 +643,68 @@ _CSM_HEADS = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expan
               "growth_mom", "account_coverage", *[f"flag.{flag}" for flag in FLAGS]]
 
 
-def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The CSM scorecard (`csxl.metrics.csm.csm_scorecard`). Anchors: "scorecard" (CSMs x `_CSM_HEADS`)."""
-    title(ws, locale("sheet.csms"), locale("note.coverage"))
-    header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
-    a = Anchors({"scorecard": Anchor(ws, 5, 1, 4 + CSM_ROWS, len(_CSM_HEADS))})
+def _csm_cells(at: dict[str, str], mine: str, said: str, locale: Locale) -> dict[str, tuple[str, str | None]]:
+    """One scorecard row's formulas (`csxl.metrics.csm.csm_scorecard`) but its name: `at` the row's cells by head,
+    `mine` the book rows it counts, `said` the NPS answers it counts (conditions over the book and the nps table).
+    """
     last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
     won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
     now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
-    answers_window = window_mask("D_nps_date")
-    for i in range(CSM_ROWS):
-        at = dict(zip(_CSM_HEADS, (cell.local for cell in a["scorecard"].row_of(i).cells())))
-        csm = at["csm"]
-        mine = f"EXACT(D_book_csm,{csm})"
-        expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
-                             f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
-        said = (exact("D_nps_csm", csm), answers_window)
-        promoters = count_where(*said, "D_nps_score>=PromoterFrom")
-        detractors = count_where(*said, "D_nps_score<=DetractorTo")
-        answers = count_where(*said)
-        given = lambda expression, csm=csm: f'=IF({csm}="","",{expression})'  # noqa: E731
-        accounts = at["accounts"]
-        cells = {
-            "csm": (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
-            "accounts": (given(count_where(mine, f"{now}>0")), locale.integer),
-            "mrr": (given(sum_where(now, mine)), locale.money),
-            "mrr_retained": (given(f'IFERROR({sum_where(now, mine, f"{year_ago}>0")}/{sum_where(year_ago, mine)},"")'),
-                             locale.percent),
-            "logo_retention": (given(f'IFERROR({count_where(mine, f"{year_ago}>0", f"{now}>0")}/'
-                                     f'{count_where(mine, f"{year_ago}>0")},"")'), locale.percent),
-            "expansion_mrr": (given(expansion), locale.money),
-            "accounts_expanded": (given(count_where(mine, f"({won})>0")), locale.integer),
-            "nps": (given(nps(promoters, detractors, answers)), "0.0"),
-            "growth_mom": (given(f'IFERROR({at["mrr"]}/{sum_where(before, mine)}-1,"")'), locale.percent),
-            # blank until accounts are marked in the covered column of the book
-            "account_coverage": (f'=IF(OR({csm}="",{accounts}=0,COUNT(D_book_covered)=0),"",'
-                                 f'{count_where(mine, "D_book_covered=1", f"{now}>0")}/{accounts})', locale.percent),
-            **{f"flag.{flag}": (f'=IF(OR({csm}="",{accounts}=0),"",'
-                                f'{count_where(mine, exact("D_book_flag", f"INDEX(FlagCode,{j})"), f"{now}>0")}'
-                                f'/{accounts})', locale.percent) for j, flag in enumerate(FLAGS, start=1)},
-        }
-        for head, (expression, fmt) in cells.items():
-            formula(ws, at[head], expression, fmt)
-    a["scorecard"].define(ws.parent, "CsmScorecard")
-    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 1)}})
+    csm, accounts = at["csm"], at["accounts"]
+    expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
+                         f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
+    answered = (said, window_mask("D_nps_date"))
+    promoters = count_where(*answered, "D_nps_score>=PromoterFrom")
+    detractors = count_where(*answered, "D_nps_score<=DetractorTo")
+    given = lambda expression: f'=IF({csm}="","",{expression})'  # noqa: E731
+    return {
+        "accounts": (given(count_where(mine, f"{now}>0")), locale.integer),
+        "mrr": (given(sum_where(now, mine)), locale.money),
+        "mrr_retained": (given(f'IFERROR({sum_where(now, mine, f"{year_ago}>0")}/{sum_where(year_ago, mine)},"")'),
+                         locale.percent),
+        "logo_retention": (given(f'IFERROR({count_where(mine, f"{year_ago}>0", f"{now}>0")}/'
+                                 f'{count_where(mine, f"{year_ago}>0")},"")'), locale.percent),
+        "expansion_mrr": (given(expansion), locale.money),
+        "accounts_expanded": (given(count_where(mine, f"({won})>0")), locale.integer),
+        "nps": (given(nps(promoters, detractors, count_where(*answered))), "0.0"),
+        "growth_mom": (given(f'IFERROR({at["mrr"]}/{sum_where(before, mine)}-1,"")'), locale.percent),
+        # blank without touchpoints data
+        "account_coverage": (f'=IF(OR({csm}="",{accounts}=0,COUNTA(D_touchpoints_customer_id)=0),"",'
+                             f'{count_where(mine, "D_book_covered=1", f"{now}>0")}/{accounts})', locale.percent),
+        **{f"flag.{flag}": (f'=IF(OR({csm}="",{accounts}=0),"",'
+                            f'{count_where(mine, exact("D_book_flag", f"INDEX(FlagCode,{j})"), f"{now}>0")}'
+                            f'/{accounts})', locale.percent) for j, flag in enumerate(FLAGS, start=1)},
+    }
+
+
+def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+    """The CSM scorecard (`csxl.metrics.csm.csm_scorecard`), each CSM's rank by MRR retained (1 = highest) and a
+    total row over the whole book. Anchors: "scorecard" (CSMs x `_CSM_HEADS`, named CsmScorecard), "rank" (beside
+    it, CsmRank), "total" (below it, CsmTotal)."""
+    title(ws, locale("sheet.csms"), locale("note.coverage"))
+    header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
+    header_row(ws, 4, len(_CSM_HEADS) + 1, [locale("rank")])
+    a = Anchors({"scorecard": Anchor(ws, 5, 1, 4 + CSM_ROWS, len(_CSM_HEADS)),
+                 "rank": column_span(ws, len(_CSM_HEADS) + 1, 5, 4 + CSM_ROWS)})
+    a["total"] = a["scorecard"].row_of(-1).offset(rows=1)
+    retained = a["scorecard"].column_of(_CSM_HEADS.index("mrr_retained")).a1(absolute=True)
+    rows = [(a["scorecard"].row_of(i), f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")') for i in range(CSM_ROWS)]
+    for k, (row, name) in enumerate([*rows, (a["total"], f"={text(locale('total'))}")]):
+        at = dict(zip(_CSM_HEADS, (cell.local for cell in row.cells()), strict=True))
+        total = k == CSM_ROWS
+        mine, said = (('(D_book_customer_id<>"")', '(D_nps_customer_id<>"")') if total else
+                      (f"EXACT(D_book_csm,{at['csm']})", exact("D_nps_csm", at["csm"])))
+        formula(ws, at["csm"], name, font=BOLD if total else None)
+        for head, (expression, fmt) in _csm_cells(at, mine, said, locale).items():
+            formula(ws, at[head], expression, fmt, BOLD if total else None)
+        if not total:
+            mrr_retained = at["mrr_retained"]
+            # compared as numbers: a criterion ">"&value would round the value to text
+            formula(ws, a["rank"].cell(k).local, f'=IF(ISNUMBER({mrr_retained}),SUMPRODUCT(ISNUMBER({retained})*'
+                                                 f'({retained}>{mrr_retained}))+1,"")', locale.integer)
+    for key, name in (("scorecard", "CsmScorecard"), ("rank", "CsmRank"), ("total", "CsmTotal")):
+        a[key].define(ws.parent, name)
+    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 2)}})
     return a
 
 
@@ -674,12 +721,16 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                  enumerate(("stages", "count", "amount", "reached", "conversion", "codes"), start=1)})
     stage_col, amount, type_col = D("pipeline", "stage"), D("pipeline", "amount"), D("pipeline", "type")
     expansion = f'1-EXACT({type_col},{text("renewal")})'  # renewals are not expansion: the funnel leaves them out
+    # the window (`csxl.metrics.pipeline.closing_within`): a blank date compares as 0, inside it
+    window = f'({D("pipeline", "expected_close_date")}<=EOMONTH(AsOf,FunnelMonths))'
+    formula(ws, "A3", f'={text(locale("funnel_window") + " ")}&FunnelMonths&{text(" " + locale("months"))}', font=BOLD)
     for i, stage in enumerate(STAGES):
         label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
         code = a["codes"].cell(i).local
         label(ws, code, stage)
-        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code), expansion), locale.integer)
-        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion),
+        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code), expansion, window),
+                locale.integer)
+        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion, window),
                 locale.money)
     count = lambda stage: a["count"].cell(STAGES.index(stage)).local  # noqa: E731
     for i in range(len(OPEN_STAGES)):
@@ -698,7 +749,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for j, kind in enumerate(OPPORTUNITY_TYPES):
         cell = a["weighted"].cell(j)
         label(ws, f"A{cell.row}", locale(f"type.{kind}"))
-        weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage))) +
+        weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage)), window) +
                             f"*INDEX(StageProbability,{STAGES.index(stage) + 1})" for stage in OPEN_STAGES)
         formula(ws, cell.local, f"={weighted}", locale.money)
     for key, name in (("count", "FunnelCount"), ("amount", "FunnelAmount"), ("reached", "FunnelReached"),
@@ -791,12 +842,21 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
     twelve = lambda line: f"SUM({mv[line].part(-12, -1).ref})"  # noqa: E731
     gains = "+".join(twelve(line) for line in ("new", "expansion", "reactivation"))
     losses = "+".join(twelve(line) for line in ("contraction", "churn"))
-    now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
+    now, year_ago, month_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
+    plan_month, plan_mrr = D("plan", "month"), D("plan", "mrr")
     a.update(lines(ws, 4, [
         Line("mrr", locale("mrr"), f"=SUM({now})", locale.money, KPI_FONT, "MRR"),
         Line("arr", locale("arr"), "=12*MRR", locale.money, KPI_FONT, "ARR"),
         Line("customers", locale("customers"), f'=COUNTIF({now},">0")', locale.integer, KPI_FONT, "Customers"),
         Line("arpa", locale("arpa"), '=IF(Customers=0,"",MRR/Customers)', locale.money, KPI_FONT, "ARPA"),
+        Line("mrr_mom", locale("mrr_mom"), f"=IFERROR(MRR/SUM({month_ago})-1,\"\")", locale.percent, name="MrrMoM"),
+        Line("mrr_yoy", locale("mrr_yoy"), f"=IFERROR(MRR/SUM({year_ago})-1,\"\")", locale.percent, name="MrrYoY"),
+        Line("customers_mom", locale("customers_mom"), f'=Customers-COUNTIF({month_ago},">0")', '+#,##0;-#,##0;0',
+             name="CustomersMoM"),
+        Line("plan_mrr", locale("plan_mrr"), f'=IF(COUNTIFS({plan_month},AsOf)=0,"",SUMIFS({plan_mrr},{plan_month},'
+             f'AsOf))', locale.money, name="PlanMRR"),
+        Line("vs_plan", locale("vs_plan"), '=IF(PlanMRR="","",MRR/PlanMRR-1)', locale.percent, name="MrrVsPlan"),
+        Line("arr_at_risk", locale("cover_at_risk"), "=RenewalRiskARRShort", locale.money, KPI_FONT),
         Line("nrr", locale("nrr"), "=NRR", locale.percent, KPI_FONT),
         Line("grr", locale("grr"), "=GRR", locale.percent, KPI_FONT),
         Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD),
@@ -819,14 +879,9 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
 # ---------------------------------------------------------------------------------------------- data
 
 
-def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
-                     covered: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The Data tables: the wide MRR book (36 months to AsOf and the one before), survey rows, pipeline, ...;
-    and a warning for each list longer than its block on the sheets (CSMs, tiers, products).
-
-    `covered`: the accounts with a strategic touchpoint (EBR, QBR), 1 in the book's covered column (blank for
-    every account when not given: the team marks them in the workbook).
-    """
+    and a warning for each list longer than its block on the sheets (CSMs, tiers, products)."""
     mrr = data.mrr[data.mrr["month"] <= as_of]
     distinct_without_case(mrr["customer_id"].unique(), "customer id", data.source)
     grid = mrr_grid(mrr)
@@ -842,7 +897,6 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
         book.insert(len(book.columns) - len(_M), column, customers[column].to_numpy() if column in customers else "")
     book["name"] = book["name"].fillna(pd.Series(ids, index=ids))
     book.insert(5, "before", before)
-    book.insert(6, "covered", ids.isin(list(covered)).astype(float) if covered is not None else np.nan)
     signals = (data.health[data.health["month"] == as_of].groupby("customer_id")[_SIGNALS].sum(min_count=1)
                if data.health is not None else pd.DataFrame(columns=_SIGNALS))
     book["renewal_date"] = pd.NaT
@@ -853,8 +907,8 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
                                               pd.Period(as_of, "M").end_time.normalize())
     book["signals"] = np.where(ids.isin(signals.index), 1.0, np.nan)  # the account has health data this month
     book[_SIGNALS] = signals.reindex(ids).to_numpy(dtype=float)
-    # the largest accounts first
-    book = book.sort_values(_M[-1], ascending=False, kind="stable").rename_axis("customer_id").reset_index()
+    # in customer id order: the lists that rank accounts (kanban, renewals, movers) break ties by row
+    book = book.rename_axis("customer_id").reset_index()
     space = whitespace(mrr, as_of)
     csms = sorted({csm for csm in book["csm"].dropna() if csm != ""})
     tiers = sorted({tier for tier in book["tier"].dropna().astype(str) if tier != ""})
@@ -868,11 +922,16 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     white = pd.DataFrame({"customer_id": space.index, "name": names.reindex(space.index).to_numpy(),
                           **{f"p{j}": space[p].to_numpy() for j, p in enumerate(products, start=1)}})
     surveys = {name: getattr(data, name) for name in ("nps", "csat", "ces")}
+    plan = getattr(data, "plan", None)
     return {
         "book": book, "mrr": _product_mrr(mrr, as_of), "whitespace": white,
         "products": pd.DataFrame({"product": products}),
         "csms": pd.DataFrame({"csm": csms[:CSM_ROWS]}), "tiers": pd.DataFrame({"tier": tiers[:TIER_ROWS]}),
         "pipeline": data.pipeline if data.pipeline is not None else pd.DataFrame(),
+        # the optional plan table (month, planned MRR), where the data layer carries one
+        "plan": plan if plan is not None else pd.DataFrame(),
+        "touchpoints": (data.touchpoints[data.touchpoints["date"] < as_of + pd.offsets.MonthBegin(1)]
+                        if data.touchpoints is not None else pd.DataFrame()),
         **{name: (frame[frame["date"] < as_of + pd.offsets.MonthBegin(1)] if frame is not None else pd.DataFrame())
            for name, frame in surveys.items()},
     }, warnings
@@ -916,10 +975,9 @@ def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return table
 
 
-def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale,
-                   covered: Iterable[str] | None = None) -> list[str]:
+def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale) -> list[str]:
     """Write the data into a portfolio template; returns the warnings of `portfolio_tables`."""
-    tables, warnings = portfolio_tables(data, as_of, covered)
+    tables, warnings = portfolio_tables(data, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
@@ -935,8 +993,8 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
 KIND = WorkbookKind("portfolio", TABLES, OUTPUT_NAMES, portfolio_layout, fill_portfolio)
 
 
-def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None, path: Path,
-                    covered: Iterable[str] | None = None) -> tuple[Path, list[str]]:
+def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None,
+                    path: Path) -> tuple[Path, list[str]]:
     """Build (or fill the team's template) and save atomically; returns the path and the warnings (what the
     template cannot keep, lists longer than the sheets show)."""
-    return KIND.write(data, as_of, locale, path, template, covered=covered)
+    return KIND.write(data, as_of, locale, path, template)

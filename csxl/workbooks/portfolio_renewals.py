@@ -1,9 +1,10 @@
-"""The portfolio's renewals at risk: the paying accounts whose next renewal falls within 90 or 180 days (inputs)
-and whose health flag is Red, Yellow or Freeze, largest ARR first.
+"""The portfolio's renewals at risk (`csxl.metrics.risk.renewals_at_risk`): the paying accounts whose next renewal
+falls within 90 or 180 days (inputs) and whose health flag is Red, Yellow or Freeze, largest ARR first.
 
 Live over the book: each account's next renewal date (written at filling: the customers' renewal date rolled
 forward by whole contract terms past the as-of month, `csxl.metrics.forecast.next_renewal`), its MRR and its live
-flag; the list ranks a key per account (its ARR, told apart by its row) with LARGE, so no sort order is assumed.
+flag. The list ranks a key per account with LARGE, so no sort order is assumed: its ARR less a billionth of its
+row, so that the book's order breaks ties as `renewals_at_risk` keeps the customers' order.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from collections.abc import Callable
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.metrics.risk import AT_RISK_FLAGS
 from csxl.workbooks.anchors import Anchor, Anchors, Line, lines
 from csxl.workbooks.cells import BOLD, KPI_FONT, formula, header_row, title, widths
+from csxl.workbooks.formulas import text
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.labels import Locale
 
 RISK_ROWS = 15  # accounts listed for each window
-AT_RISK_FLAGS = ("Red", "Yellow", "Freeze")
 WINDOWS = {"short": ("RenewalDaysShort", 90), "long": ("RenewalDaysLong", 180)}
 _HEADS = ["account", "arr", "health_flag", "csm", "days_to_renewal"]
 
@@ -32,7 +34,7 @@ def renewal_columns(now: str, at: dict[str, str]) -> dict[str, str]:
     risky = "+".join(f'({flag}="{code}")' for code in AT_RISK_FLAGS)
     due = lambda name: f"AND({now}>0,ISNUMBER({days}),{days}>0,{days}<={name},({risky})>0)"  # noqa: E731
     return {"days": f'=IF({at["renewal_date"]}="","",{at["renewal_date"]}-EOMONTH(AsOf,0))',
-            **{f"risk_{key}": f"=IF({due(name)},12*{now}+ROW()/1E9,0)" for key, (name, _) in WINDOWS.items()}}
+            **{f"risk_{key}": f"=IF({due(name)},12*{now}-ROW()/1E9,0)" for key, (name, _) in WINDOWS.items()}}
 
 
 def renewal_inputs(inputs: InputsSheet, locale: Locale) -> None:
@@ -53,7 +55,8 @@ def renewals_sheet(ws: Worksheet, locale: Locale, book: Callable[[str], str], no
     top = 4
     for key, (days, _) in WINDOWS.items():
         risk, suffix = book(f"risk_{key}"), key.title()
-        formula(ws, f"A{top}", f'="{locale("renewals_within")} "&{days}&" {locale("days")}"', font=BOLD)
+        formula(ws, f"A{top}", f'={text(locale("renewals_within") + " ")}&{days}&{text(" " + locale("days"))}',
+                font=BOLD)
         a.update({f"{key}_{k}": v for k, v in lines(ws, top + 1, [
             Line("arr", locale("arr_at_risk"), f"=SUMPRODUCT(({risk}>0)*12*{now})", locale.money, KPI_FONT,
                  f"RenewalRiskARR{suffix}"),
