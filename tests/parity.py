@@ -43,6 +43,7 @@ from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
 from csxl.metrics.risk import renewals_at_risk
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.portfolio_movers import MOVER_ROWS, MOVER_WINDOWS
+from csxl.workbooks.portfolio_segments import QUARTERS, quarter_back
 
 BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
@@ -272,6 +273,22 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         return list(pd.DataFrame({"name": customers["name"], "csm": customers["csm"],
                                   "amount": moved["amount"]}).to_numpy().ravel())
 
+    def trend_months(case: Case) -> list[pd.Timestamp]:
+        """The quarters' end months of the segment trends, oldest first."""
+        return [case.as_of - pd.DateOffset(months=quarter_back(j)) for j in reversed(range(QUARTERS))]
+
+    def segment_trend(case: Case, kind: str, measure: str) -> list:
+        """`segments` at each quarter's end, segments x quarters row by row (a tier without accounts then: blank)."""
+        tiers = case.data.customers.set_index("customer_id")["tier"]
+        if kind == "touch":
+            names, by = list(health.TOUCH_MODELS), None
+        else:
+            names = sorted({str(t) for t in tiers.reindex(case.mrr["customer_id"].unique()).dropna()} - {""})
+            by = tiers
+        table = pd.DataFrame({month: health.segments(case.mrr, month, 12, by=by)[measure].reindex(names)
+                              for month in trend_months(case)})
+        return _nan_blank(table.to_numpy().ravel())
+
     def window(case: Case) -> pd.DataFrame:
         return closing_within(case.data.pipeline, case.as_of, case.funnel_months)
 
@@ -284,6 +301,9 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "OpeningMonth": lambda case: opening_month(case.mrr, case.as_of),
         **{f"Movers{window.title()}{kind.title()}": lambda case, back=back, kind=kind: movers(case, back, kind)
            for window, back in MOVER_WINDOWS.items() for kind in MOVER_KINDS},
+        "SegmentTrendMonths": lambda case: [m.to_pydatetime() for m in trend_months(case)],
+        **{f"SegmentTrend{kind.title()}{measure.upper()}": lambda case, kind=kind, measure=measure: segment_trend(
+            case, kind, measure) for kind in ("touch", "tier") for measure in ("nrr", "grr")},
         "MrrMoM": lambda case: _now(case).sum() / _now(case, 1).sum() - 1,
         "MrrYoY": lambda case: _now(case).sum() / _now(case, 12).sum() - 1,
         "CustomersMoM": lambda case: len(_now(case)) - len(_now(case, 1)),

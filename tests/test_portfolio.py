@@ -1,5 +1,6 @@
 """The portfolio review recalculated by LibreOffice equals csxl.metrics, before and after one MRR edit."""
 
+import subprocess
 import zipfile
 
 import openpyxl
@@ -305,3 +306,24 @@ def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
         assert [r[1] for r in rows] == pytest.approx(list(top["arr"]), rel=1e-9)
         assert [r[2] for r in rows] == [locale(f"flag.{flag}") for flag in top["flag"]]
         assert [r[4] for r in rows] == list(top["days"]) and all(0 < r[4] <= days for r in rows)
+
+
+def test_the_book_prints_as_a_few_dozen_pages_with_row_labels_on_every_movements_page(generated, tmp_path):
+    """LibreOffice's PDF of the demo book: no Data sheet, every Movements page starts its lines with their labels."""
+    _, path, _ = generated
+    locale = Locale("pt-BR")
+    pdf = convert([path], tmp_path, "pdf", locale="pt-BR")[0]
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for n in range(1, _page_count(pdf) + 1)]
+    assert 10 <= len(pages) <= 40
+    movements = [page for page in pages if page.lstrip().startswith(locale("sheet.movements"))]
+    assert len(movements) >= 2
+    for page in movements:
+        starts = [text.strip() for text in page.splitlines()]
+        assert all(any(t.startswith(locale(line)) for t in starts) for line in ("start_mrr", "churn", "end_mrr"))
+    assert not any("customer_id" in page for page in pages)  # the Data tables' headers never print
+
+
+def _page_count(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

@@ -8,9 +8,10 @@ import pytest
 from csxl.data.demo import demo_dataset
 from csxl.metrics.health import FLAGS, flags_at, mrr_by_flag
 from csxl.workbooks.anchors import named
+from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.portfolio import write_portfolio
+from csxl.workbooks.portfolio import KANBAN_ROWS, write_portfolio
 
 AS_OF = pd.Timestamp("2026-10-01")
 
@@ -72,3 +73,24 @@ def test_flags_follow_the_thresholds_typed_in_the_workbook(small_demo, tmp_path)
     strict = dict(zip(FLAGS, shown_block(openpyxl.load_workbook(calculated[1], data_only=True), "FlagAccounts"),
                       strict=True))
     assert strict["Green"] == 0 and strict["Red"] > 0
+
+
+def test_kanban_lists_the_largest_accounts_under_each_flag(small_demo, tmp_path):
+    """The kanban ranks live flags (no sort order assumed): under each flag its largest paying accounts, in order."""
+    path, _ = write_portfolio(small_demo, AS_OF, Locale("en"), None, tmp_path / "portfolio.xlsx")
+    values = openpyxl.load_workbook(convert([path], tmp_path / "calc")[0], data_only=True)
+    kanban = KINDS["portfolio"].layout(Locale("en")).anchors["health"]["kanban"]
+    now = paying(small_demo, AS_OF)
+    now = now[now > 0]
+    flags = flags_at(small_demo.health, small_demo.customers, now.index, AS_OF)
+    names = small_demo.customers.set_index("customer_id")["name"]
+    shown = 0
+    for j, flag in enumerate(FLAGS):
+        mine = now[flags == flag].sort_values(ascending=False, kind="stable").head(KANBAN_ROWS)
+        sheet = values[kanban.ws.title]
+        column = [sheet.cell(r, kanban.col + 2 * j).value for r in range(kanban.row, kanban.bottom + 1)]
+        amounts = [sheet.cell(r, kanban.col + 2 * j + 1).value for r in range(kanban.row, kanban.row + len(mine))]
+        assert [name for name in column if name] == list(names.reindex(mine.index)), flag
+        assert amounts == pytest.approx(list(mine)), flag
+        shown += len(mine)
+    assert shown > 20

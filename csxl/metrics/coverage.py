@@ -14,7 +14,7 @@ import pandas as pd
 COVERAGE_DAYS = 90  # a quarter: a strategic review (EBR, QBR) at least once a quarter
 
 
-def covered_accounts(touchpoints: pd.DataFrame | None, as_of: object, days: int = COVERAGE_DAYS,
+def covered_accounts(touchpoints: pd.DataFrame | None, as_of: str | pd.Timestamp, days: int = COVERAGE_DAYS,
                      types: Iterable[str] | None = None) -> pd.Index:
     """The customer ids with a touchpoint dated in the `days` days to the end of the as-of month.
 

@@ -12,7 +12,7 @@ import pandas as pd
 MOVER_KINDS = ("expansion", "contraction", "churn")
 
 
-def account_movements(mrr: pd.DataFrame, as_of: object, months: int = 1) -> pd.DataFrame:
+def account_movements(mrr: pd.DataFrame, as_of: str | pd.Timestamp, months: int = 1) -> pd.DataFrame:
     """Each customer's MRR movement from `months` months before the as-of month to the as-of month, point to point
     (as `csxl.metrics.movements` compares the ends of two periods), largest amount first within each kind.
 

@@ -11,7 +11,7 @@ import pandas as pd
 FUNNEL_MONTHS = 12  # the portfolio's default window: the coming year
 
 
-def closing_within(pipeline: pd.DataFrame, as_of: object, months: int = FUNNEL_MONTHS) -> pd.DataFrame:
+def closing_within(pipeline: pd.DataFrame, as_of: str | pd.Timestamp, months: int = FUNNEL_MONTHS) -> pd.DataFrame:
     """The opportunities whose expected close date is on or before the end of the month `months` months after the
     as-of month; those without a date stay (nothing says they are later), and so do overdue and closed ones.
 

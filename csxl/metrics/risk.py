@@ -13,7 +13,7 @@ from csxl.metrics.forecast import next_renewal
 AT_RISK_FLAGS = ("Red", "Yellow", "Freeze")
 
 
-def renewals_at_risk(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: object,
+def renewals_at_risk(customers: pd.DataFrame, mrr_now: pd.Series, flags: pd.Series, as_of: str | pd.Timestamp,
                      days: int) -> pd.DataFrame:
     """The paying accounts flagged Red, Yellow or Freeze whose next renewal is 1 to `days` days after the end of
     the as-of month, largest ARR first.

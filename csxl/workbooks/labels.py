@@ -342,8 +342,8 @@ add_labels({
                       "Clientes ganados (perdidos) en el mes"),
     "plan_mrr": ("Planned MRR (plan table)", "MRR planejado (tabela plan)", "MRR planificado (tabla plan)"),
     "vs_plan": ("MRR against plan", "MRR contra o plano", "MRR contra el plan"),
-    "cover_at_risk": ("ARR at risk, renewals within the first window", "ARR em risco, renovações na primeira janela",
-                      "ARR en riesgo, renovaciones en la primera ventana"),
+    "cover_at_risk": ("ARR at risk, renewals within", "ARR em risco, renovações nos próximos",
+                      "ARR en riesgo, renovaciones en los próximos"),
     "sheet.movers": ("Movers", "Quem moveu", "Quién movió"),
     "note.movers": ("The accounts behind the bridge: MRR of the as-of month against one and three months before "
                     "(point to point), largest first", "As contas por trás da ponte: MRR da data-base contra um e "
@@ -353,6 +353,11 @@ add_labels({
     "movers.quarter": ("Last three months", "Últimos três meses", "Últimos tres meses"),
     "mrr_change": ("MRR change", "Variação do MRR", "Variación del MRR"),
     "rank": ("Rank (MRR retained)", "Posição (MRR retido)", "Posición (MRR retenido)"),
+    "segment_trends": ("NRR and GRR over 12 months to each quarter's end, accounts by the segment they were in 12 "
+                       "months before", "NRR e GRR em 12 meses até o fim de cada trimestre, contas pelo segmento em "
+                       "que estavam 12 meses antes", "NRR y GRR en 12 meses hasta el fin de cada trimestre, cuentas "
+                       "por el segmento en que estaban 12 meses antes"),
+    "quarter_to": ("Quarter to", "Trimestre até", "Trimestre hasta"),
     "note.live_flags": ("Flags of the as-of month from the health signals in Data_book and the thresholds and "
                         "weights on the Inputs sheet", "Status do mês da data-base, dos sinais de saúde em "
                         "Dados_book e dos limites e pesos nas Premissas", "Estado del mes de corte, de las señales "

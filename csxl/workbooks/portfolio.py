@@ -84,20 +84,21 @@ from csxl.workbooks.formulas import (
     sum_where,
     text,
     window_criteria,
-    window_mask,
 )
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
+from csxl.workbooks.portfolio_csms import CSM_ROWS, csm_sheet
 from csxl.workbooks.portfolio_movers import MOVER_WINDOWS, mover_columns, movers_sheet
 from csxl.workbooks.portfolio_renewals import WINDOWS, renewal_columns, renewal_inputs, renewals_sheet
+from csxl.workbooks.portfolio_segments import QUARTERS, quarter_back, segment_trends
+from csxl.workbooks.portfolio_window import MONTH_COLUMNS, WINDOW, window_month
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
-WINDOW = 36  # months shown; the wide tables also hold the month before them
-CSM_ROWS, KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 20, 15, 40, 10, 6
+KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 15, 40, 10, 6
 OUTPUT_NAMES = ("MRR", "ARR", "Customers", "ARPA", "NRR", "GRR", "LogoChurn", "QuickRatio", "NPS")
 
-_M = [f"m{k:02d}" for k in range(WINDOW + 1)]
+_M = MONTH_COLUMNS
 _A = [f"a{k:02d}" for k in range(1, WINDOW + 1)]  # price adjustment flags of months 1..WINDOW
 _U = [f"u{k:02d}" for k in range(1, WINDOW + 1)]  # upsell of months 1..WINDOW
 _X = [f"x{k:02d}" for k in range(1, WINDOW + 1)]  # cross-sell of months 1..WINDOW
@@ -110,8 +111,9 @@ _BOOK_DATA = (("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segm
 _HEALTH = [*COMPONENTS, "score", "flag", "kanban"]  # calculated from the signals and the Inputs' thresholds
 _RENEWALS = ["days", *(f"risk_{key}" for key in WINDOWS)]  # calculated: days to renewal, renewals at risk
 _MOVERS = [f"mv_{window}_{kind}" for window in MOVER_WINDOWS for kind in MOVER_KINDS]  # calculated: movers' keys
+_TOUCH_Q = [f"touch_q{j}" for j in range(1, QUARTERS)]  # calculated: the touch model 12 months before quarter j
 _BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X,
-         *_HEALTH, *_RENEWALS, "covered", *_MOVERS]
+         *_HEALTH, *_RENEWALS, "covered", *_MOVERS, *_TOUCH_Q]
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
@@ -186,6 +188,7 @@ TABLES = Tables({
         ("covered", f'=IF(COUNTIFS(D_touchpoints_customer_id,{equals(_ID)},D_touchpoints_date,">"&(EOMONTH(AsOf,0)'
                     f'-CoverageDays),D_touchpoints_date,"<="&EOMONTH(AsOf,0))>0,1,0)'),
         *mover_columns(lambda back: f"{_month_col(WINDOW - back)}{{row}}").items(),
+        *[(f"touch_q{j}", _touch(_month_col(WINDOW - quarter_back(j) - 12), f"ArpaQ{j}")) for j in range(1, QUARTERS)],
     )),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
@@ -324,11 +327,6 @@ add_labels({
 })
 
 
-def _months(k: str) -> str:
-    """The MRR of every customer in month column k (1 = m00) of the wide table."""
-    return f"INDEX(Months,0,{k})"
-
-
 def portfolio_layout(locale: Locale) -> Layout:
     """The portfolio layout in `locale`, with empty Data tables, and the anchors of every sheet."""
     wb = Workbook()
@@ -351,7 +349,7 @@ def portfolio_layout(locale: Locale) -> Layout:
     anchors["renewals"] = renewals_sheet(sheets["renewals_at_risk"], locale, lambda column: D("book", column),
                                          f"D_book_{_M[-1]}")
     anchors["segments"] = _segments_sheet(sheets["segments"], locale)
-    anchors["csms"] = _csm_sheet(sheets["csms"], locale)
+    anchors["csms"] = csm_sheet(sheets["csms"], locale, D("csms", "csm"))
     anchors["funnel"] = _funnel_sheet(sheets["funnel"], locale)
     anchors["whitespace"] = _whitespace_sheet(sheets["whitespace"], locale)
     anchors["voice"] = _voice_sheet(sheets["voice"], locale)
@@ -440,7 +438,7 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         ws[index.local] = k
         ws[index.local].font = Font(color="808080")
         i = f"{index.letter}${index.row}"  # the month's index cell, in the formulas
-        P, C = _months(i), _months(f"{i}+1")
+        P, C = window_month(i), window_month(f"{i}+1")
         opening = f"{i}<=OpeningMonth"  # the opening balance, or a month before the data began: no movement
         moved = lambda expression, opening=opening: f"=IF({opening},0,{expression})"  # noqa: E731
         # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
@@ -496,7 +494,7 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         a[key] = column_span(ws, c, first, last)
     for j, k in enumerate(range(12, WINDOW + 1)):
         at = {key: a[key].cell(j).local for key in ("months", "nrr", "grr", "bench_nrr", "bench_grr")}
-        start, end = _months(str(k - 11)), _months(str(k + 1))
+        start, end = window_month(str(k - 11)), window_month(str(k + 1))
         formula(ws, at["months"], f"=EDATE(AsOf,{k}-HistoryMonths)", locale.month)
         formula(ws, at["nrr"], f'=IFERROR(SUMPRODUCT(({start}>0)*{end})/SUM({start}),"")', locale.percent)
         formula(ws, at["grr"], f'=IFERROR(SUMPRODUCT(({start}>0)*(({end}<{start})*{end}+({end}>={start})*{start}))'
@@ -538,11 +536,11 @@ def _cohorts_sheet(ws: Worksheet, locale: Locale) -> Anchors:
             formula(ws, f"A{r}", f'=IF({c}=OpeningMonth,{text(locale("before_month"))},"")', font=Font(italic=True))
             formula(ws, f"B{r}", f"=EDATE(AsOf,{c}+({c}=OpeningMonth)-HistoryMonths)", locale.month)
             formula(ws, f"C{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
-            base = (f"SUMPRODUCT((D_book_first={c})*{_months(str(c + 1))})" if basis == "revenue"
+            base = (f"SUMPRODUCT((D_book_first={c})*{window_month(str(c + 1))})" if basis == "revenue"
                     else f"COUNTIF(D_book_first,{c})")
             for t in range(WINDOW - c + 1):
                 column = col(grid + t)
-                age = _months(f"{c}+{column}${top + 1}+1")
+                age = window_month(f"{c}+{column}${top + 1}+1")
                 kept = (f"SUMPRODUCT((D_book_first={c})*{age})" if basis == "revenue"
                         else f"SUMPRODUCT((D_book_first={c})*({age}>0))")
                 formula(ws, f"{column}{r}", f'=IFERROR({kept}/{base},"")', locale.percent)
@@ -636,75 +634,10 @@ def _segments_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a["touch"].define(ws.parent, "SegmentsTouch")
     a["tier"].define(ws.parent, "SegmentsTier")
     widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
-    return a
-
-
-_CSM_HEADS = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
-              "growth_mom", "account_coverage", *[f"flag.{flag}" for flag in FLAGS]]
-
-
-def _csm_cells(at: dict[str, str], mine: str, said: str, locale: Locale) -> dict[str, tuple[str, str | None]]:
-    """One scorecard row's formulas (`csxl.metrics.csm.csm_scorecard`) but its name: `at` the row's cells by head,
-    `mine` the book rows it counts, `said` the NPS answers it counts (conditions over the book and the nps table).
-    """
-    last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
-    won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
-    now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
-    csm, accounts = at["csm"], at["accounts"]
-    expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
-                         f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
-    answered = (said, window_mask("D_nps_date"))
-    promoters = count_where(*answered, "D_nps_score>=PromoterFrom")
-    detractors = count_where(*answered, "D_nps_score<=DetractorTo")
-    given = lambda expression: f'=IF({csm}="","",{expression})'  # noqa: E731
-    return {
-        "accounts": (given(count_where(mine, f"{now}>0")), locale.integer),
-        "mrr": (given(sum_where(now, mine)), locale.money),
-        "mrr_retained": (given(f'IFERROR({sum_where(now, mine, f"{year_ago}>0")}/{sum_where(year_ago, mine)},"")'),
-                         locale.percent),
-        "logo_retention": (given(f'IFERROR({count_where(mine, f"{year_ago}>0", f"{now}>0")}/'
-                                 f'{count_where(mine, f"{year_ago}>0")},"")'), locale.percent),
-        "expansion_mrr": (given(expansion), locale.money),
-        "accounts_expanded": (given(count_where(mine, f"({won})>0")), locale.integer),
-        "nps": (given(nps(promoters, detractors, count_where(*answered))), "0.0"),
-        "growth_mom": (given(f'IFERROR({at["mrr"]}/{sum_where(before, mine)}-1,"")'), locale.percent),
-        # blank without touchpoints data
-        "account_coverage": (f'=IF(OR({csm}="",{accounts}=0,COUNTA(D_touchpoints_customer_id)=0),"",'
-                             f'{count_where(mine, "D_book_covered=1", f"{now}>0")}/{accounts})', locale.percent),
-        **{f"flag.{flag}": (f'=IF(OR({csm}="",{accounts}=0),"",'
-                            f'{count_where(mine, exact("D_book_flag", f"INDEX(FlagCode,{j})"), f"{now}>0")}'
-                            f'/{accounts})', locale.percent) for j, flag in enumerate(FLAGS, start=1)},
-    }
-
-
-def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The CSM scorecard (`csxl.metrics.csm.csm_scorecard`), each CSM's rank by MRR retained (1 = highest) and a
-    total row over the whole book. Anchors: "scorecard" (CSMs x `_CSM_HEADS`, named CsmScorecard), "rank" (beside
-    it, CsmRank), "total" (below it, CsmTotal)."""
-    title(ws, locale("sheet.csms"), locale("note.coverage"))
-    header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
-    header_row(ws, 4, len(_CSM_HEADS) + 1, [locale("rank")])
-    a = Anchors({"scorecard": Anchor(ws, 5, 1, 4 + CSM_ROWS, len(_CSM_HEADS)),
-                 "rank": column_span(ws, len(_CSM_HEADS) + 1, 5, 4 + CSM_ROWS)})
-    a["total"] = a["scorecard"].row_of(-1).offset(rows=1)
-    retained = a["scorecard"].column_of(_CSM_HEADS.index("mrr_retained")).a1(absolute=True)
-    rows = [(a["scorecard"].row_of(i), f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")') for i in range(CSM_ROWS)]
-    for k, (row, name) in enumerate([*rows, (a["total"], f"={text(locale('total'))}")]):
-        at = dict(zip(_CSM_HEADS, (cell.local for cell in row.cells()), strict=True))
-        total = k == CSM_ROWS
-        mine, said = (('(D_book_customer_id<>"")', '(D_nps_customer_id<>"")') if total else
-                      (f"EXACT(D_book_csm,{at['csm']})", exact("D_nps_csm", at["csm"])))
-        formula(ws, at["csm"], name, font=BOLD if total else None)
-        for head, (expression, fmt) in _csm_cells(at, mine, said, locale).items():
-            formula(ws, at[head], expression, fmt, BOLD if total else None)
-        if not total:
-            mrr_retained = at["mrr_retained"]
-            # compared as numbers: a criterion ">"&value would round the value to text
-            formula(ws, a["rank"].cell(k).local, f'=IF(ISNUMBER({mrr_retained}),SUMPRODUCT(ISNUMBER({retained})*'
-                                                 f'({retained}>{mrr_retained}))+1,"")', locale.integer)
-    for key, name in (("scorecard", "CsmScorecard"), ("rank", "CsmRank"), ("total", "CsmTotal")):
-        a[key].define(ws.parent, name)
-    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 2)}})
+    a.update({f"trend_{key}": anchor for key, anchor in segment_trends(
+        ws, a["tier"].bottom + 3, locale, lambda back: f"D_book_{_M[WINDOW - back]}",
+        lambda j: "D_book_touch_start" if j == 0 else f"D_book_touch_q{j}",
+        {"touch": (list(TOUCH_MODELS), None), "tier": ([""] * TIER_ROWS, D("tiers", "tier"))}).items()})
     return a
 
 
@@ -868,6 +801,9 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
         Line("nps", locale("nps"), "=NPS", "0.0", KPI_FONT),
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_font=Font(color="595959")))
+    at_risk = a["arr_at_risk"].offset(cols=-1).local  # its label says the window the Inputs set
+    formula(ws, at_risk, f'={text(locale("cover_at_risk") + " ")}&RenewalDaysShort&{text(" " + locale("days"))}',
+            font=Font(color="595959"))
     band_colours(ws, a["nrr_band"].local, locale)
     ok_colours(ws, a["master_check"].local, locale)
     widths(ws, {"A": 34, "B": 34})
