@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csxl.cli import app
+from csxl.data.demo import DEMO_TABLES
 from csxl.metrics.movements import MOVEMENT_COLUMNS
 
 runner = CliRunner()
@@ -152,7 +153,7 @@ def test_demo_writes_every_example_workbook_and_says_where(tmp_path):
     printed = " ".join(result.stdout.split())  # rich may wrap long paths
     for path in written:
         assert str((tmp_path / "out" / path).resolve()).replace(" ", "") in printed.replace(" ", "")
-    assert len(list((tmp_path / "out" / "demo-data").glob("*.csv"))) == 9
+    assert len(list((tmp_path / "out" / "demo-data").glob("*.csv"))) == len(DEMO_TABLES)
 
 
 def test_a_currency_without_a_known_usd_value_is_refused(book, tmp_path):
