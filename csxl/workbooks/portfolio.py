@@ -806,7 +806,7 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
             font=Font(color="595959"))
     band_colours(ws, a["nrr_band"].local, locale)
     ok_colours(ws, a["master_check"].local, locale)
-    widths(ws, {"A": 34, "B": 34})
+    widths(ws, {"A": 44, "B": 34})  # A holds the ARR at risk label, a formula fit_labels does not measure
     ws.add_chart(line_chart(locale("end_mrr"), mv["end_mrr"].reference(), mv["month"].reference(), size=(8, 20)),
                  "D3")
     return a
