@@ -16,6 +16,7 @@ from csxl.workbooks.forecast import write_forecast
 from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.portfolio import write_portfolio
 from csxl.workbooks.qbr import quarter_end
 
 IMAGES = Path(__file__).resolve().parent / "images"
@@ -42,5 +43,24 @@ def main() -> None:
         _png(convert([forecast], Path(folder), "pdf")[0], FORECAST_PAGES)
 
 
+def portfolio_images() -> None:
+    """The portfolio review of the demo book in pt-BR: its cover and its Renewals at risk sheet, each found by the
+    title its page starts with (the pages before move as sheets are added)."""
+    data = demo_dataset()
+    locale = Locale("pt-BR")
+    with tempfile.TemporaryDirectory() as folder:
+        book, _ = write_portfolio(data, data.last_month, locale, None, Path(folder) / "portfolio.xlsx")
+        pdf = convert([book], Path(folder), "pdf", locale="pt-BR")[0]
+        titles = {"portfolio_cover": locale("title.portfolio"), "portfolio_renewals": locale("sheet.renewals_at_risk")}
+        for name, words in titles.items():
+            page = next(n for n in range(1, 60) if subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True,
+                check=True).stdout.lstrip().startswith(words))
+            subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile",
+                            str(pdf), str(IMAGES / name)], check=True)
+            print(f"wrote {IMAGES / name}.png")
+
+
 if __name__ == "__main__":
     main()
+    portfolio_images()

@@ -63,8 +63,12 @@ def small_book(seed: int = 11) -> Dataset:
     # the company's plan: planned MRR by month, from before the as-of month the tests use into the forecast
     plan = pd.DataFrame({"month": pd.date_range("2026-01-01", "2027-12-01", freq="MS"),
                          "mrr": 1600.0 + 20.0 * np.arange(24)})
+    # within 90 days of the end of September 2026: the account's QBR and the third one's onboarding; not the EBR
+    touchpoints = pd.DataFrame({"customer_id": [ACCOUNT, "ZEBRA-5521", "QUOLL-9034", ACCOUNT],
+                                "date": pd.to_datetime(["2026-08-10", "2026-07-02", "2026-09-05", "2026-10-03"]),
+                                "type": ["QBR", "EBR", "onboarding", "QBR"]})
     return Dataset(mrr=mrr, customers=customers, nps=nps, csat=csat, ces=ces, health=health, pipeline=pipeline,
-                   goals=goals, plan=plan, source="tests/books.py")
+                   goals=goals, plan=plan, touchpoints=touchpoints, source="tests/books.py")
 
 
 # Names that are patterns or comparisons where Excel takes text as a criterion (SUMIFS, COUNTIFS, MATCH): each

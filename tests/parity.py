@@ -19,6 +19,7 @@ import pandas as pd
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES
 from csxl.metrics import health, surveys
+from csxl.metrics.coverage import covered_accounts
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.expansion import (
     OPEN_STAGES,
@@ -38,8 +39,13 @@ from csxl.metrics.forecast import (
 )
 from csxl.metrics.health import mrr_by_flag
 from csxl.metrics.movements import mrr_movements
+from csxl.metrics.movers import MOVER_KINDS, account_movements
+from csxl.metrics.pipeline import closing_within
 from csxl.metrics.retention import grr_cohort, logo_churn_cohort, nrr_cohort
+from csxl.metrics.risk import renewals_at_risk
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.portfolio_movers import MOVER_ROWS, MOVER_WINDOWS
+from csxl.workbooks.portfolio_segments import QUARTERS, quarter_back
 
 BAND_LABELS = {"healthy": "band.healthy", "retains most": "band.retains", "low": "band.low"}
 
@@ -56,6 +62,7 @@ class Case:
     survey_months: int = 12
     ticket_seats: int = 10
     bands: tuple[float, float] = (1.0, 0.8)
+    funnel_months: int = 12
 
     @property
     def mrr(self) -> pd.DataFrame:
@@ -81,6 +88,39 @@ class Case:
     def months(self) -> list[pd.Timestamp]:
         """The twelve months to the as-of month, oldest first."""
         return [self.as_of - pd.DateOffset(months=11 - k) for k in range(12)]
+
+
+WINDOWS = (("Short", 90), ("Long", 180))  # the portfolio's renewal windows (Inputs defaults), in days
+PORTFOLIO_WINDOW = 36  # the months the portfolio shows; its wide tables also hold the month before them
+_MOVED = ["new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction", "churn",
+          "new_customers", "reactivated_customers", "churned_customers"]
+
+
+def opening_month(mrr: pd.DataFrame, as_of: pd.Timestamp) -> int:
+    """The portfolio's opening balance: the window index (0 = the month before the 36 shown) of the data's first
+    month, 0 when the data reaches that month or earlier."""
+    first = mrr["month"].min()
+    return max(0, (first.year - as_of.year) * 12 + first.month - as_of.month + PORTFOLIO_WINDOW)
+
+
+def portfolio_movements(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """`mrr_movements` as the portfolio presents it, by month (a Timestamp index): when the data begins inside the
+    window its first month is an opening balance (ChartMogul's convention), start = end and no movement, where
+    `mrr_movements` books the whole base as new."""
+    moves = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp()).set_index("month")
+    if opening_month(mrr, as_of) > 0:
+        first = moves.index[0]
+        moves.loc[first, _MOVED] = 0
+        moves.loc[first, ["start_mrr", "customers_start"]] = moves.loc[first, ["end_mrr", "customers_end"]].to_numpy()
+        moves.loc[first, ["nrr", "grr"]] = np.nan
+    return moves
+
+
+def at_risk(data: Dataset, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """`csxl.metrics.risk.renewals_at_risk` of the book at the as-of month, flags from its health data."""
+    now = data.mrr[data.mrr["month"] == as_of].groupby("customer_id")["mrr"].sum()
+    flags = health.flags_at(data.health, data.customers, now.index, as_of)
+    return renewals_at_risk(data.customers, now, flags, as_of, days)
 
 
 def _nan_blank(values) -> list:
@@ -169,47 +209,113 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
     }
 
 
-def _now(case: Case) -> pd.Series:
-    """MRR by paying customer in the as-of month."""
-    now = case.mrr[case.mrr["month"] == case.as_of].groupby("customer_id")["mrr"].sum()
+def _now(case: Case, before: int = 0) -> pd.Series:
+    """MRR by paying customer in the as-of month (or `before` months before it)."""
+    month = case.as_of - pd.DateOffset(months=before)
+    now = case.mrr[case.mrr["month"] == month].groupby("customer_id")["mrr"].sum()
     return now[now > 0]
 
 
 def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
+    def plan_mrr(case: Case) -> object:
+        """The plan table's MRR of the as-of month ("" without one)."""
+        plan = getattr(case.data, "plan", None)
+        rows = plan[plan["month"] == case.as_of] if plan is not None else []
+        return rows["mrr"].sum() if len(rows) else ""
+
     def flags(case: Case) -> pd.DataFrame:
         now = _now(case)
         return mrr_by_flag(now, health.flags_at(case.data.health, case.data.customers, now.index, case.as_of))
 
     def quick_ratio(case: Case) -> float:
-        year = mrr_movements(case.mrr).tail(12)
+        year = portfolio_movements(case.mrr, case.as_of).tail(12)
         return year[["new", "expansion", "reactivation"]].sum().sum() / year[["contraction", "churn"]].sum().sum()
 
     def by_month(case: Case, measure: Callable[[pd.DataFrame], float], table: str) -> list:
         return _nan_blank([measure(case.in_month(table, m)) for m in case.months])
 
-    def scorecard(case: Case) -> list:
-        """csm_scorecard's rows in the sheet's columns, the CSMs sorted as the scorecard lists them."""
+    def scorecard_table(case: Case, total: bool = False) -> pd.DataFrame:
+        """csm_scorecard in the sheet's columns, the CSMs sorted as the scorecard lists them; with `total` one row
+        over the whole book (every account given one CSM), named as the sheet names it."""
         flags = health.flags_at(case.data.health, case.data.customers, pd.Index(case.mrr["customer_id"].unique()),
                                 case.as_of)
-        table = csm_scorecard(case.mrr, case.data.customers, case.as_of, 12, case.data.nps, flags=flags)
+        covered = covered_accounts(case.data.touchpoints, case.as_of) if case.data.touchpoints is not None else None
+        customers = case.data.customers.assign(csm=case.locale("total")) if total else case.data.customers
+        table = csm_scorecard(case.mrr, customers, case.as_of, 12, case.data.nps, flags=flags, covered=covered)
         table = table[table["csm"] != "(unassigned)"].sort_values("csm")
         shares = [f"share_{flag}" for flag in health.FLAGS]
         table[shares] = table.reindex(columns=shares).fillna(0.0)  # a flag none of a CSM's accounts has: 0
         columns = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded",
                    "nps", "mrr_growth_mom", "account_coverage", *shares]
-        return _nan_blank(table[columns].to_numpy().ravel())
+        return table[columns]
+
+    def scorecard(case: Case, total: bool = False) -> list:
+        return _nan_blank(scorecard_table(case, total).to_numpy().ravel())
+
+    def ranks(case: Case) -> list:
+        """Each CSM's rank by MRR retained, 1 = highest, ties sharing the better rank."""
+        retained = scorecard_table(case)["mrr_retained"]
+        return _nan_blank(retained.rank(ascending=False, method="min").to_numpy())
 
     def by_segment(case: Case, by: pd.Series | None) -> list:
         table = health.segments(case.mrr, case.as_of, 12, by=by)
         return _nan_blank(table.reset_index()[[table.index.name or "index", "accounts", "mrr", "arpa", "nrr"]]
                           .to_numpy().ravel())
 
+    def risk_list(case: Case, days: int) -> list:
+        table = at_risk(case.data, case.as_of, days)
+        table["flag"] = [case.locale(f"flag.{flag}") for flag in table["flag"]]
+        return list(table[["name", "arr", "flag", "csm", "days"]].to_numpy().ravel())
+
+    def movers(case: Case, back: int, kind: str) -> list:
+        """`account_movements` of one window and kind, the rows the Movers sheet lists: name, CSM, amount."""
+        moved = account_movements(case.mrr, case.as_of, back)
+        moved = moved[moved["kind"] == kind].head(MOVER_ROWS)
+        customers = case.data.customers.set_index("customer_id").reindex(moved.index)
+        return list(pd.DataFrame({"name": customers["name"], "csm": customers["csm"],
+                                  "amount": moved["amount"]}).to_numpy().ravel())
+
+    def trend_months(case: Case) -> list[pd.Timestamp]:
+        """The quarters' end months of the segment trends, oldest first."""
+        return [case.as_of - pd.DateOffset(months=quarter_back(j)) for j in reversed(range(QUARTERS))]
+
+    def segment_trend(case: Case, kind: str, measure: str) -> list:
+        """`segments` at each quarter's end, segments x quarters row by row (a tier without accounts then: blank)."""
+        tiers = case.data.customers.set_index("customer_id")["tier"]
+        if kind == "touch":
+            names, by = list(health.TOUCH_MODELS), None
+        else:
+            names = sorted({str(t) for t in tiers.reindex(case.mrr["customer_id"].unique()).dropna()} - {""})
+            by = tiers
+        table = pd.DataFrame({month: health.segments(case.mrr, month, 12, by=by)[measure].reindex(names)
+                              for month in trend_months(case)})
+        return _nan_blank(table.to_numpy().ravel())
+
+    def window(case: Case) -> pd.DataFrame:
+        return closing_within(case.data.pipeline, case.as_of, case.funnel_months)
+
     def expansion_funnel(case: Case) -> pd.DataFrame:
-        return funnel(case.data.pipeline[case.data.pipeline["type"] != "renewal"])
+        return funnel(window(case)[window(case)["type"] != "renewal"])
 
     return {
         "MRR": lambda case: _now(case).sum(),
         "ARR": lambda case: 12 * _now(case).sum(),
+        "OpeningMonth": lambda case: opening_month(case.mrr, case.as_of),
+        **{f"Movers{window.title()}{kind.title()}": lambda case, back=back, kind=kind: movers(case, back, kind)
+           for window, back in MOVER_WINDOWS.items() for kind in MOVER_KINDS},
+        "SegmentTrendMonths": lambda case: [m.to_pydatetime() for m in trend_months(case)],
+        **{f"SegmentTrend{kind.title()}{measure.upper()}": lambda case, kind=kind, measure=measure: segment_trend(
+            case, kind, measure) for kind in ("touch", "tier") for measure in ("nrr", "grr")},
+        "MrrMoM": lambda case: _now(case).sum() / _now(case, 1).sum() - 1,
+        "MrrYoY": lambda case: _now(case).sum() / _now(case, 12).sum() - 1,
+        "CustomersMoM": lambda case: len(_now(case)) - len(_now(case, 1)),
+        "PlanMRR": plan_mrr,
+        "MrrVsPlan": lambda case: "" if plan_mrr(case) == "" else _now(case).sum() / plan_mrr(case) - 1,
+        **{f"RenewalRisk{suffix}": lambda case, days=days: risk_list(case, days) for suffix, days in WINDOWS},
+        **{f"RenewalRiskARR{suffix}": lambda case, days=days: at_risk(case.data, case.as_of, days)["arr"].sum()
+           for suffix, days in WINDOWS},
+        **{f"RenewalRiskAccounts{suffix}": lambda case, days=days: len(at_risk(case.data, case.as_of, days))
+           for suffix, days in WINDOWS},
         "Customers": lambda case: len(_now(case)),
         "ARPA": lambda case: _now(case).mean(),
         "NRR": lambda case: nrr_cohort(case.mrr, case.as_of, 12),
@@ -218,13 +324,15 @@ def _portfolio_blocks() -> dict[str, Callable[[Case], object]]:
         "QuickRatio": quick_ratio,
         "NPS": lambda case: surveys.nps(case.window("nps")["score"]).score,
         "CsmScorecard": scorecard,
+        "CsmTotal": lambda case: scorecard(case, total=True),
+        "CsmRank": ranks,
         "SegmentsTouch": lambda case: by_segment(case, None),
         "SegmentsTier": lambda case: by_segment(case, case.data.customers.set_index("customer_id")["tier"]),
         "FunnelCount": lambda case: list(expansion_funnel(case)["count"].to_numpy()),
         "FunnelAmount": lambda case: list(expansion_funnel(case)["amount"].to_numpy()),
         "FunnelReached": lambda case: list(expansion_funnel(case)["reached"].to_numpy()),
         "FunnelConversion": lambda case: _nan_blank(expansion_funnel(case)["conversion"].to_numpy()),
-        "WeightedByType": lambda case: list(weighted_pipeline(case.data.pipeline).reindex(
+        "WeightedByType": lambda case: list(weighted_pipeline(window(case)).reindex(
             list(OPPORTUNITY_TYPES)).to_numpy()),
         "FlagAccounts": lambda case: list(flags(case)["accounts"].to_numpy()),
         "FlagMRR": lambda case: list(flags(case)["mrr"].to_numpy()),

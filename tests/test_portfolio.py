@@ -1,5 +1,6 @@
 """The portfolio review recalculated by LibreOffice equals csxl.metrics, before and after one MRR edit."""
 
+import subprocess
 import zipfile
 
 import openpyxl
@@ -7,9 +8,10 @@ import pandas as pd
 import pytest
 
 from csxl.data.demo import demo_dataset
+from csxl.metrics.coverage import covered_accounts
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.health import FLAGS, TOUCH_MODELS, flags_at, segments, touch_models
-from csxl.metrics.movements import SPLIT_COLUMNS, mrr_movements
+from csxl.metrics.movements import SPLIT_COLUMNS
 from csxl.metrics.retention import (
     cohort_retention,
     grr_cohort,
@@ -23,14 +25,12 @@ from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
 from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
+from tests.parity import at_risk, opening_month, portfolio_movements
 from tests.workbook_values import anchored, blank, named_values
 
 AS_OF = pd.Timestamp("2026-10-01")
 
 
-def covered_accounts(data):
-    """Every third customer had an EBR or QBR: the accounts the fixture marks for account coverage."""
-    return sorted(data.customers["customer_id"])[::3]
 
 LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell", "price_adjustment", "contraction",
          "churn", "end_mrr", "customers_start", "new_customers", "reactivated_customers", "churned_customers",
@@ -38,7 +38,7 @@ LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell"
 
 
 def expected_names(mrr: pd.DataFrame, answers: pd.DataFrame, survey_months: int = 12) -> dict[str, float]:
-    moves = mrr_movements(mrr)
+    moves = portfolio_movements(mrr, AS_OF)
     now = mrr[mrr["month"] == AS_OF].groupby("customer_id")["mrr"].sum()
     now = now[now > 0]
     last12 = moves.tail(12)
@@ -68,7 +68,7 @@ def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
         assert actual[name] == pytest.approx(want, rel=1e-9), name
     assert actual["MasterCheck"] == Locale(lang)("ok")
     cells = movement_cells(calculated, lang)
-    python = mrr_movements(mrr).assign(month=lambda t: t["period"].dt.to_timestamp()).set_index("month")
+    python = portfolio_movements(mrr, AS_OF)
     for (month, line), value in cells.items():
         want = python.loc[month, line] if month in python.index else 0.0
         # csxl.metrics rounds each customer's share of the split to 6 decimals; the workbook does not
@@ -80,8 +80,7 @@ def assert_portfolio(calculated, mrr, answers, lang, survey_months=12):
 def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("portfolio")
     data = demo_dataset()
-    path, warnings = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx",
-                                     covered=covered_accounts(data))
+    path, warnings = write_portfolio(data, AS_OF, Locale("pt-BR"), None, folder / "portfolio.xlsx")
     assert warnings == []  # 7 CSMs, 3 tiers and 4 products all fit on the sheets
     return data, path, convert([path], folder / "calc")[0]
 
@@ -154,7 +153,7 @@ def test_csm_scorecard_equals_python(generated):
     mrr = data.mrr[data.mrr["month"] <= AS_OF]
     flags = flags_at(data.health, data.customers, pd.Index(mrr["customer_id"].unique()), AS_OF)
     python = csm_scorecard(mrr, data.customers, AS_OF, 12, data.nps, flags=flags,
-                           covered=covered_accounts(data)).set_index("csm")
+                           covered=covered_accounts(data.touchpoints, AS_OF)).set_index("csm")
     shares = [f"share_{flag}" for flag in FLAGS]
     python[shares] = python.reindex(columns=shares).fillna(0.0)  # a flag nobody of a CSM has: a share of 0
     columns = ["accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
@@ -218,8 +217,12 @@ def test_retention_trend_and_cohorts_equal_python(generated):
         checked = 0
         rows = wb[grid.ws.title].iter_rows(min_row=grid.row, max_row=grid.bottom, min_col=grid.col,
                                            max_col=grid.right, values_only=True)
-        for start, size, row in zip(column("cohorts", f"{basis}_starts"), column("cohorts", "customers"), rows):
-            cohort = pd.Period(start, "M")
+        labelled = zip(column("cohorts", f"{basis}_before"), column("cohorts", f"{basis}_starts"),
+                       column("cohorts", "customers"), rows)
+        for before, start, size, row in labelled:
+            # the opening balance's cohort reads "before" the month after it: everyone there when the data began
+            cohort = pd.Period(start, "M") - (1 if before else 0)
+            assert before == (locale("before_month") if cohort == pd.Period(mrr["month"].min(), "M") else None)
             if cohort not in python.index:  # nobody's first month
                 assert size == 0
                 continue
@@ -250,3 +253,77 @@ def test_moving_the_as_of_month_in_the_workbook_fails_the_master_check(generated
     moved = convert([tmp_path / "moved.xlsx"], tmp_path / "calc")[0]
     assert named_values(calculated, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("ok")
     assert named_values(moved, ["MasterCheck"])["MasterCheck"] == Locale("pt-BR")("error")
+
+
+def test_the_first_month_of_the_data_is_an_opening_balance_not_new_business(generated):
+    """The demo data begins in the window's first month: its 158 paying customers were there before, so that month
+    is the opening balance (start = end, nothing new), and no month's new MRR towers over the others."""
+    data, _, calculated = generated
+    cells = movement_cells(calculated, "pt-BR")
+    first = data.mrr["month"].min()
+    assert first == AS_OF - pd.DateOffset(months=WINDOW - 1)
+    opening = data.mrr.loc[data.mrr["month"] == first, "mrr"].sum()
+    assert cells[(first, "start_mrr")] == pytest.approx(opening) == cells[(first, "end_mrr")]
+    assert cells[(first, "customers_start")] == cells[(first, "customers_end")] > 100
+    assert cells[(first, "new")] == cells[(first, "new_customers")] == 0
+    new = [cells[(month, "new")] for month, line in cells if line == "new"]
+    assert max(new) < 5 * sorted(new)[len(new) // 2]  # the median month's new MRR, not a fifth of a giant bar
+    assert named_values(calculated, ["OpeningMonth"])["OpeningMonth"] == opening_month(data.mrr, AS_OF) == 1
+
+
+def test_trend_chart_starts_at_the_first_month_it_can_compute(generated):
+    """LibreOffice plots a blank as 0%: the NRR / GRR lines start at the first month with a year of data behind it."""
+    _, path, calculated = generated
+    trend = named(openpyxl.load_workbook(calculated, data_only=True), "TrendMonths")
+    values = [trend.ws.cell(r, trend.col + 1).value for r in range(trend.row, trend.bottom + 1)]
+    computed = next(i for i, v in enumerate(values) if not blank(v))
+    assert computed == 1 and all(not blank(v) for v in values[computed:])
+    with zipfile.ZipFile(path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    first = f"${trend.letter}${trend.row + computed}:${trend.letter}${trend.bottom}"
+    shown = [chart for chart in charts if first in chart]
+    assert len(shown) == 1 and shown[0].count(first) == 4  # the categories of its four series
+
+
+def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
+    """The demo's renewals within 90 and 180 days flagged Red, Yellow or Freeze: the ARR at risk and the top of the
+    list, largest ARR first, with the flag in the reader's words, the CSM and the days to renewal."""
+    data, _, calculated = generated
+    locale = Locale("pt-BR")
+    wb = openpyxl.load_workbook(calculated, data_only=True)
+    for suffix, days in (("Short", 90), ("Long", 180)):
+        python = at_risk(data, AS_OF, days)
+        assert len(python) >= 5  # the demo has renewals at risk in both windows
+        figures = named_values(calculated, [f"RenewalRiskARR{suffix}", f"RenewalRiskAccounts{suffix}"])
+        assert figures[f"RenewalRiskARR{suffix}"] == pytest.approx(python["arr"].sum(), rel=1e-9)
+        assert figures[f"RenewalRiskAccounts{suffix}"] == len(python)
+        area = named(wb, f"RenewalRisk{suffix}")
+        rows = [row for row in area.ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col,
+                                                 max_col=area.right, values_only=True) if not blank(row[0])]
+        top = python.head(len(rows))
+        assert len(rows) == min(len(python), area.bottom - area.row + 1)
+        assert [r[0] for r in rows] == list(top["name"]) and [r[3] for r in rows] == list(top["csm"])
+        assert [r[1] for r in rows] == pytest.approx(list(top["arr"]), rel=1e-9)
+        assert [r[2] for r in rows] == [locale(f"flag.{flag}") for flag in top["flag"]]
+        assert [r[4] for r in rows] == list(top["days"]) and all(0 < r[4] <= days for r in rows)
+
+
+def test_the_book_prints_as_a_few_dozen_pages_with_row_labels_on_every_movements_page(generated, tmp_path):
+    """LibreOffice's PDF of the demo book: no Data sheet, every Movements page starts its lines with their labels."""
+    _, path, _ = generated
+    locale = Locale("pt-BR")
+    pdf = convert([path], tmp_path, "pdf", locale="pt-BR")[0]
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for n in range(1, _page_count(pdf) + 1)]
+    assert 10 <= len(pages) <= 40
+    movements = [page for page in pages if page.lstrip().startswith(locale("sheet.movements"))]
+    assert len(movements) >= 2
+    for page in movements:
+        starts = [text.strip() for text in page.splitlines()]
+        assert all(any(t.startswith(locale(line)) for t in starts) for line in ("start_mrr", "churn", "end_mrr"))
+    assert not any("customer_id" in page for page in pages)  # the Data tables' headers never print
+
+
+def _page_count(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

@@ -322,8 +322,8 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute, so a workbook opens the same in each.
 PORTABLE = {"ABS", "AND", "AVERAGEIFS", "COLUMNS", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "DATE", "EDATE", "EOMONTH",
-            "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND",
-            "ROUNDUP", "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
+            "EXACT", "IF", "IFERROR", "INDEX", "ISNUMBER", "LARGE", "MATCH", "MAX", "MIN", "MONTH", "NA", "OR", "ROUND",
+            "ROUNDUP", "ROW", "ROWS", "SQRT", "SUBSTITUTE", "SUM", "SUMIFS", "SUMPRODUCT", "TEXT", "YEAR"}
 
 
 @pytest.mark.parametrize("kind", ["qbr", "portfolio", "forecast"])

@@ -61,6 +61,7 @@ class Dataset:
     ces: pd.DataFrame | None = None
     health: pd.DataFrame | None = None
     pipeline: pd.DataFrame | None = None
+    touchpoints: pd.DataFrame | None = None  # meetings (customer_id, date, type): the CSMs' account coverage
     goals: pd.DataFrame | None = None
     subscriptions: pd.DataFrame | None = None
     plan: pd.DataFrame | None = None  # the company's planned MRR by month (not per customer)

@@ -103,7 +103,8 @@ _GOALS = (("Reduzir o tempo de fechamento mensal", "dias", (8, 15), (0.5, 0.8)),
           ("Diminuir a inadimplência", "%", (3, 10), (0.5, 0.8)))
 _STAGE_SHARE = (0.15, 0.2, 0.18, 0.12, 0.1, 0.15, 0.1)
 _TYPE_SHARE = (0.4, 0.3, 0.15, 0.15)
-DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "plan")
+DEMO_TABLES = ("mrr", "subscriptions", "customers", "nps", "csat", "ces", "health", "pipeline", "goals", "plan",
+               "touchpoints")
 
 
 def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_month: str = "2026-10") -> Dataset:
@@ -132,6 +133,7 @@ def demo_dataset(seed: int = 7, customers: int = 420, months: int = 36, end_mont
         subscriptions=_subscriptions(ids, first, amounts, flags, interval, day),
         customers=_customers(rng, ids, first, segment, region, day, since, anchor, paying, joins),
         nps=_nps(rng, ids, first, paying, leaving, spanish),
+        touchpoints=_touchpoints(ids, first, paying, joins),
         csat=_answers(rng, ids, first, paying, leaving, 0.2, 1, _CSAT_P)[0],
         ces=_answers(rng, ids, first, paying, leaving, 0.08, 1, _CES_P)[0],
         health=_health(rng, ids, first, mrr, leaving, joins),
@@ -353,22 +355,32 @@ def _nps(rng, ids, first, paying, leaving, spanish) -> pd.DataFrame:
 
 
 def _health(rng, ids, first, mrr, leaving, joins) -> pd.DataFrame:
-    """Monthly usage and support signals; seats follow the MRR, adoption ramps up and drops before churn."""
+    """Monthly usage and support signals; seats follow the MRR, adoption ramps up and drops before churn.
+
+    Accounts that stop paying within three months show low adoption, few logins and more tickets, so most of them
+    flag Red or Yellow before they churn. In the data's last three months the churn to come lies beyond the data:
+    as many accounts as usually leave within three months (drawn apart from `rng`, so the tables after this one
+    stay as they were) show the same signals, the accounts at risk a real book has at its as-of month.
+    """
     total = mrr.sum(axis=1)
+    n, t = total.shape
+    at_risk = leaving.copy()
+    usual = leaving[:, : t - 3][total[:, : t - 3] > 0].mean() if t > 3 else 0.0
+    at_risk[:, t - 3:] |= (np.random.default_rng([n, t]).random(n) < usual)[:, None] & (total[:, t - 3:] > 0)
     c, m = np.nonzero(total > 0)
     k = len(c)
     seats = np.maximum(3.0, np.round(total[c, m] / _SEAT_PRICE))
-    bad = leaving[c, m]
+    bad = at_risk[c, m]
     ramp = (m - joins[c] >= 0) & (m - joins[c] < 3) & (joins[c] > 0)
-    adoption = np.select([bad, ramp], [rng.uniform(0.25, 0.6, k), rng.uniform(0.3, 0.7, k)],
+    adoption = np.select([bad, ramp], [rng.uniform(0.1, 0.45, k), rng.uniform(0.3, 0.7, k)],
                          rng.uniform(0.55, 0.98, k))
     users = np.round(seats * adoption)
-    logins_per_user = np.where(bad, rng.uniform(3, 12, k), rng.uniform(6, 30, k))
+    logins_per_user = np.where(bad, rng.uniform(2, 9, k), rng.uniform(6, 30, k))
     return pd.DataFrame({
         "customer_id": _labels(ids, c), "month": _days(first, m, np.ones_like(m)), "active_users": users,
         "licensed_seats": seats, "logins": np.round(users * logins_per_user),
-        "support_tickets": rng.poisson(np.where(bad, 4.0, 1.2) * seats / 40 + 0.3).astype(float),
-        "sla_breaches": rng.poisson(np.where(bad, 0.6, 0.1)).astype(float),
+        "support_tickets": rng.poisson(np.where(bad, 6.0, 1.2) * seats / 40 + 0.3).astype(float),
+        "sla_breaches": rng.poisson(np.where(bad, 1.2, 0.1)).astype(float),
     })
 
 
@@ -451,6 +463,31 @@ def _plan(mrr: pd.DataFrame) -> pd.DataFrame:
     steps = np.arange(1, len(months) + 1)
     planned = total.get(start.to_timestamp(), total.iloc[0]) * (1 + _PLAN_GROWTH) ** steps
     return pd.DataFrame({"month": months.to_timestamp(), "mrr": np.round(planned, 2)})
+
+
+_TOUCHPOINT_TYPES = ("QBR", "check-in", "EBR")
+_TOUCHPOINT_SHARE = np.array([0.5, 0.35, 0.15])
+
+
+def _touchpoints(ids, first, paying, joins) -> pd.DataFrame:
+    """Meetings with paying accounts: an onboarding in the month an account joins, then in each paying month a QBR,
+    check-in or EBR with the account's own rate (Beta-distributed: some accounts are met most months, some about
+    once a year), so a CSM's coverage over 90 days lands anywhere from about half to nearly all accounts. Drawn
+    apart from the other tables' generator, so adding this table moved none of them."""
+    n, t = paying.shape
+    rng = np.random.default_rng([n, t, 2])
+    rate = rng.beta(1.5, 2.5, n)
+    c, m = np.nonzero(paying & (rng.random(paying.shape) < rate[:, None]))
+    kind = _choose(rng, np.tile(_TOUCHPOINT_SHARE, (len(c), 1)))
+    started = np.flatnonzero((joins > 0) & (joins < t))
+    customer = np.concatenate([c, started])
+    month = np.concatenate([m, joins[started]])
+    types = np.concatenate([np.array(_TOUCHPOINT_TYPES, dtype=object)[kind], np.full(len(started), "onboarding",
+                                                                                     dtype=object)])
+    order = np.lexsort((month, customer))
+    return pd.DataFrame({"customer_id": _labels(ids, customer[order]),
+                         "date": _days(first, month[order], rng.integers(1, 29, len(order))),
+                         "type": types[order]})
 
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:

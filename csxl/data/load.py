@@ -13,7 +13,7 @@ from csxl.data.subscriptions import subscriptions_to_mrr
 from csxl.data.validate import canonical_table, check_ids
 from csxl.errors import CsxlDataError
 
-SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals", "plan")
+SECONDARY = ("customers", "nps", "csat", "ces", "health", "pipeline", "goals", "plan", "touchpoints")
 
 
 def _mrr_rows(frame: pd.DataFrame) -> pd.DataFrame:

@@ -250,7 +250,7 @@ def open_book(path: Path, *, defer_repeats: bool = False, decimal: str | None = 
         read: _Read = (_parquet(con, path, defer_repeats) if suffix == ".parquet"
                        else _csv(con, path) if suffix == ".csv" else False)
         last = _one(con, "SELECT MAX(month) FROM mrr")[0] if read else None
-        if last is not None:  # a file without rows is the loader's to name, like any other it cannot read
+        if read and last is not None:  # a file without rows is the loader's to name, like any it cannot read
             return Book(con, pd.Period(last, "M").to_timestamp(), None if read is True else read)
         con.close()
     from csxl.data.load import load

@@ -8,8 +8,9 @@ template is filled with more or fewer rows.
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart._chart import ChartBase
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import absolute_coordinate, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -103,3 +104,23 @@ def trim_series(ws: Worksheet, length: int, kept: int) -> None:
                 last_col = first_col + kept - 1
                 numbers.f = (f"{sheet}!${get_column_letter(first_col)}${first_row}:"
                              f"${get_column_letter(last_col)}${last_row}")
+
+
+def skip_points(chart: ChartBase, skip: int) -> None:
+    """Start every series of `chart`, and its categories, `skip` points later (at filling, where the data says
+    how many leading points cannot be computed: LibreOffice plots a blank or #N/A as 0, so a line that cannot
+    start yet would otherwise rise from the axis). A reference along a row moves right, one along a column down;
+    at least one point is kept."""
+    for series in chart.series:
+        sources = [series.val.numRef if series.val else None]
+        if series.cat:
+            sources += [series.cat.numRef, series.cat.strRef]
+        for source in (s for s in sources if s is not None and s.f):
+            sheet, area = source.f.rsplit("!", 1)
+            min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+            if min_row == max_row:
+                min_col = min(min_col + skip, max_col)
+            else:
+                min_row = min(min_row + skip, max_row)
+            first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
+            source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"

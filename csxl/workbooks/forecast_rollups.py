@@ -50,7 +50,6 @@ add_labels({
     "variance": ("Variance", "Variação", "Variación"),
     "plan_exit_arr": ("Plan exit ARR", "ARR de saída do plano", "ARR de salida del plan"),
     "exit_variance": ("Exit ARR variance", "Variação do ARR de saída", "Variación del ARR de salida"),
-    "plan_mrr": ("Plan MRR", "MRR do plano", "MRR del plan"),
     "fiscal_year": ("Fiscal year", "Ano fiscal", "Año fiscal"),
     "fiscal_period": ("Fiscal quarter", "Trimestre fiscal", "Trimestre fiscal"),
     "note.plan": ("plan: the data's plan table (planned MRR by month); blank where it has none of the months",

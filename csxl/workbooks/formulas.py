@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from csxl.errors import CsxlDataError
+from csxl.metrics.health import COMPONENTS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.template import DataTable, ref
 
@@ -158,12 +159,35 @@ def acv_band(acv_usd: str, column: str = "BenchBand") -> str:
     return f"INDEX({column},MATCH({acv_usd},BenchFrom,1))"
 
 
-def health_flag(score: str, status: str, locale: Locale) -> str:
-    """`csxl.metrics.health.health_flag`: the status overrides (onboarding, frozen), then `GreenFrom` / `RedBelow`."""
-    flag = lambda f: text(locale(f"flag.{f}"))  # noqa: E731
+def health_flag(score: str, status: str, locale: Locale | None) -> str:
+    """`csxl.metrics.health.health_flag`: the status overrides (onboarding, frozen), then `GreenFrom` / `RedBelow`;
+    the flag's words in `locale`, or its code (Green, Red, ...) with None, for formulas that match on it."""
+    flag = lambda f: text(locale(f"flag.{f}") if locale else f)  # noqa: E731
     return (f'IF({status}="onboarding",{flag("Activation")},IF({status}="frozen",{flag("Freeze")},'
             f'IF({score}="","",IF({score}>=GreenFrom,{flag("Green")},IF({score}>=RedBelow,{flag("Yellow")},'
             f'{flag("Red")})))))')
+
+
+def health_components(at: Mapping[str, str]) -> dict[str, str]:
+    """Component scores of one month from its signal cells (`csxl.metrics.health.health_components`); blank when
+    the month has no data."""
+    has, users, seats = at["has_data"], at["active_users"], at["licensed_seats"]
+    logins, tickets, sla = at["logins"], at["support_tickets"], at["sla_breaches"]
+    return {
+        "adoption": f'=IF(OR({has}=0,{seats}<=0),"",MIN(100,100*{users}/{seats}))',
+        "engagement": f'=IF(OR({has}=0,{users}<=0),"",MIN(100,100*{logins}/{users}/LoginsTarget))',
+        "support": (f'=IF(OR({has}=0,{seats}<=0),"",MAX(0,100-TicketPenalty*{tickets}/({seats}/TicketSeats)'
+                    f'-SlaPenalty*{sla}))'),
+    }
+
+
+def health_score(at: Mapping[str, str]) -> str:
+    """`csxl.metrics.health.health_score`: the weighted mean (inputs WeightAdoption, WeightEngagement,
+    WeightSupport) of the component cells `at` that hold a number; blank when none does."""
+    weights = {c: f"Weight{c.title()}" for c in COMPONENTS}
+    used = "+".join(f"IF(ISNUMBER({at[c]}),{w},0)" for c, w in weights.items())
+    weighted = "+".join(f"IF(ISNUMBER({at[c]}),{at[c]}*{w},0)" for c, w in weights.items())
+    return f'IF(({used})=0,"",({weighted})/({used}))'
 
 
 def one_of(values: Mapping[str, str], item: str, otherwise: str) -> str:

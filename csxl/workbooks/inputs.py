@@ -14,7 +14,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.schema import STAGES
 from csxl.metrics.benchmarks import SAAS_CAPITAL_2023
 from csxl.metrics.expansion import STAGE_PROBABILITY
-from csxl.metrics.health import NRR_HEALTHY_ABOVE, NRR_LOW_BELOW
+from csxl.metrics.health import (
+    COMPONENT_DEFAULTS,
+    COMPONENTS,
+    GREEN_FROM,
+    NRR_HEALTHY_ABOVE,
+    NRR_LOW_BELOW,
+    RED_BELOW,
+)
 from csxl.metrics.surveys import CSAT_SATISFIED_FROM, DETRACTOR_UP_TO, MIN_ANSWERS, PROMOTER_FROM, z_score
 from csxl.workbooks.anchors import Anchor
 from csxl.workbooks.cells import BOLD, SUBTITLE, col, formula, header_row, label, mark_input, title, value, widths
@@ -133,6 +140,26 @@ class InputsSheet:
         self.row = below + 1
         return Anchor(self.ws, first, 1, below - 1, len(formats))
 
+
+    def health_score(self) -> None:
+        """RedBelow and GreenFrom (`csxl.metrics.health.health_flags`), the weight of each component and the
+        constants of `csxl.metrics.health.health_components` (LoginsTarget, TicketPenalty, TicketSeats,
+        SlaPenalty)."""
+        locale, constant = self.locale, COMPONENT_DEFAULTS
+        self.section(locale("health_score"))
+        self.add("RedBelow", locale("red_below"), RED_BELOW, locale.integer, locale("points"), locale("note.flags"))
+        self.add("GreenFrom", locale("green_from"), GREEN_FROM, locale.integer, locale("points"), locale("note.flags"))
+        for component in COMPONENTS:
+            self.add(f"Weight{component.title()}", f"{locale('weight')}: {locale(component)}", 1, "0.00",
+                     locale("relative_weight"), locale("note.weight"))
+        self.add("LoginsTarget", locale("logins_target"), constant["logins_target"], locale.integer,
+                 locale("logins_unit"), locale("note.component"))
+        self.add("TicketPenalty", locale("ticket_penalty"), constant["ticket_penalty"], locale.integer,
+                 locale("points"), locale("note.component"))
+        self.add("TicketSeats", locale("ticket_seats"), constant["ticket_seats"], locale.integer, locale("seats"),
+                 locale("note.component"))
+        self.add("SlaPenalty", locale("sla_penalty"), constant["sla_penalty"], locale.integer, locale("points"),
+                 locale("note.component"))
 
     def nrr_bands(self) -> None:
         """BandHealthy and BandLow: the NRR bands of `csxl.metrics.health.nrr_band`."""

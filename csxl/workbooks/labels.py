@@ -315,3 +315,59 @@ class Locale:
     percent = "0.0%"
     number = "#,##0.0"
     integer = "#,##0"
+
+
+# The portfolio review's sheets added with its opening balance, renewals at risk and movers (kept in one block).
+add_labels({
+    "opening_balance": ("Opening balance (first month of the data)", "Saldo inicial (primeiro mês dos dados)",
+                        "Saldo inicial (primer mes de los datos)"),
+    "note.opening": ("The data's first month is the opening balance: its customers were there before it (not new), "
+                     "so the bridge starts the month after (ChartMogul's convention)",
+                     "O primeiro mês dos dados é o saldo inicial: seus clientes já estavam lá (não são novos), e a "
+                     "ponte começa no mês seguinte (convenção da ChartMogul)",
+                     "El primer mes de los datos es el saldo inicial: sus clientes ya estaban (no son nuevos), y el "
+                     "puente empieza el mes siguiente (convención de ChartMogul)"),
+    "before_month": ("before", "antes de", "antes de"),
+    "sheet.renewals_at_risk": ("Renewals at risk", "Renovações em risco", "Renovaciones en riesgo"),
+    "note.renewals": ("Paying accounts flagged Red, Yellow or Freeze whose next renewal falls within the window, "
+                      "largest ARR first", "Contas pagantes com status Vermelho, Amarelo ou Congelado cuja próxima "
+                      "renovação cai na janela, maior ARR primeiro", "Cuentas que pagan con estado Rojo, Amarillo o "
+                      "Congelado cuya próxima renovación cae en la ventana, mayor ARR primero"),
+    "renewals_within": ("Renewals at risk within", "Renovações em risco nos próximos",
+                        "Renovaciones en riesgo en los próximos"),
+    "renewal_window.short": ("Renewals at risk: first window", "Renovações em risco: primeira janela",
+                             "Renovaciones en riesgo: primera ventana"),
+    "renewal_window.long": ("Renewals at risk: second window", "Renovações em risco: segunda janela",
+                            "Renovaciones en riesgo: segunda ventana"),
+    "note.renewal_window": ("days from the end of the as-of month to the next renewal (csxl default)",
+                            "dias do fim do mês da data-base até a próxima renovação (padrão do csxl)",
+                            "días desde el fin del mes de corte hasta la próxima renovación (valor de csxl)"),
+    "arr_at_risk": ("ARR at risk", "ARR em risco", "ARR en riesgo"),
+    "days": ("days", "dias", "días"),
+    "mrr_mom": ("MRR change on the month before", "Variação do MRR no mês", "Variación del MRR en el mes"),
+    "mrr_yoy": ("MRR change on a year before", "Variação do MRR em 12 meses", "Variación del MRR en 12 meses"),
+    "customers_mom": ("Customers gained (lost) in the month", "Clientes ganhos (perdidos) no mês",
+                      "Clientes ganados (perdidos) en el mes"),
+    "plan_mrr": ("Planned MRR", "MRR planejado", "MRR planificado"),
+    "vs_plan": ("MRR against plan", "MRR contra o plano", "MRR contra el plan"),
+    "cover_at_risk": ("ARR at risk, renewals within", "ARR em risco, renovações nos próximos",
+                      "ARR en riesgo, renovaciones en los próximos"),
+    "sheet.movers": ("Movers", "Quem moveu", "Quién movió"),
+    "note.movers": ("The accounts behind the bridge: MRR of the as-of month against one and three months before "
+                    "(point to point), largest first", "As contas por trás da ponte: MRR da data-base contra um e "
+                    "três meses antes (ponto a ponto), maiores primeiro", "Las cuentas detrás del puente: MRR del "
+                    "mes de corte contra uno y tres meses antes (punto a punto), mayores primero"),
+    "movers.month": ("Last month", "Último mês", "Último mes"),
+    "movers.quarter": ("Last three months", "Últimos três meses", "Últimos tres meses"),
+    "mrr_change": ("MRR change", "Variação do MRR", "Variación del MRR"),
+    "rank": ("Rank (MRR retained)", "Posição (MRR retido)", "Posición (MRR retenido)"),
+    "segment_trends": ("NRR and GRR over 12 months to each quarter's end, accounts by the segment they were in 12 "
+                       "months before", "NRR e GRR em 12 meses até o fim de cada trimestre, contas pelo segmento em "
+                       "que estavam 12 meses antes", "NRR y GRR en 12 meses hasta el fin de cada trimestre, cuentas "
+                       "por el segmento en que estaban 12 meses antes"),
+    "quarter_to": ("Quarter to", "Trimestre até", "Trimestre hasta"),
+    "note.live_flags": ("Flags of the as-of month from the health signals in Data_book and the thresholds and "
+                        "weights on the Inputs sheet", "Status do mês da data-base, dos sinais de saúde em "
+                        "Dados_book e dos limites e pesos nas Premissas", "Estado del mes de corte, de las señales "
+                        "de salud en Datos_book y de los umbrales y pesos en Supuestos"),
+})

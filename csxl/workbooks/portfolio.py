@@ -12,17 +12,21 @@ and correcting one MRR cell updates the movements with their expansion split,
 NRR, cohorts, segments and charts. Formulas restate `csxl.metrics`; the
 parity tests compare them.
 
-Not live (computed by csxl at generation and labelled so): the health flags
-and the whitespace matrix. The book's `covered` column marks the accounts
-with a strategic touchpoint (EBR, QBR) for the scorecard's account coverage:
-csxl fills it when told which accounts they are, the team can mark them in
-the workbook. Blocks of fixed size (CSMs, tiers, products) that the data
-outgrows are reported in the warnings `write_portfolio` returns.
+The health flags are live too: the book carries each account's health signals of
+the as-of month, and its components, score and flag are formulas over them and
+the Inputs' weights and thresholds, as in the QBR. Where the data begins inside
+the window its first month is an opening balance, not new business (the
+Movements sheet's `OpeningMonth`, ChartMogul's convention).
+
+The scorecard's account coverage is live over the touchpoints table (meetings:
+customer, date, type) and the CoverageDays input. Not live (computed by csxl at
+generation and labelled so): the whitespace matrix. Blocks of fixed size (CSMs,
+tiers, products) that the data outgrows are reported in the warnings
+`write_portfolio` returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -34,10 +38,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
+from csxl.metrics.coverage import COVERAGE_DAYS
 from csxl.metrics.expansion import OPEN_STAGES, whitespace
-from csxl.metrics.health import FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS, flags_at
+from csxl.metrics.forecast import next_renewal
+from csxl.metrics.health import COMPONENTS, FLAGS, TECH_BELOW_FRACTION, TOUCH_HIGH_MULTIPLE, TOUCH_MODELS
 from csxl.metrics.movements import SPLIT_COLUMNS, mrr_grid
-from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
+from csxl.metrics.movers import MOVER_KINDS
+from csxl.metrics.pipeline import FUNNEL_MONTHS
+from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, named, row_span
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
@@ -53,7 +61,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, gapped, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart, skip_points
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, ok_colours
 from csxl.workbooks.formulas import (
@@ -65,6 +73,9 @@ from csxl.workbooks.formulas import (
     distinct_without_case,
     equals,
     exact,
+    health_components,
+    health_flag,
+    health_score,
     lookup_key,
     month_criteria,
     nps,
@@ -73,25 +84,36 @@ from csxl.workbooks.formulas import (
     sum_where,
     text,
     window_criteria,
-    window_mask,
 )
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
+from csxl.workbooks.portfolio_csms import CSM_ROWS, csm_sheet
+from csxl.workbooks.portfolio_movers import MOVER_WINDOWS, mover_columns, movers_sheet
+from csxl.workbooks.portfolio_renewals import WINDOWS, renewal_columns, renewal_inputs, renewals_sheet
+from csxl.workbooks.portfolio_segments import QUARTERS, quarter_back, segment_trends
+from csxl.workbooks.portfolio_window import MONTH_COLUMNS, WINDOW, window_month
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
-WINDOW = 36  # months shown; the wide tables also hold the month before them
-CSM_ROWS, KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 20, 15, 40, 10, 6
+KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 15, 40, 10, 6
 OUTPUT_NAMES = ("MRR", "ARR", "Customers", "ARPA", "NRR", "GRR", "LogoChurn", "QuickRatio", "NPS")
 
-_M = [f"m{k:02d}" for k in range(WINDOW + 1)]
+_M = MONTH_COLUMNS
 _A = [f"a{k:02d}" for k in range(1, WINDOW + 1)]  # price adjustment flags of months 1..WINDOW
 _U = [f"u{k:02d}" for k in range(1, WINDOW + 1)]  # upsell of months 1..WINDOW
 _X = [f"x{k:02d}" for k in range(1, WINDOW + 1)]  # cross-sell of months 1..WINDOW
 # the book's columns: data written by csxl first (fill_table writes them in this order), then formulas
+_SIGNALS = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]  # of the as-of month
 _BOOK_DATA = (("customer_id", "text"), ("name", "text"), ("csm", "text"), ("segment", "text"), ("tier", "text"),
-              ("status", "text"), ("flag", "text"), ("before", "number"), ("covered", "number"))
-_BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X]
+              ("status", "text"), ("before", "number"), ("renewal_date", "date"),
+              ("signals", "number"),
+              *[(s, "number") for s in _SIGNALS])
+_HEALTH = [*COMPONENTS, "score", "flag", "kanban"]  # calculated from the signals and the Inputs' thresholds
+_RENEWALS = ["days", *(f"risk_{key}" for key in WINDOWS)]  # calculated: days to renewal, renewals at risk
+_MOVERS = [f"mv_{window}_{kind}" for window in MOVER_WINDOWS for kind in MOVER_KINDS]  # calculated: movers' keys
+_TOUCH_Q = [f"touch_q{j}" for j in range(1, QUARTERS)]  # calculated: the touch model 12 months before quarter j
+_BOOK = [*(c for c, _ in _BOOK_DATA), "item_row", "item_last", *_M, "first", "touch", "touch_start", *_U, *_X,
+         *_HEALTH, *_RENEWALS, "covered", *_MOVERS, *_TOUCH_Q]
 _book = lambda column: col(_BOOK.index(column) + 1)  # noqa: E731  the book's column letter
 _month_col = lambda k: _book(_M[k])  # noqa: E731
 _NOW, _YEAR_AGO = _month_col(WINDOW), _month_col(WINDOW - 12)
@@ -131,6 +153,17 @@ def _split(kind: str, k: int) -> str:
             f"IFERROR(SUMPRODUCT({part})/SUMPRODUCT(({c}>{p})*({c}-{p})),0),0)")
 
 
+def _health_columns() -> dict[str, str]:
+    """The health of each account in the as-of month, live over its signals and the Inputs (`csxl.metrics.health`
+    `flags_at`: components, their weighted score, the flag code), and the key the kanban ranks paying accounts
+    by (their MRR, told apart by their row)."""
+    at = {key: f"{_book(key)}{{row}}" for key in ("signals", *_SIGNALS, *_HEALTH, "status")}
+    now = f"{_NOW}{{row}}"
+    return {**health_components({**at, "has_data": at["signals"]}), "score": "=" + health_score(at),
+            "flag": f'=IF({now}<=0,"",{health_flag(at["score"], at["status"], None)})',
+            "kanban": f'=IF({at["flag"]}="",0,{now}-ROW()/1E9)'}
+
+
 TABLES = Tables({
     "mrr": DataTable("mrr", (("customer_id", "text"), ("product", "text"), *[(m, "number") for m in _M],
                              *[(a, "number") for a in _A])),
@@ -149,6 +182,13 @@ TABLES = Tables({
         ("touch_start", _touch(_YEAR_AGO, "ArpaStart")),
         *[(u, _split("upsell", k)) for k, u in enumerate(_U, start=1)],
         *[(x, _split("cross_sell", k)) for k, x in enumerate(_X, start=1)],
+        *_health_columns().items(),
+        *renewal_columns(f"{_NOW}{{row}}", {c: f"{_book(c)}{{row}}" for c in ("renewal_date", "flag", "days")}).items(),
+        # a touchpoint in the CoverageDays days to the end of the as-of month (`csxl.metrics.coverage`)
+        ("covered", f'=IF(COUNTIFS(D_touchpoints_customer_id,{equals(_ID)},D_touchpoints_date,">"&(EOMONTH(AsOf,0)'
+                    f'-CoverageDays),D_touchpoints_date,"<="&EOMONTH(AsOf,0))>0,1,0)'),
+        *mover_columns(lambda back: f"{_month_col(WINDOW - back)}{{row}}").items(),
+        *[(f"touch_q{j}", _touch(_month_col(WINDOW - quarter_back(j) - 12), f"ArpaQ{j}")) for j in range(1, QUARTERS)],
     )),
     "csms": DataTable("csms", (("csm", "text"),)),
     "tiers": DataTable("tiers", (("tier", "text"),)),
@@ -157,8 +197,10 @@ TABLES = Tables({
                                      '0)),"")'))),
     "csat": DataTable("csat", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
     "ces": DataTable("ces", (("customer_id", "text"), ("date", "date"), ("score", "number"))),
+    "plan": DataTable("plan", (("month", "month"), ("mrr", "number"))),
+    "touchpoints": DataTable("touchpoints", (("customer_id", "text"), ("date", "date"), ("type", "text"))),
     "pipeline": DataTable("pipeline", (("opportunity_id", "text"), ("customer_id", "text"), ("stage", "text"),
-                                       ("type", "text"), ("amount", "number"))),
+                                       ("type", "text"), ("amount", "number"), ("expected_close_date", "date"))),
     "whitespace": DataTable("whitespace", (("customer_id", "text"), ("name", "text"),
                                            *[(f"p{j}", "number") for j in range(1, MAX_PRODUCTS + 1)])),
     "products": DataTable("products", (("product", "text"),)),
@@ -209,12 +251,26 @@ add_labels({
                          "(incluye las perdidas)"),
     "account_coverage": ("Account coverage (EBR / QBR)", "Cobertura de contas (EBR / QBR)",
                          "Cobertura de cuentas (EBR / QBR)"),
-    "note.coverage": ("Account coverage: put 1 in the covered column of Data_book for each account with an EBR or "
-                      "QBR (blank until one is marked)",
-                      "Cobertura de contas: ponha 1 na coluna covered de Dados_book para cada conta com EBR ou QBR "
-                      "(vazia até marcar uma)",
-                      "Cobertura de cuentas: ponga 1 en la columna covered de Datos_book para cada cuenta con EBR "
-                      "o QBR (vacía hasta marcar una)"),
+    "note.coverage": ("Account coverage: share of the CSM's paying accounts with a touchpoint (Data_touchpoints: EBR, "
+                      "QBR, onboarding...) in the last CoverageDays days (Inputs); blank without touchpoints",
+                      "Cobertura de contas: fração das contas pagantes do CSM com um contato (Dados_touchpoints: EBR, "
+                      "QBR, onboarding...) nos últimos CoverageDays dias (Premissas); vazia sem contatos",
+                      "Cobertura de cuentas: fracción de las cuentas que pagan del CSM con un contacto "
+                      "(Datos_touchpoints: EBR, QBR, onboarding...) en los últimos CoverageDays días (Supuestos); "
+                      "vacía sin contactos"),
+    "funnel_window": ("Opportunities expected to close within", "Oportunidades com fechamento previsto nos próximos",
+                      "Oportunidades con cierre previsto en los próximos"),
+    "funnel_months": ("Expand funnel: expected close within", "Funil de expansão: fechamento previsto em até",
+                      "Embudo de expansión: cierre previsto en hasta"),
+    "note.funnel_months": ("months after the as-of month; overdue, closed and undated opportunities count (csxl "
+                           "default: a year)", "meses após a data-base; as atrasadas, fechadas e sem data contam "
+                           "(padrão do csxl: um ano)", "meses después de la fecha de corte; las atrasadas, cerradas y "
+                           "sin fecha cuentan (valor de csxl: un año)"),
+    "coverage_days": ("Account coverage: touchpoint within", "Cobertura de contas: contato nos últimos",
+                      "Cobertura de cuentas: contacto en los últimos"),
+    "note.coverage_days": ("days to the end of the as-of month; 90 = a review each quarter (csxl default)",
+                           "dias até o fim do mês da data-base; 90 = uma revisão por trimestre (padrão do csxl)",
+                           "días hasta el fin del mes de corte; 90 = una revisión por trimestre (valor de csxl)"),
     "whitespace_top": (f"The {WHITESPACE_ROWS} largest accounts: MRR by product, blank or 0 = a product to offer",
                        f"As {WHITESPACE_ROWS} maiores contas: MRR por produto, vazio ou 0 = produto a oferecer",
                        f"Las {WHITESPACE_ROWS} mayores cuentas: MRR por producto, vacío o 0 = producto a ofrecer"),
@@ -271,29 +327,29 @@ add_labels({
 })
 
 
-def _months(k: str) -> str:
-    """The MRR of every customer in month column k (1 = m00) of the wide table."""
-    return f"INDEX(Months,0,{k})"
-
-
 def portfolio_layout(locale: Locale) -> Layout:
     """The portfolio layout in `locale`, with empty Data tables, and the anchors of every sheet."""
     wb = Workbook()
     cover = wb.active
     cover.title = locale("sheet.cover")
     sheets = {key: wb.create_sheet(locale(f"sheet.{key}")) for key in
-              ("movements", "retention", "cohorts", "health", "segments", "csms", "funnel", "whitespace", "voice")}
+              ("movements", "movers", "retention", "cohorts", "health", "renewals_at_risk", "segments", "csms",
+               "funnel", "whitespace", "voice")}
     inputs = _inputs(wb, locale)
     checks = wb.create_sheet(locale("sheet.checks"))
     for table in TABLES.values():
         add_data_sheet(wb, table, f"{locale('sheet.data')}_{table.name}", locale)
     _point_blocks(wb, rows=0, product_rows=0)
     anchors = {"movements": _movements_sheet(sheets["movements"], locale)}
+    anchors["movers"] = movers_sheet(sheets["movers"], locale, lambda column: D("book", column),
+                                     lambda back: f"D_book_{_M[WINDOW - back]}")
     anchors["retention"] = _retention_sheet(sheets["retention"], locale)
     anchors["cohorts"] = _cohorts_sheet(sheets["cohorts"], locale)
     anchors["health"] = _health_sheet(sheets["health"], locale)
+    anchors["renewals"] = renewals_sheet(sheets["renewals_at_risk"], locale, lambda column: D("book", column),
+                                         f"D_book_{_M[-1]}")
     anchors["segments"] = _segments_sheet(sheets["segments"], locale)
-    anchors["csms"] = _csm_sheet(sheets["csms"], locale)
+    anchors["csms"] = csm_sheet(sheets["csms"], locale, D("csms", "csm"))
     anchors["funnel"] = _funnel_sheet(sheets["funnel"], locale)
     anchors["whitespace"] = _whitespace_sheet(sheets["whitespace"], locale)
     anchors["voice"] = _voice_sheet(sheets["voice"], locale)
@@ -328,6 +384,12 @@ def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of_fixed"), fixed=True)
     inputs.add("TouchHigh", locale("high_multiple"), TOUCH_HIGH_MULTIPLE, "0.00", "x ARPA", locale("note.touch_high"))
     inputs.add("TouchLow", locale("low_fraction"), TECH_BELOW_FRACTION, "0.00", "x ARPA", locale("note.touch_low"))
+    inputs.health_score()
+    renewal_inputs(inputs, locale)
+    inputs.add("FunnelMonths", locale("funnel_months"), FUNNEL_MONTHS, locale.integer, locale("months"),
+               locale("note.funnel_months"))
+    inputs.add("CoverageDays", locale("coverage_days"), COVERAGE_DAYS, locale.integer, locale("days"),
+               locale("note.coverage_days"))
     inputs.nrr_bands()
     inputs.surveys()
     inputs.benchmarks()
@@ -342,17 +404,31 @@ _LINES = ["start_mrr", "new", "reactivation", "expansion", "upsell", "cross_sell
 
 
 def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The monthly bridge of the whole book. Anchors: "history_months", "index" and "month" (over the window's
-    months) and each line of `_LINES` (a line area over the months)."""
-    title(ws, locale("sheet.movements"))
-    a = lines(ws, 3, [Line("history_months", locale("history_months"), "=COLUMNS(Months)-1", locale.integer,
-                           name="HistoryMonths")])
+    """The monthly bridge of the whole book. Anchors: "history_months", "opening" (the opening balance's month),
+    "opening_index", "index" and "month" (over the window's months) and each line of `_LINES` (a line area over
+    the months).
+
+    Opening balance (ChartMogul's convention): when the data begins inside the window, its first month is the
+    opening balance, not a month of new business: that column's start and end are the month's MRR and its
+    movements 0, and the bridge starts in the month after it. `OpeningMonth` is that column's index (0 when the
+    data reaches back to the month before the window, whose MRR the first column then starts from).
+    """
+    title(ws, locale("sheet.movements"), locale("note.opening"))
+    a = lines(ws, 3, [
+        Line("history_months", locale("history_months"), "=COLUMNS(Months)-1", locale.integer, name="HistoryMonths"),
+        Line("opening", locale("opening_balance"), '=IF(OpeningMonth=0,"",EDATE(AsOf,OpeningMonth-HistoryMonths))',
+             locale.month),
+    ])
+    # the window month each customer first paid in is 0 for those paying at or before the month before the window
+    a["opening_index"] = a["opening"].offset(cols=1)
+    formula(ws, a["opening_index"].local, f"=MIN(MIN(D_book_first),{WINDOW})", "0", Font(color="808080"))
+    a["opening_index"].define(ws.parent, "OpeningMonth")
     first, last = 2, 1 + WINDOW
-    a.update({"index": row_span(ws, 4, first, last), "month": row_span(ws, 5, first, last)})
+    a.update({"index": row_span(ws, 5, first, last), "month": row_span(ws, 6, first, last)})
     for offset, line in enumerate(_LINES):
-        a[line] = row_span(ws, 6 + offset, first, last)
-    label(ws, "A4", "#", Font(color="808080"))
-    label(ws, "A5", locale("month"), BOLD)
+        a[line] = row_span(ws, 7 + offset, first, last)
+    label(ws, f"A{a['index'].row}", "#", Font(color="808080"))
+    label(ws, f"A{a['month'].row}", locale("month"), BOLD)
     for line in _LINES:
         cell = label(ws, f"A{a[line].row}", locale(line), BOLD if line in ("start_mrr", "end_mrr") else None)
         if line in SPLIT_COLUMNS:
@@ -362,36 +438,38 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         ws[index.local] = k
         ws[index.local].font = Font(color="808080")
         i = f"{index.letter}${index.row}"  # the month's index cell, in the formulas
-        P, C = _months(i), _months(f"{i}+1")
+        P, C = window_month(i), window_month(f"{i}+1")
+        opening = f"{i}<=OpeningMonth"  # the opening balance, or a month before the data began: no movement
+        moved = lambda expression, opening=opening: f"=IF({opening},0,{expression})"  # noqa: E731
         # new if it first pays in this month's end month i (m00 is column 1), a reactivation if it had paid before
         first_pays, paid_before = f"(D_book_first>={i})", f"(D_book_first<{i})"
         r = {line: a[line].cell(k - 1).local for line in ("month", *_LINES)}
         cells = {
             "month": (f"=EDATE(AsOf,{i}-HistoryMonths)", locale.month),
-            "start_mrr": (f"=SUM({P})", locale.money),
-            "new": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})", locale.money),
-            "reactivation": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})", locale.money),
-            "expansion": (f"=SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))", locale.money),
-            "upsell": (f"=SUM(INDEX(Upsell,0,{i}))", locale.money),
-            "cross_sell": (f"=SUM(INDEX(CrossSell,0,{i}))", locale.money),
+            "start_mrr": (f"=IF({opening},SUM({C}),SUM({P}))", locale.money),
+            "new": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{first_pays}*{C})"), locale.money),
+            "reactivation": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{paid_before}*{C})"), locale.money),
+            "expansion": (moved(f"SUMPRODUCT(({P}>0)*({C}>{P})*({C}-{P}))"), locale.money),
+            "upsell": (moved(f"SUM(INDEX(Upsell,0,{i}))"), locale.money),
+            "cross_sell": (moved(f"SUM(INDEX(CrossSell,0,{i}))"), locale.money),
             "price_adjustment": (f"={r['expansion']}-{r['upsell']}-{r['cross_sell']}", locale.money),
-            "contraction": (f"=SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))", locale.money),
-            "churn": (f"=SUMPRODUCT(({P}>0)*({C}=0)*{P})", locale.money),
+            "contraction": (moved(f"SUMPRODUCT(({P}>0)*({C}>0)*({C}<{P})*({P}-{C}))"), locale.money),
+            "churn": (moved(f"SUMPRODUCT(({P}>0)*({C}=0)*{P})"), locale.money),
             "end_mrr": (f"=SUM({C})", locale.money),
-            "customers_start": (f"=SUMPRODUCT(--({P}>0))", locale.integer),
-            "new_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{first_pays})", locale.integer),
-            "reactivated_customers": (f"=SUMPRODUCT(({P}=0)*({C}>0)*{paid_before})", locale.integer),
-            "churned_customers": (f"=SUMPRODUCT(({P}>0)*({C}=0))", locale.integer),
+            "customers_start": (f"=IF({opening},SUMPRODUCT(--({C}>0)),SUMPRODUCT(--({P}>0)))", locale.integer),
+            "new_customers": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{first_pays})"), locale.integer),
+            "reactivated_customers": (moved(f"SUMPRODUCT(({P}=0)*({C}>0)*{paid_before})"), locale.integer),
+            "churned_customers": (moved(f"SUMPRODUCT(({P}>0)*({C}=0))"), locale.integer),
             "customers_end": (f"=SUMPRODUCT(--({C}>0))", locale.integer),
-            "nrr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}+{r["expansion"]}-{r["contraction"]}'
-                          f'-{r["churn"]})/{r["start_mrr"]},"")', locale.percent),
-            "grr_month": (f'=IF({r["start_mrr"]}>0,({r["start_mrr"]}-{r["contraction"]}-{r["churn"]})'
-                          f'/{r["start_mrr"]},"")', locale.percent),
+            "nrr_month": (f'=IF(OR({opening},{r["start_mrr"]}<=0),"",({r["start_mrr"]}+{r["expansion"]}'
+                          f'-{r["contraction"]}-{r["churn"]})/{r["start_mrr"]})', locale.percent),
+            "grr_month": (f'=IF(OR({opening},{r["start_mrr"]}<=0),"",({r["start_mrr"]}-{r["contraction"]}'
+                          f'-{r["churn"]})/{r["start_mrr"]})', locale.percent),
         }
         for line, (expression, fmt) in cells.items():
             formula(ws, r[line], expression, fmt, Font(italic=True) if line in SPLIT_COLUMNS else None)
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, WINDOW + 1)}})
-    ws.freeze_panes = "B6"
+    ws.freeze_panes = f"B{a['start_mrr'].row}"
     months = a["month"].reference()
     shown = ("new", "reactivation", "expansion", "contraction", "churn")
     series = {locale(line): a[line].reference() for line in shown}
@@ -416,7 +494,7 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         a[key] = column_span(ws, c, first, last)
     for j, k in enumerate(range(12, WINDOW + 1)):
         at = {key: a[key].cell(j).local for key in ("months", "nrr", "grr", "bench_nrr", "bench_grr")}
-        start, end = _months(str(k - 11)), _months(str(k + 1))
+        start, end = window_month(str(k - 11)), window_month(str(k + 1))
         formula(ws, at["months"], f"=EDATE(AsOf,{k}-HistoryMonths)", locale.month)
         formula(ws, at["nrr"], f'=IFERROR(SUMPRODUCT(({start}>0)*{end})/SUM({start}),"")', locale.percent)
         formula(ws, at["grr"], f'=IFERROR(SUMPRODUCT(({start}>0)*(({end}<{start})*{end}+({end}>={start})*{start}))'
@@ -425,6 +503,7 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["bench_grr"], "=" + acv_band(acv, "BenchGRR"), locale.percent)
     a["nrr"].cell(-1).define(ws.parent, "NRR")
     a["grr"].cell(-1).define(ws.parent, "GRR")
+    a["months"].define(ws.parent, "TrendMonths")  # filling starts the chart at the first month it can compute
     widths(ws, {"A": 14, "B": 12, "C": 12, "D": 22, "E": 22, "G": 14, "H": 14})
     trend = {name: gapped(ws, a[key].reference()) for key, name in
              (("nrr", "NRR"), ("grr", "GRR"), ("bench_nrr", bench["nrr"]), ("bench_grr", bench["grr"]))}
@@ -434,36 +513,41 @@ def _retention_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
 def _cohorts_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """Revenue and logo retention by start month and age. Anchors: "revenue" and "logo" (start months x ages),
-    "revenue_starts"/"logo_starts" (their start months) and "customers" (each cohort's size)."""
+    "revenue_starts"/"logo_starts" (their start months), "revenue_before"/"logo_before" (beside them: "before" on
+    the opening balance's cohort, whose accounts started in its month or earlier, so it reads "before" the month
+    after it) and "customers" (each cohort's size)."""
     title(ws, locale("sheet.cohorts"))
     a = Anchors()
+    grid = 4  # the column of age 0
     for block, (key, basis) in enumerate((("cohort_revenue", "revenue"), ("cohort_logo", "logo"))):
         top = 4 + block * (WINDOW + 5)
-        a[basis] = Anchor(ws, top + 2, 3, top + 1 + WINDOW, 2 + WINDOW)
-        a[f"{basis}_starts"] = column_span(ws, 1, top + 2, top + 1 + WINDOW)
+        a[basis] = Anchor(ws, top + 2, grid, top + 1 + WINDOW, grid - 1 + WINDOW)
+        a[f"{basis}_before"] = column_span(ws, 1, top + 2, top + 1 + WINDOW)
+        a[f"{basis}_starts"] = column_span(ws, 2, top + 2, top + 1 + WINDOW)
         if basis == "revenue":
-            a["customers"] = column_span(ws, 2, top + 2, top + 1 + WINDOW)
+            a["customers"] = column_span(ws, 3, top + 2, top + 1 + WINDOW)
         label(ws, f"A{top}", locale(key), BOLD)
-        label(ws, f"A{top + 1}", locale("month"), BOLD)
+        label(ws, f"B{top + 1}", locale("month"), BOLD)
         for t in range(WINDOW):
-            ws.cell(top + 1, 3 + t, t).font = BOLD
-        label(ws, f"B{top + 1}", locale("customers"), BOLD)
+            ws.cell(top + 1, grid + t, t).font = BOLD
+        label(ws, f"C{top + 1}", locale("customers"), BOLD)
         for c in range(1, WINDOW + 1):
             r = top + 1 + c
-            formula(ws, f"A{r}", f"=EDATE(AsOf,{c}-HistoryMonths)", locale.month)
-            formula(ws, f"B{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
-            base = (f"SUMPRODUCT((D_book_first={c})*{_months(str(c + 1))})" if basis == "revenue"
+            formula(ws, f"A{r}", f'=IF({c}=OpeningMonth,{text(locale("before_month"))},"")', font=Font(italic=True))
+            formula(ws, f"B{r}", f"=EDATE(AsOf,{c}+({c}=OpeningMonth)-HistoryMonths)", locale.month)
+            formula(ws, f"C{r}", f"=COUNTIF(D_book_first,{c})", locale.integer)
+            base = (f"SUMPRODUCT((D_book_first={c})*{window_month(str(c + 1))})" if basis == "revenue"
                     else f"COUNTIF(D_book_first,{c})")
             for t in range(WINDOW - c + 1):
-                column = col(3 + t)
-                age = _months(f"{c}+{column}${top + 1}+1")
+                column = col(grid + t)
+                age = window_month(f"{c}+{column}${top + 1}+1")
                 kept = (f"SUMPRODUCT((D_book_first={c})*{age})" if basis == "revenue"
                         else f"SUMPRODUCT((D_book_first={c})*({age}>0))")
                 formula(ws, f"{column}{r}", f'=IFERROR({kept}/{base},"")', locale.percent)
         ws.conditional_formatting.add(a[basis].local, ColorScaleRule(
             start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.75,
             mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
-    widths(ws, {"A": 12, "B": 10, **{col(3 + t): 7 for t in range(WINDOW)}})
+    widths(ws, {"A": 8, "B": 12, "C": 10, **{col(grid + t): 7 for t in range(WINDOW)}})
     return a
 
 
@@ -475,7 +559,7 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
 
     Anchors: "codes", "accounts", "mrr", "share" (columns over FLAGS) and "kanban".
     """
-    title(ws, locale("by_flag"), locale("not_live"))
+    title(ws, locale("by_flag"), locale("note.live_flags"))
     header_row(ws, 4, 1, [locale("health_flag"), locale("accounts"), locale("mrr"), locale("share")])
     first, last = 5, 4 + len(FLAGS)
     a = Anchors({"flags": column_span(ws, 1, first, last), "accounts": column_span(ws, 2, first, last),
@@ -491,24 +575,25 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["mrr"], "=" + sum_where(now, exact("D_book_flag", code)), locale.money)
         formula(ws, at["share"], f"=IF(MRR>0,{at['mrr']}/MRR,0)", locale.percent)
     ws.column_dimensions[a["codes"].letter].hidden = True  # the codes the formulas match on
-    for key, name in (("codes", "FlagCode"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"), ("share", "FlagShare")):
+    for key, name in (("codes", "FlagCode"), ("flags", "FlagLabel"), ("accounts", "FlagAccounts"), ("mrr", "FlagMRR"),
+                      ("share", "FlagShare")):
         a[key].define(ws.parent, name)
     ws.add_chart(bar_chart(locale("share"), a["share"].grow(top=1).reference(), a["flags"].reference(),
-                           y_format="0%"), "H3")
-    top = 12
+                           y_format="0%"), "F3")
+    top = 20  # below the chart, which is about 15 rows tall
     label(ws, f"A{top}", locale("kanban"), BOLD)
     a["kanban"] = Anchor(ws, top + 2, 1, top + 1 + KANBAN_ROWS, 2 * len(FLAGS))
     for j, flag in enumerate(FLAGS):
         name_col, mrr_col = col(1 + 2 * j), col(2 + 2 * j)
         header_row(ws, top + 1, 1 + 2 * j, [locale(f"flag.{flag}"), locale("mrr")])
         code = a["codes"].cell(j).a1(absolute=True)
-        # the book is sorted by flag: a flag's accounts are one block, found by the (exact) flag code
-        block = f"MATCH({lookup_key(code)},D_book_flag,0)"
+        # the i-th largest paying account under the flag: its kanban key (MRR, told apart by row) ranked by LARGE
         count = f"COUNTIF(D_book_flag,{equals(code)})"
         for i in range(1, KANBAN_ROWS + 1):
             r = top + 1 + i
-            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{block}+{i - 1}))')
-            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{block}+{i - 1}))', locale.money)
+            row = f"MATCH(SUMPRODUCT(LARGE((D_book_flag={code})*D_book_kanban,{i})),D_book_kanban,0)"
+            formula(ws, f"{name_col}{r}", f'=IF({i}>{count},"",INDEX(D_book_name,{row}))')
+            formula(ws, f"{mrr_col}{r}", f'=IF({i}>{count},"",INDEX({now},{row}))', locale.money)
         widths(ws, {name_col: 26, mrr_col: 13})
     return a
 
@@ -549,57 +634,10 @@ def _segments_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     a["touch"].define(ws.parent, "SegmentsTouch")
     a["tier"].define(ws.parent, "SegmentsTier")
     widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
-    return a
-
-
-_CSM_HEADS = ["csm", "accounts", "mrr", "mrr_retained", "logo_retention", "expansion_mrr", "accounts_expanded", "nps",
-              "growth_mom", "account_coverage", *[f"flag.{flag}" for flag in FLAGS]]
-
-
-def _csm_sheet(ws: Worksheet, locale: Locale) -> Anchors:
-    """The CSM scorecard (`csxl.metrics.csm.csm_scorecard`). Anchors: "scorecard" (CSMs x `_CSM_HEADS`)."""
-    title(ws, locale("sheet.csms"), locale("note.coverage"))
-    header_row(ws, 4, 1, [locale(h) if not h.startswith("flag.") else f"% {locale(h)}" for h in _CSM_HEADS])
-    a = Anchors({"scorecard": Anchor(ws, 5, 1, 4 + CSM_ROWS, len(_CSM_HEADS))})
-    last_year = range(WINDOW - 11, WINDOW + 1)  # movement columns of the 12 months to AsOf
-    won = "+".join(f"INDEX(Upsell,0,{k})+INDEX(CrossSell,0,{k})" for k in last_year)
-    now, year_ago, before = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
-    answers_window = window_mask("D_nps_date")
-    for i in range(CSM_ROWS):
-        at = dict(zip(_CSM_HEADS, (cell.local for cell in a["scorecard"].row_of(i).cells())))
-        csm = at["csm"]
-        mine = f"EXACT(D_book_csm,{csm})"
-        expansion = "+".join(f"SUMPRODUCT({mine}*({_months(str(k))}>0)*({_months(str(k + 1))}>{_months(str(k))})*"
-                             f"({_months(str(k + 1))}-{_months(str(k))}))" for k in last_year)
-        said = (exact("D_nps_csm", csm), answers_window)
-        promoters = count_where(*said, "D_nps_score>=PromoterFrom")
-        detractors = count_where(*said, "D_nps_score<=DetractorTo")
-        answers = count_where(*said)
-        given = lambda expression, csm=csm: f'=IF({csm}="","",{expression})'  # noqa: E731
-        accounts = at["accounts"]
-        cells = {
-            "csm": (f'=IFERROR(INDEX({D("csms", "csm")},{i + 1}),"")', None),
-            "accounts": (given(count_where(mine, f"{now}>0")), locale.integer),
-            "mrr": (given(sum_where(now, mine)), locale.money),
-            "mrr_retained": (given(f'IFERROR({sum_where(now, mine, f"{year_ago}>0")}/{sum_where(year_ago, mine)},"")'),
-                             locale.percent),
-            "logo_retention": (given(f'IFERROR({count_where(mine, f"{year_ago}>0", f"{now}>0")}/'
-                                     f'{count_where(mine, f"{year_ago}>0")},"")'), locale.percent),
-            "expansion_mrr": (given(expansion), locale.money),
-            "accounts_expanded": (given(count_where(mine, f"({won})>0")), locale.integer),
-            "nps": (given(nps(promoters, detractors, answers)), "0.0"),
-            "growth_mom": (given(f'IFERROR({at["mrr"]}/{sum_where(before, mine)}-1,"")'), locale.percent),
-            # blank until accounts are marked in the covered column of the book
-            "account_coverage": (f'=IF(OR({csm}="",{accounts}=0,COUNT(D_book_covered)=0),"",'
-                                 f'{count_where(mine, "D_book_covered=1", f"{now}>0")}/{accounts})', locale.percent),
-            **{f"flag.{flag}": (f'=IF(OR({csm}="",{accounts}=0),"",'
-                                f'{count_where(mine, exact("D_book_flag", f"INDEX(FlagCode,{j})"), f"{now}>0")}'
-                                f'/{accounts})', locale.percent) for j, flag in enumerate(FLAGS, start=1)},
-        }
-        for head, (expression, fmt) in cells.items():
-            formula(ws, at[head], expression, fmt)
-    a["scorecard"].define(ws.parent, "CsmScorecard")
-    widths(ws, {"A": 22, **{col(c): 15 for c in range(2, len(_CSM_HEADS) + 1)}})
+    a.update({f"trend_{key}": anchor for key, anchor in segment_trends(
+        ws, a["tier"].bottom + 3, locale, lambda back: f"D_book_{_M[WINDOW - back]}",
+        lambda j: "D_book_touch_start" if j == 0 else f"D_book_touch_q{j}",
+        {"touch": (list(TOUCH_MODELS), None), "tier": ([""] * TIER_ROWS, D("tiers", "tier"))}).items()})
     return a
 
 
@@ -616,12 +654,16 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                  enumerate(("stages", "count", "amount", "reached", "conversion", "codes"), start=1)})
     stage_col, amount, type_col = D("pipeline", "stage"), D("pipeline", "amount"), D("pipeline", "type")
     expansion = f'1-EXACT({type_col},{text("renewal")})'  # renewals are not expansion: the funnel leaves them out
+    # the window (`csxl.metrics.pipeline.closing_within`): a blank date compares as 0, inside it
+    window = f'({D("pipeline", "expected_close_date")}<=EOMONTH(AsOf,FunnelMonths))'
+    formula(ws, "A3", f'={text(locale("funnel_window") + " ")}&FunnelMonths&{text(" " + locale("months"))}', font=BOLD)
     for i, stage in enumerate(STAGES):
         label(ws, a["stages"].cell(i).local, locale(f"stage.{stage}"))
         code = a["codes"].cell(i).local
         label(ws, code, stage)
-        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code), expansion), locale.integer)
-        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion),
+        formula(ws, a["count"].cell(i).local, "=" + count_where(exact(stage_col, code), expansion, window),
+                locale.integer)
+        formula(ws, a["amount"].cell(i).local, "=" + sum_where(amount, exact(stage_col, code), expansion, window),
                 locale.money)
     count = lambda stage: a["count"].cell(STAGES.index(stage)).local  # noqa: E731
     for i in range(len(OPEN_STAGES)):
@@ -640,7 +682,7 @@ def _funnel_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for j, kind in enumerate(OPPORTUNITY_TYPES):
         cell = a["weighted"].cell(j)
         label(ws, f"A{cell.row}", locale(f"type.{kind}"))
-        weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage))) +
+        weighted = "+".join(sum_where(amount, exact(type_col, text(kind)), exact(stage_col, text(stage)), window) +
                             f"*INDEX(StageProbability,{STAGES.index(stage) + 1})" for stage in OPEN_STAGES)
         formula(ws, cell.local, f"={weighted}", locale.money)
     for key, name in (("count", "FunnelCount"), ("amount", "FunnelAmount"), ("reached", "FunnelReached"),
@@ -733,12 +775,21 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
     twelve = lambda line: f"SUM({mv[line].part(-12, -1).ref})"  # noqa: E731
     gains = "+".join(twelve(line) for line in ("new", "expansion", "reactivation"))
     losses = "+".join(twelve(line) for line in ("contraction", "churn"))
-    now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
+    now, year_ago, month_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
+    plan_month, plan_mrr = D("plan", "month"), D("plan", "mrr")
     a.update(lines(ws, 4, [
         Line("mrr", locale("mrr"), f"=SUM({now})", locale.money, KPI_FONT, "MRR"),
         Line("arr", locale("arr"), "=12*MRR", locale.money, KPI_FONT, "ARR"),
         Line("customers", locale("customers"), f'=COUNTIF({now},">0")', locale.integer, KPI_FONT, "Customers"),
         Line("arpa", locale("arpa"), '=IF(Customers=0,"",MRR/Customers)', locale.money, KPI_FONT, "ARPA"),
+        Line("mrr_mom", locale("mrr_mom"), f"=IFERROR(MRR/SUM({month_ago})-1,\"\")", locale.percent, name="MrrMoM"),
+        Line("mrr_yoy", locale("mrr_yoy"), f"=IFERROR(MRR/SUM({year_ago})-1,\"\")", locale.percent, name="MrrYoY"),
+        Line("customers_mom", locale("customers_mom"), f'=Customers-COUNTIF({month_ago},">0")', '+#,##0;-#,##0;0',
+             name="CustomersMoM"),
+        Line("plan_mrr", locale("plan_mrr"), f'=IF(COUNTIFS({plan_month},AsOf)=0,"",SUMIFS({plan_mrr},{plan_month},'
+             f'AsOf))', locale.money, name="PlanMRR"),
+        Line("vs_plan", locale("vs_plan"), '=IF(PlanMRR="","",MRR/PlanMRR-1)', locale.percent, name="MrrVsPlan"),
+        Line("arr_at_risk", locale("cover_at_risk"), "=RenewalRiskARRShort", locale.money, KPI_FONT),
         Line("nrr", locale("nrr"), "=NRR", locale.percent, KPI_FONT),
         Line("grr", locale("grr"), "=GRR", locale.percent, KPI_FONT),
         Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD),
@@ -750,9 +801,12 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
         Line("nps", locale("nps"), "=NPS", "0.0", KPI_FONT),
         Line("master_check", locale("master_check"), "=MasterCheck", font=KPI_FONT),
     ], label_font=Font(color="595959")))
+    at_risk = a["arr_at_risk"].offset(cols=-1).local  # its label says the window the Inputs set
+    formula(ws, at_risk, f'={text(locale("cover_at_risk") + " ")}&RenewalDaysShort&{text(" " + locale("days"))}',
+            font=Font(color="595959"))
     band_colours(ws, a["nrr_band"].local, locale)
     ok_colours(ws, a["master_check"].local, locale)
-    widths(ws, {"A": 34, "B": 34})
+    widths(ws, {"A": 44, "B": 34})  # A holds the ARR at risk label, a formula fit_labels does not measure
     ws.add_chart(line_chart(locale("end_mrr"), mv["end_mrr"].reference(), mv["month"].reference(), size=(8, 20)),
                  "D3")
     return a
@@ -761,14 +815,9 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
 # ---------------------------------------------------------------------------------------------- data
 
 
-def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
-                     covered: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The Data tables: the wide MRR book (36 months to AsOf and the one before), survey rows, pipeline, ...;
-    and a warning for each list longer than its block on the sheets (CSMs, tiers, products).
-
-    `covered`: the accounts with a strategic touchpoint (EBR, QBR), 1 in the book's covered column (blank for
-    every account when not given: the team marks them in the workbook).
-    """
+    and a warning for each list longer than its block on the sheets (CSMs, tiers, products)."""
     mrr = data.mrr[data.mrr["month"] <= as_of]
     distinct_without_case(mrr["customer_id"].unique(), "customer id", data.source)
     grid = mrr_grid(mrr)
@@ -783,12 +832,19 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     for column in ("name", "csm", "segment", "tier", "status"):
         book.insert(len(book.columns) - len(_M), column, customers[column].to_numpy() if column in customers else "")
     book["name"] = book["name"].fillna(pd.Series(ids, index=ids))
-    book.insert(5, "flag", flags_at(data.health, data.customers, ids, as_of).to_numpy())
-    book.insert(6, "before", before)
-    book.insert(7, "covered", ids.isin(list(covered)).astype(float) if covered is not None else np.nan)
-    book["flag"] = np.where(book[_M[-1]] > 0, book["flag"], "")
-    # kanban order: by flag, then the largest accounts first
-    book = book.sort_values(["flag", _M[-1]], ascending=[True, False]).rename_axis("customer_id").reset_index()
+    book.insert(5, "before", before)
+    signals = (data.health[data.health["month"] == as_of].groupby("customer_id")[_SIGNALS].sum(min_count=1)
+               if data.health is not None else pd.DataFrame(columns=_SIGNALS))
+    book["renewal_date"] = pd.NaT
+    if "renewal_date" in customers:
+        term = customers["contract_term_months"] if "contract_term_months" in customers else pd.Series(12.0, ids)
+        dated = customers["renewal_date"].notna()
+        book["renewal_date"] = next_renewal(customers["renewal_date"][dated], term[dated],
+                                              pd.Period(as_of, "M").end_time.normalize())
+    book["signals"] = np.where(ids.isin(signals.index), 1.0, np.nan)  # the account has health data this month
+    book[_SIGNALS] = signals.reindex(ids).to_numpy(dtype=float)
+    # in customer id order: the lists that rank accounts (kanban, renewals, movers) break ties by row
+    book = book.rename_axis("customer_id").reset_index()
     space = whitespace(mrr, as_of)
     csms = sorted({csm for csm in book["csm"].dropna() if csm != ""})
     tiers = sorted({tier for tier in book["tier"].dropna().astype(str) if tier != ""})
@@ -802,14 +858,38 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp,
     white = pd.DataFrame({"customer_id": space.index, "name": names.reindex(space.index).to_numpy(),
                           **{f"p{j}": space[p].to_numpy() for j, p in enumerate(products, start=1)}})
     surveys = {name: getattr(data, name) for name in ("nps", "csat", "ces")}
+    plan = data.plan
     return {
         "book": book, "mrr": _product_mrr(mrr, as_of), "whitespace": white,
         "products": pd.DataFrame({"product": products}),
         "csms": pd.DataFrame({"csm": csms[:CSM_ROWS]}), "tiers": pd.DataFrame({"tier": tiers[:TIER_ROWS]}),
         "pipeline": data.pipeline if data.pipeline is not None else pd.DataFrame(),
+        # the optional plan table (month, planned MRR), where the data layer carries one
+        "plan": plan if plan is not None else pd.DataFrame(),
+        "touchpoints": (data.touchpoints[data.touchpoints["date"] < as_of + pd.offsets.MonthBegin(1)]
+                        if data.touchpoints is not None else pd.DataFrame()),
         **{name: (frame[frame["date"] < as_of + pd.offsets.MonthBegin(1)] if frame is not None else pd.DataFrame())
            for name, frame in surveys.items()},
     }, warnings
+
+
+def _opening_month(wide: np.ndarray, before: np.ndarray) -> int:
+    """The window index of the opening balance: 0 when the data reaches the month before the window (or earlier),
+    else the first month with MRR (the Movements sheet's `OpeningMonth`, computed here to place the trend chart)."""
+    if before.any() or (wide[:, 0] > 0).any():
+        return 0
+    paid = np.flatnonzero((wide > 0).any(axis=0))
+    return int(paid[0]) if len(paid) else WINDOW
+
+
+def _start_trend_chart(wb: Workbook, opening: int) -> None:
+    """Start the NRR / GRR trend chart at its first month with a year of data before it: the trend rows before
+    that are blank, which LibreOffice would plot as 0%."""
+    months = named(wb, "TrendMonths")
+    for chart in months.ws._charts:
+        categories = [s.cat.numRef or s.cat.strRef for s in chart.series if s.cat]
+        if categories and all(c is not None and c.f == months.ref for c in categories):
+            skip_points(chart, opening)  # trend row j compares month 12 + j with month j
 
 
 def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -831,13 +911,14 @@ def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return table
 
 
-def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale,
-                   covered: Iterable[str] | None = None) -> list[str]:
+def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale) -> list[str]:
     """Write the data into a portfolio template; returns the warnings of `portfolio_tables`."""
-    tables, warnings = portfolio_tables(data, as_of, covered)
+    tables, warnings = portfolio_tables(data, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
+    book = tables["book"]
+    _start_trend_chart(wb, _opening_month(book[_M].to_numpy(), book["before"].to_numpy()))
     fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
     set_input(wb, "DataAsOf", as_of)
@@ -848,8 +929,8 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
 KIND = WorkbookKind("portfolio", TABLES, OUTPUT_NAMES, portfolio_layout, fill_portfolio)
 
 
-def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None, path: Path,
-                    covered: Iterable[str] | None = None) -> tuple[Path, list[str]]:
+def write_portfolio(data: Dataset, as_of: pd.Timestamp, locale: Locale, template: Path | None,
+                    path: Path) -> tuple[Path, list[str]]:
     """Build (or fill the team's template) and save atomically; returns the path and the warnings (what the
     template cannot keep, lists longer than the sheets show)."""
-    return KIND.write(data, as_of, locale, path, template, covered=covered)
+    return KIND.write(data, as_of, locale, path, template)

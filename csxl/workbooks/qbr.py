@@ -25,7 +25,6 @@ from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES, STAGES
 from csxl.errors import CsxlDataError
 from csxl.metrics.expansion import CLOSED_STAGES, OPEN_STAGES
-from csxl.metrics.health import COMPONENT_DEFAULTS, COMPONENTS, GREEN_FROM, RED_BELOW
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
 from csxl.workbooks.cells import (
     BOLD,
@@ -51,7 +50,9 @@ from csxl.workbooks.colours import band_colours, flag_colours, ok_colours
 from csxl.workbooks.formulas import (
     Tables,
     exact,
+    health_components,
     health_flag,
+    health_score,
     nps,
     nps_counts,
     nps_margin,
@@ -142,21 +143,7 @@ def qbr_template(locale: Locale) -> Workbook:
 def _inputs(wb: Workbook, locale: Locale) -> InputsSheet:
     inputs = InputsSheet(wb, locale)
     inputs.add("AsOf", locale("as_of"), None, locale.month, locale("month"), locale("note.as_of_quarter"))
-    inputs.section(locale("health_score"))
-    inputs.add("RedBelow", locale("red_below"), RED_BELOW, locale.integer, locale("points"), locale("note.flags"))
-    inputs.add("GreenFrom", locale("green_from"), GREEN_FROM, locale.integer, locale("points"), locale("note.flags"))
-    for component in COMPONENTS:
-        inputs.add(f"Weight{component.title()}", f"{locale('weight')}: {locale(component)}", 1, "0.00",
-                   locale("relative_weight"), locale("note.weight"))
-    constant = COMPONENT_DEFAULTS
-    inputs.add("LoginsTarget", locale("logins_target"), constant["logins_target"], locale.integer,
-               locale("logins_unit"), locale("note.component"))
-    inputs.add("TicketPenalty", locale("ticket_penalty"), constant["ticket_penalty"], locale.integer,
-               locale("points"), locale("note.component"))
-    inputs.add("TicketSeats", locale("ticket_seats"), constant["ticket_seats"], locale.integer, locale("seats"),
-               locale("note.component"))
-    inputs.add("SlaPenalty", locale("sla_penalty"), constant["sla_penalty"], locale.integer, locale("points"),
-               locale("note.component"))
+    inputs.health_score()
     inputs.nrr_bands()
     inputs.surveys(margin=True)
     inputs.stage_probabilities()
@@ -283,19 +270,6 @@ def _products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     return a
 
 
-def _health_component_formulas(at: dict[str, str]) -> dict[str, str]:
-    """Component scores of one month from its signal cells (`csxl.metrics.health.health_components`); blank when
-    the month has no data."""
-    has, users, seats = at["has_data"], at["active_users"], at["licensed_seats"]
-    logins, tickets, sla = at["logins"], at["support_tickets"], at["sla_breaches"]
-    return {
-        "adoption": f'=IF(OR({has}=0,{seats}<=0),"",MIN(100,100*{users}/{seats}))',
-        "engagement": f'=IF(OR({has}=0,{users}<=0),"",MIN(100,100*{logins}/{users}/LoginsTarget))',
-        "support": (f'=IF(OR({has}=0,{seats}<=0),"",MAX(0,100-TicketPenalty*{tickets}/({seats}/TicketSeats)'
-                    f'-SlaPenalty*{sla}))'),
-    }
-
-
 _SIGNALS = ["active_users", "licensed_seats", "logins", "support_tickets", "sla_breaches"]
 _COMPONENTS = ["adoption", "engagement", "support"]
 _WEIGHTS = {"adoption": "WeightAdoption", "engagement": "WeightEngagement", "support": "WeightSupport"}
@@ -332,11 +306,9 @@ def _health_sheet(ws: Worksheet, locale: Locale) -> Anchors:
         formula(ws, at["has_data"], f"=COUNTIFS({month_col},{m})", "0", grey)
         for signal in _SIGNALS:
             formula(ws, at[signal], f"=SUMIFS({D('health', signal)},{month_col},{m})", locale.integer)
-        for component, expression in _health_component_formulas(at).items():
+        for component, expression in health_components(at).items():
             formula(ws, at[component], expression, locale.number)
-        used = "+".join(f"IF(ISNUMBER({at[k]}),{_WEIGHTS[k]},0)" for k in _COMPONENTS)
-        weighted = "+".join(f"IF(ISNUMBER({at[k]}),{at[k]}*{_WEIGHTS[k]},0)" for k in _COMPONENTS)
-        formula(ws, at["score"], f'=IF(({used})=0,"",({weighted})/({used}))', locale.number, BOLD)
+        formula(ws, at["score"], "=" + health_score(at), locale.number, BOLD)
 
     header_row(ws, 4, 1, [locale("component"), locale("weight"), locale("score")])
     for i, component in enumerate(_COMPONENTS):

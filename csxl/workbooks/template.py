@@ -344,7 +344,10 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
         fmt = None if keep_format[index] else formats[kind]  # a format the team gave the column is kept
         items = frame[column].tolist() if column in frame else []
         for r, item in enumerate(items, start=placed.first):
-            value(ws, f"{col(index)}{r}", _cell_value(item), fmt)
+            item = _cell_value(item)
+            if item is None and (r, index) not in ws._cells:
+                continue  # a blank that is no cell yet stays none: most of a wide table's cells, unwritten
+            value(ws, f"{col(index)}{r}", item, fmt)
     for index, row_formula in formulas.items():
         for r in range(placed.first, last + 1):
             ws.cell(r, index).value = row_formula.at(r)
