@@ -30,6 +30,7 @@ def book(tmp_path_factory):
     # a plan a tenth above each month's actual MRR, with no row for the month after the as-of month
     data.plan = pd.DataFrame({"month": total.index, "mrr": (total * 1.1).round(2).to_numpy()})
     without = demo_dataset(customers=90)
+    without.plan = None  # the demo's own plan left out: a book without one
     paths = [write_portfolio(d, AS_OF, Locale("pt-BR"), None, folder / f"{name}.xlsx")[0]
              for name, d in (("plan", data), ("no_plan", without))]
     return data, [openpyxl.load_workbook(p, data_only=True) for p in convert(paths, folder / "calc")]
