@@ -66,7 +66,8 @@ def summary_sheet(ws: Worksheet, locale: Locale, mrr: Anchors, health: Anchors) 
     header_row(ws, 5, 1, [locale("key_figures"), locale("now"), "", ""])
     for column, date in ((3, previous), (4, year_before)):
         cell = formula(ws, f"{'CD'[column - 3]}5", f'={text(locale("vs") + " ")}&{quarter_label(date, locale)}')
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center", wrap_text=True)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     total = mrr["total"]  # total.cell(-1) is the AsOf month, -4 the quarter before, -13 a year before
     end, quarter, year = (total.cell(k).ref for k in (-1, -4, -13))
@@ -150,6 +151,8 @@ def summary_sheet(ws: Worksheet, locale: Locale, mrr: Anchors, health: Anchors) 
             mark_input(ws[cell.local]).alignment = WRAP
         a[key].define(ws.parent, key.title())
         row += BOX_ROWS + 1
-    widths(ws, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 3, "F": 60})
+    widths(ws, {"A": 30, "B": 34, "C": 16, "D": 16, "E": 3, "F": 60})
     ws.row_dimensions[2].height = 30
+    for r in range(a["mrr"].row, a["contract_term"].row + 1):
+        ws.row_dimensions[r].height = 21  # the figures' 14-point font
     return a
