@@ -7,6 +7,7 @@ the parity tests bind the two.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 
@@ -52,7 +53,7 @@ def seat_utilisation(active_users: float, licensed_seats: float) -> float:
     return active_users / licensed_seats
 
 
-def quarter_months(as_of: object, months: int = 3) -> pd.DatetimeIndex:
+def quarter_months(as_of: str | dt.date, months: int = 3) -> pd.DatetimeIndex:
     """The first days of the `months` months that end with the as-of month (a quarter by default).
 
     >>> [f"{m:%Y-%m}" for m in quarter_months("2026-09-01")]
@@ -62,7 +63,7 @@ def quarter_months(as_of: object, months: int = 3) -> pd.DatetimeIndex:
     return pd.date_range(end - pd.DateOffset(months=months - 1), end, freq="MS")
 
 
-def quarter_total(rows: pd.DataFrame, column: str, as_of: object, months: int = 3) -> float:
+def quarter_total(rows: pd.DataFrame, column: str, as_of: str | dt.date, months: int = 3) -> float:
     """The sum of `column` over the rows (with a `month` column) of the quarter ending with the as-of month:
     SLA breaches or support tickets this quarter.
 

@@ -65,8 +65,8 @@ def adoption_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                       ("seat_utilisation", "SeatUtilisation"), ("logins", "AdoptionLogins")):
         a[key].define(ws.parent, name)
     label(ws, f"A{a['seat_utilisation'].row}", locale("seat_utilisation"), BOLD)
-    users = {locale(key): gapped(ws, a[key].reference()) for key in ("active_users", "licensed_seats")}
-    ws.add_chart(titled(line_chart(locale("title.adoption"), users, a["months"].reference(), size=(8, 22)),
+    series = {locale(key): gapped(ws, a[key].reference()) for key in ("active_users", "licensed_seats")}
+    ws.add_chart(titled(line_chart(locale("title.adoption"), series, a["months"].reference(), size=(8, 22)),
                         locale("axis.month"), locale("axis.users"), "#,##0"), f"A{a['logins_per_user'].row + 2}")
     return a
 
