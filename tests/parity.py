@@ -105,7 +105,8 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
     def rate_change(case: Case, cohort: Callable[..., float], back: int) -> float:
         """The change in pp of the 12-month cohort rate from `back` months before the as-of month."""
         earlier = case.as_of - pd.DateOffset(months=back)
-        return review.points_change(cohort(case.mrr, case.as_of, 12), cohort(case.mrr, earlier, 12))
+        before = cohort(case.mrr, earlier, 12) if earlier >= case.mrr["month"].min() else math.nan  # not a customer
+        return review.points_change(cohort(case.mrr, case.as_of, 12), before)
 
     def signal_rows(case: Case, column: str) -> list:
         """A health signal by month over the twelve months, blank in a month without a row."""
