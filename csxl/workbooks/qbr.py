@@ -76,11 +76,8 @@ def qbr_layout(locale: Locale) -> Layout:
     anchors["products"] = products_sheet(sheets["products"], locale, anchors["mrr"])
     anchors["adoption"] = adoption_sheet(sheets["adoption"], locale)
     anchors["support"] = support_sheet(sheets["support"], locale)
-    usage = Anchors({"has_data": anchors["adoption"]["has_data"]})
-    for key in ("active_users", "licensed_seats", "logins"):
-        usage[key] = anchors["adoption"][key]
-    for key in ("support_tickets", "sla_breaches"):
-        usage[key] = anchors["support"][key]
+    usage = Anchors({key: anchors["adoption"][key] for key in ("has_data", "active_users", "licensed_seats", "logins")})
+    usage.update({key: anchors["support"][key] for key in ("support_tickets", "sla_breaches")})
     anchors["health"] = health_sheet(sheets["health"], locale, usage)
     anchors["voice"] = voice_sheet(sheets["voice"], locale)
     anchors["plan"] = plan_sheet(sheets["value"], locale)
@@ -90,7 +87,7 @@ def qbr_layout(locale: Locale) -> Layout:
     anchors["checks"] = _checks_sheet(checks, locale, anchors)
     anchors["summary"] = summary_sheet(sheets["summary"], locale, anchors["mrr"], anchors["health"])
     fit_labels(wb.worksheets)
-    print_setup(wb.worksheets)
+    print_setup([*(sheets[key] for key in VENDOR_SHEETS), inputs.ws, checks])
     for ws in (*(sheets[key] for key in VENDOR_SHEETS), inputs.ws, checks):
         mark_vendor_sheet(ws, locale)
     for key in CUSTOMER_SHEETS:

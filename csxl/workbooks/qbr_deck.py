@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csxl.workbooks.cells import label, mark_internal
+from csxl.workbooks.cells import label, mark_internal, print_setup, print_wide
 from csxl.workbooks.formulas import text
 from csxl.workbooks.labels import Locale
 
@@ -53,7 +53,7 @@ def mark_vendor_sheet(ws: Worksheet, locale: Locale) -> None:
     """Mark a sheet as the vendor's own: grey tab and defined name (`mark_internal`), and a red line under its
     title in the first free cell of column A, so that a reader who unhides it knows too."""
     mark_internal(ws)
-    row = next(r for r in (2, 3, 1) if ws.cell(r, 1).value in (None, "")) if ws.cell(1, 1).value else 1
+    row = next(r for r in (2, 3) if ws.cell(r, 1).value in (None, ""))  # every QBR sheet has one of them free
     label(ws, f"A{row}", locale("internal"), _INTERNAL_FONT)
 
 
@@ -73,23 +73,21 @@ def _chart_extent(ws: Worksheet) -> tuple[int, int]:
     return last_row, last_col
 
 
-def deck_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1, pages_tall: int = 1) -> None:
-    """Print the sheet as deck pages: landscape, its cells and charts as the print area, fitted to
-    `pages_wide` x `pages_tall` pages, with column A (the row labels) and `title_rows` on every page."""
+def deck_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1) -> None:
+    """Print the sheet as deck pages (`cells.print_setup`, landscape A4): its cells and charts as the print area,
+    `pages_wide` pages wide and one page tall, with column A (the row labels) and `title_rows` on every page."""
     chart_row, chart_col = _chart_extent(ws)
     rows = max(ws.max_row, chart_row)
     while rows > 1 and ws.row_dimensions[rows].hidden:  # hidden helper rows at the bottom do not print
         rows -= 1
     ws.print_area = f"A1:{get_column_letter(max(ws.max_column, chart_col))}{rows}"
-    ws.page_setup.orientation = "landscape"
+    print_setup([ws])
+    print_wide(ws, pages_wide)
+    ws.page_setup.fitToHeight = 1
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = pages_wide, pages_tall
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_cols = "A:A"
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
-
 
 def quarter_label(date: str, locale: Locale) -> str:
     """A formula fragment naming the calendar quarter of `date` (a cell or an expression): "Q3 2026"."""

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, row_span
 from csxl.workbooks.cells import BOLD, KPI_FONT, SUBTITLE, WRAP, col, formula, header_row, label, title, widths
-from csxl.workbooks.charts import bar_chart, gapped, line_chart
+from csxl.workbooks.charts import bar_chart, gapped, line_chart, titled
 from csxl.workbooks.colours import band_colours, flag_colours
 from csxl.workbooks.formulas import health_flag, nps, nps_counts, nps_margin, nrr_band, reported, text, window_criteria
 from csxl.workbooks.labels import Locale
@@ -92,8 +92,9 @@ def health_sheet(ws: Worksheet, locale: Locale, usage: Anchors) -> Anchors:
     flag_colours(ws, a["flag"].local, locale)
     band_colours(ws, a["nrr_band"].local, locale)
     widths(ws, {"A": 40, **{col(c): 11 for c in range(first, last + 1)}})
-    ws.add_chart(line_chart(locale("health_score"), gapped(ws, a["score"].reference()), a["months"].reference(),
-                            size=(7, 16), y_range=(0, 100)), f"A{a['score'].row + 3}")
+    ws.add_chart(titled(line_chart(locale("health_score"), gapped(ws, a["score"].reference()),
+                                   a["months"].reference(), size=(7, 16), y_range=(0, 100)),
+                        locale("axis.month"), locale("axis.score"), "0"), f"A{a['score'].row + 3}")
     return a
 
 
@@ -150,8 +151,9 @@ def voice_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for k, (mark, cell) in enumerate(zip(a["scores"].cells(), a["distribution"].cells())):
         ws[mark.local] = k
         formula(ws, cell.local, f"=COUNTIFS({w},{score},{mark.local})", locale.integer)
-    ws.add_chart(bar_chart(locale("distribution"), a["distribution"].grow(top=1).reference(),
-                           a["scores"].reference(), size=(7, 14)), "I4")
+    ws.add_chart(titled(bar_chart(locale("distribution"), a["distribution"].grow(top=1).reference(),
+                                  a["scores"].reference(), size=(7, 14)), locale("axis.score"),
+                        locale("axis.answers"), "0"), "I4")
 
     top = a["last_answer"].row + 3
     label(ws, f"A{top}", locale("comments"), BOLD)
