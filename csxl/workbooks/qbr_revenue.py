@@ -158,7 +158,7 @@ def products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     chart = titled(bar_chart(locale("mrr_now"), a["now"].grow(top=1).reference(), a["names"].reference(),
                              horizontal=True), None, locale("axis.amount"), AXIS_THOUSANDS)
     chart.x_axis.scaling.orientation = "maxMin"  # the first product on top, as in the table
-    ws.add_chart(chart, "H4")
+    ws.add_chart(chart, f"B{last + 3}")  # below the table: its hidden rows move it up, never past the page
     return a
 
 
