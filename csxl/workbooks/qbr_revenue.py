@@ -30,7 +30,8 @@ def mrr_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     """Products by month, total MRR and the movements of each month.
 
     Anchors: "months" (the month before the window, then the window), "window" (its months), "products" (the
-    product names), "product_mrr" (products x months), "total", "product_gap", and each movement line.
+    product names), "product_mrr" (products x months), "total", "product_gap", each movement line, and the
+    charts' hidden helper lines "total_paid", "contraction_below" and "churn_below".
     """
     money = money_whole(locale)
     title(ws, locale("title.mrr"))
