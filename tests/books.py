@@ -96,3 +96,14 @@ def sparse_book() -> Dataset:
         frame[(frame["customer_id"] == ACCOUNT) & (frame["date"] >= "2025-10-01")].head(keep)])
     return Dataset(**{**book.__dict__, "nps": recent(book.nps, 2), "csat": recent(book.csat, 1),
                       "ces": recent(book.ces, 0)})
+
+
+def quiet_book() -> Dataset:
+    """The small book where the account is new: paying from July 2026 (nothing a quarter or a year before to
+    compare with), health rows from July too, no survey answer and no success-plan goal."""
+    book = small_book()
+    theirs = lambda frame: frame[frame["customer_id"] != ACCOUNT]  # noqa: E731
+    recent = lambda frame: frame[(frame["customer_id"] != ACCOUNT) | (frame["month"] >= "2026-07-01")]  # noqa: E731
+    return Dataset(**{**book.__dict__, "mrr": recent(book.mrr), "health": recent(book.health),
+                      "nps": theirs(book.nps), "csat": theirs(book.csat), "ces": theirs(book.ces),
+                      "goals": theirs(book.goals), "pipeline": theirs(book.pipeline)})

@@ -18,7 +18,7 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.data.schema import OPPORTUNITY_TYPES
-from csxl.metrics import health, surveys
+from csxl.metrics import health, review, surveys
 from csxl.metrics.coverage import covered_accounts
 from csxl.metrics.csm import csm_scorecard
 from csxl.metrics.expansion import (
@@ -131,15 +131,65 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
     def customer(case: Case) -> pd.Series:
         return case.data.customers.set_index("customer_id").loc[case.account]
 
-    def components(case: Case) -> pd.Series:
+    def components(case: Case, back: int = 0) -> pd.Series | None:
         signals = case.mine("health")
-        return health.health_components(signals[signals["month"] == case.as_of], ticket_seats=case.ticket_seats).iloc[0]
+        month = signals[signals["month"] == case.as_of - pd.DateOffset(months=back)]
+        return health.health_components(month, ticket_seats=case.ticket_seats).iloc[0] if len(month) else None
 
-    def score(case: Case) -> float:
-        return health.health_score(components(case)[["adoption", "engagement", "support"]].to_numpy())
+    def score(case: Case, back: int = 0) -> float:
+        found = components(case, back)
+        return math.nan if found is None else health.health_score(
+            found[["adoption", "engagement", "support"]].to_numpy())
 
-    def mrr(case: Case) -> float:
-        return case.mrr.loc[case.mrr["month"] == case.as_of, "mrr"].sum()
+    def mrr(case: Case, back: int = 0) -> float:
+        return case.mrr.loc[case.mrr["month"] == case.as_of - pd.DateOffset(months=back), "mrr"].sum()
+
+    def rate_change(case: Case, cohort: Callable[..., float], back: int) -> float:
+        """The change in pp of the 12-month cohort rate from `back` months before the as-of month."""
+        earlier = case.as_of - pd.DateOffset(months=back)
+        before = cohort(case.mrr, earlier, 12) if earlier >= case.mrr["month"].min() else math.nan  # not a customer
+        return review.points_change(cohort(case.mrr, case.as_of, 12), before)
+
+    def signal_rows(case: Case, column: str) -> list:
+        """A health signal by month over the twelve months, blank in a month without a row."""
+        rows = case.mine("health")
+        return [rows.loc[rows["month"] == m, column].sum() if (rows["month"] == m).any() else None
+                for m in case.months]
+
+    def utilisation(case: Case) -> list:
+        pairs = zip(signal_rows(case, "active_users"), signal_rows(case, "licensed_seats"))
+        return _nan_blank([None if seats is None else review.seat_utilisation(users, seats) for users, seats in pairs])
+
+    def quarter(case: Case, column: str, back: int = 0) -> float:
+        return review.quarter_total(case.mine("health"), column, case.as_of - pd.DateOffset(months=back))
+
+    def quarter_name(case: Case, month: pd.Timestamp) -> str:
+        return f'{case.locale("quarter_prefix")}{(month.month - 1) // 3 + 1} {month.year}'
+
+    def highlights(case: Case) -> list[str]:
+        """The summary's three sentences, from csxl.metrics.review and the labels' wording."""
+        words, before = case.locale, quarter_name(case, case.as_of - pd.DateOffset(months=3))
+        moved = review.change(mrr(case), mrr(case, 3))
+        whole = math.floor(abs(moved) * 100 + 0.5) if not math.isnan(moved) else None  # Excel's ROUND: half up
+        if whole is None:
+            first = words("hl.mrr_new").replace("{q}", before)
+        elif whole == 0:
+            first = words("hl.mrr_flat").replace("{q}", before)
+        else:
+            first = words("hl.mrr_up" if moved > 0 else "hl.mrr_down").replace("{pct}", str(whole))
+            first = first.replace("{q}", before)
+        on_track, goals = review.goals_on_track(case.mine("goals")["status"])
+        second = (words("hl.goals").replace("{k}", str(on_track)).replace("{n}", str(goals)) if goals
+                  else words("hl.no_goals"))
+        breaches, tickets = quarter(case, "sla_breaches"), quarter(case, "support_tickets")
+        key = "hl.sla_none" if breaches == 0 else "hl.sla_one" if breaches == 1 else "hl.sla"
+        third = words(key).replace("{n}", f"{breaches:g}").replace("{t}", f"{tickets:g}")
+        return [first, second, third]
+
+    def goal_progress(case: Case) -> list:
+        goals = case.mine("goals")
+        return _nan_blank([review.goal_progress(b, t, x) for b, t, x in goals[["baseline", "target", "actual"]]
+                           .itertuples(index=False)])
 
     def band(case: Case) -> str:
         label = health.nrr_band(nrr_cohort(case.mrr, case.as_of, 12), *case.bands)
@@ -206,6 +256,27 @@ def _qbr_outputs() -> dict[str, Callable[[Case], object]]:
         "WeightedExpansion": lambda case: weighted_by_type(case).drop("renewal").sum(),
         "WeightedRenewals": lambda case: weighted_by_type(case)["renewal"],
         "WeightedByType": lambda case: list(weighted_by_type(case).to_numpy()),
+        "ContractTerm": lambda case: customer(case)["contract_term_months"],
+        "RenewalARR": lambda case: 12 * mrr(case),
+        "MrrChangeQuarter": lambda case: review.change(mrr(case), mrr(case, 3)),
+        "MrrChangeYear": lambda case: review.change(mrr(case), mrr(case, 12)),
+        "NrrChangeQuarter": lambda case: rate_change(case, nrr_cohort, 3),
+        "NrrChangeYear": lambda case: rate_change(case, nrr_cohort, 12),
+        "GrrChangeQuarter": lambda case: rate_change(case, grr_cohort, 3),
+        "GrrChangeYear": lambda case: rate_change(case, grr_cohort, 12),
+        "HealthChangeQuarter": lambda case: score(case) - score(case, 3),
+        "TicketsQuarter": lambda case: quarter(case, "support_tickets"),
+        "SlaBreachesQuarter": lambda case: quarter(case, "sla_breaches"),
+        "TicketsPreviousQuarter": lambda case: quarter(case, "support_tickets", 3),
+        "SlaBreachesPreviousQuarter": lambda case: quarter(case, "sla_breaches", 3),
+        "SupportTickets": lambda case: signal_rows(case, "support_tickets"),
+        "SlaBreaches": lambda case: signal_rows(case, "sla_breaches"),
+        "AdoptionUsers": lambda case: signal_rows(case, "active_users"),
+        "AdoptionSeats": lambda case: signal_rows(case, "licensed_seats"),
+        "AdoptionLogins": lambda case: signal_rows(case, "logins"),
+        "SeatUtilisation": utilisation,
+        "GoalProgress": goal_progress,
+        "Highlights": highlights,
     }
 
 

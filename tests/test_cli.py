@@ -112,7 +112,7 @@ def test_template_export(tmp_path):
     result = runner.invoke(app, ["template", "export", "qbr", "--lang", "es", "-o", str(out)])
     assert result.exit_code == 0
     wb = openpyxl.load_workbook(out)
-    assert "Portada" in wb.sheetnames and "AsOf" in wb.defined_names
+    assert "Resumen ejecutivo" in wb.sheetnames and "AsOf" in wb.defined_names
 
 
 def test_forecast_and_portfolio_commands(tmp_path):

@@ -12,7 +12,7 @@ from csxl.workbooks.anchors import named
 from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import LANGUAGES, Locale
 from csxl.workbooks.libreoffice import convert
-from tests.books import ACCOUNT, hostile_book, small_book, sparse_book
+from tests.books import ACCOUNT, hostile_book, quiet_book, small_book, sparse_book
 from tests.parity import REGISTRY, Case
 from tests.workbook_values import blank
 
@@ -20,9 +20,10 @@ AS_OF = pd.Timestamp("2026-09-01")
 OPTIONS = {"qbr": {"account": ACCOUNT}, "portfolio": {}, "forecast": {"horizon": 12}}
 
 
-# hostile: products, CSMs and tiers named like criteria; sparse: an account with too few survey answers (QBR only)
+# hostile: products, CSMs and tiers named like criteria; sparse: an account with too few survey answers; quiet: a
+# new account with no survey, no goal and nothing a quarter before to compare with (the last two QBR only)
 BOOKS = {"small": (small_book, tuple(KINDS)), "hostile": (hostile_book, tuple(KINDS)),
-         "sparse": (sparse_book, ("qbr",))}
+         "sparse": (sparse_book, ("qbr",)), "quiet": (quiet_book, ("qbr",))}
 
 
 @pytest.fixture(scope="module")

@@ -197,12 +197,10 @@ def test_ticket_seats_is_an_input_with_unit_and_source():
 def test_the_nrr_band_is_coloured_as_the_flags():
     locale = Locale("es")
     wb = qbr_template(locale)
-    cover = wb[locale("sheet.cover")]
-    colours = lambda ref: {r.formula[0].strip('"'): r.dxf.fill.fgColor.rgb  # noqa: E731
-                           for cf in cover.conditional_formatting if str(cf.sqref) == ref for r in cf.rules}
-    (_, band_cell), = wb.defined_names["NrrBand"].destinations
-    flag_cell = next(c.coordinate for row in cover.iter_rows() for c in row if c.value == "=HealthFlag")
-    band, flag = colours(band_cell.replace("$", "")), colours(flag_cell)
+    band_cell, flag_cell = named(wb, "NrrBand"), named(wb, "HealthFlag")
+    colours = lambda cell: {r.formula[0].strip('"'): r.dxf.fill.fgColor.rgb  # noqa: E731
+                            for cf in cell.ws.conditional_formatting if str(cf.sqref) == cell.local for r in cf.rules}
+    band, flag = colours(band_cell), colours(flag_cell)
     assert band == {locale("band.healthy"): flag[locale("flag.Green")],
                     locale("band.retains"): flag[locale("flag.Yellow")], locale("band.low"): flag[locale("flag.Red")]}
 
@@ -317,7 +315,7 @@ def test_text_from_data_is_written_as_text_not_as_a_formula(hostile, text):
     name = named(shown, "D_customer_name").cell(0)
     assert (name.ws.title, shown[name.ws.title][name.local].value) == (f"{data}_customer", text)
     assert text in [c.value for c in shown[locale("sheet.voice")]["D"]]  # the latest comment
-    assert text in [c.value for c in shown[locale("sheet.plan")]["A"]]  # the goal
+    assert text in [c.value for c in shown[locale("sheet.value")]["A"]]  # the goal
 
 
 # Functions that Excel 2010+, LibreOffice and Google Sheets all compute, so a workbook opens the same in each.

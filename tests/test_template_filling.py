@@ -240,7 +240,8 @@ def test_a_resaved_qbr_used_as_a_template_holds_nothing_of_its_account(tmp_path)
     resaved, = convert([first], tmp_path / "resaved")
     figures = chart_figures(resaved)
     mine = data.mrr[data.mrr.customer_id == b]
-    b_amounts = {round(x, 2) for x in [*mine["mrr"], *mine.groupby("month")["mrr"].sum()]}
+    signals = data.health.loc[data.health.customer_id == b].drop(columns=["customer_id", "month"])  # users, seats...
+    b_amounts = {round(x, 2) for x in [*mine["mrr"], *mine.groupby("month")["mrr"].sum(), *signals.to_numpy().ravel()]}
     figures = {f for f in figures if abs(float(f)) >= 100 and round(float(f), 2) not in b_amounts}
     assert len(figures) >= 5 and any(float(f) == pytest.approx(paying[a]) for f in figures)  # A's MRR, cached
     assert any(a in text for text in package_text(resaved).values())

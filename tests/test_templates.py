@@ -72,7 +72,7 @@ def test_team_edits_survive_filling_and_recalculate(team_template, tmp_path):
     reread = openpyxl.load_workbook(filled)
     account = named(reread, "Account")
     font = account.ws[account.local].font
-    assert account.ws.title == "Capa" and font.name == "Georgia" and font.color.rgb.endswith("C00000")
+    assert account.ws.title == "Resumo executivo" and font.name == "Georgia" and font.color.rgb.endswith("C00000")
     (sheet, cell), = reread.defined_names["RedBelow"].destinations
     assert reread[sheet][cell].value == 40
     calculated = convert([filled], tmp_path / "calc")[0]
@@ -194,10 +194,13 @@ def logo_png():
     return out.getvalue()
 
 
+CHARTED = "MRR"  # a sheet of the English QBR whose drawing already holds charts
+
+
 def with_cover_anchor(exported, dst, anchor, add=None, rels=""):
-    """The exported template with one more drawing anchor on the Cover (whose drawing already holds a chart)."""
+    """The exported template with one more drawing anchor on a sheet whose drawing already holds a chart."""
     with zipfile.ZipFile(exported) as package:
-        drawing = drawing_part(package, "Cover")
+        drawing = drawing_part(package, CHARTED)
     folder, name = posixpath.split(drawing)
     png_type = b'<Default Extension="png" ContentType="image/png"/><Default '
     return edit_package(exported, dst, add=add, edits={
@@ -218,14 +221,14 @@ def test_a_logo_on_the_cover_survives_filling(exported, tmp_path):
     """
     logo = logo_png()
     template = with_cover_anchor(exported, tmp_path / "logo.xlsx", LOGO_ANCHOR, {"xl/media/logo.png": logo}, LOGO_REL)
-    assert pictures(template, "Cover") == [(6, 0, logo)]
+    assert pictures(template, CHARTED) == [(6, 0, logo)]
     wb, warnings = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en", "USD"), template=template))
     assert warnings == []
     filled = atomic_save(wb, tmp_path / "filled.xlsx")
     with zipfile.ZipFile(filled) as package:
         assert [package.read(n) for n in package.namelist() if n.startswith("xl/media/")] == [logo]
-    assert pictures(filled, "Cover") == [(6, 0, logo)]
-    assert len(chart_parts(filled)) == len(chart_parts(exported))  # the Cover's chart is kept beside it
+    assert pictures(filled, CHARTED) == [(6, 0, logo)]
+    assert len(chart_parts(filled)) == len(chart_parts(exported))  # the sheet's charts are kept beside it
 
 
 def test_text_boxes_are_announced_and_indeed_lost(exported, tmp_path):
@@ -249,7 +252,7 @@ def test_a_shape_is_found_whatever_namespace_prefix_the_drawing_uses(exported, t
 @pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")  # openpyxl saying it drops them
 def test_sparklines_are_announced_and_indeed_lost(exported, tmp_path):
     with zipfile.ZipFile(exported) as package:
-        cover = sheet_part(package, "Cover")
+        cover = sheet_part(package, CHARTED)
     template = edit_package(exported, tmp_path / "sparklines.xlsx",
                             {cover: lambda b: b.replace(b"</worksheet>", SPARKLINES.encode() + b"</worksheet>")})
     warnings = template_warnings(template)

@@ -124,3 +124,37 @@ def skip_points(chart: ChartBase, skip: int) -> None:
                 min_row = min(min_row + skip, max_row)
             first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
             source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
+
+
+def titled(chart: ChartBase, x_title: str | None, y_title: str | None, y_format: str | None = None) -> ChartBase:
+    """The chart with axis titles (and a number format on its value axis), both axes drawn."""
+    chart.x_axis.title, chart.y_axis.title = x_title, y_title
+    chart.x_axis.delete = chart.y_axis.delete = False
+    if y_format:
+        chart.y_axis.numFmt = y_format
+    return chart
+
+
+def bridge_chart(title: str, gains: dict[str, Reference], losses: dict[str, Reference], categories: Reference,
+                 size: tuple[float, float] = (7.5, 26)) -> BarChart:
+    """An MRR bridge as stacked columns: each month's gains (new, expansion...) above zero and its losses
+    (contraction, churn) below it, so a month's net movement reads as the columns' balance.
+
+    `losses` are references to the losses as negative numbers (a hidden row of each, negated).
+    """
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 40
+    chart.title = title
+    chart.height, chart.width = size
+    chart.visible_cells_only = False  # the negated losses may sit in hidden helper rows
+    for name, values in {**gains, **losses}.items():
+        chart.series.append(Series(values, title=name))
+    for series, colour in zip(chart.series, _BRIDGE_COLOURS[:len(gains)] + _LOSS_COLOURS[:len(losses)]):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.noFill = True
+    chart.set_categories(categories)
+    return chart
+
+
+_BRIDGE_COLOURS = ["2E75B6", "70AD47", "A9D18E", "5B9BD5", "9DC3E6"]
+_LOSS_COLOURS = ["F4B183", "C00000", "FF0000"]

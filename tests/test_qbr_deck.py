@@ -1,0 +1,165 @@
+"""The QBR as a customer deck: its pages and their order, the vendor's sheets marked internal, deck formats as
+LibreOffice shows them, print pages, the charts' data, what the CSM typed kept on refilling, and rows appended
+to a Data table flowing through."""
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.chart import BarChart
+from openpyxl.utils.cell import coordinate_from_string
+
+from csxl.workbooks.anchors import named
+from csxl.workbooks.cells import is_internal
+from csxl.workbooks.files import atomic_save
+from csxl.workbooks.jobs import QbrJob, build_qbr
+from csxl.workbooks.labels import LANGUAGES, Locale
+from csxl.workbooks.libreoffice import convert
+from csxl.workbooks.qbr import CUSTOMER_SHEETS, KIND, qbr_template
+from tests.books import ACCOUNT, small_book
+from tests.parity import REGISTRY, Case
+from tests.test_parity import shown
+
+AS_OF = pd.Timestamp("2026-09-01")
+# LibreOffice's CSV filter: comma, double quotes, UTF-8, cells written as they are shown (formats applied)
+AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return small_book()
+
+
+@pytest.fixture(scope="module")
+def built(book, tmp_path_factory):
+    """The account's QBR in English as csxl writes it, and a copy with a health row appended to its table as
+    Excel appends one (the table grows by a row; nothing else is touched), both recalculated by LibreOffice."""
+    folder = tmp_path_factory.mktemp("deck")
+    path = atomic_save(build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("en")))[0], folder / "qbr.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = next(ws for ws in wb.worksheets if "t_health" in ws.tables)
+    table = ws.tables["t_health"]
+    first, last = table.ref.split(":")
+    row = ws.max_row + 1
+    headers = [c.value for c in ws[1]]
+    typed = {"customer_id": ACCOUNT, "month": AS_OF.to_pydatetime(), "active_users": 0, "licensed_seats": 0,
+             "logins": 0, "support_tickets": 4, "sla_breaches": 3}
+    for column, name in enumerate(headers, start=1):
+        ws.cell(row, column, typed[name])
+    table.ref = f"{first}:{last.rstrip('0123456789')}{row}"
+    appended = folder / "appended.xlsx"
+    wb.save(appended)
+    calculated = dict(zip(("written", "appended"), convert([path, appended], folder / "calc")))
+    return {"path": path, **calculated}
+
+
+def test_the_customer_pages_come_first_and_every_other_sheet_is_marked_internal():
+    for lang in LANGUAGES:
+        locale = Locale(lang)
+        wb = qbr_template(locale)
+        titles = [ws.title for ws in wb.worksheets]
+        customer = [ws.title for ws in wb.worksheets if not is_internal(ws)]
+        assert customer == [locale(f"sheet.{key}") for key in CUSTOMER_SHEETS]
+        assert titles[:len(customer)] == customer  # the internal sheets all come after them
+        for ws in wb.worksheets[len(customer):]:
+            if ws.sheet_state == "visible":  # the internal sheets a reader sees say so in a line of their own
+                assert locale("internal") in [ws.cell(r, 1).value for r in (1, 2, 3)], ws.title
+            else:
+                assert ws.tables, ws.title  # only the Data sheets are hidden
+        assert sum(ws.sheet_state == "visible" for ws in wb.worksheets[len(customer):]) == 4
+
+
+def test_internal_marks_survive_libreoffice(built):
+    wb = openpyxl.load_workbook(built["written"])
+    locale = Locale("en")
+    assert [ws.title for ws in wb.worksheets if not is_internal(ws)] == [locale(f"sheet.{k}") for k in CUSTOMER_SHEETS]
+
+
+def test_every_customer_page_prints_landscape_with_its_row_labels_and_charts(built):
+    wb = openpyxl.load_workbook(built["path"])
+    layout = KIND.layout(Locale("en")).wb
+    for key in CUSTOMER_SHEETS:
+        ws = wb[Locale("en")(f"sheet.{key}")]
+        assert ws.page_setup.orientation == "landscape", key
+        assert ws.print_title_cols == "$A:$A", key
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, key
+        area = ws.print_area.split("!")[-1].replace("$", "")
+        last_row = openpyxl.utils.cell.range_boundaries(area)[3]
+        for chart in layout[ws.title]._charts:  # every chart of the page starts inside its print area
+            assert coordinate_from_string(chart.anchor)[1] < last_row, (key, chart.anchor, area)
+    assert wb[Locale("en")("sheet.mrr")].page_setup.fitToWidth == 2  # 25 months over two pages wide
+
+
+def test_deck_formats_as_libreoffice_shows_the_summary(book, built, tmp_path):
+    summary = convert([built["path"]], tmp_path, AS_SHOWN)[0].read_text(encoding="utf-8").splitlines()
+    rows = {line.split(",")[0]: line.split(",") for line in summary}
+    locale = Locale("en")
+    case = Case(book, AS_OF, locale, ACCOUNT)
+    outputs = REGISTRY["qbr"]
+    mrr, arr = outputs["MRR"](case), outputs["ARR"](case)
+    symbol = locale.money.split('"')[1]
+    assert rows[locale("mrr")][1] == f"{symbol}{mrr / 1000:,.1f}K"  # thousands, one decimal, no cents
+    assert rows[locale("arr")][1] == f"{symbol}{arr / 1000:,.1f}K"
+    nrr_change = outputs["NrrChangeQuarter"](case)
+    assert rows[locale("nrr")][2] == f"{nrr_change:+.1f} pp"  # a change of a rate in percentage points
+    assert rows[locale("mrr")][2] == f"{100 * outputs['MrrChangeQuarter'](case):+.1f}%"
+    nps = outputs["NPS"](case)
+    assert rows[locale("nps")][1] == f"{nps:.0f}" and rows[locale("nps")][2] == f"n = {len(case.window('nps'))}"
+
+
+def test_the_mrr_bridge_draws_losses_below_zero(built):
+    layout = KIND.layout(Locale("en"))
+    mrr = layout.anchors["mrr"]
+    bridge = next(c for c in mrr["total"].ws._charts if isinstance(c, BarChart))
+    assert bridge.grouping == "stacked"
+    plotted = {s.val.numRef.f for s in bridge.series}
+    assert {mrr["contraction_below"].ref, mrr["churn_below"].ref, mrr["expansion"].ref} <= plotted
+    assert mrr["contraction"].ref not in plotted and mrr["churn"].ref not in plotted
+    wb = openpyxl.load_workbook(built["written"], data_only=True)
+    values = lambda key: [wb[mrr[key].ws.title][c.local].value for c in mrr[key].cells()]  # noqa: E731
+    for line in ("contraction", "churn"):
+        assert values(f"{line}_below") == [-v for v in values(line)]
+    assert min(values("churn_below") + values("contraction_below")) < 0  # the book does lose MRR in the window
+
+
+def test_a_row_appended_to_a_data_table_flows_through(book, built):
+    case = Case(book, AS_OF, Locale("en"), ACCOUNT)
+    before = {name: REGISTRY["qbr"][name](case) for name in ("SlaBreachesQuarter", "TicketsQuarter")}
+    written, appended = (openpyxl.load_workbook(built[k], data_only=True) for k in ("written", "appended"))
+    assert shown(written, "SlaBreachesQuarter") == before["SlaBreachesQuarter"]
+    assert shown(appended, "SlaBreachesQuarter") == before["SlaBreachesQuarter"] + 3
+    assert shown(appended, "TicketsQuarter") == before["TicketsQuarter"] + 4
+    assert str(int(before["SlaBreachesQuarter"] + 3)) in shown(appended, "Highlights")[2]
+
+
+def test_unused_product_rows_are_hidden(book):
+    wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR")))
+    products = book.mrr["product"].nunique()
+    for name in ("ProductNames", "MrrProducts"):
+        area = named(wb, name)
+        hidden = [area.ws.row_dimensions[r].hidden for r in range(area.row, area.bottom + 1)]
+        assert hidden == [False] * products + [True] * (len(hidden) - products), name
+
+
+def test_what_the_csm_typed_is_kept_when_the_template_is_refilled(book, tmp_path):
+    locale = Locale("pt-BR")
+    wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, locale))
+    steps = named(wb, "NextSteps")
+    typed = {}
+    for i, row in enumerate(range(steps.row, steps.row + 2)):
+        for col, item in zip(range(steps.col, steps.right + 1),
+                             (f"Treinar equipe {i}", "Ana Souza", dt.datetime(2026, 11, 30), locale("step.open"))):
+            typed[(steps.ws.title, row, col)] = item
+    for name, words in (("Wins", "Analytics adotado"), ("Risks", "Orçamento 2027"), ("Asks", "Patrocínio do CFO")):
+        box = named(wb, name)
+        typed[(box.ws.title, box.row, box.col)] = words
+    for (sheet, row, col), item in typed.items():
+        wb[sheet].cell(row, col).value = item
+    template = atomic_save(wb, tmp_path / "last_quarter.xlsx")
+    next_quarter = pd.Timestamp("2026-06-01")  # a refill with other data: here an earlier quarter
+    refilled, _ = build_qbr(book, ACCOUNT, QbrJob(next_quarter, locale, template=template))
+    saved = openpyxl.load_workbook(atomic_save(refilled, tmp_path / "this_quarter.xlsx"))
+    assert {key: saved[key[0]].cell(key[1], key[2]).value for key in typed} == typed
+    (sheet, cell), = saved.defined_names["AsOf"].destinations
+    assert saved[sheet][cell.replace("$", "")].value == next_quarter.to_pydatetime()
