@@ -33,7 +33,9 @@ import pandas as pd
 
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
+from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.pdf import save_customer_copy
 from csxl.workbooks.qbr import KIND
 
 
@@ -44,6 +46,7 @@ class QbrJob:
     as_of: pd.Timestamp
     locale: Locale
     template: Path | None = None
+    customer_copies: Path | None = None  # a folder for the copies the PDFs are printed from (csxl.workbooks.pdf)
 
 
 def build_qbr(data: Dataset, account: str, job: QbrJob):
@@ -52,7 +55,13 @@ def build_qbr(data: Dataset, account: str, job: QbrJob):
 
 
 def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Path, list[str]]:
-    return KIND.write(data, job.as_of, job.locale, path, job.template, account=account)
+    """Build and save one QBR; with `job.customer_copies`, also the copy of its customer pages a PDF is printed
+    from, under the same file name in that folder."""
+    wb, warnings = build_qbr(data, account, job)
+    written = atomic_save(wb, Path(path))
+    if job.customer_copies is not None:
+        save_customer_copy(wb, job.customer_copies / written.name)
+    return written, warnings
 
 
 def batch_warnings(job: QbrJob) -> list[str]:
