@@ -53,9 +53,17 @@ def save_customer_copy(wb: Workbook, path: Path) -> Path:
     if not pages:
         raise CsxlDataError("the workbook has no customer page to print: every visible sheet is internal",
                             file=str(path), fix="leave at least one report sheet without the internal mark")
+    return save_copy_showing(wb, pages, path)
+
+
+def save_copy_showing(wb: Workbook, pages: list[Worksheet], path: Path) -> Path:
+    """Save a copy of `wb` to `path` in which only `pages` (one or more of its sheets) are visible, the first of
+    them open; `wb` is left as it was."""
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
     active = wb.active
     try:
+        for ws in pages:
+            ws.sheet_state = "visible"
         wb.active = pages[0]  # a hidden sheet cannot be the one a reader opens on
         for ws in wb.worksheets:
             if ws not in pages:
