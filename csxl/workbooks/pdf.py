@@ -51,8 +51,8 @@ def save_customer_copy(wb: Workbook, path: Path) -> Path:
     """Save a copy of `wb` to `path` in which only the customer pages are visible; `wb` is left as it was."""
     pages = customer_pages(wb)
     if not pages:
-        raise CsxlDataError("the workbook has no customer page to print: every visible sheet is internal",
-                            file=str(path), fix="leave at least one report sheet without the internal mark")
+        raise CsxlDataError("the QBR has no customer page to print: every visible sheet is marked internal",
+                            fix="leave at least one report sheet of the template without the internal mark")
     return save_copy_showing(wb, pages, path)
 
 
