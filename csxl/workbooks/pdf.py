@@ -29,7 +29,7 @@ from csxl.workbooks.libreoffice import LibreOfficeError, convert_each, soffice
 
 # The locale LibreOffice prints each language in: separators and month names as that reader's Excel shows them.
 PRINT_LOCALE = {"en": "en-US", "pt-BR": "pt-BR", "es": "es-MX"}
-# Seconds LibreOffice may take: its start, then each workbook (about 1 s on an idle 2-core machine; ten allowed).
+# Seconds LibreOffice may take: its start, then each workbook (about 1.2 s of processor time; ten for a busy machine).
 START_SECONDS, SECONDS_PER_BOOK = 60, 10
 
 
