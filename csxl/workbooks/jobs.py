@@ -193,7 +193,8 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     Every account is yielded exactly once, even when a worker process dies: the pool is then broken and
     each account not yet written comes back with `WORKER_DIED` as its error. One whose file a worker saved
     before the pool broke (its result lost with the pool) is written: saving is atomic, so a file renamed into
-    place since the batch began is whole.
+    place since the batch began is whole. Which files were saved is looked at only once the pool has ended its
+    workers, since a worker may still finish renaming its file after the pool is known to be broken.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
@@ -206,11 +207,14 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
                 futures[pool.submit(_one, account, job, paths[account])] = account
             except BrokenProcessPool:  # a worker died while the batch was still being handed out
                 yield account, paths[account], WORKER_DIED
+        lost = []  # accounts whose result the broken pool lost: told once its workers are gone
         for future in as_completed(futures):
             try:
                 account, error = future.result()
             except BrokenProcessPool:
-                account = futures[future]
-                saved = paths[account].exists() and paths[account].stat().st_mtime >= began
-                error = None if saved else WORKER_DIED
+                lost.append(futures[future])
+                continue
             yield account, paths[account], error
+    for account in lost:  # the pool has ended its workers: no file can still be renamed into place
+        saved = paths[account].exists() and paths[account].stat().st_mtime >= began
+        yield account, paths[account], None if saved else WORKER_DIED
