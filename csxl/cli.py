@@ -8,6 +8,7 @@ read-only folder, a device), which are checked before the work where they can be
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import sys
@@ -293,21 +294,27 @@ def qbr(
     engine: EngineOption = Engine.duckdb,
     table: TableOption = None,
     query: QueryOption = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the customer pages to a PDF beside each .xlsx "
+                                                    "(needs LibreOffice).")] = False,
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
     from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
+    from csxl.workbooks.pdf import copies_folder, print_pdf
     from csxl.workbooks.qbr import quarter_end
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
     database = _database(path, engine, table, query)
+    copies = copies_folder() if pdf else None  # first: without LibreOffice the run stops before any work
     data = _load_for(path, output, template, decimal, folder=all_accounts, database=database)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
-        written, warnings = write_qbr(data, account, job, output)
+        written, warnings = write_qbr(data, account, dataclasses.replace(job, customer_copies=copies), output)
         _warn(warnings)
         _out.print(f"wrote {written}")
+        if copies is not None:
+            _out.print(f"wrote {print_pdf(copies / written.name, written, job.locale.lang)}")
         return
     accounts = accounts_with_mrr(data, job.as_of)
     if not accounts:
@@ -318,7 +325,7 @@ def qbr(
     from csxl.sql.databases import given
 
     reload = functools.partial(load, path, decimal=decimal) if database is None else functools.partial(given, data)
-    _write_batch(reload, data, accounts, job, output,
+    _write_batch(reload, data, accounts, dataclasses.replace(job, customer_copies=copies), output,
                  ([] if database else [Path(path)]) + ([template] if template else []))
 
 
@@ -327,7 +334,8 @@ def _write_batch(load, data, accounts: list[str], job, out_dir: Path, inputs: li
 
     Before anything is written, two accounts sharing a file and a QBR file that is one of the `inputs` (a
     template kept in the output folder) are refused. The template's warnings are printed once, before the
-    batch: they are the same for every account.
+    batch: they are the same for every account. With `job.customer_copies`, the customer pages of every QBR
+    written are then printed to PDFs; an account without its PDF is reported as failed.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -341,15 +349,35 @@ def _write_batch(load, data, accounts: list[str], job, out_dir: Path, inputs: li
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_err, transient=False) as progress:
         task = progress.add_task("QBRs", total=len(accounts))
-        for account, _, error in write_all_qbrs(load, accounts, job, out_dir):
+        written, unprinted = {}, []
+        for account, qbr_file, error in write_all_qbrs(load, accounts, job, out_dir):
             if error:
                 failed.append((account, error))
+            else:
+                written[account] = qbr_file
             progress.advance(task)
+        if job.customer_copies is not None:
+            unprinted = _print_batch(progress, job.customer_copies, written, out_dir, job.locale.lang)
     _out.print(f"{len(accounts) - len(failed)} QBRs written to {out_dir.resolve()}, {len(failed)} failed")
+    if job.customer_copies is not None:
+        _out.print(f"{len(written) - len(unprinted)} PDFs of their customer pages written, {len(unprinted)} failed")
+    failed += unprinted
     for account, error in failed:
         _out.print(f"  {account}: {error}", highlight=False, soft_wrap=True)  # one line per account, for logs
     if failed:
         raise typer.Exit(1)
+
+
+def _print_batch(progress, copies: Path, written: dict[str, Path], out_dir: Path, lang: str) -> list[tuple[str, str]]:
+    """Print the customer pages of the QBRs `written` to PDFs in `out_dir` (one LibreOffice process, its progress
+    shown as PDFs appear); returns the accounts left without one, with the reason."""
+    from csxl.workbooks.pdf import print_pdfs
+
+    task = progress.add_task("PDFs", total=len(written))
+    sources = {account: copies / qbr_file.name for account, qbr_file in written.items()}
+    printed = print_pdfs(list(sources.values()), out_dir, lang, lambda done: progress.update(task, completed=done))
+    return [(account, "no PDF: LibreOffice could not print its customer pages")
+            for account, source in sources.items() if printed[source] is None]
 
 
 template_app = typer.Typer(help="Export the built-in templates to restyle and reuse.", no_args_is_help=True)

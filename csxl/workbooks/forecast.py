@@ -125,29 +125,31 @@ add_labels({
     "beta": ("sBG beta", "beta do sBG", "beta del sBG"),
     "note.scenario": ("one of the scenario names of the multiplier table below",
                       "um dos nomes de cenário da tabela de multiplicadores abaixo",
-                      "uno de los nombres de escenario de la tabla de multiplicadores abajo"),
-    "note.horizon": (f"1 to {MAX_HORIZON} months after the as-of month; --horizon (csxl, default 12)",
-                     f"1 a {MAX_HORIZON} meses após a data-base; --horizon (csxl, padrão 12)",
-                     f"1 a {MAX_HORIZON} meses después de la fecha de corte; --horizon (csxl, por defecto 12)"),
+                      "uno de los nombres de escenario de la tabla de multiplicadores de abajo"),
+    "note.horizon": (f"1 to {MAX_HORIZON} months after the as-of month (default: 12)",
+                     f"1 a {MAX_HORIZON} meses após a data-base (padrão: 12)",
+                     f"1 a {MAX_HORIZON} meses después de la fecha de corte (predeterminado: 12)"),
     "unit.multiplier": ("x the driver (1.00 = as measured)", "x o direcionador (1,00 = como medido)",
-                        "x el impulsor (1,00 = como se midió)"),
-    "note.multipliers": ("planning convention: upside and downside move every driver 20% (csxl, not a published "
-                         "rate); set your own",
-                         "convenção de planejamento: otimista e pessimista movem cada direcionador 20% (csxl, não é "
-                         "taxa publicada); ajuste",
-                         "convención de planificación: optimista y pesimista mueven cada impulsor 20% (csxl, no es "
-                         "una tasa publicada); ajuste"),
-    "note.probabilities": ("csxl defaults (Green 95%, Yellow 75%, Red 45%, Freeze 15%, Activation as Yellow): "
+                        "x el impulsor (1.00 = como se midió)"),
+    "note.multipliers": ("planning convention, not a published rate: upside and downside move every driver 20%; "
+                         "set your own",
+                         "convenção de planejamento, não uma taxa publicada: os cenários otimista e pessimista movem "
+                         "cada direcionador em 20%; ajuste aos seus",
+                         "convención de planificación, no una tasa publicada: los escenarios optimista y pesimista "
+                         "mueven cada impulsor un 20%; ajústelos a los suyos"),
+    "note.probabilities": ("default values (Green 95%, Yellow 75%, Red 45%, Freeze 15%, Activation as Yellow): "
                            "calibrate them on your renewal history by flag",
-                           "padrões do csxl (Verde 95%, Amarelo 75%, Vermelho 45%, Congelado 15%, Ativação como "
-                           "Amarelo): calibre com seu histórico de renovações por flag",
-                           "valores de csxl (Verde 95%, Amarillo 75%, Rojo 45%, Congelado 15%, Activación como "
-                           "Amarillo): calíbrelos con su historial de renovaciones por bandera"),
-    "commit_flag": ("Commit: contracts with health flag", "Commit: contratos com a flag",
-                    "Commit: contratos con bandera"),
-    "note.commit_flag": ("commit counts these contracts at face value (csxl: Green); one of the flags below",
-                         "o commit conta esses contratos pelo valor cheio (csxl: Green); uma das flags abaixo",
-                         "el commit cuenta esos contratos por su valor total (csxl: Green); una de las banderas abajo"),
+                           "valores padrão (Verde 95%, Amarelo 75%, Vermelho 45%, Congelado 15%, Ativação como "
+                           "Amarelo): calibre com seu histórico de renovações por farol",
+                           "valores predeterminados (Verde 95%, Amarillo 75%, Rojo 45%, Congelado 15%, Activación como "
+                           "Amarillo): calíbrelos con su historial de renovaciones por semáforo"),
+    "commit_flag": ("Commit: contracts with health flag", "Commit: contratos com o farol",
+                    "Commit: contratos con el semáforo"),
+    "note.commit_flag": ("commit counts these contracts at face value (default: Green); one of the flags below",
+                         "o commit conta esses contratos pelo valor cheio (padrão: Green); um dos faróis da tabela "
+                         "abaixo",
+                         "el commit cuenta esos contratos por su valor total (predeterminado: Green); uno de los "
+                         "semáforos de la tabla de abajo"),
     "note.gross_margin": ("blank until you set it: the gross profit on the cover stays blank and the Checks list it "
                           "as an input to set",
                           "em branco até você informar: o lucro bruto da capa fica em branco e as Verificações o "
@@ -164,22 +166,23 @@ add_labels({
     "renewals_count": ("Renewals in the horizon", "Renovações no horizonte", "Renovaciones en el horizonte"),
     "history_and_forecast": ("MRR: actual, then each scenario", "MRR: realizado e depois cada cenário",
                              "MRR: real y luego cada escenario"),
-    "note.one_point": ("one percentage point of NRR (0.01): the step of the sensitivity table (csxl)",
-                       "um ponto percentual de NRR (0,01): o passo da tabela de sensibilidade (csxl)",
-                       "un punto porcentual de NRR (0,01): el paso de la tabla de sensibilidad (csxl)"),
+    "note.one_point": ("one percentage point of NRR (0.01): the step of the sensitivity table",
+                       "um ponto percentual de NRR (0,01): o passo da tabela de sensibilidade",
+                       "un punto porcentual de NRR (0.01): el paso de la tabla de sensibilidad"),
     "unit.name": ("name", "nome", "nombre"),
-    "unit.flag": ("health flag", "flag de saúde", "flag de salud"),
+    "unit.flag": ("health flag", "farol de saúde", "semáforo de salud"),
     "unit.sbg": ("sBG parameter (> 0)", "parâmetro sBG (> 0)", "parámetro sBG (> 0)"),
     "gross_profit": ("Gross profit on forecast ARR", "Lucro bruto sobre o ARR previsto",
                      "Utilidad bruta sobre el ARR pronosticado"),
     "renewal_list": ("Contracts renewing in the horizon", "Contratos a renovar no horizonte",
                      "Contratos a renovar en el horizonte"),
     "weighted_arr": ("Weighted ARR", "ARR ponderado", "ARR ponderado"),
-    "note.fit": ("sBG fitted by csxl on the cohorts of Data_cohorts (Drivers: alpha, beta); refit with CS_SBG_FIT",
-                 "sBG ajustado pelo csxl nas coortes de Data_cohorts (Direcionadores: alpha, beta); reajuste com "
-                 "CS_SBG_FIT",
-                 "sBG ajustado por csxl en las cohortes de Data_cohorts (Impulsores: alpha, beta); reajuste con "
-                 "CS_SBG_FIT"),
+    "note.fit": ("fitted by maximum likelihood on the cohorts of Data_cohorts (Drivers: alpha, beta); to refit, use "
+                 "the Excel function CS_SBG_FIT",
+                 "ajustado por máxima verossimilhança nas coortes de Data_cohorts (Direcionadores: alpha, beta); para "
+                 "reajustar, use a função CS_SBG_FIT no Excel",
+                 "ajustado por máxima verosimilitud en las cohortes de Data_cohorts (Impulsores: alpha, beta); para "
+                 "reajustar, use la función CS_SBG_FIT en Excel"),
     "commit": ("Commit", "Commit", "Commit"),
     "best_case": ("Best case", "Melhor caso", "Mejor caso"),
     "renewing": ("Renewing ARR by month", "ARR a renovar por mês", "ARR a renovar por mes"),

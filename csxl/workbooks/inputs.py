@@ -30,53 +30,53 @@ from csxl.workbooks.labels import USD_PER_UNIT, Locale, add_labels
 
 add_labels({
     "min_answers": ("Fewest answers to show a score", "Mínimo de respostas para mostrar a nota",
-                    "Mínimo de respuestas para mostrar la nota"),
+                    "Mínimo de respuestas para mostrar el puntaje"),
     "note.min_answers": ("below it NPS, CSAT and CES read 'too few answers (n = ...)': a score from 1 or 2 answers "
-                         "says little (csxl default: 5)",
-                         "abaixo dele NPS, CSAT e CES mostram 'poucas respostas (n = ...)': uma nota de 1 ou 2 "
-                         "respostas diz pouco (padrão do csxl: 5)",
-                         "por debajo NPS, CSAT y CES muestran 'pocas respuestas (n = ...)': una nota de 1 o 2 "
-                         "respuestas dice poco (valor por defecto de csxl: 5)"),
+                         "says little (default: 5)",
+                         "abaixo disso, NPS, CSAT e CES mostram 'poucas respostas (n = ...)': uma nota de 1 ou 2 "
+                         "respostas diz pouco (padrão: 5)",
+                         "por debajo, NPS, CSAT y CES muestran 'pocas respuestas (n = ...)': un puntaje de 1 o 2 "
+                         "respuestas dice poco (predeterminado: 5)"),
     "no_answers": ("no answers", "sem respostas", "sin respuestas"),
     "too_few": ("too few answers", "poucas respostas", "pocas respuestas"),
     "last_answer": ("Last survey answer", "Última resposta de pesquisa", "Última respuesta de encuesta"),
     "survey_answers": ("Answers (NPS / CSAT / CES)", "Respostas (NPS / CSAT / CES)", "Respuestas (NPS / CSAT / CES)"),
-    "note.as_of": ("the month the data is read to: its last month, or --as-of (csxl)",
-                   "mês até o qual os dados são lidos: o último, ou --as-of (csxl)",
-                   "mes hasta el que se leen los datos: el último, o --as-of (csxl)"),
-    "note.as_of_fixed": ("the month the data was filled to (csxl, --as-of): the Data tables hold the months to it, so "
-                         "to move it fill the workbook again; the Checks sheet flags a changed value",
-                         "mês até o qual os dados foram preenchidos (csxl, --as-of): as tabelas de dados vão até ele; "
-                         "para mudá-lo, preencha a pasta de novo; as Verificações acusam um valor alterado",
-                         "mes hasta el que se llenaron los datos (csxl, --as-of): las tablas de datos llegan hasta él; "
-                         "para cambiarlo, vuelva a llenar el libro; los Controles señalan un valor cambiado"),
-    "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts (csxl)",
-                       "maior diferença aceita por uma verificação: meio centavo, pelo arredondamento (csxl)",
-                       "mayor diferencia que acepta un control: medio centavo, por el redondeo (csxl)"),
-    "note.band_healthy": ("NRR above it: a healthy base that grows by itself (csxl default, after the NRR bands of "
+    "note.as_of": ("the month the data is read to: by default, the last month in the data",
+                   "mês até o qual os dados são considerados: por padrão, o último mês dos dados",
+                   "mes hasta el que se consideran los datos: por defecto, el último mes de los datos"),
+    "note.as_of_fixed": ("the month the data was filled to: the Data sheets end there, so to move it generate the "
+                         "workbook again; the Checks sheet flags a changed value",
+                         "mês até o qual os dados foram carregados: as abas de dados terminam nele; para mudá-lo, "
+                         "gere o arquivo de novo; a aba Verificações aponta um valor alterado",
+                         "mes hasta el que se cargaron los datos: las hojas de datos terminan ahí; para cambiarlo, "
+                         "genere el archivo de nuevo; la hoja Controles señala un valor cambiado"),
+    "note.tolerance": ("largest difference a check accepts: half a cent, for the rounding of amounts",
+                       "maior diferença que uma verificação aceita: meio centavo, pelo arredondamento dos valores",
+                       "mayor diferencia que acepta un control: medio centavo, por el redondeo de los importes"),
+    "note.band_healthy": ("NRR above it: a healthy base that grows by itself (default, after the NRR bands of "
                           "Customer Success practice)",
-                          "NRR acima dele: base saudável, que cresce sozinha (padrão do csxl, pelas faixas de NRR da "
-                          "prática de Customer Success)",
-                          "NRR por encima: base sana que crece sola (valor por defecto de csxl, según las franjas de "
-                          "NRR de la práctica de Customer Success)"),
-    "note.band_low": ("NRR below it: low, needs a retention strategy (csxl default)",
-                      "NRR abaixo dele: baixo, pede estratégia de retenção (padrão do csxl)",
-                      "NRR por debajo: bajo, requiere una estrategia de retención (valor por defecto de csxl)"),
-    "note.survey_months": ("survey answers dated in this many months to the as-of month count; 12 (csxl): the "
-                           "trailing year of the NRR, as in csxl.metrics.csm.csm_scorecard",
-                           "contam as respostas de pesquisa datadas nesses meses até a data-base; 12 (csxl): o "
-                           "último ano do NRR, como em csxl.metrics.csm.csm_scorecard",
-                           "cuentan las respuestas de encuesta fechadas en esos meses hasta la fecha de corte; 12 "
-                           "(csxl): el último año del NRR, como en csxl.metrics.csm.csm_scorecard"),
-    "note.usd_rate": ("approximate rate of November 2026 (csxl): set today's",
-                      "taxa aproximada de novembro de 2026 (csxl): informe a de hoje",
-                      "tasa aproximada de noviembre de 2026 (csxl): ingrese la de hoy"),
-    "note.stage_probability": ("csxl defaults (csxl.metrics.expansion.STAGE_PROBABILITY), not published rates: "
-                               "calibrate them on your won and lost opportunities",
-                               "padrões do csxl (csxl.metrics.expansion.STAGE_PROBABILITY), não são taxas "
-                               "publicadas: calibre com suas oportunidades ganhas e perdidas",
-                               "valores de csxl (csxl.metrics.expansion.STAGE_PROBABILITY), no son tasas publicadas: "
-                               "calíbrelos con sus oportunidades ganadas y perdidas"),
+                          "NRR acima disso: base saudável, que cresce sozinha (padrão, pelas faixas de NRR usadas em "
+                          "Customer Success)",
+                          "NRR por encima: una base sana que crece por sí sola (predeterminado, según los rangos de "
+                          "NRR usados en Customer Success)"),
+    "note.band_low": ("NRR below it: low, needs a retention strategy (default)",
+                      "NRR abaixo disso: baixo, pede uma estratégia de retenção (padrão)",
+                      "NRR por debajo: bajo, requiere una estrategia de retención (predeterminado)"),
+    "note.survey_months": ("survey answers of this many months up to the as-of month count (default: 12, the "
+                           "same year as the NRR)",
+                           "contam as respostas de pesquisa destes últimos meses até a data-base (padrão: 12, o "
+                           "mesmo ano do NRR)",
+                           "cuentan las respuestas de encuesta de estos últimos meses hasta la fecha de corte "
+                           "(predeterminado: 12, el mismo año del NRR)"),
+    "note.usd_rate": ("approximate rate of November 2026: enter today's",
+                      "cotação aproximada de novembro de 2026: informe a de hoje",
+                      "tipo de cambio aproximado de noviembre de 2026: ingrese el de hoy"),
+    "note.stage_probability": ("default values, not published rates: calibrate them on your won and lost "
+                               "opportunities",
+                               "valores padrão, não são taxas publicadas: calibre com suas oportunidades ganhas e "
+                               "perdidas",
+                               "valores predeterminados, no son tasas publicadas: calíbrelos con sus oportunidades "
+                               "ganadas y perdidas"),
 })
 
 

@@ -34,7 +34,9 @@ import pandas as pd
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks.currency import book_locale, set_currency
+from csxl.workbooks.files import atomic_save
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.pdf import save_customer_copy
 from csxl.workbooks.qbr import KIND
 
 
@@ -45,6 +47,7 @@ class QbrJob:
     as_of: pd.Timestamp
     locale: Locale  # its currency only supplies one the data does not state: each QBR is in its account's
     template: Path | None = None
+    customer_copies: Path | None = None  # a folder for the copies the PDFs are printed from (csxl.workbooks.pdf)
 
 
 def build_qbr(data: Dataset, account: str, job: QbrJob):
@@ -53,7 +56,13 @@ def build_qbr(data: Dataset, account: str, job: QbrJob):
 
 
 def write_qbr(data: Dataset, account: str, job: QbrJob, path: Path) -> tuple[Path, list[str]]:
-    return KIND.write(data, job.as_of, job.locale, path, job.template, account=account)
+    """Build and save one QBR; with `job.customer_copies`, also the copy of its customer pages a PDF is printed
+    from, under the same file name in that folder."""
+    wb, warnings = build_qbr(data, account, job)
+    written = atomic_save(wb, Path(path))
+    if job.customer_copies is not None:
+        save_customer_copy(wb, job.customer_copies / written.name)
+    return written, warnings
 
 
 def batch_warnings(job: QbrJob, data: Dataset) -> list[str]:
@@ -193,13 +202,14 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
     Every account is yielded exactly once, even when a worker process dies: the pool is then broken and
     each account not yet written comes back with `WORKER_DIED` as its error. One whose file a worker saved
     before the pool broke (its result lost with the pool) is written: saving is atomic, so a file renamed into
-    place since the batch began is whole.
+    place since the batch began is whole. Which files were saved is looked at only once the pool has ended its
+    workers, since a worker may still finish renaming its file after the pool is known to be broken.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     paths = qbr_paths(accounts, out_dir)
     began = time.time()
-    lost = []
+    lost: list[str] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(load,)) as pool:
         futures = {}
         for account in accounts:
@@ -207,6 +217,7 @@ def write_all_qbrs(load: Callable[[], Dataset], accounts: list[str], job: QbrJob
                 futures[pool.submit(_one, account, job, paths[account])] = account
             except BrokenProcessPool:  # a worker died while the batch was still being handed out
                 yield account, paths[account], WORKER_DIED
+        lost = []  # accounts whose result the broken pool lost: told once its workers are gone
         for future in as_completed(futures):
             try:
                 account, error = future.result()
