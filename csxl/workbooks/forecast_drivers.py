@@ -55,12 +55,12 @@ add_labels({
     "window_months": ("Months in the window", "Meses na janela", "Meses en la ventana"),
     "trailing_months": ("Trailing window of the drivers", "Janela móvel dos direcionadores",
                         "Ventana móvil de los impulsores"),
-    "note.trailing_months": ("months of the MRR bridge up to the as-of month the drivers are measured on (csxl "
-                             "default 6; the first month of the data, all new, never counts)",
-                             "meses da ponte de MRR até a data-base em que os direcionadores são medidos (padrão do "
-                             "csxl 6; o primeiro mês dos dados, todo novo, nunca conta)",
-                             "meses del puente de MRR hasta la fecha de corte en que se miden los impulsores (csxl: "
-                             "6; el primer mes de los datos, todo nuevo, nunca cuenta)"),
+    "note.trailing_months": ("months of the MRR bridge up to the as-of month the drivers are measured on "
+                             "(default 6; the first month of the data, all new, never counts)",
+                             "meses da ponte de MRR até a data-base em que os direcionadores são medidos "
+                             "(padrão: 6; o primeiro mês dos dados, todo novo, nunca conta)",
+                             "meses del puente de MRR hasta la fecha de corte en que se miden los impulsores "
+                             "(predeterminado: 6; el primer mes de los datos, todo nuevo, nunca cuenta)"),
     "how.new": ("(new + reactivation) summed over the window / months in the window",
                 "(novo + reativação) somados na janela / meses na janela",
                 "(nuevo + reactivación) sumados en la ventana / meses en la ventana"),

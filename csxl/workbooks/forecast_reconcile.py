@@ -46,14 +46,14 @@ add_labels({
                              "calibrate the probabilities, or type the implied rate as the churn override on Drivers "
                              "to project with it.",
                              "O churn da projeção é medido: a taxa agregada da janela móvel (Direcionadores). A visão "
-                             "de renovações aplica as probabilidades por flag de saúde (Premissas) a cada renovação no "
+                             "de renovações aplica as probabilidades por farol de saúde (Premissas) a cada renovação no "
                              "horizonte. Uma diferença indica probabilidades não calibradas no seu histórico, ou flags "
                              "que esperam mais (ou menos) churn que os últimos meses: calibre as probabilidades, ou "
                              "digite a taxa implícita como substituto do churn em Direcionadores.",
                              "El churn de la proyección se mide: la tasa agregada de la ventana móvil (Impulsores). La "
-                             "vista de renovaciones aplica las probabilidades por bandera de salud (Premisas) a cada "
+                             "vista de renovaciones aplica las probabilidades por semáforo de salud (Premisas) a cada "
                              "renovación del horizonte. Una diferencia indica probabilidades no calibradas con su "
-                             "historial, o banderas que esperan más (o menos) churn que los últimos meses: calibre "
+                             "historial, o semáforos que esperan más (o menos) churn que los últimos meses: calibre "
                              "las probabilidades, o escriba la tasa implícita como reemplazo del churn en Impulsores."),
     "reconcile.nrr": ("The NRR sensitivity against the projection, at the end of the horizon",
                       "A sensibilidade do NRR contra a projeção, no fim do horizonte",

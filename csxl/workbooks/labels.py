@@ -338,7 +338,7 @@ add_labels({
                              "Renovaciones en riesgo: primera ventana"),
     "renewal_window.long": ("Renewals at risk: second window", "Renovações em risco: segunda janela",
                             "Renovaciones en riesgo: segunda ventana"),
-    "note.renewal_window": ("days from the end of the as-of month to the next renewal (csxl default)",
+    "note.renewal_window": ("days from the end of the as-of month to the next renewal (default)",
                             "dias do fim do mês da data-base até a próxima renovação (padrão do csxl)",
                             "días desde el fin del mes de corte hasta la próxima renovación (valor de csxl)"),
     "arr_at_risk": ("ARR at risk", "ARR em risco", "ARR en riesgo"),

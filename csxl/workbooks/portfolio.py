@@ -262,13 +262,13 @@ add_labels({
                       "Oportunidades con cierre previsto en los próximos"),
     "funnel_months": ("Expand funnel: expected close within", "Funil de expansão: fechamento previsto em até",
                       "Embudo de expansión: cierre previsto en hasta"),
-    "note.funnel_months": ("months after the as-of month; overdue, closed and undated opportunities count (csxl "
-                           "default: a year)", "meses após a data-base; as atrasadas, fechadas e sem data contam "
-                           "(padrão do csxl: um ano)", "meses después de la fecha de corte; las atrasadas, cerradas y "
-                           "sin fecha cuentan (valor de csxl: un año)"),
+    "note.funnel_months": ("months after the as-of month; overdue, closed and undated opportunities count "
+                           "(default: a year)", "meses após a data-base; as atrasadas, fechadas e sem data contam "
+                           "(padrão: um ano)", "meses después de la fecha de corte; las atrasadas, cerradas y "
+                           "sin fecha cuentan (predeterminado: un año)"),
     "coverage_days": ("Account coverage: touchpoint within", "Cobertura de contas: contato nos últimos",
                       "Cobertura de cuentas: contacto en los últimos"),
-    "note.coverage_days": ("days to the end of the as-of month; 90 = a review each quarter (csxl default)",
+    "note.coverage_days": ("days to the end of the as-of month; 90 = a review each quarter (default)",
                            "dias até o fim do mês da data-base; 90 = uma revisão por trimestre (padrão do csxl)",
                            "días hasta el fin del mes de corte; 90 = una revisión por trimestre (valor de csxl)"),
     "whitespace_top": (f"The {WHITESPACE_ROWS} largest accounts: MRR by product, blank or 0 = a product to offer",
