@@ -46,9 +46,9 @@ def duckdb_url(tmp_path_factory, tables) -> str:
     return _duckdb_file(tmp_path_factory.mktemp("db") / "book.duckdb", tables)
 
 
-def _qbr(source: str, account: str, out: Path) -> dict[str, dict[str, object]]:
+def _qbr(source: str, account: str, out: Path, *options: str) -> dict[str, dict[str, object]]:
     """Every sheet's cells (values and formulas as written) of the QBR `csxl qbr` writes."""
-    result = runner.invoke(app, ["qbr", source, "--account", account, "-o", str(out)])
+    result = runner.invoke(app, ["qbr", source, "--account", account, "-o", str(out), *options])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
@@ -106,3 +106,12 @@ def test_an_account_id_is_compared_never_run(duckdb_url, postgres: Postgres, tab
         result = runner.invoke(app, ["qbr", url, "--account", account, "-o", str(tmp_path / "q.xlsx")])
         assert result.exit_code == 2, result.output
         assert f"account {account!r} is not in the MRR data" in result.stderr
+
+
+@pytest.mark.spark
+def test_a_qbr_from_spark_is_the_qbr_from_the_folder(spark, tables, folder, tmp_path):
+    for name, frame in tables.items():
+        spark.createDataFrame(frame.astype(object).where(frame.notna(), None)).createOrReplaceTempView(name)
+    for account in ACCOUNTS:
+        ours = _qbr("mrr", account, tmp_path / "spark.xlsx", "--engine", "spark")
+        assert ours == _qbr(str(folder), account, tmp_path / "folder.xlsx"), account
