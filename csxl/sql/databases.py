@@ -430,13 +430,13 @@ def _pulled(db: Database, name: str, table: Table, label: str, account: str | No
     return RawTable(table, frame.astype(object).where(frame.notna(), None), rows, label)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AccountDataset(Dataset):
     """One account's rows of a book left in its database, and the facts of the whole book a QBR reads: the
     months the MRR data runs over (the default and the bounds of --as-of) and its products (the QBR's rows)."""
 
-    book_months: tuple[pd.Timestamp, pd.Timestamp] = (pd.NaT, pd.NaT)
-    book_products: tuple[str, ...] = ()
+    book_months: tuple[pd.Timestamp, pd.Timestamp]
+    book_products: tuple[str, ...]
 
     @property
     def first_month(self) -> pd.Timestamp:
