@@ -306,6 +306,8 @@ def qbr(
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
     database = _database(path, engine, table, query)
+    if database is not None and account is not None:  # one account's rows come back, the rest stays there
+        database["account"] = account
     copies = copies_folder() if pdf else None  # first: without LibreOffice the run stops before any work
     data = _load_for(path, output, template, decimal, folder=all_accounts, database=database)
     job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)

@@ -88,6 +88,11 @@ class Dataset:
         return bool((self.mrr["product"] != "").any())
 
     @property
+    def products(self) -> list[str]:
+        """The products of the MRR data, sorted ("" alone when MRR is not known per product)."""
+        return sorted(self.mrr["product"].unique())
+
+    @property
     def first_month(self) -> pd.Timestamp:
         return self.mrr["month"].min()
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlglot import exp
 
+from csxl.data.dataset import Dataset
 from csxl.data.parse import DATE_RANGE
 from csxl.data.readers import RawTable
 from csxl.data.schema import MRR, SUBSCRIPTIONS, Table, table_for
@@ -30,9 +33,6 @@ from csxl.sql.dialects import transpile
 from csxl.sql.engine import periods
 from csxl.sql.movements import movements_sql
 from csxl.sql.sources import ROW_PROBLEMS
-
-if TYPE_CHECKING:
-    from csxl.data.dataset import Dataset
 
 SCHEMES = ("duckdb://", "postgresql://", "postgres://", "sc://")
 _NAME = re.compile(r"[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}")
@@ -356,9 +356,10 @@ class DatabaseBook:
             raise CsxlDataError(f"{int(row.n)} rows have the {self._key(row)}", file=self.label,
                                 fix=f"keep one row per {', '.join(key)} (add the amounts together if both are real)")
 
-    def last_month(self) -> pd.Timestamp:
-        (last,) = self.db.query(f"SELECT MAX(month) AS last FROM {self.rows}").iloc[0]
-        return pd.Period(pd.Timestamp(last), "M").to_timestamp()
+    def months(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The first and the last month of the rows."""
+        first, last = self.db.query(f"SELECT MIN(month) AS first, MAX(month) AS last FROM {self.rows}").iloc[0]
+        return pd.Period(pd.Timestamp(first), "M").to_timestamp(), pd.Period(pd.Timestamp(last), "M").to_timestamp()
 
     def movements(self, period: str) -> pd.DataFrame:
         """The movements table `csxl metrics` prints (no split), computed by the engine."""
@@ -389,36 +390,103 @@ def database_metrics_table(source: str, period: str, *, table: str | None = None
     """`csxl metrics` of a database source: the movements table, the last month of the data, no warnings."""
     book = open_database_book(source, table=table, query=query, engine=engine)
     try:
-        return book.movements(period), book.last_month(), []
+        return book.movements(period), book.months()[1], []
     finally:
         book.db.close()
 
 
-def _pulled(db: Database, name: str, table: Table, label: str) -> RawTable:
-    """The whole of a table as the loader reads a file, its rows numbered in the order of its columns' values."""
-    positions = ", ".join(str(i + 1) for i in range(len(db.types(name))))
-    frame = db.query(f"SELECT * FROM {name} ORDER BY {positions}")
-    return RawTable(table, frame.astype(object).where(frame.notna(), None), np.arange(1, len(frame) + 1), label)
+def _literal(text: str) -> str:
+    """`text` as a string literal of DuckDB's SQL, which sqlglot escapes anew for each engine: an id typed on the
+    command line is compared with, never read as, SQL."""
+    return exp.Literal.string(text).sql("duckdb")
+
+
+def _customer_header(db: Database, name: str, table: Table, label: str) -> str | None:
+    """The header of the customer id column of a table, as the loader matches it; None for a table not kept per
+    customer (the plan)."""
+    raw = RawTable(table, pd.DataFrame(columns=list(db.types(name))), np.zeros(0, int), label,
+                   header_row=None)  # type: ignore[arg-type]  # a table's columns are on no row
+    return columns_of(raw).get("customer_id")
+
+
+def _pulled(db: Database, name: str, table: Table, label: str, account: str | None = None) -> RawTable | None:
+    """A table as the loader reads a file, its rows numbered in the order of its columns' values (row 1 first).
+
+    With `account`, only that customer's rows come back, numbered as in the whole table so that a problem names
+    the row it names when the whole table is read; a table not kept per customer, or holding only other customers,
+    then is left out (None)."""
+    columns = ", ".join(_quoted(c) for c in db.types(name))
+    where = ""
+    if account is not None:
+        header = _customer_header(db, name, table, label)
+        if header is None:
+            return None
+        where = f"WHERE TRIM(CAST({_quoted(header)} AS VARCHAR)) = {_literal(account)} "
+    frame = db.query(f"SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY {columns}) AS csxl_row FROM {name}) "
+                     f"AS numbered {where}ORDER BY csxl_row")
+    if account is not None and not len(frame) and len(db.query(f"SELECT 1 AS found FROM {name} LIMIT 1")):
+        return None  # rows of other customers only: for this account the table is left out, as a QBR reads it
+    rows = frame.pop("csxl_row").to_numpy(int)
+    return RawTable(table, frame.astype(object).where(frame.notna(), None), rows, label)
+
+
+@dataclass(kw_only=True)
+class AccountDataset(Dataset):
+    """One account's rows of a book left in its database, and the facts of the whole book a QBR reads: the
+    months the MRR data runs over (the default and the bounds of --as-of) and its products (the QBR's rows)."""
+
+    book_months: tuple[pd.Timestamp, pd.Timestamp]
+    book_products: tuple[str, ...]
+
+    @property
+    def first_month(self) -> pd.Timestamp:
+        return self.book_months[0]
+
+    @property
+    def last_month(self) -> pd.Timestamp:
+        return self.book_months[1]
+
+    @property
+    def products(self) -> list[str]:
+        return list(self.book_products)
+
+    @property
+    def has_products(self) -> bool:
+        return any(self.book_products)
 
 
 def load_database(source: str, *, table: str | None = None, query: str | None = None,
-                  engine: str | None = None) -> Dataset:
+                  engine: str | None = None, account: str | None = None) -> Dataset:
     """A `Dataset` of a database source for the workbooks: the MRR table (checked there first) and every other
-    table of the default schema named as csxl's tables are (customers, clientes, nps...), read whole and then
-    checked by the loader as a folder's files are. A problem in them names the row in the order of its columns'
-    values (row 1 first)."""
+    table of the default schema named as csxl's tables are (customers, clientes, nps...), read and then checked by
+    the loader as a folder's files are. A problem in them names the row in the order of its columns' values (row
+    1 first).
+
+    With `account` (a QBR), only that customer's rows of each table come back, with the months and products of
+    the whole book computed by the engine (`AccountDataset`); the loader then checks the account's rows only."""
     from csxl.data.load import dataset_from
 
     book = open_database_book(source, table=table, query=query, engine=engine)
     db = book.db
     try:
-        mrr = db.query(f"SELECT * FROM {book.rows} ORDER BY customer_id, product, month")
+        mine = "" if account is None else f"WHERE customer_id = {_literal(account)} "
+        mrr = db.query(f"SELECT * FROM {book.rows} {mine}ORDER BY customer_id, product, month")
+        if account is not None and not len(mrr):
+            from csxl.workbooks.qbr import unknown_account
+
+            raise unknown_account(account, db.where)
         raws = [RawTable(MRR, mrr, np.arange(1, len(mrr) + 1), book.label)]
         for name in db.tables():
             kind = table_for(name)
             if kind is not None and kind not in (MRR, SUBSCRIPTIONS):
-                raws.append(_pulled(db, name, kind, f"{db.where}, table {name}"))
-        return dataset_from(raws, db.where)
+                raw = _pulled(db, name, kind, f"{db.where}, table {name}", account)
+                raws += [raw] if raw is not None else []
+        data = dataset_from(raws, db.where)
+        if account is None:
+            return data
+        products = db.query(f"SELECT DISTINCT product FROM {book.rows}")["product"]
+        return AccountDataset(**{f.name: getattr(data, f.name) for f in fields(Dataset)},
+                              book_months=book.months(), book_products=tuple(sorted(products)))
     finally:
         db.close()
 

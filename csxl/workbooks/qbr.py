@@ -148,15 +148,20 @@ def quarter_end(data: Dataset, as_of: str | None) -> pd.Timestamp:
     return complete.to_timestamp()
 
 
+def unknown_account(account: str, source: str) -> CsxlDataError:
+    """The error for a QBR of an account the MRR data of `source` does not have."""
+    return CsxlDataError(f"account {account!r} is not in the MRR data", file=source,
+                         fix="pass an id from the customer_id column")
+
+
 def account_tables(data: Dataset, account: str, as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
     """The rows of one account, up to the end of the AsOf month, shaped for the QBR's Data tables."""
     if account not in set(data.mrr["customer_id"]):
-        raise CsxlDataError(f"account {account!r} is not in the MRR data", file=data.source,
-                            fix="pass an id from the customer_id column")
+        raise unknown_account(account, data.source)
     end = as_of + pd.offsets.MonthBegin(1)
     mine = lambda df: None if df is None else df[df["customer_id"] == account]  # noqa: E731
     mrr = data.mrr[(data.mrr["customer_id"] == account) & (data.mrr["month"] < end)]
-    products = sorted(data.mrr["product"].unique())
+    products = data.products
     if len(products) > PRODUCT_ROWS:
         raise CsxlDataError(f"the data has {len(products)} products; the QBR shows at most {PRODUCT_ROWS}",
                             file=data.source, fix="group small products together in the product column")
