@@ -45,10 +45,11 @@ add_labels({
                              "renewal history, or the flags expect more (or less) churn than the last months had: "
                              "calibrate the probabilities, or type the implied rate as the churn override on Drivers "
                              "to project with it.",
-                             "O churn da projeção é medido: a taxa agregada da janela móvel (Direcionadores). A visão "
-                             "de renovações aplica as probabilidades por farol de saúde (Premissas) a cada renovação no "
-                             "horizonte. Uma diferença indica probabilidades não calibradas no seu histórico, ou flags "
-                             "que esperam mais (ou menos) churn que os últimos meses: calibre as probabilidades, ou "
+                             "O churn da projeção é medido: a taxa agregada da janela móvel (Direcionadores). A "
+                             "visão de renovações aplica as probabilidades por farol de saúde (Premissas) a cada "
+                             "renovação no horizonte. Uma diferença indica probabilidades não calibradas no seu "
+                             "histórico, ou faróis que esperam mais (ou menos) churn que os últimos meses: calibre as "
+                             "probabilidades, ou "
                              "digite a taxa implícita como substituto do churn em Direcionadores.",
                              "El churn de la proyección se mide: la tasa agregada de la ventana móvil (Impulsores). La "
                              "vista de renovaciones aplica las probabilidades por semáforo de salud (Premisas) a cada "
