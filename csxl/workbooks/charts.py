@@ -111,19 +111,15 @@ def skip_points(chart: ChartBase, skip: int) -> None:
     how many leading points cannot be computed: LibreOffice plots a blank or #N/A as 0, so a line that cannot
     start yet would otherwise rise from the axis). A reference along a row moves right, one along a column down;
     at least one point is kept."""
-    for series in chart.series:
-        sources = [series.val.numRef if series.val else None]
-        if series.cat:
-            sources += [series.cat.numRef, series.cat.strRef]
-        for source in (s for s in sources if s is not None and s.f):
-            sheet, area = source.f.rsplit("!", 1)
-            min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-            if min_row == max_row:
-                min_col = min(min_col + skip, max_col)
-            else:
-                min_row = min(min_row + skip, max_row)
-            first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
-            source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
+    for source in _sources(chart):
+        sheet, area = source.f.rsplit("!", 1)
+        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        if min_row == max_row:
+            min_col = min(min_col + skip, max_col)
+        else:
+            min_row = min(min_row + skip, max_row)
+        first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
+        source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
 
 
 def titled(chart: ChartBase, x_title: str | None, y_title: str | None, y_format: str | None = None) -> ChartBase:
@@ -158,3 +154,57 @@ def bridge_chart(title: str, gains: dict[str, Reference], losses: dict[str, Refe
 
 _BRIDGE_COLOURS = ["2E75B6", "70AD47", "A9D18E", "5B9BD5", "9DC3E6"]
 _LOSS_COLOURS = ["F4B183", "C00000", "FF0000"]
+
+
+def start_lines(ws: Worksheet, length: int, skip: int) -> None:
+    """`skip_points` for every line chart on `ws` whose references run along a row of `length` cells (a layout's
+    monthly window), at filling, where the data says in which month the customer's line starts; a team's own
+    chart over other cells is left as it is."""
+    for chart in ws._charts:
+        if isinstance(chart, LineChart) and all(_row_length(s.f) == length for s in _sources(chart)):
+            skip_points(chart, skip)
+
+
+def only_points(chart: ChartBase, points: list[int]) -> None:
+    """Point every series of `chart`, and its categories, at the given points of its references only (0-based,
+    ascending; at least one): at filling, where the data says which rows of a reserved block hold something the
+    reader should see (a bar chart would show the others as zero bars). A reference of several runs is written
+    as Excel's union of ranges, which LibreOffice keeps."""
+    points = points or [0]
+    runs: list[list[int]] = []
+    for point in points:
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    for source in _sources(chart):
+        sheet, area = source.f.rsplit("!", 1)
+        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        along_row = min_row == max_row
+        parts = []
+        for first, last in runs:
+            start = (min_col + first, min_row) if along_row else (min_col, min_row + first)
+            end = (min_col + last, min_row) if along_row else (min_col, min_row + last)
+            parts.append(f"{sheet}!{absolute_coordinate(f'{get_column_letter(start[0])}{start[1]}')}:"
+                         f"{absolute_coordinate(f'{get_column_letter(end[0])}{end[1]}')}")
+        source.f = parts[0] if len(parts) == 1 else f"({','.join(parts)})"
+
+
+def _sources(chart: ChartBase) -> list:
+    """The value and category references of every series of `chart` that point at cells, each once (the series
+    of a chart may share one category reference)."""
+    found = []
+    for series in chart.series:
+        found.append(series.val.numRef if series.val else None)
+        if series.cat:
+            found += [series.cat.numRef, series.cat.strRef]
+    return list({id(s): s for s in found if s is not None and s.f and "!" in s.f}.values())
+
+
+def _row_length(reference: str) -> int | None:
+    """How many cells a one-row reference covers; None for a column, a block or a union."""
+    area = reference.rsplit("!", 1)[1].replace("$", "")
+    if "," in area:
+        return None
+    min_col, min_row, max_col, max_row = range_boundaries(area)
+    return max_col - min_col + 1 if min_row == max_row else None

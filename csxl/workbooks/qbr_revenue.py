@@ -8,13 +8,14 @@ the bridge chart stacks each month's gains above zero and its losses below.
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, column_span, named, row_span
 from csxl.workbooks.cells import BOLD, TOP_RULE, col, formula, header_row, label, title, widths
-from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, titled
+from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_points, titled
 from csxl.workbooks.formulas import exact, sum_where, text
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr_deck import AXIS_THOUSANDS, money_whole
@@ -163,7 +164,6 @@ def products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     return a
 
 
-
 def hide_unused_product_rows(wb: Workbook, products: int) -> None:
     """Hide the reserved product rows beyond the book's `products`, so that neither the tables, nor the
     charts over them, nor the printed pages show blank products (rows shown again when a book has more)."""
@@ -172,3 +172,16 @@ def hide_unused_product_rows(wb: Workbook, products: int) -> None:
             area = named(wb, name)
             for k, row in enumerate(range(area.row, area.bottom + 1)):
                 area.ws.row_dimensions[row].hidden = k >= products
+
+
+def chart_owned_products(wb: Workbook, owned: list[int]) -> None:
+    """Point the bar charts over the Products sheet's product names at the rows of the products the customer
+    has (`owned`: their places in the book's product list), so the book's other products show no zero bars."""
+    if PRODUCT_NAMES not in wb.defined_names:
+        return
+    names = named(wb, PRODUCT_NAMES)
+    for chart in names.ws._charts:
+        categories = chart.series[0].cat if isinstance(chart, BarChart) and chart.series else None
+        reference = categories and (categories.numRef or categories.strRef)
+        if reference is not None and reference.f.rsplit("!", 1)[-1] == names.a1(absolute=True):
+            only_points(chart, owned)
