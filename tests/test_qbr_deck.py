@@ -201,8 +201,9 @@ def started_late(book, tmp_path_factory):
     paths = [atomic_save(build_qbr(book, "ZEBRA-5521", QbrJob(AS_OF, Locale("en")))[0], folder / "zebra.xlsx"),
              atomic_save(build_qbr(data, ACCOUNT, QbrJob(AS_OF, Locale("en")))[0], folder / "late.xlsx")]
     calculated = convert(paths, folder / "calc")
-    return {key: (openpyxl.load_workbook(path), openpyxl.load_workbook(calc, data_only=True))
-            for key, path, calc in zip(("zebra", "late"), paths, calculated)}
+    found = {key: (openpyxl.load_workbook(path), openpyxl.load_workbook(calc, data_only=True))
+             for key, path, calc in zip(("zebra", "late"), paths, calculated)}
+    return {**found, "files": dict(zip(("zebra", "late"), paths))}
 
 
 def test_the_products_chart_shows_the_customers_products_only(book, started_late):
@@ -227,3 +228,17 @@ def test_monthly_lines_start_in_the_first_month_the_customer_has_data(started_la
                 assert len(referenced_values(wb, reference)) == months, (name, reference)
         categories = chart_references(calculated, name, LineChart)[1][0]
         assert referenced_values(calculated, categories)[0] == dt.datetime(2026, 4, 1), name
+
+
+def test_a_refilled_workbook_fits_its_charts_to_the_new_data_again(book, started_late, tmp_path):
+    """Both files refilled with the whole book for the account that has every product from the first month:
+    the charts cut for the earlier data cover the whole window and every product again."""
+    products = book.mrr["product"].nunique()
+    for key in ("zebra", "late"):
+        job = QbrJob(AS_OF, Locale("en"), template=started_late["files"][key])
+        wb = openpyxl.load_workbook(atomic_save(build_qbr(book, ACCOUNT, job)[0], tmp_path / f"{key}.xlsx"))
+        (values,), (categories,) = chart_references(wb, "ProductNames", BarChart)
+        assert len(referenced_values(wb, values)) == len(referenced_values(wb, categories)) == products, key
+        for name, months in (("MrrProducts", 24), ("AdoptionUsers", 12), ("HealthScore", 12)):
+            values, categories = chart_references(wb, name, LineChart)
+            assert [len(referenced_values(wb, r)) for r in values + categories] == [months] * len(values + categories)

@@ -157,36 +157,39 @@ _LOSS_COLOURS = ["F4B183", "C00000", "FF0000"]
 
 
 def start_lines(ws: Worksheet, length: int, skip: int) -> None:
-    """`skip_points` for every line chart on `ws` whose references run along a row of `length` cells (a layout's
-    monthly window), at filling, where the data says in which month the customer's line starts; a team's own
-    chart over other cells is left as it is."""
+    """Start every line chart on `ws` over a monthly window of `length` cells along a row `skip` months in, at
+    filling, where the data says in which month the customer's line starts (LibreOffice would draw the months
+    before as a line at 0). A chart is one over the window when all its references run along one row each, end
+    in the same column and cover at most `length` cells (as a previous filling may have left them, so a refilled
+    workbook starts again from the whole window); at least one point is kept."""
     for chart in ws._charts:
-        if isinstance(chart, LineChart) and all(_row_length(s.f) == length for s in _sources(chart)):
-            skip_points(chart, skip)
+        sources = _sources(chart)
+        areas = [_row_area(source.f) for source in sources]
+        if not isinstance(chart, LineChart) or not areas or None in areas:
+            continue
+        if len({area[2] for area in areas}) != 1 or any(last - first + 1 > length for first, _, last in areas):
+            continue
+        for source, (_, row, last) in zip(sources, areas):
+            first = min(last - length + 1 + skip, last)
+            sheet = source.f.rsplit("!", 1)[0]
+            source.f = f"{sheet}!${get_column_letter(first)}${row}:${get_column_letter(last)}${row}"
 
 
-def only_points(chart: ChartBase, points: list[int]) -> None:
-    """Point every series of `chart`, and its categories, at the given points of its references only (0-based,
-    ascending; at least one): at filling, where the data says which rows of a reserved block hold something the
-    reader should see (a bar chart would show the others as zero bars). A reference of several runs is written
-    as Excel's union of ranges, which LibreOffice keeps."""
-    points = points or [0]
+def only_rows(chart: ChartBase, rows: list[int]) -> None:
+    """Point every series of `chart`, and its categories, at the given `rows` of the column each reference is in
+    (ascending, at least one): at filling, where the data says which rows of a reserved block hold something the
+    reader should see (a bar chart would show the others as zero bars). Rows that are not adjacent are written as
+    Excel's union of ranges, which LibreOffice keeps."""
     runs: list[list[int]] = []
-    for point in points:
-        if runs and point == runs[-1][1] + 1:
-            runs[-1][1] = point
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
         else:
-            runs.append([point, point])
+            runs.append([row, row])
     for source in _sources(chart):
-        sheet, area = source.f.rsplit("!", 1)
-        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-        along_row = min_row == max_row
-        parts = []
-        for first, last in runs:
-            start = (min_col + first, min_row) if along_row else (min_col, min_row + first)
-            end = (min_col + last, min_row) if along_row else (min_col, min_row + last)
-            parts.append(f"{sheet}!{absolute_coordinate(f'{get_column_letter(start[0])}{start[1]}')}:"
-                         f"{absolute_coordinate(f'{get_column_letter(end[0])}{end[1]}')}")
+        sheet, area = source.f.strip("()").split(",")[0].rsplit("!", 1)
+        letter = get_column_letter(range_boundaries(area.replace("$", ""))[0])
+        parts = [f"{sheet}!${letter}${first}:${letter}${last}" for first, last in runs]
         source.f = parts[0] if len(parts) == 1 else f"({','.join(parts)})"
 
 
@@ -201,10 +204,11 @@ def _sources(chart: ChartBase) -> list:
     return list({id(s): s for s in found if s is not None and s.f and "!" in s.f}.values())
 
 
-def _row_length(reference: str) -> int | None:
-    """How many cells a one-row reference covers; None for a column, a block or a union."""
+def _row_area(reference: str) -> tuple[int, int, int] | None:
+    """The first column, the row and the last column of a one-row reference; None for a column, a block or a
+    union."""
     area = reference.rsplit("!", 1)[1].replace("$", "")
     if "," in area:
         return None
     min_col, min_row, max_col, max_row = range_boundaries(area)
-    return max_col - min_col + 1 if min_row == max_row else None
+    return (min_col, min_row, max_col) if min_row == max_row else None

@@ -11,11 +11,12 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, column_span, named, row_span
 from csxl.workbooks.cells import BOLD, TOP_RULE, col, formula, header_row, label, title, widths
-from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_points, titled
+from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_rows, titled
 from csxl.workbooks.formulas import exact, sum_where, text
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr_deck import AXIS_THOUSANDS, money_whole
@@ -176,12 +177,16 @@ def hide_unused_product_rows(wb: Workbook, products: int) -> None:
 
 def chart_owned_products(wb: Workbook, owned: list[int]) -> None:
     """Point the bar charts over the Products sheet's product names at the rows of the products the customer
-    has (`owned`: their places in the book's product list), so the book's other products show no zero bars."""
+    has (`owned`: their places in the book's product list; the first row when it has none), so the book's other
+    products show no zero bars. A chart whose categories are in the names' column and rows is one of them, cut
+    or not by a previous filling."""
     if PRODUCT_NAMES not in wb.defined_names:
         return
     names = named(wb, PRODUCT_NAMES)
-    for chart in names.ws._charts:
-        categories = chart.series[0].cat if isinstance(chart, BarChart) and chart.series else None
-        reference = categories and (categories.numRef or categories.strRef)
-        if reference is not None and reference.f.rsplit("!", 1)[-1] == names.a1(absolute=True):
-            only_points(chart, owned)
+    rows = [names.row + i for i in owned] or [names.row]
+    for chart in (c for c in names.ws._charts if isinstance(c, BarChart) and c.series and c.series[0].cat):
+        reference = chart.series[0].cat.numRef or chart.series[0].cat.strRef
+        parts = [range_boundaries(part.rsplit("!", 1)[-1].replace("$", ""))
+                 for part in (reference.f.strip("()").split(",") if reference is not None and reference.f else [])]
+        if parts and all(c0 == c1 == names.col and names.row <= r0 <= r1 <= names.bottom for c0, r0, c1, r1 in parts):
+            only_rows(chart, rows)
