@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl.chart import BarChart
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.utils.cell import coordinate_from_string
 
 from csxl.workbooks.anchors import named
@@ -163,3 +163,82 @@ def test_what_the_csm_typed_is_kept_when_the_template_is_refilled(book, tmp_path
     assert {key: saved[key[0]].cell(key[1], key[2]).value for key in typed} == typed
     (sheet, cell), = saved.defined_names["AsOf"].destinations
     assert saved[sheet][cell.replace("$", "")].value == next_quarter.to_pydatetime()
+
+
+def chart_references(wb, name, kind):
+    """The value references and the category references of the `kind` charts on the sheet of the defined name
+    `name` (LibreOffice may write a row of months as multi-level categories)."""
+    values, categories = [], []
+    for chart in (c for c in named(wb, name).ws._charts if isinstance(c, kind)):
+        for series in chart.series:
+            values.append(series.val.numRef.f)
+            cat = series.cat and (series.cat.numRef or series.cat.strRef or series.cat.multiLvlStrRef)
+            if cat:
+                categories.append(cat.f)
+    return values, categories
+
+
+def referenced_values(wb, reference):
+    """The cell values a chart reference (a range or a union of ranges, as Excel and LibreOffice write them)
+    covers, in order."""
+    values = []
+    for part in reference.strip("()").split(","):
+        sheet, area = part.rsplit("!", 1)
+        values += [c.value for row in wb[sheet.strip("'")][area.replace("$", "")] for c in row]
+    return values
+
+
+@pytest.fixture(scope="module")
+def started_late(book, tmp_path_factory):
+    """A QBR of an account without one of the book's products (Automation, between the other two in the book's
+    order), and one of an account whose MRR and health rows start in April 2026, six months before AS_OF; both
+    as written and as LibreOffice recalculates and saves them."""
+    folder = tmp_path_factory.mktemp("charts")
+    late = pd.Timestamp("2026-04-01")
+    data = small_book()
+    data.mrr = data.mrr[(data.mrr["customer_id"] != ACCOUNT) | (data.mrr["month"] >= late)]
+    data.health = data.health[(data.health["customer_id"] != ACCOUNT) | (data.health["month"] >= late)]
+    paths = [atomic_save(build_qbr(book, "ZEBRA-5521", QbrJob(AS_OF, Locale("en")))[0], folder / "zebra.xlsx"),
+             atomic_save(build_qbr(data, ACCOUNT, QbrJob(AS_OF, Locale("en")))[0], folder / "late.xlsx")]
+    calculated = convert(paths, folder / "calc")
+    found = {key: (openpyxl.load_workbook(path), openpyxl.load_workbook(calc, data_only=True))
+             for key, path, calc in zip(("zebra", "late"), paths, calculated)}
+    return {**found, "files": dict(zip(("zebra", "late"), paths))}
+
+
+def test_the_products_chart_shows_the_customers_products_only(book, started_late):
+    m = book.mrr
+    owned = set(m.loc[(m["customer_id"] == "ZEBRA-5521") & (m["month"] == AS_OF) & (m["mrr"] > 0), "product"])
+    assert owned == {"Analytics", "Core"}  # the book also has Automation, listed between them
+    for wb in started_late["zebra"]:  # as csxl writes it, and after LibreOffice saved it
+        (values,), (categories,) = chart_references(wb, "ProductNames", BarChart)
+        if wb is started_late["zebra"][1]:
+            assert sorted(referenced_values(wb, categories)) == sorted(owned)
+            assert all(v > 0 for v in referenced_values(wb, values))
+        assert len(referenced_values(wb, categories)) == len(referenced_values(wb, values)) == len(owned)
+
+
+def test_monthly_lines_start_in_the_first_month_the_customer_has_data(started_late):
+    written, calculated = started_late["late"]
+    for name, months in (("MrrProducts", 6), ("AdoptionUsers", 6), ("HealthScore", 6)):
+        for wb in (written, calculated):
+            values, categories = chart_references(wb, name, LineChart)
+            assert values and categories, name
+            for reference in values + categories:
+                assert len(referenced_values(wb, reference)) == months, (name, reference)
+        categories = chart_references(calculated, name, LineChart)[1][0]
+        assert referenced_values(calculated, categories)[0] == dt.datetime(2026, 4, 1), name
+
+
+def test_a_refilled_workbook_fits_its_charts_to_the_new_data_again(book, started_late, tmp_path):
+    """Both files refilled with the whole book for the account that has every product from the first month:
+    the charts cut for the earlier data cover the whole window and every product again."""
+    products = book.mrr["product"].nunique()
+    for key in ("zebra", "late"):
+        job = QbrJob(AS_OF, Locale("en"), template=started_late["files"][key])
+        wb = openpyxl.load_workbook(atomic_save(build_qbr(book, ACCOUNT, job)[0], tmp_path / f"{key}.xlsx"))
+        (values,), (categories,) = chart_references(wb, "ProductNames", BarChart)
+        assert len(referenced_values(wb, values)) == len(referenced_values(wb, categories)) == products, key
+        for name, months in (("MrrProducts", 24), ("AdoptionUsers", 12), ("HealthScore", 12)):
+            values, categories = chart_references(wb, name, LineChart)
+            assert [len(referenced_values(wb, r)) for r in values + categories] == [months] * len(values + categories)

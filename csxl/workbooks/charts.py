@@ -111,19 +111,15 @@ def skip_points(chart: ChartBase, skip: int) -> None:
     how many leading points cannot be computed: LibreOffice plots a blank or #N/A as 0, so a line that cannot
     start yet would otherwise rise from the axis). A reference along a row moves right, one along a column down;
     at least one point is kept."""
-    for series in chart.series:
-        sources = [series.val.numRef if series.val else None]
-        if series.cat:
-            sources += [series.cat.numRef, series.cat.strRef]
-        for source in (s for s in sources if s is not None and s.f):
-            sheet, area = source.f.rsplit("!", 1)
-            min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-            if min_row == max_row:
-                min_col = min(min_col + skip, max_col)
-            else:
-                min_row = min(min_row + skip, max_row)
-            first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
-            source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
+    for source in _sources(chart):
+        sheet, area = source.f.rsplit("!", 1)
+        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        if min_row == max_row:
+            min_col = min(min_col + skip, max_col)
+        else:
+            min_row = min(min_row + skip, max_row)
+        first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
+        source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
 
 
 def titled(chart: ChartBase, x_title: str | None, y_title: str | None, y_format: str | None = None) -> ChartBase:
@@ -158,3 +154,61 @@ def bridge_chart(title: str, gains: dict[str, Reference], losses: dict[str, Refe
 
 _BRIDGE_COLOURS = ["2E75B6", "70AD47", "A9D18E", "5B9BD5", "9DC3E6"]
 _LOSS_COLOURS = ["F4B183", "C00000", "FF0000"]
+
+
+def start_lines(ws: Worksheet, length: int, skip: int) -> None:
+    """Start every line chart on `ws` over a monthly window of `length` cells along a row `skip` months in, at
+    filling, where the data says in which month the customer's line starts (LibreOffice would draw the months
+    before as a line at 0). A chart is one over the window when all its references run along one row each, end
+    in the same column and cover at most `length` cells (as a previous filling may have left them, so a refilled
+    workbook starts again from the whole window); at least one point is kept."""
+    for chart in ws._charts:
+        sources = _sources(chart)
+        areas = [_row_area(source.f) for source in sources]
+        if not isinstance(chart, LineChart) or not areas or None in areas:
+            continue
+        if len({area[2] for area in areas}) != 1 or any(last - first + 1 > length for first, _, last in areas):
+            continue
+        for source, (_, row, last) in zip(sources, areas):
+            first = min(last - length + 1 + skip, last)
+            sheet = source.f.rsplit("!", 1)[0]
+            source.f = f"{sheet}!${get_column_letter(first)}${row}:${get_column_letter(last)}${row}"
+
+
+def only_rows(chart: ChartBase, rows: list[int]) -> None:
+    """Point every series of `chart`, and its categories, at the given `rows` of the column each reference is in
+    (ascending, at least one): at filling, where the data says which rows of a reserved block hold something the
+    reader should see (a bar chart would show the others as zero bars). Rows that are not adjacent are written as
+    Excel's union of ranges, which LibreOffice keeps."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    for source in _sources(chart):
+        sheet, area = source.f.strip("()").split(",")[0].rsplit("!", 1)
+        letter = get_column_letter(range_boundaries(area.replace("$", ""))[0])
+        parts = [f"{sheet}!${letter}${first}:${letter}${last}" for first, last in runs]
+        source.f = parts[0] if len(parts) == 1 else f"({','.join(parts)})"
+
+
+def _sources(chart: ChartBase) -> list:
+    """The value and category references of every series of `chart` that point at cells, each once (the series
+    of a chart may share one category reference)."""
+    found = []
+    for series in chart.series:
+        found.append(series.val.numRef if series.val else None)
+        if series.cat:
+            found += [series.cat.numRef, series.cat.strRef]
+    return list({id(s): s for s in found if s is not None and s.f and "!" in s.f}.values())
+
+
+def _row_area(reference: str) -> tuple[int, int, int] | None:
+    """The first column, the row and the last column of a one-row reference; None for a column, a block or a
+    union."""
+    area = reference.rsplit("!", 1)[1].replace("$", "")
+    if "," in area:
+        return None
+    min_col, min_row, max_col, max_row = range_boundaries(area)
+    return (min_col, min_row, max_col) if min_row == max_row else None

@@ -30,8 +30,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks import qbr_labels  # noqa: F401  (the labels of the QBR's own pages)
-from csxl.workbooks.anchors import Anchors
+from csxl.workbooks.anchors import Anchors, named
 from csxl.workbooks.cells import fit_amounts, fit_labels, hide_data_sheets, print_setup
+from csxl.workbooks.charts import start_lines
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
@@ -40,9 +41,15 @@ from csxl.workbooks.qbr_account import next_steps_sheet, renewal_sheet
 from csxl.workbooks.qbr_deck import deck_page, mark_vendor_sheet
 from csxl.workbooks.qbr_health import WEIGHTS, health_sheet, voice_sheet
 from csxl.workbooks.qbr_plan import opportunities_sheet, plan_sheet
-from csxl.workbooks.qbr_revenue import hide_unused_product_rows, mrr_sheet, products_sheet
+from csxl.workbooks.qbr_revenue import (
+    MRR_PRODUCTS,
+    chart_owned_products,
+    hide_unused_product_rows,
+    mrr_sheet,
+    products_sheet,
+)
 from csxl.workbooks.qbr_summary import summary_sheet
-from csxl.workbooks.qbr_tables import COMMENT_ROWS, HISTORY, PRODUCT_ROWS, TABLES, D
+from csxl.workbooks.qbr_tables import COMMENT_ROWS, HEALTH_MONTHS, HISTORY, PRODUCT_ROWS, TABLES, D
 from csxl.workbooks.qbr_usage import adoption_sheet, support_sheet
 from csxl.workbooks.template import add_data_sheet, fill_table, peak_arr, set_input
 
@@ -202,11 +209,34 @@ def fill_qbr(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, a
         fill_table(wb, TABLES[name], frame, locale)
     fit_amounts(wb, peak_arr(tables["mrr"]))
     hide_unused_product_rows(wb, len(tables["products"]))
+    _fit_charts(wb, tables, as_of)
     set_input(wb, "AsOf", as_of)
     wb.properties.title = None
     wb.properties.subject = None
     wb.properties.creator = "csxl"
     return []
+
+
+def _fit_charts(wb: Workbook, tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> None:
+    """Charts over what the customer has: the products chart over its products in the AsOf month, and each
+    monthly line from the first month it has data in (LibreOffice would draw the months before as a line at 0)."""
+    mrr = tables["mrr"]
+    now = set(mrr.loc[(mrr["month"] == as_of) & (mrr["mrr"] > 0), "product"])
+    chart_owned_products(wb, [i for i, product in enumerate(tables["products"]["product"]) if product in now])
+    paid = mrr.loc[mrr["mrr"] > 0, "month"]
+    health = tables["health"]
+    starts = {MRR_PRODUCTS: (HISTORY, paid), "AdoptionUsers": (HEALTH_MONTHS, health.get("month")),
+              "HealthScore": (HEALTH_MONTHS, health.get("month"))}
+    for name, (months, seen) in starts.items():
+        if name in wb.defined_names:
+            first = seen.min() if seen is not None and len(seen) else None
+            window_start = as_of - pd.DateOffset(months=months - 1)
+            skip = months if first is None else max(0, _months_between(window_start, first))
+            start_lines(named(wb, name).ws, months, skip)
+
+
+def _months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 KIND = WorkbookKind("qbr", TABLES, OUTPUT_NAMES, qbr_layout, fill_qbr)

@@ -8,13 +8,15 @@ the bridge chart stacks each month's gains above zero and its losses below.
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, column_span, named, row_span
 from csxl.workbooks.cells import BOLD, TOP_RULE, col, formula, header_row, label, title, widths
-from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, titled
+from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_rows, titled
 from csxl.workbooks.formulas import exact, sum_where, text
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr_deck import AXIS_THOUSANDS, money_whole
@@ -163,7 +165,6 @@ def products_sheet(ws: Worksheet, locale: Locale, mrr: Anchors) -> Anchors:
     return a
 
 
-
 def hide_unused_product_rows(wb: Workbook, products: int) -> None:
     """Hide the reserved product rows beyond the book's `products`, so that neither the tables, nor the
     charts over them, nor the printed pages show blank products (rows shown again when a book has more)."""
@@ -172,3 +173,20 @@ def hide_unused_product_rows(wb: Workbook, products: int) -> None:
             area = named(wb, name)
             for k, row in enumerate(range(area.row, area.bottom + 1)):
                 area.ws.row_dimensions[row].hidden = k >= products
+
+
+def chart_owned_products(wb: Workbook, owned: list[int]) -> None:
+    """Point the bar charts over the Products sheet's product names at the rows of the products the customer
+    has (`owned`: their places in the book's product list; the first row when it has none), so the book's other
+    products show no zero bars. A chart whose categories are in the names' column and rows is one of them, cut
+    or not by a previous filling."""
+    if PRODUCT_NAMES not in wb.defined_names:
+        return
+    names = named(wb, PRODUCT_NAMES)
+    rows = [names.row + i for i in owned] or [names.row]
+    for chart in (c for c in names.ws._charts if isinstance(c, BarChart) and c.series and c.series[0].cat):
+        reference = chart.series[0].cat.numRef or chart.series[0].cat.strRef
+        parts = [range_boundaries(part.rsplit("!", 1)[-1].replace("$", ""))
+                 for part in (reference.f.strip("()").split(",") if reference is not None and reference.f else [])]
+        if parts and all(c0 == c1 == names.col and names.row <= r0 <= r1 <= names.bottom for c0, r0, c1, r1 in parts):
+            only_rows(chart, rows)
