@@ -164,12 +164,13 @@ def start_lines(ws: Worksheet, length: int, skip: int) -> None:
     workbook starts again from the whole window); at least one point is kept."""
     for chart in ws._charts:
         sources = _sources(chart)
-        areas = [_row_area(source.f) for source in sources]
-        if not isinstance(chart, LineChart) or not areas or None in areas:
+        found = [_row_area(source.f) for source in sources]
+        areas = [area for area in found if area is not None]
+        if not isinstance(chart, LineChart) or not areas or len(areas) != len(found):
             continue
         if len({area[2] for area in areas}) != 1 or any(last - first + 1 > length for first, _, last in areas):
             continue
-        for source, (_, row, last) in zip(sources, areas):
+        for source, (_, row, last) in zip(sources, areas, strict=True):
             first = min(last - length + 1 + skip, last)
             sheet = source.f.rsplit("!", 1)[0]
             source.f = f"{sheet}!${get_column_letter(first)}${row}:${get_column_letter(last)}${row}"
