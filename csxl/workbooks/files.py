@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from lxml.etree import SerialisationError
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
@@ -190,13 +189,6 @@ def _save(workbook: Workbook, temp: str) -> None:
     try:
         workbook.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
         ExcelWriter(workbook, archive).save()
-    except SerialisationError as err:  # lxml, which openpyxl writes with, names the failed write "IO_EFBIG"...
-        with contextlib.suppress(OSError, ValueError):
-            archive.close()
-        code = getattr(errno, str(err).removeprefix("IO_"), None)
-        if code is None:
-            raise
-        raise OSError(code, os.strerror(code)) from None  # ...where the standard library raises an OSError
     except BaseException:
         with contextlib.suppress(OSError, ValueError):
             archive.close()
