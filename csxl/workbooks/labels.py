@@ -24,7 +24,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "sheet.products": ("Products", "Produtos", "Productos"),
     "sheet.health": ("Health", "Saúde", "Salud"),
     "sheet.voice": ("Voice of customer", "Voz do cliente", "Voz del cliente"),
-    "sheet.plan": ("Success plan", "Plano de sucesso", "Plan de éxito"),
     "sheet.opportunities": ("Opportunities", "Oportunidades", "Oportunidades"),
     "sheet.benchmark": ("Benchmark", "Benchmark", "Benchmark"),
     "sheet.inputs": ("Inputs", "Premissas", "Supuestos"),
