@@ -8,23 +8,23 @@ read-only folder, a device), which are checked before the work where they can be
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import pandas as pd
 
-from csxl.entry import stdout_error
+from csxl.commands import aborted, load_for, locale, one_qbr, prepare, reported, said, warn
 from csxl.errors import CsxlDataError
 from csxl.extras import missing_extra
 from csxl.metrics.movements import mrr_movements, period_label
 from csxl.sql.command import COUNTS, METRICS, RATES, write_records
 from csxl.sql.dialects import DIALECTS
+from csxl.workbooks.labels import LANGUAGES
 
 try:  # the `cli` extra
     import typer
@@ -50,8 +50,7 @@ class _OneLineErrors(TyperGroup):
         try:
             status = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except typer.Abort:
-            print("csxl: aborted", file=sys.stderr)
-            sys.exit(1)
+            aborted()
         except typer.TyperException as err:  # the base of click's usage errors
             ctx = getattr(err, "ctx", None)
             if type(err).__name__ == "NoArgsIsHelpError":  # the help was printed: nothing was wrong
@@ -87,35 +86,16 @@ class Format(StrEnum):
 
 
 def _reports_errors(command: Callable) -> Callable:
-    """Turn bad input, and a file that cannot be written, into one line on stderr and exit status 2.
-
-    The standard output is flushed here, so that a full disk behind `> movements.csv` is reported like any
-    other instead of as Python's complaint at exit.
-    """
+    """Turn bad input, and a file that cannot be written, into one line on stderr and exit status 2
+    (`csxl.commands.reported`)."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from csxl.workbooks.files import os_error
-
-        try:
-            command(*args, **kwargs)
-            sys.stdout.flush()
-        except CsxlDataError as err:
-            _fail(err)
-        except OSError as err:
-            if err.filename is not None:
-                _fail(os_error(err, doing="use"))
-            error = stdout_error(err)  # a write to the standard output failed: csxl names every file it opens itself
-            if error is None:  # the reader stopped reading (`| head`): quietly, as click does
-                raise typer.Exit(1) from None
-            _fail(error)
+        status = reported(lambda: command(*args, **kwargs))
+        if status:
+            raise typer.Exit(status)
 
     return run
-
-
-def _fail(err: CsxlDataError) -> NoReturn:
-    print(f"csxl: error: {err}", file=sys.stderr)
-    raise typer.Exit(2) from None
 
 
 # the decimal separator of amounts written as text, for a file whose values leave it open ("99.000")
@@ -222,7 +202,7 @@ def metrics(
     database = _database(path, engine, table_name, query)
     table, last_month, warnings = (metrics_table(Path(path), period.value, decimal) if database is None
                                    else database_metrics_table(path, period.value, **database))
-    _warn(warnings)
+    warn(warnings)
     if format is not Format.table:  # what csxl.entry prints when DuckDB answers alone
         write_records(_records(table), format.value, sys.stdout)
     else:
@@ -251,30 +231,13 @@ def sql_text(
                                 groups=groups))
 
 
-class Lang(StrEnum):
-    en = "en"
-    pt_BR = "pt-BR"
-    es = "es"
+Lang = StrEnum("Lang", {lang.replace("-", "_"): lang for lang in LANGUAGES})  # type: ignore[misc]
 
 
 # The currency is the data's (the customers table's currency column): the option supplies it when the data has none.
 CurrencyOption = Annotated[str | None, typer.Option(
     help="ISO code of the amounts when the data has no currency column: BRL, USD, EUR, MXN... (refused if the data "
          "says another; default: USD, with a warning). The language never sets it.")]
-
-
-def _locale(lang: Lang, currency: str | None):
-    from csxl.workbooks.labels import Locale
-
-    try:
-        return Locale(lang.value, currency)
-    except ValueError as err:
-        raise CsxlDataError(str(err), fix="use --currency BRL, USD, EUR, MXN...") from None
-
-
-def _warn(lines: list[str]) -> None:
-    for line in lines:
-        _err.print(f"csxl: warning: {line}", highlight=False, soft_wrap=True)  # one line each, as errors are
 
 
 @app.command()
@@ -286,7 +249,7 @@ def qbr(
     all_accounts: Annotated[bool, typer.Option("--all", help="One QBR per account paying in the period.")] = False,
     as_of: Annotated[str | None, typer.Option(help="Last month of the period, YYYY-MM (default: the last "
                                                    "complete quarter in the data).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang["en"],
     currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own QBR template (from `csxl template export qbr`).")
                         ] = None,
@@ -299,25 +262,24 @@ def qbr(
 ) -> None:
     """Build the quarterly business review workbook of one account, or of every account."""
     from csxl.data.load import load
-    from csxl.workbooks.jobs import QbrJob, accounts_with_mrr, write_qbr
+    from csxl.workbooks.jobs import QbrJob, accounts_with_mrr
     from csxl.workbooks.pdf import copies_folder, print_pdf
     from csxl.workbooks.qbr import quarter_end
 
     if all_accounts == (account is not None):
         raise CsxlDataError("give either --account ID or --all", fix="csxl qbr data/ --account C0001 -o qbr.xlsx")
     database = _database(path, engine, table, query)
-    if database is not None and account is not None:  # one account's rows come back, the rest stays there
-        database["account"] = account
     copies = copies_folder() if pdf else None  # first: without LibreOffice the run stops before any work
-    data = _load_for(path, output, template, decimal, folder=all_accounts, database=database)
-    job = QbrJob(quarter_end(data, as_of), _locale(lang, currency), template)
     if account is not None:
-        written, warnings = write_qbr(data, account, dataclasses.replace(job, customer_copies=copies), output)
-        _warn(warnings)
-        _out.print(f"wrote {written}")
+        if database is not None:  # one account's rows come back, the rest stays there
+            database["account"] = account
+        written = one_qbr(path, output, account, as_of, lang.value, currency, template, decimal, database, copies)
         if copies is not None:
-            _out.print(f"wrote {print_pdf(copies / written.name, written, job.locale.lang)}")
+            said(f"wrote {print_pdf(copies / written.name, written, lang.value)}")
         return
+    chosen = locale(lang.value, currency)
+    data = load_for(path, output, template, decimal, folder=True, database=database)
+    job = QbrJob(quarter_end(data, as_of), chosen, template, copies)
     accounts = accounts_with_mrr(data, job.as_of)
     if not accounts:
         paying = data.mrr.loc[data.mrr["mrr"] > 0, "month"]
@@ -327,7 +289,7 @@ def qbr(
     from csxl.sql.databases import given
 
     reload = functools.partial(load, path, decimal=decimal) if database is None else functools.partial(given, data)
-    _write_batch(reload, data, accounts, dataclasses.replace(job, customer_copies=copies), output,
+    _write_batch(reload, data, accounts, job, output,
                  ([] if database else [Path(path)]) + ([template] if template else []))
 
 
@@ -346,7 +308,7 @@ def _write_batch(load, data, accounts: list[str], job, out_dir: Path, inputs: li
 
     for qbr_file in qbr_paths(accounts, out_dir).values():
         refuse_overwriting_inputs(qbr_file, inputs)
-    _warn(batch_warnings(job, data))
+    warn(batch_warnings(job, data))
     failed = []
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_err, transient=False) as progress:
@@ -397,7 +359,7 @@ class Kind(StrEnum):
 def template_export(
     kind: Annotated[Kind, typer.Argument(help="Which workbook.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the template.")],
-    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang["en"],
     currency: Annotated[str | None, typer.Option(help="ISO code of the amounts the template will show: BRL, USD, "
                                                       "EUR, MXN... (default: USD; filling rewrites it to the "
                                                       "data's).")] = None,
@@ -406,8 +368,8 @@ def template_export(
     from csxl.workbooks.builtin import template
     from csxl.workbooks.files import atomic_save
 
-    _prepare(output)
-    _out.print(f"wrote {atomic_save(template(kind.value, _locale(lang, currency)), output)}")
+    prepare(output)
+    said(f"wrote {atomic_save(template(kind.value, locale(lang.value, currency)), output)}")
 
 
 @app.command()
@@ -417,7 +379,7 @@ def forecast(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
     as_of: Annotated[str | None, typer.Option(help="Last month of actuals, YYYY-MM (default: the last month).")] = None,
     horizon: Annotated[int, typer.Option(help="Months to project: 12 or 24 (up to 24).")] = 12,
-    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang["en"],
     currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own forecast template.")] = None,
     decimal: DecimalOption = None,
@@ -426,7 +388,7 @@ def forecast(
     query: QueryOption = None,
 ) -> None:
     """Build the renewal and MRR forecast workbook: scenarios, renewals at risk, retention curves."""
-    _write_book("forecast", path, output, as_of, _locale(lang, currency), template, decimal,
+    _write_book("forecast", path, output, as_of, locale(lang.value, currency), template, decimal,
                 _database(path, engine, table, query), horizon=horizon)
 
 
@@ -436,7 +398,7 @@ def portfolio(
     path: Annotated[str, typer.Argument(help=SOURCE_HELP)],
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.xlsx to write.")],
     as_of: Annotated[str | None, typer.Option(help="Month of the review, YYYY-MM (default: the last month).")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang.en,
+    lang: Annotated[Lang, typer.Option(help="Language of labels and formats.")] = Lang["en"],
     currency: CurrencyOption = None,
     template: Annotated[Path | None, typer.Option(help="Your own portfolio template.")] = None,
     decimal: DecimalOption = None,
@@ -445,7 +407,7 @@ def portfolio(
     query: QueryOption = None,
 ) -> None:
     """Build the portfolio review workbook for CS leadership."""
-    _write_book("portfolio", path, output, as_of, _locale(lang, currency), template, decimal,
+    _write_book("portfolio", path, output, as_of, locale(lang.value, currency), template, decimal,
                 _database(path, engine, table, query))
 
 
@@ -454,35 +416,10 @@ def _write_book(kind: str, path: str, output: Path, as_of: str | None, locale, t
     """One workbook of a kind of `csxl.workbooks.builtin.KINDS` from the data at `path`, its warnings printed."""
     from csxl.workbooks.builtin import KINDS
 
-    data = _load_for(path, output, template, decimal, database=database)
+    data = load_for(path, output, template, decimal, database=database)
     written, warnings = KINDS[kind].write(data, _month(data, as_of), locale, output, template, **options)
-    _warn(warnings)
-    _out.print(f"wrote {written}")
-
-
-def _load_for(path: str, output: Path, template: Path | None, decimal: str | None, folder: bool = False,
-              database: dict | None = None):
-    """The data of a workbook command, after refusing an output that cannot be written or would overwrite an
-    input (`folder`: the output is the folder of a batch); from a database when `database` has its options."""
-    from csxl.data.load import load
-    from csxl.sql.databases import load_database
-
-    _prepare(output, ([] if database else [Path(path)]) + ([template] if template else []), folder=folder)
-    data = load(path, decimal=decimal) if database is None else load_database(path, **database)
-    _warn(data.warnings)
-    return data
-
-
-def _prepare(output: Path, inputs: Sequence[Path] = (), folder: bool = False) -> Path:
-    """Refuse an output that cannot be written, then clear what killed runs left where it goes (and say so)."""
-    from csxl.workbooks.files import check_output, remove_abandoned
-
-    check_output(output, inputs, folder=folder)
-    removed = remove_abandoned(output if folder else output.parent)
-    if removed:
-        _warn([f"removed {len(removed)} temporary file(s) left by an interrupted run: {', '.join(removed[:3])}"
-               + (", ..." if len(removed) > 3 else "")])
-    return output
+    warn(warnings)
+    said(f"wrote {written}")
 
 
 def _month(data, as_of: str | None):
@@ -500,8 +437,8 @@ def demo_data(
     from csxl.data.demo import write_demo_csv
     from csxl.workbooks.files import publish_files
 
-    for written in publish_files(write_demo_csv, _prepare(directory, folder=True), replace=force):
-        _out.print(f"wrote {written}")
+    for written in publish_files(write_demo_csv, prepare(directory, folder=True), replace=force):
+        said(f"wrote {written}")
 
 
 @app.command()
@@ -515,7 +452,7 @@ def demo(out: Annotated[Path, typer.Option(help="Folder for the example outputs.
     from csxl.workbooks.labels import Locale
     from csxl.workbooks.qbr import quarter_end
 
-    data_dir = _prepare(out, folder=True) / "demo-data"
+    data_dir = prepare(out, folder=True) / "demo-data"
     written = publish_files(write_demo_csv, data_dir, replace=True)  # the demo's own copy: a rerun refreshes it
     data = load(data_dir)
     table = mrr_movements(data.mrr, "quarter", split=False)

@@ -273,7 +273,9 @@ _DAYS = (
     rf"^(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_TIME}$",
     _DAY_DIGITS,
 )
-_MONTHS = _DAYS + (r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$", r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$", _MONTH_DIGITS)
+# No two patterns match one text, so their order only decides how soon a column is read: the ISO month, the
+# commonest spelling of a month column, first - each pattern is one pass over the values still unread.
+_MONTHS = (r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$", *_DAYS, r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$", _MONTH_DIGITS)
 _NAMED = (r"^(?:(?P<d>\d{1,2})_)?(?:de_)?(?P<name>[a-z]+)_(?:de_)?(?P<y>\d{4}|\d{2})$",
           r"^(?P<y>\d{4})_(?P<name>[a-z]+)$")
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlglot import exp
 
 from csxl.data.dataset import Dataset
 from csxl.data.parse import DATE_RANGE
@@ -397,7 +396,9 @@ def database_metrics_table(source: str, period: str, *, table: str | None = None
 
 def _literal(text: str) -> str:
     """`text` as a string literal of DuckDB's SQL, which sqlglot escapes anew for each engine: an id typed on the
-    command line is compared with, never read as, SQL."""
+    command line is compared with, never read as, SQL (sqlglot imported here: a file's commands never pay for it)."""
+    from sqlglot import exp
+
     return exp.Literal.string(text).sql("duckdb")
 
 
