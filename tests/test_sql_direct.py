@@ -7,6 +7,7 @@ leave every file it cannot vouch for to the full route, which names the problem 
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,8 @@ HOSTILE = {  # a change to the demo book's rows -> what the full route says (exi
     "padded id": (lambda d: _bad(d, 9, customer_id=f" {d['customer_id'].iloc[9]}"), None),
     "invisible in id": (lambda d: _bad(d, 9, customer_id=d["customer_id"].iloc[9] + "\u200b"), "row 11"),
     "tab in product": (lambda d: _bad(d, 9, product=d["product"].iloc[9] + "\t"), None),
+    "ideographic space after id": (lambda d: _bad(d, 9, customer_id=d["customer_id"].iloc[9] + "\u3000"), None),
+    "line separator before product": (lambda d: _bad(d, 9, product="\u2028" + d["product"].iloc[9]), None),
     "repeated row": (lambda d: pd.concat([d, d.iloc[[7]]], ignore_index=True), "this row repeats"),
     "two dates in one month": (lambda d: pd.concat([d.iloc[:30], d.iloc[[3]].assign(
         month=d["month"].iloc[3] + pd.Timedelta(days=9)), d.iloc[30:]], ignore_index=True), "this row repeats"),
@@ -175,10 +178,25 @@ def test_only_a_plain_metrics_request_is_read_before_the_cli(args, wanted):
 
 
 def test_the_direct_routes_limits_are_the_data_layers():
-    assert plain.SPACE == sources._SPACE
-    assert plain.INVISIBLE == sources._INVISIBLE_SQL
     assert plain.MAX_NUMBER == validate.MAX_NUMBER
     assert plain.DATE_RANGE == tuple(str(day) for day in parse.DATE_RANGE)
+
+
+def test_the_sql_spaces_and_invisible_characters_are_the_loaders():
+    """DuckDB's TRIM with SPACE strips what Python's str.strip() strips, and RE2 with INVISIBLE finds what the
+    loader's pattern finds, over the first 12,288 code points and the special ones past them."""
+    import duckdb
+
+    chars = [chr(c) for c in [*range(1, 0x3000), 0xFEFF, 0xFFFD, 0x1F600] if not 0xD800 <= c < 0xE000]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE c (ch VARCHAR)")
+    con.executemany("INSERT INTO c VALUES (?)", [[ch] for ch in chars])
+    rows = con.sql(f"SELECT ch, TRIM('a' || ch, {plain.SPACE}) <> 'a' || ch, "
+                   f"regexp_matches(ch, '{plain.INVISIBLE}') FROM c").fetchall()
+    assert len(rows) == len(chars)
+    for ch, trimmed, invisible in rows:
+        assert trimmed == (("a" + ch).strip() != "a" + ch), hex(ord(ch))
+        assert invisible == bool(re.search(validate._INVISIBLE, ch)), hex(ord(ch))
 
 
 @pytest.mark.parametrize("values", [

@@ -70,9 +70,11 @@ def test_integer_ids_are_text_and_any_date_counts_for_its_month(tmp_path, no_loa
     assert (feb.start_mrr, feb.expansion, feb.new, feb.end_mrr) == (10, 2, 5, 17)
 
 
-def test_ids_with_spaces_around_them_go_through_the_loader_which_trims_them(tmp_path):
+@pytest.mark.parametrize("space", ["\t", " ", "\u3000", "\u2028", "\u202f", "\x1c"], ids=repr)
+def test_ids_with_spaces_around_them_go_through_the_loader_which_trims_them(tmp_path, space):
+    """Every character Python's strip() removes, as the loader does: an East Asian export's U+3000 too."""
     path = tmp_path / "mrr.parquet"
-    pd.DataFrame({"customer_id": ["a", "a\t", " b"], "month": pd.to_datetime(["2026-01-01", "2026-02-01",
+    pd.DataFrame({"customer_id": ["a", f"a{space}", f"{space}b"], "month": pd.to_datetime(["2026-01-01", "2026-02-01",
                                                                               "2026-02-01"]),
                   "mrr": [10.0, 12.0, 5.0]}).to_parquet(path, index=False)
     feb = movements(open_book(path).con).iloc[1]

@@ -11,9 +11,10 @@ the movements query. When the answer is yes, the movements are computed
 over the file as it stands; when it is no, the command takes the full
 route, which names the problem in the loader's words.
 
-The rules are `csxl.sql.sources`'s; the constants below restate the data
-layer's limits, which live in modules that import pandas, and the tests
-bind each to its original.
+The rules are `csxl.sql.sources`'s; the constants below spell the data
+layer's limits in DuckDB's SQL for both modules. Their originals live in
+modules that import pandas, so they are restated here, and the tests bind
+each to its original.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-# what Python's str.strip() removes and DuckDB's TRIM() keeps unless told
-SPACE = "' \t\n\r\f\v' || chr(160)"
+# what Python's str.strip() removes (the loader trims ids so), which DuckDB's TRIM() keeps unless told: all 29
+# characters Python calls space lie below U+3001, among them U+3000 of East Asian exports and U+2028
+SPACE = " || ".join(f"chr({code})" for code in range(0x3001) if chr(code).isspace())
 # csxl.data.validate's invisible characters, in RE2's spelling
 INVISIBLE = r"[\x00-\x1f\x7f-\x9f\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{feff}]"
 MAX_NUMBER = 1e15  # csxl.data.validate.MAX_NUMBER: the largest amount the loader reads

@@ -34,6 +34,7 @@ from csxl.data.schema import MRR, table_for
 from csxl.data.validate import MAX_NUMBER
 from csxl.errors import CsxlDataError
 from csxl.sql.engine import connect, with_book
+from csxl.sql.plain import INVISIBLE, SPACE
 
 if TYPE_CHECKING:
     import duckdb
@@ -80,16 +81,12 @@ def _plain_columns(types: dict[str, str]) -> bool:
     return set(_REQUIRED) <= set(types) <= set(_REQUIRED + _OPTIONAL)
 
 
-# what Python's str.strip() removes and DuckDB's TRIM() keeps unless told
-_SPACE = "' \t\n\r\f\v' || chr(160)"
-
-
 def _canonical(types: dict[str, str], relation: str, month: str, mrr: str,
                flag: str = "COALESCE(price_adjustment, FALSE)", trim: bool = True) -> str:
     """The canonical columns over `relation`: text ids ('' for no product), `month`, DOUBLE MRR, the flag,
     and the row number as source_row; ids trimmed when `trim`."""
     def text(column: str) -> str:
-        return f"TRIM(CAST({column} AS VARCHAR), {_SPACE})" if trim else f"CAST({column} AS VARCHAR)"
+        return f"TRIM(CAST({column} AS VARCHAR), {SPACE})" if trim else f"CAST({column} AS VARCHAR)"
 
     product = f"COALESCE({text('product')}, '')" if "product" in types else "''"
     flag = flag if "price_adjustment" in types else "FALSE"
@@ -104,15 +101,13 @@ ROW_PROBLEMS = {
     "empty mrr": ("mrr", "the MRR is empty", "every row needs its MRR"),
     "negative mrr": ("mrr", "\"{value}\" is negative", "the MRR must be 0 or more"),
 }
-_CONDITIONS = {"empty id": f"customer_id IS NULL OR TRIM(customer_id, {_SPACE}) = ''", "empty month": "month IS NULL",
+_CONDITIONS = {"empty id": f"customer_id IS NULL OR TRIM(customer_id, {SPACE}) = ''", "empty month": "month IS NULL",
                "empty mrr": "mrr IS NULL OR isnan(mrr)", "negative mrr": "mrr < 0"}
 _CHECKS = tuple((column, _CONDITIONS[name], problem, fix) for name, (column, problem, fix) in ROW_PROBLEMS.items())
 # rows the loader refuses by rules of its own (amounts too large, months outside the years csxl reads,
 # invisible characters in ids): where any is found the loader reads the file and names it in its words
 _LOADERS_OWN = (f"isinf(mrr) OR mrr > {MAX_NUMBER} OR month < DATE '{DATE_RANGE[0]}' "
                 f"OR month > DATE '{DATE_RANGE[1]}'")
-# csxl.data.validate's invisible characters, in RE2's spelling
-_INVISIBLE_SQL = r"[\x00-\x1f\x7f-\x9f\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{feff}]"
 
 
 class _Padded(Exception):
@@ -132,8 +127,8 @@ def _check(con: duckdb.DuckDBPyConnection, rows: str, types: dict[str, str], fil
     """
     key = _key(types)
     ids = [k for k in key if k != "month"]
-    padded = " OR ".join([*(f"{k} <> TRIM({k}, {_SPACE})" for k in ids), _LOADERS_OWN,
-                          *(f"regexp_matches(CAST({k} AS VARCHAR), '{_INVISIBLE_SQL}')" for k in ids)])
+    padded = " OR ".join([*(f"{k} <> TRIM({k}, {SPACE})" for k in ids), _LOADERS_OWN,
+                          *(f"regexp_matches(CAST({k} AS VARCHAR), '{INVISIBLE}')" for k in ids)])
     # repeated keys: one 64-bit hash per row is far cheaper to count than the text of the keys; only when two
     # rows share a hash does the text say whether they repeat a key (or the hashes merely collide)
     count = f"COUNT(*) - COUNT(DISTINCT hash({', '.join(key)}))" if repeats else "0"
