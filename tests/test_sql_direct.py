@@ -22,7 +22,7 @@ from csxl.cli import app
 from csxl.data import parse, validate
 from csxl.data.demo import demo_dataset
 from csxl.metrics.movements import mrr_movements, period_label
-from csxl.sql import plain, sources
+from csxl.sql import plain
 from csxl.sql.command import direct_records, write_records
 from tests.test_sql_sources import _bad
 
