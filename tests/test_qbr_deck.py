@@ -242,3 +242,27 @@ def test_a_refilled_workbook_fits_its_charts_to_the_new_data_again(book, started
         for name, months in (("MrrProducts", 24), ("AdoptionUsers", 12), ("HealthScore", 12)):
             values, categories = chart_references(wb, name, LineChart)
             assert [len(referenced_values(wb, r)) for r in values + categories] == [months] * len(values + categories)
+
+
+def _amount_axes(wb):
+    return [chart.y_axis.numFmt.formatCode for ws in wb.worksheets for chart in ws._charts
+            if chart.y_axis.numFmt is not None and chart.y_axis.numFmt.formatCode.endswith(",;0")]
+
+
+def test_amount_axes_show_a_decimal_for_an_account_under_ten_thousand_a_month(book, tmp_path):
+    """An axis in whole thousands over an account of 2,180 a month reads 2, 2, 2: below 10,000 it has one decimal;
+    a refilled template of a larger account goes back to whole thousands."""
+    assert book.mrr[book.mrr["customer_id"] == ACCOUNT].groupby("month")["mrr"].sum().max() < 10_000
+    small = atomic_save(build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("pt-BR")))[0], tmp_path / "small.xlsx")
+    axes = _amount_axes(openpyxl.load_workbook(small))
+    assert len(axes) == 3 and set(axes) == {"#,##0.0,;-#,##0.0,;0"}  # MRR, bridge, products
+    large = small_book()
+    large.mrr = large.mrr.assign(mrr=large.mrr["mrr"] * 100)
+    job = QbrJob(AS_OF, Locale("pt-BR"), template=small)
+    assert set(_amount_axes(build_qbr(large, ACCOUNT, job)[0])) == {"#,##0,;-#,##0,;0"}
+
+
+def test_the_total_mrr_line_starts_from_zero(book):
+    wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("en")))
+    (chart,) = [c for c in named(wb, "MrrProducts").ws._charts if isinstance(c, LineChart)]
+    assert chart.y_axis.scaling.min == 0

@@ -38,7 +38,7 @@ from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.qbr_account import next_steps_sheet, renewal_sheet
-from csxl.workbooks.qbr_deck import deck_page, mark_vendor_sheet
+from csxl.workbooks.qbr_deck import deck_page, fit_axes, mark_vendor_sheet
 from csxl.workbooks.qbr_health import WEIGHTS, health_sheet, voice_sheet
 from csxl.workbooks.qbr_plan import opportunities_sheet, plan_sheet
 from csxl.workbooks.qbr_revenue import (
@@ -208,6 +208,7 @@ def fill_qbr(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, a
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
     fit_amounts(wb, peak_arr(tables["mrr"]))
+    fit_axes(wb, peak_arr(tables["mrr"]) / 12)
     hide_unused_product_rows(wb, len(tables["products"]))
     _fit_charts(wb, tables, as_of)
     set_input(wb, "AsOf", as_of)

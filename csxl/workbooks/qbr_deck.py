@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -27,6 +28,7 @@ SCORE_POINTS = "+0.0;-0.0;0.0"  # a difference of two scores (health), in points
 CHANGE = "+0.0%;-0.0%;0.0%"  # a relative change of an amount
 WHOLE = "0"  # NPS and other scores in whole points
 AXIS_THOUSANDS = "#,##0,;-#,##0,;0"  # a chart's amount axis: whole thousands (its title says so), no cents
+AXIS_TENTHS = "#,##0.0,;-#,##0.0,;0"  # the same for an account under 10 thousand a month: 0.5, 1.0, 1.5...
 _ROW_CM = 0.53  # a row of the default height (15 points), in centimetres
 _COLUMN_CM = 0.19  # one character of column width, in centimetres
 _INTERNAL_FONT = Font(bold=True, color="C00000")
@@ -92,3 +94,14 @@ def deck_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1)
 def quarter_label(date: str, locale: Locale) -> str:
     """A formula fragment naming the calendar quarter of `date` (a cell or an expression): "Q3 2026"."""
     return f'{text(locale("quarter_prefix"))}&ROUNDUP(MONTH({date})/3,0)&" "&YEAR({date})'
+
+
+def fit_axes(wb: Workbook, largest: float) -> None:
+    """Amount axes in thousands with a decimal when the account's largest monthly amount is under 10 thousand,
+    whole thousands otherwise: the axis of an account of 2,180 a month in whole thousands reads 2, 2, 2."""
+    wanted = AXIS_TENTHS if largest < 10_000 else AXIS_THOUSANDS
+    for ws in wb.worksheets:
+        for chart in ws._charts:
+            axis = chart.y_axis
+            if axis.numFmt is not None and axis.numFmt.formatCode in (AXIS_THOUSANDS, AXIS_TENTHS):
+                axis.numFmt.formatCode = wanted

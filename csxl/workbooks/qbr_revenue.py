@@ -116,8 +116,10 @@ def mrr_sheet(ws: Worksheet, locale: Locale) -> Anchors:
             formula(ws, a[f"{line}_below"].cell(k).local, f"=-{a[line].cell(k).local}")
     for r in range(helper, helper + 3):
         ws.row_dimensions[r].hidden = True
-    ws.add_chart(titled(line_chart(locale("total_mrr"), a["total_paid"].reference(), window, size=(7.5, 26)),
-                        locale("axis.month"), locale("axis.amount"), AXIS_THOUSANDS), f"B{below}")
+    total_chart = titled(line_chart(locale("total_mrr"), a["total_paid"].reference(), window, size=(7.5, 26)),
+                          locale("axis.month"), locale("axis.amount"), AXIS_THOUSANDS)
+    total_chart.y_axis.scaling.min = 0  # from zero: a 4% rise drawn over the chart's whole height would read as a leap
+    ws.add_chart(total_chart, f"B{below}")
     gains = {locale(line): a[line].reference() for line in ("new", "reactivation", "expansion")}
     losses = {locale(line): a[f"{line}_below"].reference() for line in ("contraction", "churn")}
     # side by side, one under each half of the months, so that neither is cut by a page break
