@@ -81,45 +81,32 @@ def bar_chart(title: str, series: dict[str, Reference] | Reference, categories: 
     return chart
 
 
-def trim_series(ws: Worksheet, length: int, kept: int) -> None:
-    """Shorten every series and category reference of the charts on `ws` that runs along a row of `length` cells
-    (as those of `gapped` do) to its first `kept` cells.
+def fit_reference(reference: str, start: int, stop: int | None = None, window: int | None = None) -> str:
+    """The chart reference `reference` (a range of one sheet, along a row or down a column) moved to cells `start` to
+    `stop` (exclusive; None: to its end) of its window: the `window` cells along it that end where it ends (None:
+    the cells it covers now). At least the window's last cell is kept.
 
-    LibreOffice plots #N/A (and "") as 0, so a line whose cells run past the
-    data falls to the axis there; a layout sizes its series for the most data
-    it can hold (24 months, 36 tenures) and filling, which knows how much
-    there is, cuts them to it. A reference of any other length (a team's own
-    series, a column) is left as it is.
+    A layout sizes a chart's series for the most data it can hold (24 months,
+    37 tenures) and filling, which knows how much there is, fits them to it:
+    LibreOffice plots a blank or #N/A as 0, so a line over cells without data
+    would fall to the axis, or rise from it. A window longer than the reference
+    reaches back before it, so a refilled workbook can start from the whole
+    window again; a `stop` past the window's end reaches past it. A reference
+    along a row moves along the row, any other along its column.
     """
-    for chart in ws._charts:
-        for series in chart.series:
-            for source in (series.val, series.cat):
-                numbers = getattr(source, "numRef", None) if source is not None else None
-                if numbers is None or "!" not in (numbers.f or ""):
-                    continue
-                sheet, area = numbers.f.rsplit("!", 1)
-                first_col, first_row, last_col, last_row = range_boundaries(area.replace("$", ""))
-                if last_row != first_row or last_col - first_col + 1 != length:
-                    continue
-                last_col = first_col + kept - 1
-                numbers.f = (f"{sheet}!${get_column_letter(first_col)}${first_row}:"
-                             f"${get_column_letter(last_col)}${last_row}")
-
-
-def skip_points(chart: ChartBase, skip: int) -> None:
-    """Start every series of `chart`, and its categories, `skip` points later (at filling, where the data says
-    how many leading points cannot be computed: LibreOffice plots a blank or #N/A as 0, so a line that cannot
-    start yet would otherwise rise from the axis). A reference along a row moves right, one along a column down;
-    at least one point is kept."""
-    for source in _sources(chart):
-        sheet, area = source.f.rsplit("!", 1)
-        min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-        if min_row == max_row:
-            min_col = min(min_col + skip, max_col)
-        else:
-            min_row = min(min_row + skip, max_row)
-        first, last = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
-        source.f = f"{sheet}!{absolute_coordinate(first)}:{absolute_coordinate(last)}"
+    sheet, area = reference.rsplit("!", 1)
+    min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+    along_row = min_row == max_row
+    first, last = (min_col, max_col) if along_row else (min_row, max_row)
+    origin = last - window + 1 if window else first
+    last = last if stop is None else origin + stop - 1
+    first = min(origin + start, last)
+    if along_row:
+        min_col, max_col = first, last
+    else:
+        min_row, max_row = first, last
+    corners = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
+    return f"{sheet}!{absolute_coordinate(corners[0])}:{absolute_coordinate(corners[1])}"
 
 
 def titled(chart: ChartBase, x_title: str | None, y_title: str | None, y_format: str | None = None) -> ChartBase:
@@ -156,26 +143,6 @@ _BRIDGE_COLOURS = ["2E75B6", "70AD47", "A9D18E", "5B9BD5", "9DC3E6"]
 _LOSS_COLOURS = ["F4B183", "C00000", "FF0000"]
 
 
-def start_lines(ws: Worksheet, length: int, skip: int) -> None:
-    """Start every line chart on `ws` over a monthly window of `length` cells along a row `skip` months in, at
-    filling, where the data says in which month the customer's line starts (LibreOffice would draw the months
-    before as a line at 0). A chart is one over the window when all its references run along one row each, end
-    in the same column and cover at most `length` cells (as a previous filling may have left them, so a refilled
-    workbook starts again from the whole window); at least one point is kept."""
-    for chart in ws._charts:
-        sources = _sources(chart)
-        found = [_row_area(source.f) for source in sources]
-        areas = [area for area in found if area is not None]
-        if not isinstance(chart, LineChart) or not areas or len(areas) != len(found):
-            continue
-        if len({area[2] for area in areas}) != 1 or any(last - first + 1 > length for first, _, last in areas):
-            continue
-        for source, (_, row, last) in zip(sources, areas, strict=True):
-            first = min(last - length + 1 + skip, last)
-            sheet = source.f.rsplit("!", 1)[0]
-            source.f = f"{sheet}!${get_column_letter(first)}${row}:${get_column_letter(last)}${row}"
-
-
 def only_rows(chart: ChartBase, rows: list[int]) -> None:
     """Point every series of `chart`, and its categories, at the given `rows` of the column each reference is in
     (ascending, at least one): at filling, where the data says which rows of a reserved block hold something the
@@ -187,14 +154,14 @@ def only_rows(chart: ChartBase, rows: list[int]) -> None:
             runs[-1][1] = row
         else:
             runs.append([row, row])
-    for source in _sources(chart):
+    for source in references(chart):
         sheet, area = source.f.strip("()").split(",")[0].rsplit("!", 1)
         letter = get_column_letter(range_boundaries(area.replace("$", ""))[0])
         parts = [f"{sheet}!${letter}${first}:${letter}${last}" for first, last in runs]
         source.f = parts[0] if len(parts) == 1 else f"({','.join(parts)})"
 
 
-def _sources(chart: ChartBase) -> list:
+def references(chart: ChartBase) -> list:
     """The value and category references of every series of `chart` that point at cells, each once (the series
     of a chart may share one category reference)."""
     found = []
@@ -205,7 +172,7 @@ def _sources(chart: ChartBase) -> list:
     return list({id(s): s for s in found if s is not None and s.f and "!" in s.f}.values())
 
 
-def _row_area(reference: str) -> tuple[int, int, int] | None:
+def row_cells(reference: str) -> tuple[int, int, int] | None:
     """The first column, the row and the last column of a one-row reference; None for a column, a block or a
     union."""
     area = reference.rsplit("!", 1)[1].replace("$", "")

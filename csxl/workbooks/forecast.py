@@ -61,7 +61,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, gapped, line_chart, trim_series
+from csxl.workbooks.charts import bar_chart, fit_reference, gapped, line_chart, references, row_cells
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import ok_colours
 from csxl.workbooks.forecast_drivers import drivers_sheet
@@ -678,10 +678,22 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
     # lines end where the data does (LibreOffice would draw the blanks after as 0)
-    trim_series(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon)
-    trim_series(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
+    _end_lines(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon)
+    _end_lines(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
+
+
+def _end_lines(ws: Worksheet, length: int, kept: int) -> None:
+    """End every series and category reference of the charts on `ws` that runs along a row of `length` cells (the
+    months of the scenario chart, the rows of `gapped`) after its first `kept` cells: the layout sizes them for the
+    longest horizon and curve, and the cells past the data would plot as 0 in LibreOffice. A reference of any other
+    length (the actual months, a team's own series, a column) is left as it is."""
+    for chart in ws._charts:
+        for source in references(chart):
+            cells = row_cells(source.f)
+            if cells is not None and cells[2] - cells[0] + 1 == length:
+                source.f = fit_reference(source.f, 0, kept)
 
 
 KIND = WorkbookKind("forecast", TABLES, OUTPUT_NAMES, forecast_layout, fill_forecast)

@@ -61,7 +61,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, gapped, line_chart, skip_points
+from csxl.workbooks.charts import bar_chart, fit_reference, gapped, line_chart, references
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, ok_colours
 from csxl.workbooks.formulas import (
@@ -891,7 +891,8 @@ def _start_trend_chart(wb: Workbook, opening: int) -> None:
     for chart in months.ws._charts:
         categories = [s.cat.numRef or s.cat.strRef for s in chart.series if s.cat]
         if categories and all(c is not None and c.f == months.ref for c in categories):
-            skip_points(chart, opening)  # trend row j compares month 12 + j with month j
+            for source in references(chart):  # trend row j compares month 12 + j with month j
+                source.f = fit_reference(source.f, opening)
 
 
 def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.chart import LineChart
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
@@ -32,7 +33,7 @@ from csxl.errors import CsxlDataError
 from csxl.workbooks import qbr_labels  # noqa: F401  (the labels of the QBR's own pages)
 from csxl.workbooks.anchors import Anchors, named
 from csxl.workbooks.cells import fit_amounts, fit_labels, hide_data_sheets, print_setup
-from csxl.workbooks.charts import start_lines
+from csxl.workbooks.charts import fit_reference, references, row_cells
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
@@ -233,7 +234,24 @@ def _fit_charts(wb: Workbook, tables: dict[str, pd.DataFrame], as_of: pd.Timesta
             first = seen.min() if seen is not None and len(seen) else None
             window_start = as_of - pd.DateOffset(months=months - 1)
             skip = months if first is None else max(0, _months_between(window_start, first))
-            start_lines(named(wb, name).ws, months, skip)
+            _start_lines(named(wb, name).ws, months, skip)
+
+
+def _start_lines(ws: Worksheet, length: int, skip: int) -> None:
+    """Start every line chart on `ws` over a monthly window of `length` cells along a row `skip` months in. A chart
+    is one over the window when all its references run along one row each, end in the same column and cover at
+    most `length` cells (as a previous filling may have left them, so a refilled workbook starts again from the
+    whole window); at least one point is kept."""
+    for chart in ws._charts:
+        sources = references(chart)
+        found = [row_cells(source.f) for source in sources]
+        cells = [area for area in found if area is not None]
+        if not isinstance(chart, LineChart) or not cells or len(cells) != len(found):
+            continue
+        if len({last for _, _, last in cells}) != 1 or any(last - first + 1 > length for first, _, last in cells):
+            continue
+        for source in sources:
+            source.f = fit_reference(source.f, skip, window=length)
 
 
 def _months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
