@@ -266,3 +266,61 @@ def test_the_total_mrr_line_starts_from_zero(book):
     wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("en")))
     (chart,) = [c for c in named(wb, "MrrProducts").ws._charts if isinstance(c, LineChart)]
     assert chart.y_axis.scaling.min == 0
+
+
+def _mrr_sheet(wb):
+    return named(wb, "MrrProducts").ws
+
+
+def _chart_box(ws, chart):
+    """(first column, first row, width cm, height cm) of a chart as written or as read back."""
+    if isinstance(chart.anchor, str):
+        letters, row = coordinate_from_string(chart.anchor)
+        return openpyxl.utils.column_index_from_string(letters), row, chart.width, chart.height
+    a = chart.anchor
+    return a._from.col + 1, a._from.row + 1, a.ext.width / 360_000, a.ext.height / 360_000
+
+
+def test_the_mrr_history_of_a_late_customer_starts_in_its_first_month_on_one_page(started_late):
+    """The account starts in April 2026: the 19 month columns before it (Sep 2024 to Mar 2026) are hidden, the
+    six left print one page wide, and the bridge sits under the MRR line instead of beside it."""
+    written, calculated = started_late["late"]
+    ws = _mrr_sheet(written)
+    months = [ws.cell(4, c) for c in range(2, 27)]
+    hidden = [ws.column_dimensions[cell.column_letter].hidden for cell in months]
+    assert hidden == [True] * 19 + [False] * 6
+    shown = [_mrr_sheet(calculated).cell(4, c.column).value for c, h in zip(months, hidden) if not h]
+    assert shown[0] == dt.datetime(2026, 4, 1) and shown[-1] == dt.datetime(2026, 9, 1)
+    assert ws.page_setup.fitToWidth == 1
+    (line,) = [c for c in ws._charts if isinstance(c, LineChart)]
+    (bridge,) = [c for c in ws._charts if isinstance(c, BarChart)]
+    line_col, line_row, _, line_height = _chart_box(ws, line)
+    bridge_col, bridge_row, _, bridge_height = _chart_box(ws, bridge)
+    assert line_col == bridge_col == 21  # column U, April 2026
+    assert bridge_row >= line_row + line_height / 0.53  # below the line, not over it
+    last_row = int(ws.print_area.rsplit("$", 1)[-1])
+    assert last_row >= bridge_row + bridge_height / 0.53 - 1
+
+
+def test_a_whole_history_prints_two_pages_wide_each_chart_under_its_half(book):
+    wb, _ = build_qbr(book, ACCOUNT, QbrJob(AS_OF, Locale("en")))
+    ws = _mrr_sheet(wb)
+    assert not any(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].hidden for c in range(2, 27))
+    assert ws.page_setup.fitToWidth == 2
+    (line,) = [c for c in ws._charts if isinstance(c, LineChart)]
+    (bridge,) = [c for c in ws._charts if isinstance(c, BarChart)]
+    line_col, line_row, line_width, _ = _chart_box(ws, line)
+    bridge_col, bridge_row, _, _ = _chart_box(ws, bridge)
+    assert line_row == bridge_row and line_col == 2 and bridge_col == 2 + 13  # 13 months under the line
+    columns_cm = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width * 0.19 for c in range(2, 15))
+    assert line_width <= columns_cm  # the line ends before the bridge begins
+
+
+def test_refilling_a_late_customers_qbr_with_a_whole_history_shows_every_month_again(book, started_late, tmp_path):
+    job = QbrJob(AS_OF, Locale("en"), template=started_late["files"]["late"])
+    wb = openpyxl.load_workbook(atomic_save(build_qbr(book, ACCOUNT, job)[0], tmp_path / "refilled.xlsx"))
+    ws = _mrr_sheet(wb)
+    assert not any(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].hidden for c in range(2, 27))
+    assert ws.page_setup.fitToWidth == 2
+    boxes = sorted(_chart_box(ws, c)[:2] for c in ws._charts)
+    assert boxes[0][1] == boxes[1][1] and boxes[1][0] - boxes[0][0] == 13  # side by side again

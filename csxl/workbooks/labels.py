@@ -32,7 +32,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
     # titles
     "title.qbr": ("Quarterly business review", "Revisão trimestral de negócios (QBR)",
                   "Revisión trimestral de negocios (QBR)"),
-    "title.mrr": ("MRR history and movements", "Histórico e movimentos de MRR", "Historial y movimientos de MRR"),
+    "title.mrr": ("MRR history", "Histórico de MRR", "Historial de MRR"),  # fits column A, printed on both pages
     "title.products": ("Products and whitespace", "Produtos contratados e potencial",
                        "Productos contratados y potencial"),
     "title.health": ("Health score", "Health score", "Health score"),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import LineChart
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.data.dataset import Dataset
@@ -45,6 +45,7 @@ from csxl.workbooks.qbr_plan import opportunities_sheet, plan_sheet
 from csxl.workbooks.qbr_revenue import (
     MRR_PRODUCTS,
     chart_owned_products,
+    fit_history,
     hide_unused_product_rows,
     mrr_sheet,
     products_sheet,
@@ -221,7 +222,8 @@ def fill_qbr(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, a
 
 def _fit_charts(wb: Workbook, tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> None:
     """Charts over what the customer has: the products chart over its products in the AsOf month, and each
-    monthly line from the first month it has data in (LibreOffice would draw the months before as a line at 0)."""
+    monthly chart from the first month it has data in (LibreOffice would draw the months before as a line at 0),
+    the MRR grid's months before it hidden."""
     mrr = tables["mrr"]
     now = set(mrr.loc[(mrr["month"] == as_of) & (mrr["mrr"] > 0), "product"])
     chart_owned_products(wb, [i for i, product in enumerate(tables["products"]["product"]) if product in now])
@@ -235,18 +237,20 @@ def _fit_charts(wb: Workbook, tables: dict[str, pd.DataFrame], as_of: pd.Timesta
             window_start = as_of - pd.DateOffset(months=months - 1)
             skip = months if first is None else max(0, _months_between(window_start, first))
             _start_lines(named(wb, name).ws, months, skip)
+            if name == MRR_PRODUCTS:
+                fit_history(wb, skip)
 
 
 def _start_lines(ws: Worksheet, length: int, skip: int) -> None:
-    """Start every line chart on `ws` over a monthly window of `length` cells along a row `skip` months in. A chart
-    is one over the window when all its references run along one row each, end in the same column and cover at
-    most `length` cells (as a previous filling may have left them, so a refilled workbook starts again from the
-    whole window); at least one point is kept."""
+    """Start every line and bar chart on `ws` over a monthly window of `length` cells along a row `skip` months
+    in. A chart is one over the window when all its references run along one row each, end in the same column and
+    cover at most `length` cells (as a previous filling may have left them, so a refilled workbook starts again
+    from the whole window); at least one point is kept."""
     for chart in ws._charts:
         sources = references(chart)
         found = [row_cells(source.f) for source in sources]
         cells = [area for area in found if area is not None]
-        if not isinstance(chart, LineChart) or not cells or len(cells) != len(found):
+        if not isinstance(chart, (LineChart, BarChart)) or not cells or len(cells) != len(found):
             continue
         if len({last for _, _, last in cells}) != 1 or any(last - first + 1 > length for first, _, last in cells):
             continue
