@@ -347,8 +347,8 @@ def test_the_book_prints_a_page_a_sheet_with_row_labels_on_every_movements_page(
                             text=True, check=True).stdout for n in range(1, _page_count(pdf) + 1)]
     assert len(pages) == 16
     shown = openpyxl.load_workbook(calculated, data_only=True)
-    titles = [ws["A1"].value for ws in shown.worksheets if ws.sheet_state == "visible"]
-    movements = shown[locale("sheet.movements")]["A1"].value
+    titles = [ws.cell(1, 1).value for ws in shown.worksheets if ws.sheet_state == "visible"]  # `cells.title`
+    movements = shown[locale("sheet.movements")].cell(1, 1).value
     expected = [title for title in titles for _ in range(3 if title == movements else 1)]
     assert len(expected) == 16
     for page, title in zip(pages, expected, strict=True):

@@ -14,8 +14,9 @@ def _sheet():
     """A title in A1, a figure in D5, an empty box for the reader to type in at F8, a hidden helper row 12 running
     to column Z (as `charts.gapped` writes one) and a cell read but never written at K3."""
     ws = Workbook().active
-    ws["A1"], ws["D5"] = "Portfolio review", 1200
-    ws["F8"].border = Border(bottom=Side(style="thin"))
+    ws.cell(1, 1, "Portfolio review")
+    ws.cell(5, 4, 1200)
+    ws.cell(8, 6).border = Border(bottom=Side(style="thin"))
     for column in range(2, 27):
         ws.cell(12, column, "=NA()")
     ws.row_dimensions[12].hidden = True
