@@ -6,6 +6,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import range_boundaries
 
 from csxl.data.demo import demo_dataset
 from csxl.metrics.coverage import covered_accounts
@@ -24,7 +25,7 @@ from csxl.workbooks.anchors import named
 from csxl.workbooks.builtin import KINDS
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import convert
-from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, WINDOW, write_portfolio
+from csxl.workbooks.portfolio import CSM_ROWS, OUTPUT_NAMES, TABLES, WINDOW, write_portfolio
 from tests.parity import at_risk, opening_month, portfolio_movements
 from tests.workbook_values import anchored, blank, named_values
 
@@ -308,17 +309,51 @@ def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
         assert [r[4] for r in rows] == list(top["days"]) and all(0 < r[4] <= days for r in rows)
 
 
-def test_the_book_prints_as_a_few_dozen_pages_with_row_labels_on_every_movements_page(generated, tmp_path):
-    """LibreOffice's PDF of the demo book: no Data sheet, every Movements page starts its lines with their labels."""
-    _, path, _ = generated
+# the sheets a CS leader reads, in their order; the others are Inputs, Checks and the hidden Data sheets
+READING = ("cover", "movements", "movers", "retention", "cohorts", "health", "renewals_at_risk", "segments", "csms",
+           "funnel", "whitespace", "voice")
+
+
+def test_every_sheet_for_reading_prints_its_cells_and_charts_and_no_other_sheet_has_a_print_area(generated):
+    """The charts' extents as LibreOffice lays them out: the cells their bottom-right corners sit in, in the copy it
+    saved (csxl estimates them from sizes in centimetres)."""
+    _, path, calculated = generated
+    locale = Locale("pt-BR")
+    wb, laid_out = openpyxl.load_workbook(path), openpyxl.load_workbook(calculated)
+    reading = [locale(f"sheet.{key}") for key in READING]
+    assert [ws.title for ws in wb.worksheets if ws.print_area] == reading
+    data = [ws for ws in wb.worksheets if ws.tables]
+    assert len(data) == len(TABLES) and all(ws.sheet_state == "hidden" for ws in data)
+    for title in reading:
+        ws = wb[title]
+        first_col, first_row, last_col, last_row = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
+        hidden = {r for r, dimension in ws.row_dimensions.items() if dimension.hidden}
+        shown = [(c.row, c.column) for row in ws.iter_rows() for c in row
+                 if c.value is not None and c.row not in hidden]
+        corners = [(chart.anchor.to.row + 1, chart.anchor.to.col + 1) for chart in laid_out[title]._charts]
+        assert (first_col, first_row) == (1, 1), title
+        assert all(row <= last_row and col <= last_col for row, col in shown + corners), (title, ws.print_area)
+    assert len(laid_out[locale("sheet.movements")]._charts) == 2
+
+
+def test_the_book_prints_a_page_a_sheet_with_row_labels_on_every_movements_page(generated, tmp_path):
+    """LibreOffice's PDF of the demo book, 16 pages (looked at: no chart cut, no page of a lone column): every
+    visible sheet on one page from its title, Movements' 36 months on three, each starting its lines with their
+    labels; no Data sheet."""
+    _, path, calculated = generated
     locale = Locale("pt-BR")
     pdf = convert([path], tmp_path, "pdf", locale="pt-BR")[0]
     pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
                             text=True, check=True).stdout for n in range(1, _page_count(pdf) + 1)]
-    assert 10 <= len(pages) <= 40
-    movements = [page for page in pages if page.lstrip().startswith(locale("sheet.movements"))]
-    assert len(movements) >= 2
-    for page in movements:
+    assert len(pages) == 16
+    shown = openpyxl.load_workbook(calculated, data_only=True)
+    titles = [ws.cell(1, 1).value for ws in shown.worksheets if ws.sheet_state == "visible"]  # `cells.title`
+    movements = shown[locale("sheet.movements")].cell(1, 1).value
+    expected = [title for title in titles for _ in range(3 if title == movements else 1)]
+    assert len(expected) == 16
+    for page, title in zip(pages, expected, strict=True):
+        assert page.lstrip().startswith(title), (title, page[:200])
+    for page in (page for page in pages if page.lstrip().startswith(movements)):
         starts = [text.strip() for text in page.splitlines()]
         assert all(any(t.startswith(locale(line)) for t in starts) for line in ("start_mrr", "churn", "end_mrr"))
     assert not any("customer_id" in page for page in pages)  # the Data tables' headers never print

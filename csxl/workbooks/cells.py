@@ -107,21 +107,6 @@ def title(ws: Worksheet, words: str, subtitle: str | None = None) -> None:
         label(ws, "A2", subtitle, SUBTITLE)
 
 
-def print_setup(worksheets: list[Worksheet]) -> None:
-    """Landscape, fit to the page width, no gridlines: report sheets print as a reader expects."""
-    for ws in worksheets:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.sheet_view.showGridLines = False
-
-
-def print_wide(ws: Worksheet, pages: int) -> None:
-    """A sheet of month columns printed `pages` pages wide, its row labels (column A) on every page."""
-    ws.page_setup.fitToWidth = pages
-    ws.print_title_cols = "A:A"
-
-
 def hide_data_sheets(wb: Workbook) -> None:
     """The Data sheets (those holding an Excel table) hidden: the figures stay traceable to them (Unhide shows
     them), but printing the workbook prints its report pages only, not thousands of data rows."""

@@ -56,8 +56,6 @@ from csxl.workbooks.cells import (
     header_row,
     hide_data_sheets,
     label,
-    print_setup,
-    print_wide,
     title,
     widths,
 )
@@ -71,6 +69,7 @@ from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where, text
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
+from csxl.workbooks.printing import print_setup, print_wide
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 MAX_HORIZON = 24

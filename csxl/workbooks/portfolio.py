@@ -56,8 +56,6 @@ from csxl.workbooks.cells import (
     header_row,
     hide_data_sheets,
     label,
-    print_setup,
-    print_wide,
     title,
     widths,
 )
@@ -93,6 +91,7 @@ from csxl.workbooks.portfolio_movers import MOVER_WINDOWS, mover_columns, movers
 from csxl.workbooks.portfolio_renewals import WINDOWS, renewal_columns, renewal_inputs, renewals_sheet
 from csxl.workbooks.portfolio_segments import QUARTERS, quarter_back, segment_trends
 from csxl.workbooks.portfolio_window import MONTH_COLUMNS, WINDOW, window_month
+from csxl.workbooks.printing import print_pages, print_setup
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 KANBAN_ROWS, WHITESPACE_ROWS, MAX_PRODUCTS, TIER_ROWS = 15, 40, 10, 6
@@ -358,8 +357,9 @@ def portfolio_layout(locale: Locale) -> Layout:
     anchors["checks"] = _checks_sheet(checks, locale, anchors)
     anchors["cover"] = _cover_sheet(cover, locale, anchors["movements"])
     fit_labels(wb.worksheets)
-    print_setup([cover, inputs.ws, *sheets.values(), checks])
-    print_wide(sheets["movements"], 3)  # 37 months do not fit one page legibly: a year a page
+    print_setup([inputs.ws, checks])
+    for key, ws in {"cover": cover, **sheets}.items():  # the sheets for reading print as pages
+        print_pages(ws, pages_wide=3 if key == "movements" else 1)  # 36 months do not fit one page: a year a page
     hide_data_sheets(wb)
     wb.calculation.fullCalcOnLoad = True
     return Layout(wb, anchors)
@@ -475,9 +475,11 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     months = a["month"].reference()
     shown = ("new", "reactivation", "expansion", "contraction", "churn")
     series = {locale(line): a[line].reference() for line in shown}
-    ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 30)), f"A{a['grr_month'].row + 3}")
-    ws.add_chart(line_chart(locale("end_mrr"), a["end_mrr"].reference(), months, size=(9, 30)),
-                 f"A{a['grr_month'].row + 22}")
+    # under the first year's columns, so that they print whole on its page and column A, repeated on every page
+    # of months, carries no piece of them
+    ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 28)), f"B{a['grr_month'].row + 3}")
+    ws.add_chart(line_chart(locale("end_mrr"), a["end_mrr"].reference(), months, size=(9, 28)),
+                 f"B{a['grr_month'].row + 22}")
     return a
 
 

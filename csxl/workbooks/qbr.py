@@ -32,14 +32,15 @@ from csxl.data.dataset import Dataset
 from csxl.errors import CsxlDataError
 from csxl.workbooks import qbr_labels  # noqa: F401  (the labels of the QBR's own pages)
 from csxl.workbooks.anchors import Anchors, named
-from csxl.workbooks.cells import fit_amounts, fit_labels, hide_data_sheets, print_setup
+from csxl.workbooks.cells import fit_amounts, fit_labels, hide_data_sheets
 from csxl.workbooks.charts import fit_reference, references, row_cells
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.printing import print_pages, print_setup
 from csxl.workbooks.qbr_account import next_steps_sheet, renewal_sheet
-from csxl.workbooks.qbr_deck import deck_page, fit_axes, mark_vendor_sheet
+from csxl.workbooks.qbr_deck import fit_axes, mark_vendor_sheet
 from csxl.workbooks.qbr_health import WEIGHTS, health_sheet, voice_sheet
 from csxl.workbooks.qbr_plan import opportunities_sheet, plan_sheet
 from csxl.workbooks.qbr_revenue import (
@@ -99,7 +100,7 @@ def qbr_layout(locale: Locale) -> Layout:
     for ws in (*(sheets[key] for key in VENDOR_SHEETS), inputs.ws, checks):
         mark_vendor_sheet(ws, locale)
     for key in CUSTOMER_SHEETS:
-        deck_page(sheets[key], **_PAGES.get(key, {}))
+        print_pages(sheets[key], **_PAGES.get(key, {}))
     hide_data_sheets(wb)
     wb.calculation.fullCalcOnLoad = True
     return Layout(wb, anchors)

@@ -1,0 +1,80 @@
+"""How the generated workbooks print: report sheets landscape and fitted to the width, presentation sheets as pages.
+
+A presentation sheet (a QBR customer page, a portfolio review sheet) gets a
+print area of its cells and charts, so that printing it, or LibreOffice's
+PDF, shows what the reader reads and no blank page or sliver of a chart: one
+page tall, as many pages wide as its months need, its row labels (column A)
+on every page. The extent of a chart is estimated from its anchor and size in
+centimetres, as the layout sets them (a workbook read back from a file has
+lost the sizes: call `print_pages` when a layout is built).
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet.worksheet import Worksheet
+
+from csxl.workbooks.cells import EXCEL_DEFAULT_WIDTH
+
+_ROW_CM = 0.53  # a row of the default height (15 points), in centimetres
+_COLUMN_CM = 0.19  # one character of column width, in centimetres
+
+
+def print_setup(worksheets: list[Worksheet]) -> None:
+    """Landscape, fit to the page width, no gridlines: report sheets print as a reader expects."""
+    for ws in worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_view.showGridLines = False
+
+
+def print_wide(ws: Worksheet, pages: int) -> None:
+    """A sheet of month columns printed `pages` pages wide, its row labels (column A) on every page."""
+    ws.page_setup.fitToWidth = pages
+    ws.print_title_cols = "A:A"
+
+
+def print_pages(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1) -> None:
+    """Print the sheet as presentation pages (`print_setup`, landscape A4): its cells and charts as the print area,
+    `pages_wide` pages wide and one page tall, with column A (the row labels) and `title_rows` on every page."""
+    rows, cols = print_extent(ws)
+    ws.print_area = f"A1:{get_column_letter(cols)}{rows}"
+    print_setup([ws])
+    print_wide(ws, pages_wide)
+    ws.page_setup.fitToHeight = 1
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+
+
+def print_extent(ws: Worksheet) -> tuple[int, int]:
+    """The last row and column that the sheet's cells (written or styled: an empty box the reader types in counts)
+    and charts cover. Hidden rows count for nothing, so the helper rows at the bottom (`charts.gapped`) print no
+    blank page or column; a cell read but never written (openpyxl makes one) counts for nothing either."""
+    hidden = {row for row, dimension in ws.row_dimensions.items() if dimension.hidden}
+    shown = [(row, col) for (row, col), cell in ws._cells.items()
+             if row not in hidden and (cell.value is not None or cell.has_style)]
+    chart_row, chart_col = _chart_extent(ws)
+    return (max([chart_row, 1, *(row for row, _ in shown)]), max([chart_col, 1, *(col for _, col in shown)]))
+
+
+def _chart_extent(ws: Worksheet) -> tuple[int, int]:
+    """The last row and column that the sheet's charts cover, from their anchors and sizes."""
+    last_row, last_col = 0, 0
+    for chart in ws._charts:
+        letters, row = coordinate_from_string(chart.anchor)
+        first = column_index_from_string(letters)
+        widths = [ws.column_dimensions[get_column_letter(c)].width or EXCEL_DEFAULT_WIDTH
+                  for c in range(first, first + 60)]
+        cm, cols = 0.0, 0
+        while cm < chart.width and cols < len(widths):
+            cm += widths[cols] * _COLUMN_CM
+            cols += 1
+        last_row = max(last_row, row + math.ceil(chart.height / _ROW_CM))
+        last_col = max(last_col, first + cols - 1)
+    return last_row, last_col
