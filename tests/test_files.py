@@ -65,6 +65,29 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path,
     assert sorted(os.listdir(tmp_path)) == ["qbr.xlsx"]
 
 
+def test_a_save_writes_no_file_but_the_workbook(tmp_path):
+    """Under a file size limit of 50 KB a 16 KB workbook is saved whole, though its sheet's XML is 186 KB.
+
+    openpyxl would write that XML to a temporary file first, elsewhere (maybe another, fuller disk), where
+    lxml reports a failed write as no OSError or, in its last buffer, not at all: a sheet cut short.
+    """
+    save = ("import resource, sys, openpyxl\n"
+            "from csxl.workbooks.files import atomic_save\n"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
+            "wb = openpyxl.Workbook()\n"
+            "for r in range(1, 2001):\n"
+            "    wb.active.cell(r, 1).value = 'the same words on every row'\n"
+            "atomic_save(wb, sys.argv[1])\n")
+    path = tmp_path / "big.xlsx"
+    done = subprocess.run([sys.executable, "-c", save, path], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert 10_000 < path.stat().st_size < 50_000
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 150_000
+    rows = [row for row, in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+    assert rows == ["the same words on every row"] * 2000
+
+
 def test_a_link_to_a_file_is_written_through_and_kept(tmp_path):
     (tmp_path / "shared").mkdir()
     target = tmp_path / "shared" / "qbr.xlsx"

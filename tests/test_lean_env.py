@@ -27,7 +27,7 @@ def lean(tmp_path_factory):
 def test_the_lean_environment_has_only_the_three_libraries(lean, tmp_path):
     installed = {line.split("==")[0].lower() for line in run(lean, "-m", "pip", "freeze", cwd=tmp_path).stdout.split()}
     assert {"csxl", "numpy", "pandas", "scipy"} <= installed
-    assert not installed & {"xlwings", "openpyxl", "pillow", "pyarrow", "typer", "rich", "duckdb", "sqlglot"}
+    assert not installed & {"xlwings", "openpyxl", "pillow", "lxml", "pyarrow", "typer", "rich", "duckdb", "sqlglot"}
     where = run(lean, "-c", "import csxl; print(csxl.__file__)", cwd=tmp_path).stdout.strip()
     assert where.startswith(str(lean.parent.parent)) and not where.startswith(str(ROOT))  # the wheel, not the checkout
 

@@ -41,7 +41,12 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def clean_text(value: object) -> str:
-    """A string safe for the xlsx format: control characters dropped."""
+    """A string safe for the xlsx format: control characters dropped.
+
+    Tab, line feed and carriage return stay. lxml, openpyxl's serialiser, writes a carriage return as the
+    reference `&#13;`, which Excel, LibreOffice and openpyxl all read back as one (a raw one an XML reader
+    turns into a line feed). Excel's own `_x000D_` is no better: openpyxl reads it as those seven characters.
+    """
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 

@@ -23,10 +23,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from io import BytesIO
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from csxl.data.readers import read_in_folder
@@ -179,6 +183,28 @@ def _umask() -> int:
     return mask
 
 
+class _SheetsInMemory(ExcelWriter):
+    """openpyxl's writer, except that each sheet is serialised in memory rather than to a temporary file.
+
+    openpyxl writes a sheet's XML to a file in the system's temporary folder, then copies it into the
+    archive. With lxml (its serialiser when importable) a failed write there is a `SerialisationError`
+    instead of an OSError, and a failure in the last buffer written, as the file closes, is not reported
+    at all: the sheet is copied in empty or cut short and the workbook saved as if whole. In memory, the
+    only file written is the archive, whose failures are OSErrors naming what went wrong. The price is the
+    largest sheet's XML in memory while it is compressed: 222 MiB for 5,000 customers x 36 months.
+    """
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
 def _save(workbook: Workbook, temp: str) -> None:
     """What `Workbook.save` does, except that a failed write closes the archive at once.
 
@@ -188,7 +214,7 @@ def _save(workbook: Workbook, temp: str) -> None:
     archive = ZipFile(temp, "w", ZIP_DEFLATED, allowZip64=True)
     try:
         workbook.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-        ExcelWriter(workbook, archive).save()
+        _SheetsInMemory(workbook, archive).save()
     except BaseException:
         with contextlib.suppress(OSError, ValueError):
             archive.close()
