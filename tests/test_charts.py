@@ -74,6 +74,7 @@ def test_a_run_of_formulas_is_counted_from_a_references_first_or_last_cell():
     ("'Retention'!$A$29:$A$29", "'Retention'!$A$5:$A$29", True),  # only the last cell kept
     ("'Retention'!$A$5:$A$29", "'Retention'!$A$5:$A$29", True),  # all of it
     ("'Retention'!$W$31:$Z$31", "'Retention'!$B$31:$Z$31", True),  # along a row
+    ("Retention!$A$22:$A$29", "'Retention'!$A$5:$A$29", True),  # the sheet's name as Excel writes it
     ("'Retention'!$A$1:$A$29", "'Retention'!$A$5:$A$29", False),  # starts before it
     ("'Retention'!$A$22:$A$28", "'Retention'!$A$5:$A$29", False),  # ends before it
     ("'Retention'!$B$22:$B$29", "'Retention'!$A$5:$A$29", False),  # another column

@@ -69,10 +69,15 @@ def refilled(kind, as_of: pd.Timestamp, folder, steps, edit=None) -> dict:
 
 
 def add_team_target(path) -> None:
-    """A series of the team's own on the trend chart: the benchmark NRR column, its 25 months."""
+    """A series of the team's own on the trend chart: the benchmark NRR column, its 25 months; and the chart's
+    references as Excel saves them, the sheet's name unquoted."""
     wb = openpyxl.load_workbook(path)
     (chart,) = [c for c in named(wb, "TrendMonths").ws._charts if isinstance(c, LineChart)]
     chart.series.append(Series(Reference(range_string="'Retention'!$D$5:$D$29"), title="Team"))
+    for series in chart.series:
+        for source in (series.val.numRef, series.cat and series.cat.numRef):
+            if source:
+                source.f = source.f.replace("'Retention'!", "Retention!")
     wb.save(path)
 
 
@@ -171,9 +176,9 @@ def test_the_trend_chart_starts_at_the_first_month_of_its_own_data(reviews, key)
     trend = named(openpyxl.load_workbook(path), "TrendMonths")
     *lines, team = line_chart(path, "Retention").series
     assert len(lines) == len(laid_out.series) == 4
-    assert team.val.numRef.f == "'Retention'!$D$5:$D$29"
+    assert team.val.numRef.f.replace("'", "") == "Retention!$D$5:$D$29"
     for series, layout in zip(lines, laid_out.series):
-        assert series.cat.numRef.f == f"'Retention'!$A${trend.bottom - shown + 1}:$A${trend.bottom}"
+        assert series.cat.numRef.f.replace("'", "") == f"Retention!$A${trend.bottom - shown + 1}:$A${trend.bottom}"
         assert cells(series.val.numRef.f)[2:] == cells(layout.val.numRef.f)[2:]  # the layout's last cell
         assert count(series.val.numRef.f) == shown
 

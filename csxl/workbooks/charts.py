@@ -113,10 +113,11 @@ def fit_reference(reference: str, start: int, stop: int | None = None, window: i
 def ends_with(reference: str, whole: str) -> bool:
     """Whether the chart reference `reference` is the end of `whole` (a range along a row or down a column of the
     same sheet): it ends in the last cell of `whole` and starts in it, as `fit_reference` leaves a reference it
-    started later, or covers it all."""
+    started later, or covers it all. Excel writes a sheet name quoted only where it must, openpyxl always: the
+    names are compared unquoted."""
     sheet, area = reference.rsplit("!", 1)
     whole_sheet, whole_area = whole.rsplit("!", 1)
-    if sheet != whole_sheet or "," in area:
+    if _sheet_name(sheet) != _sheet_name(whole_sheet) or "," in area:
         return False
     min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
     first_col, first_row, last_col, last_row = range_boundaries(whole_area.replace("$", ""))
@@ -209,7 +210,7 @@ def formula_run(wb: Workbook, reference: str, backwards: bool = False) -> int:
     blank ends the run; a union or a sheet the workbook lacks has none.
     """
     sheet, area = reference.rsplit("!", 1)
-    name = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+    name = _sheet_name(sheet)
     if "," in area or name not in wb.sheetnames:
         return 0
     min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
@@ -221,3 +222,8 @@ def formula_run(wb: Workbook, reference: str, backwards: bool = False) -> int:
         run += 1
         row, column = (row, column + step) if along_row else (row + step, column)
     return run
+
+
+def _sheet_name(part: str) -> str:
+    """The sheet name of the part of a reference before its "!", quotes taken off ('Bob''s MRR': Bob's MRR)."""
+    return part[1:-1].replace("''", "'") if part.startswith("'") else part
