@@ -7,6 +7,7 @@ template is filled with more or fewer rows.
 
 from __future__ import annotations
 
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.utils import get_column_letter
@@ -109,6 +110,21 @@ def fit_reference(reference: str, start: int, stop: int | None = None, window: i
     return f"{sheet}!{absolute_coordinate(corners[0])}:{absolute_coordinate(corners[1])}"
 
 
+def ends_with(reference: str, whole: str) -> bool:
+    """Whether the chart reference `reference` is the end of `whole` (a range along a row or down a column of the
+    same sheet): it ends in the last cell of `whole` and starts in it, as `fit_reference` leaves a reference it
+    started later, or covers it all. Excel writes a sheet name quoted only where it must, openpyxl always: the
+    names are compared unquoted."""
+    sheet, area = reference.rsplit("!", 1)
+    whole_sheet, whole_area = whole.rsplit("!", 1)
+    if _sheet_name(sheet) != _sheet_name(whole_sheet) or "," in area:
+        return False
+    min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+    first_col, first_row, last_col, last_row = range_boundaries(whole_area.replace("$", ""))
+    in_line = min_col == first_col if first_col == last_col else min_row == first_row
+    return in_line and (max_col, max_row) == (last_col, last_row) and min_col >= first_col and min_row >= first_row
+
+
 def titled(chart: ChartBase, x_title: str | None, y_title: str | None, y_format: str | None = None) -> ChartBase:
     """The chart with axis titles (and a number format on its value axis), both axes drawn."""
     chart.x_axis.title, chart.y_axis.title = x_title, y_title
@@ -180,3 +196,34 @@ def row_cells(reference: str) -> tuple[int, int, int] | None:
         return None
     min_col, min_row, max_col, max_row = range_boundaries(area)
     return (min_col, min_row, max_col) if min_row == max_row else None
+
+
+def formula_run(wb: Workbook, reference: str, backwards: bool = False) -> int:
+    """How many formulas run along the line of the chart reference `reference` (along a row, or down a column as
+    `fit_reference` reads it) from its first cell on (`backwards`: from its last cell back).
+
+    The layout writes a chart's series as a line of formulas and filling cuts
+    only the reference, never the cells: the run is the layout's full extent,
+    the same whether the reference covers it or a previous filling cut it, so
+    a refilling finds its charts' lines again by it and leaves a line of
+    another extent (a team's own series) alone. A label, a typed value or a
+    blank ends the run; a union or a sheet the workbook lacks has none.
+    """
+    sheet, area = reference.rsplit("!", 1)
+    name = _sheet_name(sheet)
+    if "," in area or name not in wb.sheetnames:
+        return 0
+    min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+    along_row = min_row == max_row
+    step = -1 if backwards else 1
+    row, column = (max_row, max_col) if backwards else (min_row, min_col)
+    cells, run = wb[name]._cells, 0  # openpyxl's own store: reading it creates no empty cell
+    while (cell := cells.get((row, column))) is not None and cell.data_type == "f":
+        run += 1
+        row, column = (row, column + step) if along_row else (row + step, column)
+    return run
+
+
+def _sheet_name(part: str) -> str:
+    """The sheet name of the part of a reference before its "!", quotes taken off ('Bob''s MRR': Bob's MRR)."""
+    return part[1:-1].replace("''", "'") if part.startswith("'") else part

@@ -59,7 +59,7 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, fit_reference, gapped, line_chart, references, row_cells
+from csxl.workbooks.charts import bar_chart, fit_reference, formula_run, gapped, line_chart, references, row_cells
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import ok_colours
 from csxl.workbooks.forecast_drivers import drivers_sheet
@@ -677,21 +677,24 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
     # lines end where the data does (LibreOffice would draw the blanks after as 0)
-    _end_lines(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon)
+    _end_lines(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon, HISTORY + 1)
     _end_lines(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
 
 
-def _end_lines(ws: Worksheet, length: int, kept: int) -> None:
-    """End every series and category reference of the charts on `ws` that runs along a row of `length` cells (the
-    months of the scenario chart, the rows of `gapped`) after its first `kept` cells: the layout sizes them for the
-    longest horizon and curve, and the cells past the data would plot as 0 in LibreOffice. A reference of any other
-    length (the actual months, a team's own series, a column) is left as it is."""
+def _end_lines(ws: Worksheet, length: int, kept: int, fixed: int = 0) -> None:
+    """End every series and category reference of the charts on `ws` along a row of `length` formulas (the months
+    of the scenario chart, the rows of `gapped`) after its first `kept` cells: the layout sizes them for the
+    longest horizon and curve, and the cells past the data would plot as 0 in LibreOffice. The row's run of
+    formulas (`formula_run`) finds a reference a previous filling ended too, so a workbook refilled as a template
+    fits its lines to the new horizon and tenures. A reference along a row of another extent (a bridge line, the
+    cohort grid, a team's own series), down a column, or of `fixed` cells or fewer (the actual months, which no
+    filling ends) is left as it is."""
     for chart in ws._charts:
         for source in references(chart):
             cells = row_cells(source.f)
-            if cells is not None and cells[2] - cells[0] + 1 == length:
+            if cells is not None and cells[2] - cells[0] + 1 > fixed and formula_run(ws.parent, source.f) == length:
                 source.f = fit_reference(source.f, 0, kept)
 
 

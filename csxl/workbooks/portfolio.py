@@ -59,7 +59,16 @@ from csxl.workbooks.cells import (
     title,
     widths,
 )
-from csxl.workbooks.charts import bar_chart, fit_reference, gapped, line_chart, references
+from csxl.workbooks.charts import (
+    bar_chart,
+    ends_with,
+    fit_reference,
+    formula_run,
+    gapped,
+    line_chart,
+    references,
+    row_cells,
+)
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, ok_colours
 from csxl.workbooks.formulas import (
@@ -888,13 +897,25 @@ def _opening_month(wide: np.ndarray, before: np.ndarray) -> int:
 
 def _start_trend_chart(wb: Workbook, opening: int) -> None:
     """Start the NRR / GRR trend chart at its first month with a year of data before it: the trend rows before
-    that are blank, which LibreOffice would plot as 0%."""
+    that are blank, which LibreOffice would plot as 0%.
+
+    The chart is the one over the months of TrendMonths or a later start of
+    them (a previous filling's, when the workbook is refilled as a template):
+    its categories start again from TrendMonths, its lines of `gapped` (rows
+    of formulas as long as the months, `formula_run`) from the whole row; a
+    series down a column or of another extent (a team's own) stays as it is.
+    """
     months = named(wb, "TrendMonths")
+    length = months.bottom - months.row + 1
     for chart in months.ws._charts:
         categories = [s.cat.numRef or s.cat.strRef for s in chart.series if s.cat]
-        if categories and all(c is not None and c.f == months.ref for c in categories):
-            for source in references(chart):  # trend row j compares month 12 + j with month j
-                source.f = fit_reference(source.f, opening)
+        if not categories or not all(c is not None and ends_with(c.f, months.ref) for c in categories):
+            continue
+        for source in references(chart):  # trend row j compares month 12 + j with month j
+            if ends_with(source.f, months.ref):
+                source.f = fit_reference(months.ref, opening)
+            elif row_cells(source.f) is not None and formula_run(wb, source.f, backwards=True) == length:
+                source.f = fit_reference(source.f, opening, window=length)
 
 
 def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
