@@ -205,3 +205,21 @@ def lines(ws: Worksheet, top: int, items: list[Line], label_col: int = 1, value_
         if line.name:
             anchor.define(ws.parent, line.name)
     return anchors
+
+
+def referenced(wb: Workbook, reference: str) -> Anchor | None:
+    """The area of a one-area reference such as a chart's ('Bob''s MRR'!$B$5:$B$20, or unquoted as Excel saves
+    it), None for a union or a sheet the workbook lacks."""
+    from openpyxl.utils.cell import range_boundaries
+
+    sheet, area = reference.rsplit("!", 1)
+    name = sheet_name(sheet)
+    if "," in area or name not in wb.sheetnames:
+        return None
+    first_col, first_row, last_col, last_row = range_boundaries(area.replace("$", ""))
+    return Anchor(wb[name], first_row, first_col, last_row, last_col)
+
+
+def sheet_name(part: str) -> str:
+    """The sheet name of the part of a reference before its "!", quotes taken off ('Bob''s MRR': Bob's MRR)."""
+    return part[1:-1].replace("''", "'") if part.startswith("'") else part

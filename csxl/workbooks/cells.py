@@ -52,7 +52,12 @@ def clean_text(value: object) -> str:
 
 def value(ws: Worksheet, ref: str, data: object, fmt: str | None = None) -> Cell:
     """Write a value from data: numbers and dates as they are, any text strictly as text."""
-    cell = ws[ref]
+    return put(ws[ref], data, fmt)
+
+
+def put(cell: Cell, data: object, fmt: str | None = None) -> Cell:
+    """`value` into a cell already found: a Data table's million cells are found by row and column, which
+    costs openpyxl a fraction of reading an "A1" reference."""
     if data is None or (isinstance(data, float) and math.isnan(data)):
         cell.value = None
     elif isinstance(data, str):

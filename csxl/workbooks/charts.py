@@ -14,6 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from csxl.workbooks.anchors import referenced, sheet_name
+
 
 def gapped(ws: Worksheet, source: Reference, row: int | None = None) -> Reference:
     """A hidden copy of a row or column of values for a line chart, with #N/A where the source shows "".
@@ -117,7 +119,7 @@ def ends_with(reference: str, whole: str) -> bool:
     names are compared unquoted."""
     sheet, area = reference.rsplit("!", 1)
     whole_sheet, whole_area = whole.rsplit("!", 1)
-    if _sheet_name(sheet) != _sheet_name(whole_sheet) or "," in area:
+    if sheet_name(sheet) != sheet_name(whole_sheet) or "," in area:
         return False
     min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
     first_col, first_row, last_col, last_row = range_boundaries(whole_area.replace("$", ""))
@@ -209,21 +211,14 @@ def formula_run(wb: Workbook, reference: str, backwards: bool = False) -> int:
     another extent (a team's own series) alone. A label, a typed value or a
     blank ends the run; a union or a sheet the workbook lacks has none.
     """
-    sheet, area = reference.rsplit("!", 1)
-    name = _sheet_name(sheet)
-    if "," in area or name not in wb.sheetnames:
+    area = referenced(wb, reference)
+    if area is None:
         return 0
-    min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
-    along_row = min_row == max_row
+    along_row = area.row == area.bottom
     step = -1 if backwards else 1
-    row, column = (max_row, max_col) if backwards else (min_row, min_col)
-    cells, run = wb[name]._cells, 0  # openpyxl's own store: reading it creates no empty cell
+    row, column = (area.bottom, area.right) if backwards else (area.row, area.col)
+    cells, run = area.ws._cells, 0  # openpyxl's own store: reading it creates no empty cell
     while (cell := cells.get((row, column))) is not None and cell.data_type == "f":
         run += 1
         row, column = (row, column + step) if along_row else (row + step, column)
     return run
-
-
-def _sheet_name(part: str) -> str:
-    """The sheet name of the part of a reference before its "!", quotes taken off ('Bob''s MRR': Bob's MRR)."""
-    return part[1:-1].replace("''", "'") if part.startswith("'") else part

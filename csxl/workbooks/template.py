@@ -53,7 +53,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.errors import CsxlDataError
 from csxl.metrics.rates import arr
 from csxl.workbooks.anchors import Anchor
-from csxl.workbooks.cells import HEADER_FILL, HEADER_FONT, col, label, value
+from csxl.workbooks.cells import HEADER_FILL, HEADER_FONT, col, label, put
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.leaks import scrub
 
@@ -343,11 +343,21 @@ def fill_table(wb: Workbook, table: DataTable, frame: pd.DataFrame, locale: Loca
         index = placed.columns[column]
         fmt = None if keep_format[index] else formats[kind]  # a format the team gave the column is kept
         items = frame[column].tolist() if column in frame else []
+        styles: dict[bytes, object] = {}  # a cell's style -> the same with the column's format (set once, copied)
         for r, item in enumerate(items, start=placed.first):
             item = _cell_value(item)
             if item is None and (r, index) not in ws._cells:
                 continue  # a blank that is no cell yet stays none: most of a wide table's cells, unwritten
-            value(ws, f"{col(index)}{r}", item, fmt)
+            cell = ws.cell(r, index)
+            if not fmt:
+                put(cell, item)
+                continue
+            before = b"" if cell._style is None else cell._style.tobytes()
+            if before in styles:
+                put(cell, item)
+                cell._style = copy(styles[before])
+            else:
+                styles[before] = put(cell, item, fmt)._style
     for index, row_formula in formulas.items():
         for r in range(placed.first, last + 1):
             ws.cell(r, index).value = row_formula.at(r)
