@@ -25,7 +25,7 @@ from csxl.workbooks.files import atomic_save
 from csxl.workbooks.jobs import QbrJob, build_qbr
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.libreoffice import LibreOfficeError, convert_each
-from csxl.workbooks.pdf import save_customer_copy
+from csxl.workbooks.pdf import save_copy_showing, save_customer_copy
 from tests.books import ACCOUNT, small_book
 from tests.test_cli import small_demo_csv
 
@@ -120,6 +120,29 @@ def test_the_copy_to_print_hides_internal_sheets_and_the_workbook_stays_as_it_wa
     assert {v.title for v in vendor} <= internal and shown
     assert shown == [title for title, state in before if state == "visible" and title not in internal]
     assert copy.active.title == shown[0]
+
+
+@pytest.mark.libreoffice
+def test_a_hidden_sheet_with_a_print_area_is_not_printed(tmp_path):
+    """LibreOffice prints a hidden sheet that has a print area: the copies drop the hidden sheets' areas, so a
+    customer page marked internal stays out of the PDF, and a copy showing one sheet prints that sheet alone."""
+    wb, _ = build_qbr(small_book(), ACCOUNT, QbrJob(AS_OF, Locale("en")))
+    pages = [ws for ws in wb.worksheets if not ws.tables and not is_internal(ws)]
+    vendor = pages[-2:]
+    assert all(ws.print_area for ws in pages)  # every customer page has one
+    for ws in vendor:
+        mark_internal(ws)
+    one = save_copy_showing(wb, [pages[2]], tmp_path / "one.xlsx")
+    deck = save_customer_copy(wb, tmp_path / "deck.xlsx")
+    assert all(ws.print_area for ws in pages)  # the workbook keeps its own
+    done = convert_each([one, deck], tmp_path / "pdf", "pdf")
+    titles = {ws.title: sheet_title(ws) for ws in pages}
+    one_lines = pdf_lines(done.outputs[one.resolve()])
+    assert titles[pages[2].title] in one_lines
+    assert not {titles[ws.title] for ws in pages if ws is not pages[2]} & set(one_lines)
+    deck_lines = pdf_lines(done.outputs[deck.resolve()])
+    assert {titles[ws.title] for ws in pages[:-2]} <= set(deck_lines)
+    assert not {titles[ws.title] for ws in vendor} & set(deck_lines)
 
 
 def test_a_workbook_without_a_customer_page_is_refused_saying_what_to_do(tmp_path):

@@ -58,8 +58,12 @@ def save_customer_copy(wb: Workbook, path: Path) -> Path:
 
 def save_copy_showing(wb: Workbook, pages: list[Worksheet], path: Path) -> Path:
     """Save a copy of `wb` to `path` in which only `pages` (one or more of its sheets) are visible, the first of
-    them open; `wb` is left as it was."""
-    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    them open; `wb` is left as it was.
+
+    The other sheets are hidden and lose their print areas in the copy: LibreOffice (7.4) prints a hidden sheet
+    that has a print area, so a copy showing one customer page printed the deck's first page instead.
+    """
+    states = {ws.title: (ws.sheet_state, ws.print_area) for ws in wb.worksheets}
     active = wb.active
     try:
         for ws in pages:
@@ -67,11 +71,12 @@ def save_copy_showing(wb: Workbook, pages: list[Worksheet], path: Path) -> Path:
         wb.active = pages[0]  # a hidden sheet cannot be the one a reader opens on
         for ws in wb.worksheets:
             if ws not in pages:
-                ws.sheet_state = "hidden"
+                ws.sheet_state, ws.print_area = "hidden", None
         return atomic_save(wb, path)
     finally:
         for ws in wb.worksheets:
-            ws.sheet_state = states[ws.title]
+            ws.sheet_state, area = states[ws.title]
+            ws.print_area = area or None
         wb.active = active
 
 
