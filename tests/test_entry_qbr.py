@@ -9,13 +9,11 @@ import sys
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from csxl import entry
-from csxl.cli import app
-
-runner = CliRunner()
-BOOK = "customer_id,month,mrr\na,2026-01,100\nb,2026-01,50\na,2026-02,120\nb,2026-03,60\nc,2026-03,10\n"
+from tests.test_cli import BOOK
+from tests.test_sql_direct import _full_route as _full
+from tests.test_sql_direct import _run_entry as _direct
 
 
 @pytest.fixture
@@ -23,23 +21,6 @@ def book(tmp_path):
     path = tmp_path / "mrr.csv"
     path.write_text(BOOK)
     return path
-
-
-def _direct(args, monkeypatch, capsys):
-    """csxl.entry.main() in this process: (exit status, standard output, standard error)."""
-    monkeypatch.setattr(sys, "argv", ["csxl", *map(str, args)])
-    try:
-        entry.main()
-        status = 0
-    except SystemExit as done:
-        status = done.code if isinstance(done.code, int) else 1
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def _full(args):
-    result = runner.invoke(app, list(map(str, args)), prog_name="csxl")
-    return result.exit_code, result.stdout, result.stderr
 
 
 def _cells(path):
