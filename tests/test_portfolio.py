@@ -362,3 +362,40 @@ def test_the_book_prints_a_page_a_sheet_with_row_labels_on_every_movements_page(
 def _page_count(pdf) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def _named_value(wb, name):
+    (sheet, ref), = wb.defined_names[name].destinations
+    return wb[sheet][ref.replace("$", "")].value
+
+
+def test_coverage_counts_the_window_whether_the_touchpoints_are_newest_first_or_not(generated, tmp_path):
+    """Filled newest first, each account's coverage looks only in the window's block of touchpoints; a table a
+    user reordered (oldest first) is looked through whole. Both give csxl.metrics.coverage's accounts."""
+    data, path, calculated = generated
+    covered = set(covered_accounts(data.touchpoints, AS_OF))
+    assert 0 < len(covered) < data.customers["customer_id"].nunique()
+
+    def covered_in(workbook):
+        wb = openpyxl.load_workbook(workbook, data_only=True)
+        ids, flags = ([row[0] for row in area.ws.iter_rows(min_row=area.row, max_row=area.bottom, min_col=area.col,
+                                                           max_col=area.col, values_only=True)]
+                      for area in (named(wb, "D_book_customer_id"), named(wb, "D_book_covered")))
+        return wb, {i for i, f in zip(ids, flags, strict=True) if f == 1}
+
+    wb, found = covered_in(calculated)
+    in_window = data.touchpoints[(data.touchpoints["date"] > AS_OF + pd.offsets.MonthEnd(0) - pd.Timedelta(days=90))
+                                 & (data.touchpoints["date"] <= AS_OF + pd.offsets.MonthEnd(0))]
+    assert found == covered and _named_value(wb, "TouchSorted") == 1
+    assert _named_value(wb, "TouchLast") - _named_value(wb, "TouchFirst") + 1 == len(in_window)
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[f"{Locale('pt-BR')('sheet.data')}_touchpoints"]
+    rows = [[ws.cell(r, c).value for c in range(1, 4)] for r in range(2, ws.max_row + 1)]
+    for r, values in enumerate(reversed(rows), start=2):  # oldest first
+        for c, item in enumerate(values, start=1):
+            ws.cell(r, c).value = item
+    reordered = tmp_path / "reordered.xlsx"
+    wb.save(reordered)
+    wb, found = covered_in(convert([reordered], tmp_path / "calc")[0])
+    assert _named_value(wb, "TouchSorted") == 0 and found == covered

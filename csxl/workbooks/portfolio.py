@@ -193,8 +193,11 @@ TABLES = Tables({
         *_health_columns().items(),
         *renewal_columns(f"{_NOW}{{row}}", {c: f"{_book(c)}{{row}}" for c in ("renewal_date", "flag", "days")}).items(),
         # a touchpoint in the CoverageDays days to the end of the as-of month (`csxl.metrics.coverage`): one MATCH
-        # over the ids of the touchpoints in that window, a fraction of what LibreOffice takes for three criteria
-        ("covered", f"=IF(ISNUMBER(MATCH({lookup_key(_ID)},D_touchpoints_window_id,0)),1,0)"),
+        # over the block of the window's touchpoints (portfolio_csms's TouchFirst..TouchLast), or over the ids of
+        # the window's touchpoints when the table is not newest first
+        ("covered", f"=IF(IF(TouchSorted=1,IF(TouchLast<TouchFirst,FALSE,ISNUMBER(MATCH({lookup_key(_ID)},INDEX("
+                    f"D_touchpoints_customer_id,TouchFirst):INDEX(D_touchpoints_customer_id,TouchLast),0))),"
+                    f"ISNUMBER(MATCH({lookup_key(_ID)},D_touchpoints_window_id,0))),1,0)"),
         *mover_columns(lambda back: f"{_month_col(WINDOW - back)}{{row}}").items(),
         *[(f"touch_q{j}", _touch(_month_col(WINDOW - quarter_back(j) - 12), f"ArpaQ{j}")) for j in range(1, QUARTERS)],
     )),
@@ -882,8 +885,9 @@ def portfolio_tables(data: Dataset, as_of: pd.Timestamp) -> tuple[dict[str, pd.D
         "pipeline": data.pipeline if data.pipeline is not None else pd.DataFrame(),
         # the optional plan table (month, planned MRR), where the data layer carries one
         "plan": plan if plan is not None else pd.DataFrame(),
-        "touchpoints": (data.touchpoints[data.touchpoints["date"] < as_of + pd.offsets.MonthBegin(1)]
-                        if data.touchpoints is not None else pd.DataFrame()),
+        # newest first: the coverage window is then one block of rows (portfolio_csms's TouchFirst..TouchLast)
+        "touchpoints": (data.touchpoints[data.touchpoints["date"] < as_of + pd.offsets.MonthBegin(1)].sort_values(
+            "date", ascending=False, kind="stable") if data.touchpoints is not None else pd.DataFrame()),
         **{name: (frame[frame["date"] < as_of + pd.offsets.MonthBegin(1)] if frame is not None else pd.DataFrame())
            for name, frame in surveys.items()},
     }, warnings
