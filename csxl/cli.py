@@ -411,13 +411,13 @@ def portfolio(
                 _database(path, engine, table, query))
 
 
-def _write_book(kind: str, path: str, output: Path, as_of: str | None, locale, template: Path | None,
+def _write_book(kind: str, path: str, output: Path, as_of: str | None, chosen, template: Path | None,
                 decimal: str | None, database: dict | None, **options) -> None:
     """One workbook of a kind of `csxl.workbooks.builtin.KINDS` from the data at `path`, its warnings printed."""
     from csxl.workbooks.builtin import KINDS
 
     data = load_for(path, output, template, decimal, database=database)
-    written, warnings = KINDS[kind].write(data, _month(data, as_of), locale, output, template, **options)
+    written, warnings = KINDS[kind].write(data, _month(data, as_of), chosen, output, template, **options)
     warn(warnings)
     said(f"wrote {written}")
 

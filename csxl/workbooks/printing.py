@@ -5,22 +5,25 @@ print area of its cells and charts, so that printing it, or LibreOffice's
 PDF, shows what the reader reads and no blank page or sliver of a chart: one
 page tall, as many pages wide as its months need, its row labels (column A)
 on every page. The extent of a chart is estimated from its anchor and size in
-centimetres, as the layout sets them (a workbook read back from a file has
-lost the sizes: call `print_pages` when a layout is built).
+centimetres: a chart's corner and size are read here whether the layout wrote
+them (a cell and the chart's width and height) or openpyxl read them back from
+a template (an anchor object, whose extent holds the size).
 """
 
 from __future__ import annotations
 
 import math
 
+from openpyxl.chart._chart import ChartBase
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.cells import EXCEL_DEFAULT_WIDTH
 
-_ROW_CM = 0.53  # a row of the default height (15 points), in centimetres
-_COLUMN_CM = 0.19  # one character of column width, in centimetres
+ROW_CM = 0.53  # a row of the default height (15 points), in centimetres
+COLUMN_CM = 0.19  # one character of column width, in centimetres
+_EMU_PER_CM = 360_000  # the unit of a drawing's sizes
 
 
 def print_setup(worksheets: list[Worksheet]) -> None:
@@ -67,14 +70,44 @@ def _chart_extent(ws: Worksheet) -> tuple[int, int]:
     """The last row and column that the sheet's charts cover, from their anchors and sizes."""
     last_row, last_col = 0, 0
     for chart in ws._charts:
-        letters, row = coordinate_from_string(chart.anchor)
-        first = column_index_from_string(letters)
+        first, row = chart_corner(chart)
+        width, height = chart_size_cm(chart)
         widths = [ws.column_dimensions[get_column_letter(c)].width or EXCEL_DEFAULT_WIDTH
                   for c in range(first, first + 60)]
         cm, cols = 0.0, 0
-        while cm < chart.width and cols < len(widths):
-            cm += widths[cols] * _COLUMN_CM
+        while cm < width and cols < len(widths):
+            cm += widths[cols] * COLUMN_CM
             cols += 1
-        last_row = max(last_row, row + math.ceil(chart.height / _ROW_CM))
+        last_row = max(last_row, row + math.ceil(height / ROW_CM))
         last_col = max(last_col, first + cols - 1)
     return last_row, last_col
+
+
+def chart_corner(chart: ChartBase) -> tuple[int, int]:
+    """The 1-based column and row of a chart's top left corner."""
+    if isinstance(chart.anchor, str):
+        letters, row = coordinate_from_string(chart.anchor)
+        return column_index_from_string(letters), row
+    return chart.anchor._from.col + 1, chart.anchor._from.row + 1
+
+
+def chart_size_cm(chart: ChartBase) -> tuple[float, float]:
+    """A chart's width and height in centimetres: its anchor's extent when read from a template."""
+    ext = getattr(chart.anchor, "ext", None)
+    return (ext.width / _EMU_PER_CM, ext.height / _EMU_PER_CM) if ext is not None else (chart.width, chart.height)
+
+
+def place_chart(chart: ChartBase, column: int, row: int, width: float | None = None) -> None:
+    """Put a chart's top left corner at (column, row), 1-based, keeping its size or giving it `width` (cm)."""
+    if isinstance(chart.anchor, str):
+        chart.anchor = f"{get_column_letter(column)}{row}"
+        chart.width = chart.width if width is None else width
+        return
+    start = chart.anchor._from
+    dc, dr = column - 1 - start.col, row - 1 - start.row
+    start.col, start.row = column - 1, row - 1
+    end = getattr(chart.anchor, "to", None)
+    if end is not None:  # a two-cell anchor: its other corner moves with it, its size stays
+        end.col, end.row = end.col + dc, end.row + dr
+    elif width is not None:
+        chart.anchor.ext.width = round(width * _EMU_PER_CM)

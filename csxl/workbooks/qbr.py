@@ -210,8 +210,9 @@ def fill_qbr(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale, a
     tables = account_tables(data, account, as_of)
     for name, frame in tables.items():
         fill_table(wb, TABLES[name], frame, locale)
-    fit_amounts(wb, peak_arr(tables["mrr"]))
-    fit_axes(wb, peak_arr(tables["mrr"]) / 12)
+    largest = peak_arr(tables["mrr"])
+    fit_amounts(wb, largest)
+    fit_axes(wb, largest / 12)  # the charts show months of MRR, the sheets ARR as well
     hide_unused_product_rows(wb, len(tables["products"]))
     _fit_charts(wb, tables, as_of)
     set_input(wb, "AsOf", as_of)

@@ -13,14 +13,15 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, column_span, named, row_span
-from csxl.workbooks.cells import BOLD, TOP_RULE, col, formula, header_row, label, title, widths
+from csxl.workbooks.cells import BOLD, EXCEL_DEFAULT_WIDTH, TOP_RULE, col, formula, header_row, label, title, widths
 from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_rows, titled
 from csxl.workbooks.formulas import exact, sum_where, text
 from csxl.workbooks.labels import Locale
+from csxl.workbooks.printing import COLUMN_CM, ROW_CM, chart_corner, chart_size_cm, place_chart, print_extent
 from csxl.workbooks.qbr_deck import AXIS_THOUSANDS, money_whole
 from csxl.workbooks.qbr_tables import HISTORY, PRODUCT_ROWS, D
 
@@ -196,9 +197,8 @@ def chart_owned_products(wb: Workbook, owned: list[int]) -> None:
             only_rows(chart, rows)
 
 
-_EMU_PER_CM = 360_000
-_ROW_CM, _COLUMN_CM = 0.53, 0.19  # a row of the default height; a character of column width
 ONE_PAGE_MONTHS = 12  # month columns that print on one landscape page beside the row labels
+_LAYOUT_WIDTH_CM = 26  # the charts' width as mrr_sheet lays them out
 
 
 def fit_history(wb: Workbook, skip: int) -> None:
@@ -224,51 +224,16 @@ def fit_history(wb: Workbook, skip: int) -> None:
     if len(lines) != 1 or len(bridges) != 1:  # a team's own charts stay where the team put them
         return
     line, bridge = lines[0], bridges[0]
-    row = _corner(line)[1]
+    row = chart_corner(line)[1]
     if one_page:
-        _place(line, start, row)
-        _place(bridge, start, row + math.ceil(_size_cm(line)[1] / _ROW_CM) + 1)
-        bottom = _corner(bridge)[1] + math.ceil(_size_cm(bridge)[1] / _ROW_CM)
-        if ws.print_area:
-            _, _, last_col, last_row = range_boundaries(ws.print_area.rsplit("!", 1)[-1].replace("$", ""))
-            ws.print_area = f"A1:{col(last_col)}{max(last_row, bottom)}"
+        place_chart(line, start, row)
+        place_chart(bridge, start, row + math.ceil(chart_size_cm(line)[1] / ROW_CM) + 1)
+        if ws.print_area:  # down to the bridge, across the months as before
+            last_col = range_boundaries(ws.print_area.rsplit("!", 1)[-1].replace("$", ""))[2]
+            ws.print_area = f"A1:{col(last_col)}{print_extent(ws)[0]}"
         return
     half = math.ceil(shown / 2)
     for chart, first in ((line, start), (bridge, start + half)):
         columns = range(first, min(first + half, first_col + HISTORY + 1))
-        width = sum((ws.column_dimensions[col(c)].width or 8.43) * _COLUMN_CM for c in columns)
-        _place(chart, first, row, min(_LAYOUT_WIDTH_CM, width - 1))
-
-
-_LAYOUT_WIDTH_CM = 26  # the charts' width as mrr_sheet lays them out
-
-
-def _corner(chart) -> tuple[int, int]:
-    """The 1-based column and row of a chart's top left corner, whether written here (a cell) or read from a
-    template (an anchor object)."""
-    if isinstance(chart.anchor, str):
-        letters, row = coordinate_from_string(chart.anchor)
-        return column_index_from_string(letters), row
-    return chart.anchor._from.col + 1, chart.anchor._from.row + 1
-
-
-def _size_cm(chart) -> tuple[float, float]:
-    """A chart's width and height: those of its anchor when read from a template."""
-    ext = getattr(chart.anchor, "ext", None)
-    return (ext.width / _EMU_PER_CM, ext.height / _EMU_PER_CM) if ext is not None else (chart.width, chart.height)
-
-
-def _place(chart, column: int, row: int, width: float | None = None) -> None:
-    """Put a chart's top left corner at (column, row), 1-based, keeping its size or giving it `width` (cm)."""
-    if isinstance(chart.anchor, str):
-        chart.anchor = f"{col(column)}{row}"
-        chart.width = chart.width if width is None else width
-        return
-    start = chart.anchor._from
-    dc, dr = column - 1 - start.col, row - 1 - start.row
-    start.col, start.row = column - 1, row - 1
-    end = getattr(chart.anchor, "to", None)
-    if end is not None:  # a two-cell anchor: its other corner moves with it, its size stays
-        end.col, end.row = end.col + dc, end.row + dr
-    elif width is not None:
-        chart.anchor.ext.width = round(width * _EMU_PER_CM)
+        width = sum((ws.column_dimensions[col(c)].width or EXCEL_DEFAULT_WIDTH) * COLUMN_CM for c in columns)
+        place_chart(chart, first, row, min(_LAYOUT_WIDTH_CM, width - 1))
