@@ -193,11 +193,10 @@ TABLES = Tables({
         *_health_columns().items(),
         *renewal_columns(f"{_NOW}{{row}}", {c: f"{_book(c)}{{row}}" for c in ("renewal_date", "flag", "days")}).items(),
         # a touchpoint in the CoverageDays days to the end of the as-of month (`csxl.metrics.coverage`): one MATCH
-        # over the block of the window's touchpoints (portfolio_csms's TouchFirst..TouchLast), or over the ids of
-        # the window's touchpoints when the table is not newest first
-        ("covered", f"=IF(IF(TouchSorted=1,IF(TouchLast<TouchFirst,FALSE,ISNUMBER(MATCH({lookup_key(_ID)},INDEX("
-                    f"D_touchpoints_customer_id,TouchFirst):INDEX(D_touchpoints_customer_id,TouchLast),0))),"
-                    f"ISNUMBER(MATCH({lookup_key(_ID)},D_touchpoints_window_id,0))),1,0)"),
+        # over the ids of the window's touchpoints in the block that holds them (portfolio_csms's TouchFirst to
+        # TouchLast)
+        ("covered", f"=IF(TouchLast<TouchFirst,0,IF(ISNUMBER(MATCH({lookup_key(_ID)},INDEX(D_touchpoints_window_id,"
+                    f"TouchFirst):INDEX(D_touchpoints_window_id,TouchLast),0)),1,0))"),
         *mover_columns(lambda back: f"{_month_col(WINDOW - back)}{{row}}").items(),
         *[(f"touch_q{j}", _touch(_month_col(WINDOW - quarter_back(j) - 12), f"ArpaQ{j}")) for j in range(1, QUARTERS)],
     )),

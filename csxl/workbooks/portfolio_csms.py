@@ -88,21 +88,21 @@ def csm_sheet(ws: Worksheet, locale: Locale, csms: str) -> Anchors:
 
 
 # The touchpoints table is filled newest first, so the touchpoints of the coverage window are one block of rows:
-# counted once here, each account's coverage (D_book_covered) looks in that block only - a few thousand rows
+# bounded once here, each account's coverage (D_book_covered) looks in that block only - a few thousand rows
 # instead of every touchpoint, which LibreOffice takes 20 s over for 5,000 accounts. A table a user has appended
-# to out of order (TouchSorted 0) is looked through whole, over its window_id column.
+# to out of order (TouchSorted 0) is one block from its first row to its last.
+_ROWS = "ROWS(D_touchpoints_date)"
 _TOUCH_WINDOW = {
-    "TouchFirst": '=COUNTIF(D_touchpoints_date,">"&EOMONTH(AsOf,0))+1',
-    "TouchLast": '=COUNTIF(D_touchpoints_date,">"&(EOMONTH(AsOf,0)-CoverageDays))',
-    "TouchSorted": "=IF(ROWS(D_touchpoints_date)<2,1,IF(SUMPRODUCT(--(INDEX(D_touchpoints_date,2):INDEX("
-                   "D_touchpoints_date,ROWS(D_touchpoints_date))>INDEX(D_touchpoints_date,1):INDEX(D_touchpoints_date,"
-                   "ROWS(D_touchpoints_date)-1)))=0,1,0))",
+    "TouchSorted": f"=IF({_ROWS}<2,1,IF(SUMPRODUCT(--(INDEX(D_touchpoints_date,2):INDEX(D_touchpoints_date,{_ROWS})"
+                   f">INDEX(D_touchpoints_date,1):INDEX(D_touchpoints_date,{_ROWS}-1)))=0,1,0))",
+    "TouchFirst": '=IF(TouchSorted=1,COUNTIF(D_touchpoints_date,">"&EOMONTH(AsOf,0))+1,1)',
+    "TouchLast": f'=IF(TouchSorted=1,COUNTIF(D_touchpoints_date,">"&(EOMONTH(AsOf,0)-CoverageDays)),{_ROWS})',
 }
 
 
 def _touchpoint_window(ws: Worksheet, row: int, locale: Locale) -> None:
-    """Hidden helper rows from `row` on: the first and last row of the coverage window in the touchpoints table,
-    and whether the table is newest first (names TouchFirst, TouchLast, TouchSorted)."""
+    """Hidden helper rows from `row` on: whether the touchpoints table is newest first, and the first and last row
+    of the block that holds the coverage window's touchpoints (names TouchSorted, TouchFirst, TouchLast)."""
     for k, (name, expression) in enumerate(_TOUCH_WINDOW.items()):
         label(ws, f"A{row + k}", name, Font(italic=True, color="808080"))
         cell = formula(ws, f"B{row + k}", expression, locale.integer)
