@@ -34,10 +34,25 @@ def test_the_print_area_holds_the_charts():
     ws = _sheet()
     widths(ws, {get_column_letter(c): 10 for c in range(2, 27)})
     months, values = (Reference(ws, min_col=2, max_col=26, min_row=row) for row in (4, 12))
-    # 11 cm wide from B: six columns of 10 characters (1.9 cm each), B to G; 5.3 cm tall: ten rows from row 10
+    # 11 cm wide from B: six columns of 10 characters (1.9 cm each), B to G; 5.3 cm tall: ten rows from row 10,
+    # and one more for the hidden helper row 12, which takes no height
     ws.add_chart(line_chart("MRR", values, months, size=(5.3, 11)), "B10")
     print_pages(ws, title_rows="4:4", pages_wide=2)
-    assert ws.print_area == "'Sheet'!$A$1:$G$20"
+    assert ws.print_area == "'Sheet'!$A$1:$G$21"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (2, 1)
     assert (ws.print_title_cols, ws.print_title_rows) == ("$A:$A", "$4:$4")
+
+
+def test_a_chart_over_hidden_rows_reaches_further_down():
+    """Hidden rows take no height, so a chart drawn over them covers as many more rows below: 5.3 cm from row 10
+    are ten rows, 10 to 19, one more with row 12 hidden, three more with 12 to 14 (the area keeps a row after)."""
+    ws = _sheet()
+    months, values = (Reference(ws, min_col=2, max_col=7, min_row=row) for row in (4, 5))
+    ws.add_chart(line_chart("MRR", values, months, size=(5.3, 5)), "B10")
+    print_pages(ws)
+    assert ws.print_area == "'Sheet'!$A$1:$F$21"
+    for row in (13, 14):
+        ws.row_dimensions[row].hidden = True
+    print_pages(ws)
+    assert ws.print_area == "'Sheet'!$A$1:$F$23"

@@ -294,9 +294,11 @@ def test_the_mrr_history_of_a_late_customer_starts_in_its_first_month_on_one_pag
     assert ws.page_setup.fitToWidth == 1
     (line,) = [c for c in ws._charts if isinstance(c, LineChart)]
     (bridge,) = [c for c in ws._charts if isinstance(c, BarChart)]
-    line_col, line_row, _, line_height = _chart_box(ws, line)
-    bridge_col, bridge_row, _, bridge_height = _chart_box(ws, bridge)
+    line_col, line_row, line_width, line_height = _chart_box(ws, line)
+    bridge_col, bridge_row, bridge_width, bridge_height = _chart_box(ws, bridge)
     assert line_col == bridge_col == 21  # column U, April 2026
+    months_cm = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width * 0.19 for c in range(21, 27))
+    assert max(line_width, bridge_width) <= months_cm  # within the six months' columns, not past the print area
     assert bridge_row >= line_row + line_height / 0.53  # below the line, not over it
     last_row = int(ws.print_area.rsplit("$", 1)[-1])
     assert last_row >= bridge_row + bridge_height / 0.53 - 1

@@ -12,8 +12,6 @@ a template (an anchor object, whose extent holds the size).
 
 from __future__ import annotations
 
-import math
-
 from openpyxl.chart._chart import ChartBase
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -22,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csxl.workbooks.cells import EXCEL_DEFAULT_WIDTH
 
 ROW_CM = 0.53  # a row of the default height (15 points), in centimetres
+POINT_CM = 2.54 / 72  # a point of row height
 COLUMN_CM = 0.19  # one character of column width, in centimetres
 _EMU_PER_CM = 360_000  # the unit of a drawing's sizes
 
@@ -78,7 +77,13 @@ def _chart_extent(ws: Worksheet) -> tuple[int, int]:
         while cm < width and cols < len(widths):
             cm += widths[cols] * COLUMN_CM
             cols += 1
-        last_row = max(last_row, row + math.ceil(height / ROW_CM))
+        cm, rows = 0.0, 0
+        while cm < height and rows < 500:  # a hidden row (a chart's helper line) takes no height
+            dimension = ws.row_dimensions.get(row + rows)
+            if dimension is None or not dimension.hidden:
+                cm += dimension.height * POINT_CM if dimension is not None and dimension.height else ROW_CM
+            rows += 1
+        last_row = max(last_row, row + rows)
         last_col = max(last_col, first + cols - 1)
     return last_row, last_col
 

@@ -207,7 +207,8 @@ def fit_history(wb: Workbook, skip: int) -> None:
 
     A customer of seven months would otherwise print a page of dashes before its own. Up to ONE_PAGE_MONTHS
     months print one page wide, the bridge under the MRR line; a longer history prints two pages wide, each
-    chart under its half of the months, as wide as that half, so that no page break cuts one.
+    chart under its half of the months. A chart is as wide as the months it is under (at most as laid out), so
+    that neither the print area's edge nor a page break cuts it.
     """
     if MRR_PRODUCTS not in wb.defined_names:
         return
@@ -225,15 +226,16 @@ def fit_history(wb: Workbook, skip: int) -> None:
         return
     line, bridge = lines[0], bridges[0]
     row = chart_corner(line)[1]
-    if one_page:
-        place_chart(line, start, row)
-        place_chart(bridge, start, row + math.ceil(chart_size_cm(line)[1] / ROW_CM) + 1)
-        if ws.print_area:  # down to the bridge, across the months as before
-            last_col = range_boundaries(ws.print_area.rsplit("!", 1)[-1].replace("$", ""))[2]
-            ws.print_area = f"A1:{col(last_col)}{print_extent(ws)[0]}"
-        return
-    half = math.ceil(shown / 2)
-    for chart, first in ((line, start), (bridge, start + half)):
-        columns = range(first, min(first + half, first_col + HISTORY + 1))
-        width = sum((ws.column_dimensions[col(c)].width or EXCEL_DEFAULT_WIDTH) * COLUMN_CM for c in columns)
-        place_chart(chart, first, row, min(_LAYOUT_WIDTH_CM, width - 1))
+    if one_page:  # the bridge under the line, both over all the months shown
+        below = row + math.ceil(chart_size_cm(line)[1] / ROW_CM) + 1
+        spans = ((line, start, shown, row), (bridge, start, shown, below))
+    else:  # side by side, each over its half of the months
+        half = math.ceil(shown / 2)
+        spans = ((line, start, half, row), (bridge, start + half, shown - half, row))
+    for chart, first, months, top in spans:
+        width = sum((ws.column_dimensions[col(c)].width or EXCEL_DEFAULT_WIDTH) * COLUMN_CM
+                    for c in range(first, first + months))
+        place_chart(chart, first, top, min(_LAYOUT_WIDTH_CM, width - 1))
+    if one_page and ws.print_area:  # down to the bridge, across the months as before
+        last_col = range_boundaries(ws.print_area.rsplit("!", 1)[-1].replace("$", ""))[2]
+        ws.print_area = f"A1:{col(last_col)}{print_extent(ws)[0]}"
