@@ -286,6 +286,31 @@ def test_trend_chart_starts_at_the_first_month_it_can_compute(generated):
     assert len(shown) == 1 and shown[0].count(first) == 4  # the categories of its four series
 
 
+def test_the_movements_chart_draws_gains_above_zero_and_losses_below(generated):
+    """Stacked columns, as ChartMogul draws MRR movements: each month's new, reactivation and expansion above zero,
+    its contraction and churn below (negated, in hidden rows), so a month of heavy churn reads as a loss, not as one
+    more bar of growth."""
+    data, path, calculated = generated
+    locale = Locale("pt-BR")
+    sheet = locale("sheet.movements")
+    written, shown = openpyxl.load_workbook(path)[sheet], openpyxl.load_workbook(calculated, data_only=True)[sheet]
+    chart = written._charts[0]
+    assert (chart.grouping, chart.overlap) == ("stacked", 100)
+    python = portfolio_movements(data.mrr[data.mrr["month"] <= AS_OF], AS_OF)
+    month_cells = KINDS["portfolio"].layout(locale).anchors["movements"]["month"].cells()
+    months = [pd.Timestamp(shown[cell.local].value) for cell in month_cells]
+    assert len(months) == WINDOW and months[-1] == AS_OF
+    lines = {"new": 1, "reactivation": 1, "expansion": 1, "contraction": -1, "churn": -1}
+    assert [series.tx.v for series in chart.series] == [locale(line) for line in lines]
+    for series, (line, sign) in zip(chart.series, lines.items(), strict=True):
+        first_col, row, last_col, _ = range_boundaries(series.val.numRef.f.split("!")[-1].replace("$", ""))
+        assert written.row_dimensions[row].hidden == (sign < 0), line
+        values = [shown.cell(row, c).value for c in range(first_col, last_col + 1)]
+        want = [sign * python.loc[m, line] if m in python.index else 0.0 for m in months]
+        assert values == pytest.approx(want, abs=1e-6), line
+    assert min(values) < -10_000  # the demo's worst month of churn, drawn well below zero
+
+
 def test_renewals_at_risk_list_the_largest_flagged_renewals_first(generated):
     """The demo's renewals within 90 and 180 days flagged Red, Yellow or Freeze: the ARR at risk and the top of the
     list, largest ARR first, with the flag in the reader's words, the CSM and the days to renewal."""

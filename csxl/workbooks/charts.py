@@ -14,7 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csxl.workbooks.anchors import referenced, sheet_name
+from csxl.workbooks.anchors import Anchor, referenced, row_span, sheet_name
+from csxl.workbooks.cells import formula
 
 
 def gapped(ws: Worksheet, source: Reference, row: int | None = None) -> Reference:
@@ -148,6 +149,7 @@ def bridge_chart(title: str, gains: dict[str, Reference], losses: dict[str, Refe
     chart.title = title
     chart.height, chart.width = size
     chart.visible_cells_only = False  # the negated losses may sit in hidden helper rows
+    chart.x_axis.tickLblPos = "low"  # the months under the chart, not over the losses' bars at zero
     for name, values in {**gains, **losses}.items():
         chart.series.append(Series(values, title=name))
     for series, colour in zip(chart.series, _BRIDGE_COLOURS[:len(gains)] + _LOSS_COLOURS[:len(losses)]):
@@ -155,6 +157,16 @@ def bridge_chart(title: str, gains: dict[str, Reference], losses: dict[str, Refe
         series.graphicalProperties.line.noFill = True
     chart.set_categories(categories)
     return chart
+
+
+def below_zero(ws: Worksheet, line: Anchor, row: int, number_format: str | None = None) -> Anchor:
+    """A hidden row of the negatives of `line` (a row of losses), in its columns: what `bridge_chart` draws below
+    zero. Put it below the charts' place, so that no chart sits over a row of no height."""
+    negated = row_span(ws, row, line.col, line.right)
+    for source, cell in zip(line.cells(), negated.cells(), strict=True):
+        formula(ws, cell.local, f"=-{source.local}", number_format)
+    ws.row_dimensions[row].hidden = True
+    return negated
 
 
 _BRIDGE_COLOURS = ["2E75B6", "70AD47", "A9D18E", "5B9BD5", "9DC3E6"]

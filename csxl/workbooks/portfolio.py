@@ -61,6 +61,8 @@ from csxl.workbooks.cells import (
 )
 from csxl.workbooks.charts import (
     bar_chart,
+    below_zero,
+    bridge_chart,
     ends_with,
     fit_reference,
     formula_run,
@@ -68,6 +70,7 @@ from csxl.workbooks.charts import (
     line_chart,
     references,
     row_cells,
+    titled,
 )
 from csxl.workbooks.checks import checks_sheet
 from csxl.workbooks.colours import band_colours, ok_colours
@@ -224,6 +227,9 @@ D = TABLES  # D("book", "csm"): the checked defined name of a Data column, for f
 add_labels({
     "title.portfolio": ("Portfolio review", "Revisão da carteira", "Revisión de la cartera"),
     "sheet.movements": ("Movements", "Movimentos", "Movimientos"),
+    "movements_chart": ("MRR movements: gains above zero, losses below",
+                        "Movimentos de MRR: ganhos acima de zero, perdas abaixo",
+                        "Movimientos de MRR: ganancias sobre cero, pérdidas bajo cero"),
     "sheet.retention": ("Retention", "Retenção", "Retención"),
     "sheet.cohorts": ("Cohorts", "Coortes", "Cohortes"),
     "sheet.segments": ("Segments", "Segmentos", "Segmentos"),
@@ -487,13 +493,17 @@ def _movements_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     widths(ws, {"A": 30, **{col(1 + k): 13 for k in range(1, WINDOW + 1)}})
     ws.freeze_panes = f"B{a['start_mrr'].row}"
     months = a["month"].reference()
-    shown = ("new", "reactivation", "expansion", "contraction", "churn")
-    series = {locale(line): a[line].reference() for line in shown}
+    gains = {locale(line): a[line].reference() for line in ("new", "reactivation", "expansion")}
+    # the losses drawn below zero, from hidden rows below both charts: a month's net movement is the bars' balance
+    helper = a["grr_month"].row + 42
+    losses = {locale(line): below_zero(ws, a[line], helper + offset, locale.money).reference()
+              for offset, line in enumerate(("contraction", "churn"))}
     # under the first year's columns, so that they print whole on its page and column A, repeated on every page
     # of months, carries no piece of them
-    ws.add_chart(bar_chart(locale("movements"), series, months, size=(9, 28)), f"B{a['grr_month'].row + 3}")
-    ws.add_chart(line_chart(locale("end_mrr"), a["end_mrr"].reference(), months, size=(9, 28)),
-                 f"B{a['grr_month'].row + 22}")
+    ws.add_chart(titled(bridge_chart(locale("movements_chart"), gains, losses, months, size=(9, 28)), None, None,
+                        locale.money_round), f"B{a['grr_month'].row + 3}")
+    ws.add_chart(line_chart(locale("end_mrr"), a["end_mrr"].reference(), months, size=(9, 28),
+                            y_format=locale.money_round), f"B{a['grr_month'].row + 22}")
     return a
 
 
@@ -825,8 +835,8 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
     band_colours(ws, a["nrr_band"].local, locale)
     ok_colours(ws, a["master_check"].local, locale)
     widths(ws, {"A": 44, "B": 34})  # A holds the ARR at risk label, a formula fit_labels does not measure
-    ws.add_chart(line_chart(locale("end_mrr"), mv["end_mrr"].reference(), mv["month"].reference(), size=(8, 20)),
-                 "D3")
+    ws.add_chart(line_chart(locale("end_mrr"), mv["end_mrr"].reference(), mv["month"].reference(), size=(8, 20),
+                            y_format=locale.money_round), "D3")
     return a
 
 

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csxl.workbooks.anchors import Anchor, Anchors, column_span, named, row_span
 from csxl.workbooks.cells import BOLD, EXCEL_DEFAULT_WIDTH, TOP_RULE, col, formula, header_row, label, title, widths
-from csxl.workbooks.charts import bar_chart, bridge_chart, line_chart, only_rows, titled
+from csxl.workbooks.charts import bar_chart, below_zero, bridge_chart, line_chart, only_rows, titled
 from csxl.workbooks.formulas import exact, sum_where, text
 from csxl.workbooks.labels import Locale
 from csxl.workbooks.printing import COLUMN_CM, ROW_CM, chart_corner, chart_size_cm, place_chart, print_extent
@@ -110,15 +110,12 @@ def mrr_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     # on (#N/A before, so no line runs at zero before the customer started), and the losses as negatives
     helper = below + 18
     a["total_paid"] = row_span(ws, helper, first_col + 1, last_col)
-    for line, offset in (("contraction", 1), ("churn", 2)):
-        a[f"{line}_below"] = row_span(ws, helper + offset, first_col + 1, last_col)
     for k, month in enumerate(a["window"].cells()):
         paid = f'COUNTIFS({month_col},"<="&{month.letter}${header},{mrr},">0")'
         formula(ws, a["total_paid"].cell(k).local, f"=IF({paid}=0,NA(),{a['total'].cell(k + 1).local})")
-        for line in ("contraction", "churn"):
-            formula(ws, a[f"{line}_below"].cell(k).local, f"=-{a[line].cell(k).local}")
-    for r in range(helper, helper + 3):
-        ws.row_dimensions[r].hidden = True
+    ws.row_dimensions[helper].hidden = True
+    for line, offset in (("contraction", 1), ("churn", 2)):
+        a[f"{line}_below"] = below_zero(ws, a[line], helper + offset)
     total_chart = titled(line_chart(locale("total_mrr"), a["total_paid"].reference(), window, size=(7.5, 26)),
                           locale("axis.month"), locale("axis.amount"), AXIS_THOUSANDS)
     total_chart.y_axis.scaling.min = 0  # from zero: a 4% rise drawn over the chart's whole height would read as a leap
