@@ -32,3 +32,14 @@ def test_shipped_template_is_current(kind, lang, tmp_path):
 def test_templates_folder_is_the_shipped_one():
     assert (ROOT / "templates").resolve() == SHIPPED
     assert len(list(SHIPPED.glob("*.xlsx"))) == len(KINDS) * len(LANGUAGES)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_sheet_that_prints_is_landscape_a4(kind):
+    """Inputs and Checks too: a sheet left to the printer's default prints on Letter in a US-English office suite,
+    a page of another size in the middle of an A4 book."""
+    wb = openpyxl.load_workbook(SHIPPED / f"{kind}_en.xlsx")
+    printed = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    assert len(printed) >= 5
+    assert [(ws.title, ws.page_setup.orientation, ws.page_setup.paperSize) for ws in printed] == \
+        [(ws.title, "landscape", 9) for ws in printed]  # 9: A4 in SpreadsheetML's paper sizes

@@ -26,9 +26,12 @@ _EMU_PER_CM = 360_000  # the unit of a drawing's sizes
 
 
 def print_setup(worksheets: list[Worksheet]) -> None:
-    """Landscape, fit to the page width, no gridlines: report sheets print as a reader expects."""
+    """Landscape A4, fit to the page width, no gridlines: report sheets print as a reader expects. A4 is stated,
+    not left to the printer's default (Letter in a US-English LibreOffice or Excel), so that every page of a book
+    is the same size: the paper of Brazil, Latin America and Europe."""
     for ws in worksheets:
         ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.sheet_view.showGridLines = False
@@ -48,7 +51,6 @@ def print_pages(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 
     print_setup([ws])
     print_wide(ws, pages_wide)
     ws.page_setup.fitToHeight = 1
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
