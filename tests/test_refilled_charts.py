@@ -126,6 +126,17 @@ def test_the_scenario_chart_covers_a_year_of_history_and_the_horizon_of_its_own_
 
 
 @pytest.mark.parametrize("key", FORECASTS)
+def test_the_cover_shows_the_scenario_chart_fitted_as_the_projections(forecasts, key):
+    """The cover's chart reads the Projection's lines over the same months, refilled or not (the team's own series
+    stays on the Projection sheet)."""
+    path = forecasts[key][0]
+    cover, projection = line_chart(path, "Cover"), line_chart(path, "Projection")
+    shown = lambda series: [(s.tx.v, s.val.numRef.f, s.cat.numRef.f) for s in series]  # noqa: E731
+    assert len(cover.series) == 4 and shown(cover.series) == shown(projection.series[:4])
+    assert count(cover.series[0].val.numRef.f) == 12 + 1 + forecasts[key][2]["horizon"]
+
+
+@pytest.mark.parametrize("key", FORECASTS)
 def test_the_observed_survival_covers_the_tenures_of_its_own_filling(forecasts, key):
     path, data, _ = forecasts[key]
     observed, projected = line_chart(path, "Retention curves").series

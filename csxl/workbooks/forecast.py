@@ -20,11 +20,13 @@ of Data_contracts, which filling sorts by renewal date, then ARR.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.chart._chart import ChartBase
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -231,7 +233,7 @@ def forecast_layout(locale: Locale) -> Layout:
                                        anchors["renewals"])
     anchors["reconciliation"] = reconciliation_sheet(sheets["reconciliation"], locale, anchors["projection"]["churn"])
     anchors["checks"] = _checks_sheet(checks, locale)
-    anchors["cover"] = _cover_sheet(cover, locale)
+    anchors["cover"] = _cover_sheet(cover, locale, sheets["projection"]._charts[0])
     fit_labels(wb.worksheets)
     print_setup([cover, inputs.ws, *sheets.values(), checks])
     print_wide(sheets["projection"], 2)  # 24 months do not fit one page legibly
@@ -564,16 +566,18 @@ def _checks_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     return a
 
 
-def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
+def _cover_sheet(ws: Worksheet, locale: Locale, scenario_chart: ChartBase) -> Anchors:
+    """The forecast's one page: its terms (as-of month, scenario, horizon) a line each, the figures a CFO asks for
+    first, and the Projection's chart of actual MRR then each scenario (a copy; filling fits both)."""
     label(ws, "A1", locale("title.forecast"), Font(bold=True, size=20, color="1F3864"))
     grey = Font(size=12, color="595959")
-    a = Anchors()
-    for c, (key, expression, fmt) in enumerate((("as_of", "=AsOf", locale.month), ("scenario", "=Scenario", None),
-                                                 ("horizon", "=Horizon", f'0" {locale("months")}"'))):
-        label(ws, f"{col(1 + 2 * c)}2", locale(key), grey)
-        a[key] = Anchor(ws, 2, 2 + 2 * c)
-        formula(ws, a[key].local, expression, fmt, grey)
-    a.update(lines(ws, 4, [
+    a = lines(ws, 2, [Line("as_of", locale("as_of"), "=AsOf", locale.month, grey),
+                      Line("scenario", locale("scenario"), "=Scenario", font=grey),
+                      Line("horizon", locale("horizon"), "=Horizon", f'0" {locale("months")}"', grey)],
+              label_font=grey)
+    for key in ("as_of", "scenario", "horizon"):
+        ws[a[key].local].alignment = Alignment(horizontal="right")
+    a.update(lines(ws, 6, [
         Line("start_mrr", locale("start_mrr"), f"=INDEX({D('bridge', 'end_mrr')},MATCH(AsOf,{D('bridge', 'month')},0))",
              locale.money, KPI_FONT, "StartMRR"),
         Line("forecast_mrr", locale("forecast_mrr"), "=INDEX(SelectedEnd,Horizon)", locale.money, KPI_FONT,
@@ -593,7 +597,10 @@ def _cover_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     ws[a["renewing"].local].alignment = Alignment(horizontal="right")
     ws.conditional_formatting.add(a["gross_profit"].local, FormulaRule(formula=["NOT(ISNUMBER(GrossMargin))"],
                                                                       font=Font(bold=True, color="C55A11")))
-    widths(ws, {"A": 40, "B": 26, "C": 12, "D": 14, "E": 12, "F": 14})
+    widths(ws, {"A": 40, "B": 26, "C": 16})  # C: room for the gross margin reminder, spilling from B
+    chart = copy.deepcopy(scenario_chart)
+    chart.height, chart.width = 9, 22
+    ws.add_chart(chart, "D2")
     return a
 
 
@@ -677,7 +684,8 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
     # lines end where the data does (LibreOffice would draw the blanks after as 0)
-    _end_lines(named(wb, "SelectedEnd").ws, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon, HISTORY + 1)
+    for sheet in (named(wb, "SelectedEnd").ws, named(wb, "StartMRR").ws):  # the Projection's chart, the cover's
+        _end_lines(sheet, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon, HISTORY + 1)
     _end_lines(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
