@@ -13,6 +13,8 @@ from csxl.metrics.forecast import (
     trailing_rates,
 )
 from csxl.metrics.sbg import sbg_survival
+from csxl.workbooks.anchors import named
+from csxl.workbooks.builtin import SHIPPED
 from csxl.workbooks.files import atomic_save
 from csxl.workbooks.forecast import KIND, OUTPUT_NAMES, account_flags, forecast_inputs
 from csxl.workbooks.labels import Locale
@@ -166,3 +168,16 @@ def test_an_all_green_book_passes_the_master_check_and_a_broken_probability_fail
     assert actual["WeightedRenewalARR"] == pytest.approx(0.95 * best)  # below commit, and that is fine
     assert actual["MasterCheck"] == "OK"
     assert named_values(calculated_broken, ["MasterCheck"])["MasterCheck"] == "ERROR"
+
+
+def test_the_sensitivity_table_says_what_its_rows_and_columns_are():
+    """As a CFO reads it: each row a signed change of NRR from today's, each column the ARR after so many years
+    (it said "points" and "Years: 1")."""
+    arr = named(openpyxl.load_workbook(SHIPPED / "forecast_en.xlsx"), "SensitivityARR")
+    ws = arr.ws
+    assert [ws.cell(arr.row - 1, c).value for c in range(1, arr.right + 1)] == [
+        "Change in NRR (points)", "NRR", "ARR after 1 year", "ARR after 2 years", "ARR after 3 years",
+        "ARR after 4 years", "ARR after 5 years"]
+    changes = [ws.cell(r, 1) for r in range(arr.row, arr.bottom + 1)]
+    assert [c.value for c in changes] == list(range(-5, 6))
+    assert {c.number_format for c in changes} == {"+0;-0;0"}  # shown as -5 ... 0 ... +5

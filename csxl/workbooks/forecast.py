@@ -198,7 +198,9 @@ add_labels({
                   "Supervivencia por cohorte: observada y luego proyectada con el modelo sBG (gris)"),
     "cohort": ("Cohort", "Coorte", "Cohorte"),
     "projected": ("sBG projection", "Projeção sBG", "Proyección sBG"),
-    "years": ("Years", "Anos", "Años"),
+    "nrr_change": ("Change in NRR (points)", "Variação do NRR (pontos)", "Variación del NRR (puntos)"),
+    "arr_after_year": ("ARR after 1 year", "ARR após 1 ano", "ARR tras 1 año"),
+    "arr_after_years": ("ARR after {} years", "ARR após {} anos", "ARR tras {} años"),
     "arr_now": ("ARR today", "ARR hoje", "ARR hoy"),
     "point_value": ("Value of +1 point of NRR", "Valor de +1 ponto de NRR", "Valor de +1 punto de NRR"),
     "check.history": ("History: start + movements = end each month", "Histórico: inicial + movimentos = final",
@@ -519,7 +521,8 @@ def _sensitivity_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     title(ws, locale("sheet.sensitivity"))
     a = lines(ws, 3, [Line("arr_now", locale("arr_now"), "=12*StartMRR", locale.money, BOLD)])
     top = 5
-    header_row(ws, top, 1, [locale("points"), "NRR", *[f"{locale('years')}: {y}" for y in _YEARS]])
+    after = [locale("arr_after_year") if y == 1 else locale("arr_after_years").format(y) for y in _YEARS]
+    header_row(ws, top, 1, [locale("nrr_change"), "NRR", *after])
     a["points"] = column_span(ws, 1, top + 1, top + len(_POINTS))
     a["nrr"] = column_span(ws, 2, top + 1, top + len(_POINTS))
     a["arr"] = Anchor(ws, top + 1, 3, top + len(_POINTS), 2 + len(_YEARS)).define(ws.parent, "SensitivityARR")
@@ -527,6 +530,7 @@ def _sensitivity_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     for i, k in enumerate(_POINTS):
         point, nrr = a["points"].cell(i), a["nrr"].cell(i)
         ws[point.local] = k
+        ws[point.local].number_format = "+0;-0;0"  # a change from today's NRR, signed
         formula(ws, nrr.local, f"=CurrentNRR+{point.local}*OnePoint", locale.percent)
         for j, y in enumerate(_YEARS):
             formula(ws, a["arr"].at(i, j).local, f"={arr_now}*${nrr.letter}{nrr.row}^{y}", locale.money,
