@@ -7,6 +7,7 @@ import pytest
 
 from csxl.workbooks.builtin import KINDS, SHIPPED, template
 from csxl.workbooks.labels import LANGUAGES, Locale
+from csxl.workbooks.printing import chart_corner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +44,13 @@ def test_every_sheet_that_prints_is_landscape_a4(kind):
     assert len(printed) >= 5
     assert [(ws.title, ws.page_setup.orientation, ws.page_setup.paperSize) for ws in printed] == \
         [(ws.title, "landscape", 9) for ws in printed]  # 9: A4 in SpreadsheetML's paper sizes
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_no_chart_starts_in_a_column_that_prints_on_every_page(kind):
+    """Column A, the row labels, repeats on each page of a sheet printed pages wide: a chart drawn from it would
+    print a strip of itself at the left of every later page."""
+    wb = openpyxl.load_workbook(SHIPPED / f"{kind}_en.xlsx")
+    repeated = [ws for ws in wb.worksheets if ws.print_title_cols == "$A:$A" and ws.page_setup.fitToWidth > 1]
+    assert repeated
+    assert [(ws.title, chart_corner(c)[0]) for ws in repeated for c in ws._charts if chart_corner(c)[0] == 1] == []

@@ -137,6 +137,17 @@ def test_the_cover_shows_the_scenario_chart_fitted_as_the_projections(forecasts,
 
 
 @pytest.mark.parametrize("key", FORECASTS)
+def test_the_projection_prints_the_months_of_its_own_horizon(forecasts, key):
+    """Column A, the year of history, the as-of month and the horizon: no blank months of a longer horizon shrink
+    the print, and a shorter refilling gives them back."""
+    path, _, options = forecasts[key]
+    ws = openpyxl.load_workbook(path)["Projection"]
+    first_col, first_row, last_col, last_row = cells(ws.print_area)
+    assert (first_col, first_row, last_col) == (1, 1, 1 + 12 + 1 + options["horizon"])
+    assert last_row > max(chart.anchor._from.row for chart in ws._charts) + 15  # the chart, 11 cm tall, inside
+
+
+@pytest.mark.parametrize("key", FORECASTS)
 def test_the_observed_survival_covers_the_tenures_of_its_own_filling(forecasts, key):
     path, data, _ = forecasts[key]
     observed, projected = line_chart(path, "Retention curves").series

@@ -71,7 +71,7 @@ from csxl.workbooks.formulas import Tables, exact, lookup_key, sum_where, text
 from csxl.workbooks.inputs import InputsSheet
 from csxl.workbooks.kind import Layout, WorkbookKind
 from csxl.workbooks.labels import Locale, add_labels
-from csxl.workbooks.printing import print_setup, print_wide
+from csxl.workbooks.printing import print_extent, print_setup, print_wide
 from csxl.workbooks.template import DataTable, add_data_sheet, fill_table, peak_arr, set_input
 
 MAX_HORIZON = 24
@@ -422,8 +422,9 @@ def _projection_sheet(ws: Worksheet, locale: Locale) -> Anchors:
     # the scenarios first, the actual line last (drawn on top where they share the history)
     lines_shown = {**{name: gapped(ws, a[f"history.{name}"].reference()) for name in SCENARIOS},
                    locale("actual"): a["history.actual"].part(0, HISTORY).reference()}
+    # from column B: column A, the row labels, prints on every page, and would carry a strip of the chart
     ws.add_chart(line_chart(locale("history_and_forecast"), lines_shown, a["history.month"].reference(),
-                            size=(9, 26), y_format="#,##0"), f"A{chart_row}")
+                            size=(11, 34), y_format="#,##0"), f"B{chart_row}")
     return a
 
 
@@ -688,11 +689,21 @@ def fill_forecast(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loca
         set_input(wb, name, item)
     set_input(wb, "Horizon", horizon)
     # lines end where the data does (LibreOffice would draw the blanks after as 0)
-    for sheet in (named(wb, "SelectedEnd").ws, named(wb, "StartMRR").ws):  # the Projection's chart, the cover's
+    projection = named(wb, "SelectedEnd").ws
+    for sheet in (projection, named(wb, "StartMRR").ws):  # the Projection's chart, the cover's
         _end_lines(sheet, HISTORY + 1 + MAX_HORIZON, HISTORY + 1 + horizon, HISTORY + 1)
+    _print_projection(projection, horizon)
     _end_lines(named(wb, "SbgCurve").ws, CURVE_MONTHS + 1, max(len(tables["survival"]), 1))
     wb.properties.creator = "csxl"
     return []
+
+
+def _print_projection(ws: Worksheet, horizon: int) -> None:
+    """Print the Projection over the columns the horizon fills (column A and the year of history, then the
+    horizon's months), two pages wide with the row labels on each: its widest block, the chart's data, is laid out
+    for the longest horizon, and printing all of it would shrink a 12-month projection to half its size. Each
+    filling sets it again, for its own horizon."""
+    ws.print_area = f"A1:{col(1 + HISTORY + 1 + horizon)}{print_extent(ws)[0]}"
 
 
 def _end_lines(ws: Worksheet, length: int, kept: int, fixed: int = 0) -> None:
