@@ -196,6 +196,30 @@ def test_segments_equal_python(generated):
     assert (by_touch["nrr"] * start).sum() / start.sum() == pytest.approx(nrr_cohort(mrr, AS_OF, 12), rel=1e-9)
 
 
+def test_each_segment_table_ends_with_the_whole_book_right_under_its_rows(generated):
+    """Every paying account has a touch model, and the demo's every account a tier: both tables add up to the
+    book's line under them. The tier rows and CSM rows the demo does not use (3 of 6 tiers, 7 CSMs) are hidden, so
+    the totals sit right under the last tier and the last CSM."""
+    data, path, calculated = generated
+    wb, written = openpyxl.load_workbook(calculated, data_only=True), openpyxl.load_workbook(path)
+    mrr = data.mrr[data.mrr["month"] <= AS_OF]
+    now = mrr[mrr["month"] == AS_OF].groupby("customer_id")["mrr"].sum()
+    now = now[now > 0]
+    for name in ("SegmentsTouch", "SegmentsTier"):
+        area = named(wb, name)
+        total = [area.ws.cell(area.bottom + 1, c).value for c in range(area.col, area.right + 1)]
+        assert total[0] == "Todas as contas"
+        assert total[1:] == pytest.approx([len(now), now.sum(), now.mean(), nrr_cohort(mrr, AS_OF, 12)], rel=1e-9)
+        accounts = [area.ws.cell(r, area.col + 1).value for r in range(area.row, area.bottom + 1)]
+        assert sum(a for a in accounts if not blank(a)) == len(now)
+    csms = data.customers["csm"].nunique()
+    for name, used in (("SegmentsTier", 3), ("SegmentTrendTierNRR", 3), ("SegmentTrendTierGRR", 3),
+                       ("CsmScorecard", csms)):
+        area = named(written, name)
+        hidden = [written[area.ws.title].row_dimensions[r].hidden for r in range(area.row, area.bottom + 1)]
+        assert hidden == [False] * used + [True] * (len(hidden) - used), name
+
+
 def test_retention_trend_and_cohorts_equal_python(generated):
     data, _, calculated = generated
     locale = Locale("pt-BR")

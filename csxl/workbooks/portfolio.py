@@ -49,6 +49,7 @@ from csxl.workbooks.anchors import Anchor, Anchors, Line, column_span, lines, na
 from csxl.workbooks.cells import (
     BOLD,
     KPI_FONT,
+    TOP_RULE,
     col,
     fit_amounts,
     fit_labels,
@@ -237,6 +238,7 @@ add_labels({
     "sheet.funnel": ("Expand funnel", "Funil de expansão", "Embudo de expansión"),
     "sheet.whitespace": ("Whitespace", "Potencial por produto", "Potencial por producto"),
     "customers": ("Customers", "Clientes", "Clientes"),
+    "all_accounts": ("All accounts", "Todas as contas", "Todas las cuentas"),
     "arpa": ("ARPA", "Ticket médio (ARPA)", "Ticket promedio (ARPA)"),
     "logo_churn": ("Logo churn (12 months)", "Churn de clientes (12 meses)", "Churn de clientes (12 meses)"),
     "quick_ratio": ("Quick ratio (12 months)", "Quick ratio (12 meses)", "Quick ratio (12 meses)"),
@@ -630,7 +632,10 @@ def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], now_i
                    locale: Locale, from_table: str | None = None) -> Anchor:
     """Accounts, MRR and ARPA by the segment accounts are in now (`now_in`), and the cohort NRR of the 12 months
     to AsOf by the segment they were in a year ago (`start_in`): `csxl.metrics.health.segments`. Returns the
-    block (segments x the five columns)."""
+    block (segments x the five columns).
+
+    Under it, the whole book's line (the cover's figures): every paying account has a touch model, so those rows
+    add up to it; tiers add up to it when every account has one, and the gap shows the accounts without."""
     header_row(ws, top, 1, [heading, locale("accounts"), locale("mrr"), locale("arpa"), "NRR"])
     now, year_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}"
     block = Anchor(ws, top + 1, 1, top + len(keys), 5)
@@ -646,6 +651,11 @@ def _segment_block(ws: Worksheet, top: int, heading: str, keys: list[str], now_i
         formula(ws, arpa, f'=IF({name}="","",IFERROR({mrr}/{accounts},""))', locale.money)
         formula(ws, nrr, f'=IF({name}="","",IFERROR({sum_where(now, was, f"{year_ago}>0")}'
                          f'/{sum_where(year_ago, was)},""))', locale.percent)
+    total = block.row_of(-1).offset(rows=1)
+    label(ws, total.cell(0).local, locale("all_accounts"), BOLD).border = TOP_RULE
+    for cell, (figure, fmt) in zip(list(total.cells())[1:], (("Customers", locale.integer), ("MRR", locale.money),
+                                                              ("ARPA", locale.money), ("NRR", locale.percent))):
+        formula(ws, cell.local, f"={figure}", fmt, BOLD).border = TOP_RULE
     return block
 
 
@@ -657,13 +667,13 @@ def _segments_sheet(ws: Worksheet, locale: Locale) -> Anchors:
                            locale.money, name="ArpaStart")])
     a["touch"] = _segment_block(ws, 5, locale("touch_model"), list(TOUCH_MODELS), "D_book_touch",
                                 "D_book_touch_start", locale)
-    a["tier"] = _segment_block(ws, a["touch"].bottom + 2, locale("tier"), [""] * TIER_ROWS, "D_book_tier",
+    a["tier"] = _segment_block(ws, a["touch"].bottom + 3, locale("tier"), [""] * TIER_ROWS, "D_book_tier",
                                "D_book_tier", locale, D("tiers", "tier"))
     a["touch"].define(ws.parent, "SegmentsTouch")
     a["tier"].define(ws.parent, "SegmentsTier")
     widths(ws, {"A": 24, "B": 12, "C": 18, "D": 16, "E": 12})
     a.update({f"trend_{key}": anchor for key, anchor in segment_trends(
-        ws, a["tier"].bottom + 3, locale, lambda back: f"D_book_{_M[WINDOW - back]}",
+        ws, a["tier"].bottom + 4, locale, lambda back: f"D_book_{_M[WINDOW - back]}",
         lambda j: "D_book_touch_start" if j == 0 else f"D_book_touch_q{j}",
         {"touch": (list(TOUCH_MODELS), None), "tier": ([""] * TIER_ROWS, D("tiers", "tier"))}).items()})
     return a
@@ -953,6 +963,18 @@ def _product_mrr(mrr: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return table
 
 
+def _show_used_rows(wb: Workbook, names: tuple[str, ...], used: int) -> None:
+    """Show the first `used` rows (at least one) of the blocks under `names`, which the layout reserves for up to
+    CSM_ROWS CSMs or TIER_ROWS tiers, and hide the rest: a book of 7 CSMs or 3 tiers reads as one table with its
+    total right under it, not rows of blanks before the total. A refilling shows them again as its data needs;
+    a team's template without a block is left as it is."""
+    for name in names:
+        if name in wb.defined_names:
+            area = named(wb, name)
+            for i, row in enumerate(range(area.row, area.bottom + 1)):
+                area.ws.row_dimensions[row].hidden = i >= max(used, 1)
+
+
 def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Locale) -> list[str]:
     """Write the data into a portfolio template; returns the warnings of `portfolio_tables`."""
     tables, warnings = portfolio_tables(data, as_of)
@@ -961,6 +983,8 @@ def fill_portfolio(wb: Workbook, data: Dataset, as_of: pd.Timestamp, locale: Loc
     _point_blocks(wb, rows=len(tables["book"]), product_rows=len(tables["mrr"]))
     book = tables["book"]
     _start_trend_chart(wb, _opening_month(book[_M].to_numpy(), book["before"].to_numpy()))
+    _show_used_rows(wb, ("CsmScorecard",), len(tables["csms"]))
+    _show_used_rows(wb, ("SegmentsTier", "SegmentTrendTierNRR", "SegmentTrendTierGRR"), len(tables["tiers"]))
     fit_amounts(wb, peak_arr(data.mrr[data.mrr["month"] <= as_of]))
     set_input(wb, "AsOf", as_of)
     set_input(wb, "DataAsOf", as_of)
