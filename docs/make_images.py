@@ -2,8 +2,9 @@
 
 The pictures: the customer pages of the QBR (what `csxl qbr --pdf` prints) of
 the first paying account in en, pt-BR and es, and of the first paying account
-without a single survey answer; the portfolio's cover and its renewals-at-risk
-sheet; the forecast's drivers sheet. Sheets other than the covers are found by
+without a single survey answer; the portfolio's cover, the first page of its
+movements and its renewals-at-risk sheet; the forecast's cover and drivers
+sheet. Sheets other than the covers are found by
 their English titles, and one a layout does not have is left out with a note,
 so the script keeps working whatever sheets the layouts gain or lose. Each
 sheet is printed on its own by LibreOffice in its language's locale (one
@@ -111,12 +112,12 @@ def groups() -> list[Group]:
                           show_all=book == "qbr_en"))
     en = Locale("en")
     portfolio, _ = KINDS["portfolio"].build(data, data.last_month, en)
-    sheets = [portfolio[en("sheet.cover")], *sheets_titled(portfolio, RENEWALS_AT_RISK, "renewals-at-risk")]
+    sheets = [portfolio[en("sheet.cover")], portfolio[en("sheet.movements")],
+              *sheets_titled(portfolio, RENEWALS_AT_RISK, "renewals-at-risk")]
     made.append(Group("Portfolio review", [Picture("portfolio", portfolio, ws, "en") for ws in sheets], True))
     forecast, _ = KINDS["forecast"].build(data, data.last_month, en, horizon=12)
-    drivers = sheets_titled(forecast, DRIVERS, "drivers")
-    if drivers:
-        made.append(Group("Forecast", [Picture("forecast", forecast, ws, "en") for ws in drivers], True))
+    sheets = [forecast[en("sheet.cover")], *sheets_titled(forecast, DRIVERS, "drivers")]
+    made.append(Group("Forecast", [Picture("forecast", forecast, ws, "en") for ws in sheets], True))
     return made
 
 
