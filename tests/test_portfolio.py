@@ -406,6 +406,11 @@ def test_the_book_prints_a_page_a_sheet_with_row_labels_on_every_movements_page(
         starts = [text.strip() for text in page.splitlines()]
         assert all(any(t.startswith(locale(line)) for t in starts) for line in ("start_mrr", "churn", "end_mrr"))
     assert not any("customer_id" in page for page in pages)  # the Data tables' headers never print
+    # the cover shows money in whole units (R$ 15.334.081), the Movements sheet to the cent
+    arr = named_values(calculated, ["ARR"])["ARR"]
+    digits = lambda page: page.replace(".", "").replace(",", "")  # noqa: E731
+    assert f"{round(arr)}" in digits(pages[0]) and f"{round(arr * 100)}" not in digits(pages[0])
+    assert round(arr * 100) % 100 != 0  # the demo's ARR has cents to leave out
 
 
 def _page_count(pdf) -> int:

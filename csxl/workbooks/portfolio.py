@@ -816,19 +816,20 @@ def _cover_sheet(ws: Worksheet, locale: Locale, mv: Anchors) -> Anchors:
     losses = "+".join(twelve(line) for line in ("contraction", "churn"))
     now, year_ago, month_ago = f"D_book_{_M[-1]}", f"D_book_{_M[-13]}", f"D_book_{_M[-2]}"
     plan_month, plan_mrr = D("plan", "month"), D("plan", "mrr")
+    whole = locale.money_round  # a leader's cover: whole currency units; the sheets behind it keep the cents
     a.update(lines(ws, 4, [
-        Line("mrr", locale("mrr"), f"=SUM({now})", locale.money, KPI_FONT, "MRR"),
-        Line("arr", locale("arr"), "=12*MRR", locale.money, KPI_FONT, "ARR"),
+        Line("mrr", locale("mrr"), f"=SUM({now})", whole, KPI_FONT, "MRR"),
+        Line("arr", locale("arr"), "=12*MRR", whole, KPI_FONT, "ARR"),
         Line("customers", locale("customers"), f'=COUNTIF({now},">0")', locale.integer, KPI_FONT, "Customers"),
-        Line("arpa", locale("arpa"), '=IF(Customers=0,"",MRR/Customers)', locale.money, KPI_FONT, "ARPA"),
+        Line("arpa", locale("arpa"), '=IF(Customers=0,"",MRR/Customers)', whole, KPI_FONT, "ARPA"),
         Line("mrr_mom", locale("mrr_mom"), f"=IFERROR(MRR/SUM({month_ago})-1,\"\")", locale.percent, name="MrrMoM"),
         Line("mrr_yoy", locale("mrr_yoy"), f"=IFERROR(MRR/SUM({year_ago})-1,\"\")", locale.percent, name="MrrYoY"),
         Line("customers_mom", locale("customers_mom"), f'=Customers-COUNTIF({month_ago},">0")', '+#,##0;-#,##0;0',
              name="CustomersMoM"),
         Line("plan_mrr", locale("plan_mrr"), f'=IF(COUNTIFS({plan_month},AsOf)=0,"",SUMIFS({plan_mrr},{plan_month},'
-             f'AsOf))', locale.money, name="PlanMRR"),
+             f'AsOf))', whole, name="PlanMRR"),
         Line("vs_plan", locale("vs_plan"), '=IF(PlanMRR="","",MRR/PlanMRR-1)', locale.percent, name="MrrVsPlan"),
-        Line("arr_at_risk", locale("cover_at_risk"), "=RenewalRiskARRShort", locale.money, KPI_FONT),
+        Line("arr_at_risk", locale("cover_at_risk"), "=RenewalRiskARRShort", whole, KPI_FONT),
         Line("nrr", locale("nrr"), "=NRR", locale.percent, KPI_FONT),
         Line("grr", locale("grr"), "=GRR", locale.percent, KPI_FONT),
         Line("nrr_band", locale("nrr_band"), "=" + nrr_band("NRR", locale), font=BOLD),
