@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from typing import Any
 
 import numpy as np
@@ -135,15 +136,14 @@ def numbers(values: Any, name: str) -> np.ndarray:
     kinds = set(map(type, cells))
     _no_ranges_inside(kinds, name)
     too_large = f"{name} holds a number too large for a cell"
-    try:
-        if kinds <= _NUMBERS:
-            array = np.fromiter(cells, float, len(cells))
-        elif kinds <= _NUMBERS | {type(None)}:
-            array = np.array(cells, dtype=float)  # None -> NaN
-        else:
-            array = _slow_numbers(cells, name, skip, width)
-    except OverflowError:  # a Python int beyond any float
-        raise ValueError(too_large) from None
+    if int in kinds and any(type(c) is int and abs(c) > sys.float_info.max for c in cells):
+        raise ValueError(too_large)  # a Python int beyond any float, before any other cell's error
+    if kinds <= _NUMBERS:
+        array = np.fromiter(cells, float, len(cells))
+    elif kinds <= _NUMBERS | {type(None)}:
+        array = np.array(cells, dtype=float)  # None -> NaN
+    else:
+        array = _slow_numbers(cells, name, skip, width)
     array = array[~np.isnan(array)]
     if not np.isfinite(array).all():
         raise ValueError(too_large)

@@ -107,6 +107,15 @@ def test_a_year_of_9999_or_of_one_is_refused_where_the_cell_is_a_date():
     assert udfs.CS_MRR_MOVEMENTS([HEADER, ["a", FAR, 1.0]]).endswith("(1677-09-22 to 2262-04-11)")
 
 
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_an_integer_beyond_floats_range_in_a_table_is_named_not_an_internal_error(sign):
+    """Python hands a function an int such as 10**400 as it is (no spreadsheet holds one): the cell is named."""
+    huge = sign * 10**400
+    assert udfs.CS_MRR_MOVEMENTS([HEADER, ["a", huge, 1.0]]).startswith('#VALUE! data, row 2, column "month"')
+    assert udfs.CS_MRR_MOVEMENTS([HEADER, ["a", "2026-01", huge]]).startswith(
+        '#VALUE! data, row 2, column "mrr": "' + str(huge)[:20])
+
 # ---------------------------------------------------------------------------------------------- fuzz
 
 CELL = st.one_of(

@@ -31,6 +31,7 @@ Conventions (docs/data.md):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
 from typing import Any
@@ -87,7 +88,7 @@ class _Cells:
             number = items.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)))
             stamp = items.map(lambda v: isinstance(v, (dt.date, np.datetime64)))
             if number.any():
-                self.numbers[number.to_numpy()] = items[number].astype(float).to_numpy()
+                self.numbers[number.to_numpy()] = items[number].map(_as_float).to_numpy(dtype=float)
             if stamp.any():
                 # wall time, as for a typed column: numpy has no time zones
                 naive = [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in items[stamp]]
@@ -102,6 +103,15 @@ class _Cells:
         values = pd.api.extensions.take(parsed, self.codes, allow_fill=True, fill_value=fill)
         bad_rows = pd.api.extensions.take(bad, self.codes, allow_fill=True, fill_value=False)
         return pd.Series(values, index=index), np.asarray(bad_rows, dtype=bool)
+
+
+def _as_float(value: Any) -> float:
+    """A cell's number as a float; a Python int beyond float's range (no spreadsheet holds one, a caller of the
+    functions may pass it) becomes an infinity, which the checks then refuse as not a finite number."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _is_text_dtype(dtype: Any) -> bool:
