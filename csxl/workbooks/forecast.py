@@ -602,7 +602,7 @@ def _cover_sheet(ws: Worksheet, locale: Locale, scenario_chart: ChartBase) -> An
     ws[a["renewing"].local].alignment = Alignment(horizontal="right")
     ws.conditional_formatting.add(a["gross_profit"].local, FormulaRule(formula=["NOT(ISNUMBER(GrossMargin))"],
                                                                       font=Font(bold=True, color="C55A11")))
-    widths(ws, {"A": 40, "B": 26, "C": 16})  # C: room for the gross margin reminder, spilling from B
+    widths(ws, {"A": 40, "B": 26, "C": 26})  # C: room for the gross margin reminder spilling from B (pt-BR, es)
     chart = copy.deepcopy(scenario_chart)
     chart.height, chart.width = 9, 22
     ws.add_chart(chart, "D2")
